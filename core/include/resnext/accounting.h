@@ -1,0 +1,81 @@
+#pragma once
+// Exact, analytic parameter and multiply-accumulate (MAC) accounting from an
+// ArchSpec alone: no model is built. The default convention is torchvision's /
+// fvcore's: only convolutions and linear layers cost MACs; BatchNorm, ReLU,
+// pooling and the residual add count 0. FLOPs are reported as 2 x MACs.
+
+#include "resnext/spec.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace resnext {
+
+struct CountOptions {
+    // Also count BatchNorm (1 MAC per output element: folded scale+shift), ReLU
+    // and the residual add (1 op per element), max-pool (k*k-1 comparisons per
+    // output element) and average pooling (1 add per input element) as MACs.
+    bool countAll = false;
+};
+
+struct LayerInfo {
+    std::string name;  // torchvision's module name, e.g. "layer1.0.conv2"
+    std::string type;  // "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Add", "AdaptiveAvgPool2d", "Linear"
+    int stage = 0;     // 0 = stem, 1..N = layer1..layerN, N + 1 = head (pool, fc)
+    int inChannels = 0;
+    int channels = 0;  // output channels (Linear: output features)
+    int height = 1;    // output height (1 for Linear)
+    int width = 1;     // output width (1 for Linear)
+    int kernel = 0;    // kernel size of conv/pool, 0 otherwise
+    int stride = 1;
+    int groups = 1;    // groups of a convolution (the cardinality for conv2 of ResNeXt blocks)
+    std::int64_t params = 0;
+    std::int64_t macs = 0;
+};
+
+struct StageCost {
+    std::string name; // "stem", "layer1", ..., "head"
+    std::int64_t params = 0;
+    std::int64_t macs = 0;
+};
+
+struct Summary {
+    ArchSpec spec;
+    CountOptions options;
+    std::vector<LayerInfo> layers;
+    std::vector<StageCost> stages;
+    std::int64_t params = 0;
+    std::int64_t macs = 0;
+    std::int64_t flops() const { return 2 * macs; }
+};
+
+struct Totals {
+    std::int64_t params = 0;
+    std::int64_t macs = 0;
+};
+
+// Validates the spec (throws SpecError) and returns the per-layer accounting.
+Summary summarize(const ArchSpec &spec, const CountOptions &options = {});
+// Totals only, without building the layer list (for solvers and curves).
+Totals countTotals(const ArchSpec &spec, const CountOptions &options = {});
+
+enum class MatchBy { Params, Macs };
+std::string toString(MatchBy by);
+MatchBy parseMatchBy(const std::string &text);
+
+struct MatchResult {
+    int width = 0;      // the integer d whose complexity is closest to the baseline's
+    ArchSpec matched;   // spec with the requested C and that d
+    ArchSpec baseline;  // the plain ResNet of that depth: C = 1, d = 64
+    Totals matchedTotals;
+    Totals baselineTotals;
+};
+
+// Equal-complexity solver: for the depth, stem and planes of `spec` and the given
+// cardinality, the integer d whose parameter count (or MACs) is closest to the
+// plain ResNet of that depth (C = 1, d = 64). Ties go to the smaller d.
+// For ResNet-50 by parameters this reproduces the paper's Table 2.
+MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by = MatchBy::Params);
+
+} // namespace resnext

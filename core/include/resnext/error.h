@@ -1,0 +1,28 @@
+#pragma once
+// User-facing errors of the core library. Everything that leaves core's public
+// API as an exception is a resnext::Error (or subclass) with a one-line message
+// that names the thing and the problem; LibTorch's c10::Error never leaks out.
+
+#include <stdexcept>
+#include <string>
+
+namespace resnext {
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(const std::string &message) : std::runtime_error(message) {}
+};
+
+// An invalid architecture specification. field() is the spec field at fault
+// ("cardinality", "width", "layers", "input", ...), message() names it too.
+class SpecError : public Error {
+public:
+    SpecError(std::string field, const std::string &message)
+        : Error(message), m_field(std::move(field)) {}
+    const std::string &field() const { return m_field; }
+
+private:
+    std::string m_field;
+};
+
+} // namespace resnext

@@ -1,0 +1,280 @@
+#include "resnext/report.h"
+
+#include "resnext/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace resnext {
+
+namespace {
+
+std::string conventionText(const CountOptions &o)
+{
+    return o.countAll ? "all layers: conv/linear MACs plus BN, ReLU, add (1 per element), max-pool (k*k-1 per "
+                        "output) and avg-pool (1 per input element)"
+                      : "torchvision/fvcore: conv and linear MACs only; BN, ReLU, pooling and add count 0";
+}
+
+std::string shapeText(const LayerInfo &l)
+{
+    if (l.type == "Linear" || l.type == "AdaptiveAvgPool2d")
+        return std::to_string(l.channels);
+    return std::to_string(l.channels) + "x" + std::to_string(l.height) + "x" + std::to_string(l.width);
+}
+
+std::string specJson(const ArchSpec &s)
+{
+    std::ostringstream os;
+    os << "{\"stem\": " << jsonString(toString(s.stem)) << ", \"layers\": [";
+    for (size_t i = 0; i < s.layers.size(); ++i)
+        os << (i ? ", " : "") << s.layers[i];
+    os << "], \"block\": " << jsonString(toString(s.block)) << ", \"cardinality\": " << s.cardinality
+       << ", \"width\": " << s.width << ", \"planes\": [";
+    for (int i = 0; i < s.numStages(); ++i)
+        os << (i ? ", " : "") << s.stagePlanes(i);
+    os << "], \"expansion\": " << s.blockExpansion() << ", \"form\": " << jsonString(toString(s.form))
+       << ", \"classes\": " << s.numClasses << ", \"in_channels\": " << s.inChannels << ", \"input\": " << s.inputSize
+       << ", \"depth\": " << s.depth() << "}";
+    return os.str();
+}
+
+std::string specLine(const ArchSpec &s)
+{
+    std::ostringstream os;
+    os << describe(s) << "  (" << toString(s.stem) << " stem, " << toString(s.block) << ", layers ";
+    for (size_t i = 0; i < s.layers.size(); ++i)
+        os << (i ? "," : "") << s.layers[i];
+    os << ", C=" << s.cardinality << ", d=" << s.width << ", form " << toString(s.form) << ", input " << s.inChannels
+       << "x" << s.inputSize << "x" << s.inputSize << ", " << s.numClasses << " classes)";
+    return os.str();
+}
+
+std::string pad(const std::string &s, size_t w, bool right)
+{
+    if (s.size() >= w)
+        return s;
+    return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+std::string percent(std::int64_t part, std::int64_t whole)
+{
+    if (whole == 0)
+        return "0.0%";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+    return buf;
+}
+
+} // namespace
+
+Format parseFormat(const std::string &text)
+{
+    if (text == "table")
+        return Format::Table;
+    if (text == "json")
+        return Format::Json;
+    if (text == "csv")
+        return Format::Csv;
+    if (text == "markdown" || text == "md")
+        return Format::Markdown;
+    throw SpecError("format", "format: unknown value '" + text + "'; use table, json, csv or markdown");
+}
+
+std::string withThousands(std::int64_t value)
+{
+    std::string digits = std::to_string(value < 0 ? -value : value);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return value < 0 ? "-" + out : out;
+}
+
+std::string humanCount(double v)
+{
+    const char *suffix[] = {"", " K", " M", " G", " T"};
+    int i = 0;
+    while (std::abs(v) >= 1000.0 && i < 4) {
+        v /= 1000.0;
+        ++i;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, i == 0 ? "%.0f%s" : "%.2f%s", v, suffix[i]);
+    return buf;
+}
+
+std::string jsonString(const std::string &text)
+{
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+std::string formatSummary(const Summary &sum, Format format)
+{
+    std::ostringstream os;
+    switch (format) {
+    case Format::Json: {
+        os << "{\n  \"model\": " << jsonString(describe(sum.spec)) << ",\n  \"spec\": " << specJson(sum.spec)
+           << ",\n  \"convention\": " << jsonString(conventionText(sum.options)) << ",\n  \"params\": " << sum.params
+           << ",\n  \"macs\": " << sum.macs << ",\n  \"flops\": " << sum.flops() << ",\n  \"stages\": [";
+        for (size_t i = 0; i < sum.stages.size(); ++i)
+            os << (i ? ", " : "") << "{\"name\": " << jsonString(sum.stages[i].name)
+               << ", \"params\": " << sum.stages[i].params << ", \"macs\": " << sum.stages[i].macs << "}";
+        os << "],\n  \"layers\": [\n";
+        for (size_t i = 0; i < sum.layers.size(); ++i) {
+            const auto &l = sum.layers[i];
+            os << "    {\"name\": " << jsonString(l.name) << ", \"type\": " << jsonString(l.type)
+               << ", \"stage\": " << l.stage << ", \"in_channels\": " << l.inChannels << ", \"shape\": [" << l.channels
+               << ", " << l.height << ", " << l.width << "], \"kernel\": " << l.kernel << ", \"stride\": " << l.stride
+               << ", \"groups\": " << l.groups << ", \"params\": " << l.params << ", \"macs\": " << l.macs << "}"
+               << (i + 1 < sum.layers.size() ? ",\n" : "\n");
+        }
+        os << "  ]\n}\n";
+        break;
+    }
+    case Format::Csv:
+        os << "name,type,stage,out_channels,out_height,out_width,kernel,stride,groups,params,macs\n";
+        for (const auto &l : sum.layers)
+            os << l.name << "," << l.type << "," << l.stage << "," << l.channels << "," << l.height << "," << l.width
+               << "," << l.kernel << "," << l.stride << "," << l.groups << "," << l.params << "," << l.macs << "\n";
+        os << "total,,,,,,,,," << sum.params << "," << sum.macs << "\n";
+        break;
+    case Format::Markdown:
+        os << "**" << specLine(sum.spec) << "**\n\n";
+        os << "| layer | type | output | groups | params | MACs | share of MACs |\n";
+        os << "|---|---|---|---:|---:|---:|---:|\n";
+        for (const auto &l : sum.layers)
+            os << "| " << l.name << " | " << l.type << " | " << shapeText(l) << " | " << l.groups << " | "
+               << withThousands(l.params) << " | " << withThousands(l.macs) << " | " << percent(l.macs, sum.macs)
+               << " |\n";
+        os << "| **total** | | | | **" << withThousands(sum.params) << "** | **" << withThousands(sum.macs)
+           << "** | 100% |\n\n";
+        os << "FLOPs = 2 x MACs = " << withThousands(sum.flops()) << ". Convention: " << conventionText(sum.options)
+           << ".\n";
+        break;
+    case Format::Table: {
+        size_t nameW = 5;
+        for (const auto &l : sum.layers)
+            nameW = std::max(nameW, l.name.size());
+        nameW += 2;
+        os << specLine(sum.spec) << "\n\n";
+        os << pad("layer", nameW, false) << pad("type", 19, false) << pad("output", 14, false) << pad("groups", 7, true)
+           << pad("params", 14, true) << pad("MACs", 17, true) << pad("share", 8, true) << "\n";
+        os << std::string(nameW + 19 + 14 + 7 + 14 + 17 + 8, '-') << "\n";
+        for (const auto &l : sum.layers)
+            os << pad(l.name, nameW, false) << pad(l.type, 19, false) << pad(shapeText(l), 14, false)
+               << pad(std::to_string(l.groups), 7, true) << pad(withThousands(l.params), 14, true)
+               << pad(withThousands(l.macs), 17, true) << pad(percent(l.macs, sum.macs), 8, true) << "\n";
+        os << std::string(nameW + 19 + 14 + 7 + 14 + 17 + 8, '-') << "\n";
+        os << pad("total", nameW + 19 + 14 + 7, false) << pad(withThousands(sum.params), 14, true)
+           << pad(withThousands(sum.macs), 17, true) << pad("100%", 8, true) << "\n\n";
+        os << "params: " << withThousands(sum.params) << " (" << humanCount(static_cast<double>(sum.params)) << ")\n";
+        os << "MACs:   " << withThousands(sum.macs) << " (" << humanCount(static_cast<double>(sum.macs)) << ")\n";
+        os << "FLOPs:  " << withThousands(sum.flops()) << " (" << humanCount(static_cast<double>(sum.flops()))
+           << ", = 2 x MACs)\n";
+        os << "Counting convention: " << conventionText(sum.options) << ".\n";
+        break;
+    }
+    }
+    return os.str();
+}
+
+std::string formatMatch(const MatchResult &m, MatchBy by, Format format)
+{
+    std::ostringstream os;
+    const auto diff = [&](std::int64_t a, std::int64_t b) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%+.2f%%", 100.0 * (static_cast<double>(a) - b) / static_cast<double>(b));
+        return std::string(buf);
+    };
+    if (format == Format::Json) {
+        os << "{\n  \"by\": " << jsonString(toString(by)) << ",\n  \"cardinality\": " << m.matched.cardinality
+           << ",\n  \"width\": " << m.width << ",\n  \"model\": {\"name\": " << jsonString(describe(m.matched))
+           << ", \"params\": " << m.matchedTotals.params << ", \"macs\": " << m.matchedTotals.macs
+           << "},\n  \"baseline\": {\"name\": " << jsonString(describe(m.baseline))
+           << ", \"params\": " << m.baselineTotals.params << ", \"macs\": " << m.baselineTotals.macs << "}\n}\n";
+        return os.str();
+    }
+    if (format != Format::Table)
+        throw SpecError("format", "format: match supports table or json");
+    os << "Equal complexity by " << toString(by) << ": C = " << m.matched.cardinality << " -> d = " << m.width << "\n\n";
+    os << pad("model", 28, false) << pad("C", 5, true) << pad("d", 6, true) << pad("params", 16, true)
+       << pad("MACs", 18, true) << "\n";
+    os << pad(describe(m.matched), 28, false) << pad(std::to_string(m.matched.cardinality), 5, true)
+       << pad(std::to_string(m.width), 6, true) << pad(withThousands(m.matchedTotals.params), 16, true)
+       << pad(withThousands(m.matchedTotals.macs), 18, true) << "\n";
+    os << pad(describe(m.baseline), 28, false) << pad("1", 5, true) << pad("64", 6, true)
+       << pad(withThousands(m.baselineTotals.params), 16, true) << pad(withThousands(m.baselineTotals.macs), 18, true)
+       << "\n";
+    os << pad("difference", 39, false) << pad(diff(m.matchedTotals.params, m.baselineTotals.params), 16, true)
+       << pad(diff(m.matchedTotals.macs, m.baselineTotals.macs), 18, true) << "\n";
+    return os.str();
+}
+
+std::string formatPresets(Format format)
+{
+    std::ostringstream os;
+    if (format == Format::Json) {
+        os << "[\n";
+        const auto &all = presets();
+        for (size_t i = 0; i < all.size(); ++i) {
+            const Totals t = countTotals(all[i].spec);
+            os << "  {\"name\": " << jsonString(all[i].name) << ", \"description\": " << jsonString(all[i].description)
+               << ", \"spec\": " << specJson(all[i].spec) << ", \"params\": " << t.params << ", \"macs\": " << t.macs
+               << "}" << (i + 1 < all.size() ? ",\n" : "\n");
+        }
+        os << "]\n";
+        return os.str();
+    }
+    if (format == Format::Csv) {
+        os << "name,params,macs,description\n";
+        for (const auto &p : presets()) {
+            const Totals t = countTotals(p.spec);
+            os << p.name << "," << t.params << "," << t.macs << ",\"" << p.description << "\"\n";
+        }
+        return os.str();
+    }
+    const bool md = format == Format::Markdown;
+    if (md)
+        os << "| preset | params | MACs | input | description |\n|---|---:|---:|---:|---|\n";
+    else
+        os << pad("preset", 22, false) << pad("params", 14, true) << pad("MACs", 18, true) << pad("input", 7, true)
+           << "  description\n"
+           << std::string(100, '-') << "\n";
+    for (const auto &p : presets()) {
+        const Totals t = countTotals(p.spec);
+        if (md)
+            os << "| " << p.name << " | " << withThousands(t.params) << " | " << withThousands(t.macs) << " | "
+               << p.spec.inputSize << " | " << p.description << " |\n";
+        else
+            os << pad(p.name, 22, false) << pad(withThousands(t.params), 14, true)
+               << pad(withThousands(t.macs), 18, true) << pad(std::to_string(p.spec.inputSize), 7, true) << "  "
+               << p.description << "\n";
+    }
+    return os.str();
+}
+
+} // namespace resnext
