@@ -251,4 +251,31 @@ MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by)
     return r;
 }
 
+std::vector<CurvePoint> cardinalityCurve(const ArchSpec &spec, int maxC, const CountOptions &options)
+{
+    std::vector<CurvePoint> out;
+    ArchSpec s = spec;
+    for (int c = 1; c <= maxC; ++c) {
+        s.cardinality = c;
+        if (!validationError(s).empty())
+            continue;
+        out.push_back({c, s.width, countTotals(s, options)});
+    }
+    return out;
+}
+
+std::vector<CurvePoint> equalComplexityCurve(const ArchSpec &spec, int maxC, MatchBy by, const CountOptions &options)
+{
+    std::vector<CurvePoint> out;
+    for (int c = 1; c <= maxC; ++c) {
+        try {
+            const MatchResult m = matchWidth(spec, c, by);
+            out.push_back({c, m.width, countTotals(m.matched, options)});
+        } catch (const SpecError &) {
+            // no valid d for this C: leave a gap in the curve
+        }
+    }
+    return out;
+}
+
 } // namespace resnext

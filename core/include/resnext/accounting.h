@@ -78,4 +78,16 @@ struct MatchResult {
 // For ResNet-50 by parameters this reproduces the paper's Table 2.
 MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by = MatchBy::Params);
 
+struct CurvePoint {
+    int cardinality = 0;
+    int width = 0;
+    Totals totals;
+};
+
+// Totals of `spec` with C = 1..maxC at its own d (invalid C's are skipped).
+std::vector<CurvePoint> cardinalityCurve(const ArchSpec &spec, int maxC, const CountOptions &options = {});
+// The solver's equal-complexity pair (C, d*(C)) for C = 1..maxC and its totals.
+std::vector<CurvePoint> equalComplexityCurve(const ArchSpec &spec, int maxC, MatchBy by = MatchBy::Params,
+                                             const CountOptions &options = {});
+
 } // namespace resnext
