@@ -1,0 +1,289 @@
+// The main window, offscreen: sliders, the hold-complexity walk through the
+// paper's Table 2, exact labels, inline errors, settings, compare and export.
+#include "architecturepanel.h"
+#include "blockdiagram.h"
+#include "chartspanel.h"
+#include "complexitypanel.h"
+#include "layertable.h"
+#include "mainwindow.h"
+#include "plot.h"
+
+#include "resnext/report.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace resnext;
+
+class TestGui : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void holdWalksTable2();
+    void labelsShowExactCoreNumbers();
+    void widthSliderUpdatesEverything();
+    void invalidLayersExplainedInline();
+    void basicBlocksDisableCardinality();
+    void presetPickerShowsPresetAsIs();
+    void settingsPersistAcrossRestart();
+    void corruptSettingsFallBack_data();
+    void corruptSettingsFallBack();
+    void pinCompares();
+    void tableSortsAndExports();
+    void chartsExport();
+    void diagramElidesWideCardinality();
+
+private:
+    QString settingsPath() const { return m_dir->filePath("settings.ini"); }
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestGui::init() { m_dir = std::make_unique<QTemporaryDir>(); }
+
+void TestGui::holdWalksTable2()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QVERIFY(w.applySpec(preset("resnet50").spec));
+    ArchitecturePanel *a = w.architecturePanel();
+    QCheckBox *hold = a->holdCheck();
+    QTest::mouseClick(hold, Qt::LeftButton, {}, QPoint(8, hold->height() / 2));
+    QVERIFY(hold->isChecked());
+    QVERIFY(!a->widthSlider()->isEnabled()); // d follows the solver
+    QCOMPARE(w.spec().width, 64);
+    const int table2[][2] = {{1, 64}, {2, 40}, {4, 24}, {8, 14}, {32, 4}};
+    for (const auto &p : table2) {
+        a->cardinalitySlider()->setValue(p[0]);
+        QCOMPARE(w.spec().cardinality, p[0]);
+        QCOMPARE(w.spec().width, p[1]);
+        QCOMPARE(a->widthSpin()->value(), p[1]);
+    }
+    // Keyboard on the slider: one step right from C = 32 is 33 with its own matched d.
+    a->cardinalitySlider()->setFocus();
+    QTest::keyClick(a->cardinalitySlider(), Qt::Key_Right);
+    QCOMPARE(w.spec().cardinality, 33);
+    QCOMPARE(w.spec().width, matchWidth(preset("resnet50").spec, 33).width);
+}
+
+void TestGui::labelsShowExactCoreNumbers()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    ComplexityPanel *c = w.complexityPanel();
+    QVERIFY(c->valueLabel("params", "current")->text().contains("25,028,904"));
+    QVERIFY(c->valueLabel("macs", "current")->text().contains("4,230,479,872"));
+    QVERIFY(c->valueLabel("flops", "current")->text().contains("8,460,959,744"));
+    QVERIFY(c->valueLabel("params", "baseline")->text().contains("25,557,032"));
+    QVERIFY(c->valueLabel("macs", "baseline")->text().contains("4,089,184,256"));
+    QVERIFY(c->valueLabel("params", "diff")->text().contains("-2.07%"));
+    QVERIFY(c->valueLabel("macs", "diff")->text().contains("+3.46%"));
+    QVERIFY(w.layerTable()->findChild<QLabel *>("layerTotals")->text().contains("25,028,904"));
+}
+
+void TestGui::widthSliderUpdatesEverything()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QVERIFY(w.applySpec(preset("resnet50").spec));
+    w.architecturePanel()->cardinalitySpin()->setValue(32);
+    w.architecturePanel()->widthSlider()->setValue(4);
+    QVERIFY(w.spec() == preset("resnext50_32x4d").spec);
+    QVERIFY(w.complexityPanel()->valueLabel("params", "current")->text().contains("25,028,904"));
+    QCOMPARE(w.layerTable()->model()->rowCount(), int(summarize(w.spec()).layers.size()));
+    QCOMPARE(w.blockDiagram()->drawnPaths(), 4);
+    // The current-point marker of the C curve sits at C = 32.
+    QCPGraph *marker = w.chartsPanel()->curvePlot()->graph(4);
+    QCOMPARE(marker->dataCount(), 1);
+    QCOMPARE(marker->data()->at(0)->key, 32.0);
+    QVERIFY(w.windowTitle().startsWith("resnext50_32x4d"));
+}
+
+void TestGui::invalidLayersExplainedInline()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    const ArchSpec before = w.spec();
+    QLineEdit *edit = w.architecturePanel()->layersEdit();
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, "1,1,1,1,1,1,1");
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(w.architecturePanel()->errorText(), QString("layers: 7 stages given; must be between 1 and 6"));
+    QVERIFY(w.spec() == before);
+    edit->selectAll();
+    QTest::keyClicks(edit, "2,x");
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(w.architecturePanel()->errorText(), QString("layers: 'x' is not a whole number"));
+    QVERIFY(w.spec() == before);
+    // A valid edit clears the message.
+    edit->selectAll();
+    QTest::keyClicks(edit, "2,2,2,2");
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY(w.architecturePanel()->errorText().isEmpty());
+    QCOMPARE(w.spec().layers, (std::vector<int>{2, 2, 2, 2}));
+    // Input spin box range keeps impossible values out; core explains the rest.
+    QCOMPARE(w.findChild<QSpinBox *>("inputSpin")->minimum(), 1);
+}
+
+void TestGui::basicBlocksDisableCardinality()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QComboBox *block = w.architecturePanel()->blockCombo();
+    block->setCurrentIndex(1);
+    Q_EMIT block->activated(1);
+    QVERIFY(w.spec().block == BlockKind::Basic);
+    QCOMPARE(w.spec().cardinality, 1);
+    QVERIFY(!w.architecturePanel()->cardinalitySlider()->isEnabled());
+    QVERIFY(w.architecturePanel()->errorText().isEmpty());
+    // A spec that core refuses leaves the window on the previous one.
+    ArchSpec bad = w.spec();
+    bad.cardinality = 8;
+    QVERIFY(!w.applySpec(bad));
+    QVERIFY(w.architecturePanel()->errorText().startsWith("cardinality: basic (two-layer) blocks support only C = 1"));
+    QCOMPARE(w.spec().cardinality, 1);
+}
+
+void TestGui::presetPickerShowsPresetAsIs()
+{
+    MainWindow w(settingsPath());
+    w.setHoldComplexity(true);
+    QComboBox *combo = w.architecturePanel()->presetCombo();
+    const int i = combo->findText("resnext101_32x8d");
+    QVERIFY(i > 0);
+    combo->setCurrentIndex(i);
+    Q_EMIT combo->activated(i);
+    QVERIFY(w.spec() == preset("resnext101_32x8d").spec);
+    QVERIFY(!w.architecturePanel()->holdComplexity());
+}
+
+void TestGui::settingsPersistAcrossRestart()
+{
+    ArchSpec spec = preset("resnext29_8x64d").spec;
+    spec.form = BlockForm::B;
+    {
+        MainWindow w(settingsPath());
+        QVERIFY(w.applySpec(spec));
+        w.pinCurrent();
+        QVERIFY(w.applySpec(preset("resnet101").spec));
+        w.setHoldComplexity(true);
+        w.showPanel("layers");
+        w.close(); // closeEvent saves
+    }
+    MainWindow again(settingsPath());
+    QVERIFY(again.settingsMessage().isEmpty());
+    QVERIFY(again.spec() == preset("resnet101").spec);
+    QVERIFY(again.pinned() && *again.pinned() == spec);
+    QVERIFY(again.architecturePanel()->holdComplexity());
+    QCOMPARE(again.findChild<QTabWidget *>("tabs")->currentIndex(), 2);
+}
+
+void TestGui::corruptSettingsFallBack_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("bad value") << QByteArray("[General]\nversion=1\n[spec]\ncardinality=banana\n")
+                               << "cardinality: 'banana' is not a whole number; using defaults.";
+    QTest::newRow("invalid spec") << QByteArray("[General]\nversion=1\n[spec]\nlayers=1,1,1,1,1,1,1,1\n")
+                                  << "layers: 8 stages given; must be between 1 and 6; using defaults.";
+    QTest::newRow("old version") << QByteArray("[General]\nversion=0\n[spec]\ncardinality=4\n")
+                                 << "is from another version (0); using defaults.";
+    QTest::newRow("garbage") << QByteArray("\x01\x02\xff\xfe garbage = [[[\n\x00\x00", 22)
+                             << "using defaults.";
+}
+
+void TestGui::corruptSettingsFallBack()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    QFile f(settingsPath());
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+    f.close();
+    MainWindow w(settingsPath());
+    QVERIFY2(w.settingsMessage().endsWith(message), qPrintable(w.settingsMessage()));
+    QVERIFY(w.settingsMessage().contains(settingsPath()));
+    QVERIFY(w.spec() == preset("resnext50_32x4d").spec); // defaults
+    QCOMPARE(w.architecturePanel()->errorText(), w.settingsMessage()); // shown inline, no dialog
+}
+
+void TestGui::pinCompares()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("wide_resnet50_2").spec));
+    w.pinCurrent();
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    QVERIFY(w.complexityPanel()->valueLabel("params", "pinned")->text().contains("68,883,240"));
+    QCOMPARE(w.chartsPanel()->paramsPlot()->plottableCount(), 3);
+    w.clearPin();
+    QVERIFY(w.complexityPanel()->valueLabel("params", "pinned")->text().isEmpty());
+    QCOMPARE(w.chartsPanel()->paramsPlot()->plottableCount(), 2);
+}
+
+void TestGui::tableSortsAndExports()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    QTableView *view = w.layerTable()->view();
+    view->sortByColumn(LayerModel::Params, Qt::DescendingOrder);
+    const Summary s = summarize(w.spec());
+    const auto biggest = std::max_element(s.layers.begin(), s.layers.end(),
+                                          [](const LayerInfo &a, const LayerInfo &b) { return a.params < b.params; });
+    QCOMPARE(view->model()->index(0, LayerModel::Name).data().toString(), QString::fromStdString(biggest->name));
+    const QString csv = m_dir->filePath("layers.csv");
+    QString error;
+    QVERIFY(w.layerTable()->exportTo(csv, &error));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll().toStdString(), formatSummary(s, Format::Csv));
+    QVERIFY(w.layerTable()->exportTo(m_dir->filePath("layers.md"), &error));
+    QVERIFY(!w.layerTable()->exportTo(m_dir->filePath("layers.xls"), &error));
+    QVERIFY(error.endsWith("unknown table format '.xls'; use .csv or .md"));
+    QVERIFY(w.layerTable()->selectionAsText().count('\n') == int(s.layers.size()) + 1);
+}
+
+void TestGui::chartsExport()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QString error;
+    const QStringList png = w.chartsPanel()->exportAll(m_dir->filePath("charts.png"), &error);
+    QCOMPARE(png.size(), 3);
+    for (const QString &f : png)
+        QVERIFY2(!QImage(f).isNull(), qPrintable(f));
+    const QStringList pdf = w.chartsPanel()->exportAll(m_dir->filePath("charts.pdf"), &error);
+    QCOMPARE(pdf.size(), 3);
+    QFile f(pdf.first());
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.read(4) == "%PDF");
+    QVERIFY(!ChartsPanel::exportChart(w.chartsPanel()->curvePlot(), m_dir->filePath("c.gif"), &error));
+    QVERIFY(error.contains("unsupported chart format '.gif'"));
+}
+
+void TestGui::diagramElidesWideCardinality()
+{
+    MainWindow w(settingsPath());
+    ArchSpec s = preset("resnet50").spec;
+    for (int c : {1, 4, 8, 9, 32, 64}) {
+        s.cardinality = c;
+        s.width = 4;
+        QVERIFY(w.applySpec(s));
+        QCOMPARE(w.blockDiagram()->drawnPaths(), c <= 8 ? c : 4);
+        QImage img(w.blockDiagram()->size(), QImage::Format_ARGB32);
+        w.blockDiagram()->render(&img); // paints without crashing for every C
+    }
+}
+
+QTEST_MAIN(TestGui)
+#include "test_gui.moc"

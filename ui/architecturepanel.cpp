@@ -1,0 +1,367 @@
+#include "architecturepanel.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QRadioButton>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace resnext;
+
+namespace {
+
+struct Depth {
+    const char *label;
+    BlockKind block;
+    std::vector<int> layers;
+};
+
+const std::vector<Depth> &depths()
+{
+    static const std::vector<Depth> all = {
+        {"ResNet-18 (basic 2,2,2,2)", BlockKind::Basic, {2, 2, 2, 2}},
+        {"ResNet-34 (basic 3,4,6,3)", BlockKind::Basic, {3, 4, 6, 3}},
+        {"ResNet-26 (2,2,2,2)", BlockKind::Bottleneck, {2, 2, 2, 2}},
+        {"ResNet-29 (3,3,3)", BlockKind::Bottleneck, {3, 3, 3}},
+        {"ResNet-50 (3,4,6,3)", BlockKind::Bottleneck, {3, 4, 6, 3}},
+        {"ResNet-101 (3,4,23,3)", BlockKind::Bottleneck, {3, 4, 23, 3}},
+        {"ResNet-152 (3,8,36,3)", BlockKind::Bottleneck, {3, 8, 36, 3}},
+    };
+    return all;
+}
+
+QString layersText(const std::vector<int> &layers)
+{
+    QStringList parts;
+    for (int n : layers)
+        parts << QString::number(n);
+    return parts.join(',');
+}
+
+QSlider *makeSlider(int lo, int hi, const QString &tip)
+{
+    auto *s = new QSlider(Qt::Horizontal);
+    s->setRange(lo, hi);
+    s->setToolTip(tip);
+    s->setPageStep(4);
+    return s;
+}
+
+} // namespace
+
+ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+
+    auto *modelBox = new QGroupBox(tr("Model"));
+    auto *form = new QFormLayout(modelBox);
+    m_preset = new QComboBox;
+    m_preset->setObjectName("presetCombo");
+    m_preset->addItem(tr("(custom)"), QString());
+    for (const auto &p : presets())
+        m_preset->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
+    m_preset->setToolTip(tr("Every architecture the core knows: torchvision's ResNets, ResNeXts and Wide ResNets, "
+                            "and the paper's CIFAR models."));
+    form->addRow(tr("&Preset"), m_preset);
+
+    m_depth = new QComboBox;
+    m_depth->setObjectName("depthCombo");
+    for (const auto &d : depths())
+        m_depth->addItem(tr(d.label));
+    m_depth->addItem(tr("Custom blocks per stage"));
+    m_depth->setToolTip(tr("Depth = blocks per stage. ResNeXt keeps ResNet's depth and stage layout and only "
+                           "changes the inside of each bottleneck block."));
+    form->addRow(tr("&Depth"), m_depth);
+
+    m_layers = new QLineEdit;
+    m_layers->setObjectName("layersEdit");
+    m_layers->setToolTip(tr("Blocks per stage, comma-separated, 1 to 6 stages (e.g. 3,4,6,3). Press Enter to apply."));
+    form->addRow(tr("&Blocks"), m_layers);
+
+    m_block = new QComboBox;
+    m_block->setObjectName("blockCombo");
+    m_block->addItem(tr("Bottleneck (1x1, 3x3, 1x1)"));
+    m_block->addItem(tr("Basic (3x3, 3x3)"));
+    m_block->setToolTip(tr("ResNeXt's grouped convolution lives in the bottleneck block; basic blocks have no "
+                           "cardinality (grouping a two-layer block only makes it wider)."));
+    form->addRow(tr("B&lock"), m_block);
+
+    m_stem = new QComboBox;
+    m_stem->addItem(tr("ImageNet: 7x7/2 conv + 3x3/2 max-pool"));
+    m_stem->addItem(tr("CIFAR: 3x3/1 conv, no pooling"));
+    m_stem->setToolTip(tr("The first layers before stage 1. The CIFAR stem keeps the full resolution of 32x32 "
+                          "images (paper section 5.2)."));
+    form->addRow(tr("&Stem"), m_stem);
+
+    m_input = new QSpinBox;
+    m_input->setObjectName("inputSpin");
+    m_input->setRange(1, 1024);
+    m_input->setSuffix(tr(" px"));
+    m_input->setToolTip(tr("Input height = width. MACs grow with its square; parameters do not change."));
+    form->addRow(tr("&Input"), m_input);
+
+    m_classes = new QSpinBox;
+    m_classes->setRange(1, 100000);
+    m_classes->setToolTip(tr("Classes of the final linear layer (1000 for ImageNet, 10 for CIFAR-10)."));
+    form->addRow(tr("C&lasses"), m_classes);
+
+    auto *formRow = new QWidget;
+    auto *formLayout = new QHBoxLayout(formRow);
+    formLayout->setContentsMargins(0, 0, 0, 0);
+    m_form = new QButtonGroup(this);
+    const char *formTips[] = {
+        "(a) Aggregated residual transformations: C separate paths 1x1 -> 3x3 -> 1x1, summed.",
+        "(b) Early concatenation: C paths 1x1 -> 3x3, concatenated, then one 1x1.",
+        "(c) Grouped convolution: one 3x3 conv with C groups. Same function, fastest to compute."};
+    for (int i = 0; i < 3; ++i) {
+        auto *b = new QRadioButton(QString("(%1)").arg(QChar('a' + i)));
+        b->setToolTip(tr(formTips[i]));
+        m_form->addButton(b, i);
+        formLayout->addWidget(b);
+    }
+    formLayout->addStretch();
+    form->addRow(tr("Block &form"), formRow);
+    layout->addWidget(modelBox);
+
+    auto *cdBox = new QGroupBox(tr("Split-transform-merge"));
+    auto *cd = new QFormLayout(cdBox);
+    m_cSlider = makeSlider(1, 64, tr("Cardinality C: the number of parallel transformations (groups of the 3x3 "
+                                     "convolution). The paper finds that raising C at equal complexity beats "
+                                     "making the network deeper or wider."));
+    m_cSlider->setObjectName("cardinalitySlider");
+    m_cSpin = new QSpinBox;
+    m_cSpin->setObjectName("cardinalitySpin");
+    m_cSpin->setRange(1, 64);
+    m_cSpin->setToolTip(m_cSlider->toolTip());
+    auto *cRow = new QHBoxLayout;
+    cRow->addWidget(m_cSlider, 1);
+    cRow->addWidget(m_cSpin);
+    auto *cLabel = new QLabel(tr("Cardinality &C"));
+    cLabel->setBuddy(m_cSpin);
+    cd->addRow(cLabel, cRow);
+
+    m_dSlider = makeSlider(1, 128, tr("Bottleneck width d: channels per group in stage 1 (doubling in each later "
+                                      "stage). ResNet-50 is C=1, d=64; ResNeXt-50 is C=32, d=4."));
+    m_dSlider->setObjectName("widthSlider");
+    m_dSpin = new QSpinBox;
+    m_dSpin->setObjectName("widthSpin");
+    m_dSpin->setRange(1, 128);
+    m_dSpin->setToolTip(m_dSlider->toolTip());
+    auto *dRow = new QHBoxLayout;
+    dRow->addWidget(m_dSlider, 1);
+    dRow->addWidget(m_dSpin);
+    auto *dLabel = new QLabel(tr("&Width d"));
+    dLabel->setBuddy(m_dSpin);
+    cd->addRow(dLabel, dRow);
+
+    m_hold = new QCheckBox(tr("&Hold complexity at ResNet's"));
+    m_hold->setObjectName("holdCheck");
+    m_hold->setToolTip(tr("When on, moving C sets d to the width whose complexity is closest to the plain ResNet "
+                          "of this depth (C=1, d=64): walk the paper's Table 2 with one slider."));
+    m_by = new QComboBox;
+    m_by->addItem(tr("by parameters"));
+    m_by->addItem(tr("by MACs"));
+    m_by->setToolTip(tr("What 'equal complexity' compares: parameter count (paper Table 2) or multiply-accumulates."));
+    auto *holdRow = new QHBoxLayout;
+    holdRow->addWidget(m_hold);
+    holdRow->addWidget(m_by);
+    cd->addRow(holdRow);
+
+    m_groupInfo = new QLabel;
+    m_groupInfo->setObjectName("groupInfo");
+    m_groupInfo->setWordWrap(true);
+    m_groupInfo->setTextFormat(Qt::RichText);
+    cd->addRow(m_groupInfo);
+    layout->addWidget(cdBox);
+
+    m_countAll = new QCheckBox(tr("Count BN, ReLU, pooling and add"));
+    m_countAll->setToolTip(tr("Off: torchvision's/fvcore's convention, only conv and linear layers cost MACs. On: "
+                              "elementwise layers count too (BN and ReLU 1 per element)."));
+    layout->addWidget(m_countAll);
+
+    m_error = new QLabel;
+    m_error->setObjectName("specError");
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet("QLabel { color: #b00020; background: #fdecee; border: 1px solid #f5c2c7; "
+                           "border-radius: 4px; padding: 4px; }");
+    m_error->hide();
+    layout->addWidget(m_error);
+    layout->addStretch();
+
+    // Wiring: every control edits one field of a copy of the shown spec.
+    connect(m_preset, &QComboBox::activated, this, [this](int index) {
+        const QString name = m_preset->itemData(index).toString();
+        if (name.isEmpty())
+            return;
+        if (const auto p = findPreset(name.toStdString()))
+            Q_EMIT presetChosen(p->spec);
+    });
+    connect(m_depth, &QComboBox::activated, this, [this](int index) {
+        if (index >= static_cast<int>(depths().size())) {
+            m_layers->setFocus();
+            return;
+        }
+        const Depth &d = depths()[static_cast<size_t>(index)];
+        edit([&](ArchSpec &s) {
+            s.layers = d.layers;
+            s.block = d.block;
+            s.planes.clear();
+            if (d.block == BlockKind::Basic) {
+                s.cardinality = 1;
+                s.width = 64;
+            }
+        });
+    });
+    connect(m_layers, &QLineEdit::editingFinished, this, [this] {
+        if (m_layers->text() == layersText(m_shown.layers))
+            return;
+        try {
+            const auto layers = parseIntList("layers", m_layers->text().toStdString());
+            edit([&](ArchSpec &s) {
+                s.layers = layers;
+                s.planes.clear();
+            });
+        } catch (const std::exception &e) {
+            showError(QString::fromStdString(e.what()));
+        }
+    });
+    connect(m_block, &QComboBox::activated, this, [this](int index) {
+        edit([&](ArchSpec &s) {
+            s.block = index == 1 ? BlockKind::Basic : BlockKind::Bottleneck;
+            if (s.block == BlockKind::Basic) {
+                s.cardinality = 1;
+                s.width = 64;
+            }
+        });
+    });
+    connect(m_stem, &QComboBox::activated, this,
+            [this](int index) { edit([&](ArchSpec &s) { s.stem = index == 1 ? Stem::Cifar : Stem::ImageNet; }); });
+    connect(m_input, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.inputSize = v; }); });
+    connect(m_classes, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.numClasses = v; }); });
+    connect(m_form, &QButtonGroup::idClicked, this,
+            [this](int id) { edit([&](ArchSpec &s) { s.form = static_cast<BlockForm>(id); }); });
+    connect(m_cSlider, &QSlider::valueChanged, m_cSpin, &QSpinBox::setValue);
+    connect(m_cSpin, &QSpinBox::valueChanged, m_cSlider, &QSlider::setValue);
+    connect(m_dSlider, &QSlider::valueChanged, m_dSpin, &QSpinBox::setValue);
+    connect(m_dSpin, &QSpinBox::valueChanged, m_dSlider, &QSlider::setValue);
+    connect(m_cSlider, &QSlider::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.cardinality = v; }); });
+    connect(m_dSlider, &QSlider::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.width = v; }); });
+    connect(m_hold, &QCheckBox::toggled, this, [this] {
+        syncEnabled();
+        if (!m_updating)
+            Q_EMIT optionsChanged();
+    });
+    connect(m_by, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating)
+            Q_EMIT optionsChanged();
+    });
+    connect(m_countAll, &QCheckBox::toggled, this, [this] {
+        if (!m_updating)
+            Q_EMIT optionsChanged();
+    });
+}
+
+void ArchitecturePanel::edit(const std::function<void(ArchSpec &)> &change)
+{
+    if (m_updating)
+        return;
+    ArchSpec s = m_shown;
+    change(s);
+    if (s == m_shown)
+        return;
+    Q_EMIT specEdited(s);
+}
+
+void ArchitecturePanel::setSpec(const ArchSpec &spec)
+{
+    m_updating = true;
+    m_shown = spec;
+    int presetIndex = 0;
+    for (int i = 1; i < m_preset->count(); ++i)
+        if (const auto p = findPreset(m_preset->itemData(i).toString().toStdString()); p && p->spec == spec)
+            presetIndex = i;
+    m_preset->setCurrentIndex(presetIndex);
+    int depthIndex = static_cast<int>(depths().size());
+    for (size_t i = 0; i < depths().size(); ++i)
+        if (depths()[i].layers == spec.layers && depths()[i].block == spec.block)
+            depthIndex = static_cast<int>(i);
+    m_depth->setCurrentIndex(depthIndex);
+    if (!m_layers->hasFocus() || m_error->isHidden())
+        m_layers->setText(layersText(spec.layers));
+    m_block->setCurrentIndex(spec.block == BlockKind::Basic ? 1 : 0);
+    m_stem->setCurrentIndex(spec.stem == Stem::Cifar ? 1 : 0);
+    m_input->setValue(spec.inputSize);
+    m_classes->setValue(spec.numClasses);
+    m_form->button(static_cast<int>(spec.form))->setChecked(true);
+    m_cSlider->setValue(spec.cardinality);
+    m_cSpin->setValue(spec.cardinality);
+    m_dSlider->setValue(spec.width);
+    m_dSpin->setValue(spec.width);
+    if (spec.block == BlockKind::Bottleneck) {
+        m_groupInfo->setText(tr("Every 3x3 conv splits into <b>C = %1</b> groups of <b>d = %2</b> channels in "
+                                "stage 1 (grouped width %3 &rarr; output %4), doubling per stage.")
+                                 .arg(spec.cardinality)
+                                 .arg(spec.groupWidth(0))
+                                 .arg(spec.stageGroupedWidth(0))
+                                 .arg(spec.stageOutChannels(0)));
+    } else {
+        m_groupInfo->setText(tr("Basic blocks have no grouped convolution: C and d apply to bottleneck blocks."));
+    }
+    syncEnabled();
+    m_updating = false;
+}
+
+void ArchitecturePanel::syncEnabled()
+{
+    const bool bottleneck = m_shown.block == BlockKind::Bottleneck;
+    m_cSlider->setEnabled(bottleneck);
+    m_cSpin->setEnabled(bottleneck);
+    const bool dFree = bottleneck && !m_hold->isChecked();
+    m_dSlider->setEnabled(dFree);
+    m_dSpin->setEnabled(dFree);
+    m_hold->setEnabled(bottleneck);
+    m_by->setEnabled(bottleneck);
+    m_form->button(0)->setEnabled(bottleneck);
+    m_form->button(1)->setEnabled(bottleneck);
+}
+
+void ArchitecturePanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+QString ArchitecturePanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
+
+bool ArchitecturePanel::holdComplexity() const { return m_hold->isChecked(); }
+
+void ArchitecturePanel::setHoldComplexity(bool on)
+{
+    const QSignalBlocker b(m_hold);
+    m_hold->setChecked(on);
+    syncEnabled();
+}
+
+MatchBy ArchitecturePanel::matchBy() const { return m_by->currentIndex() == 1 ? MatchBy::Macs : MatchBy::Params; }
+
+void ArchitecturePanel::setMatchBy(MatchBy by)
+{
+    const QSignalBlocker b(m_by);
+    m_by->setCurrentIndex(by == MatchBy::Macs ? 1 : 0);
+}
+
+bool ArchitecturePanel::countAll() const { return m_countAll->isChecked(); }
+
+void ArchitecturePanel::setCountAll(bool on)
+{
+    const QSignalBlocker b(m_countAll);
+    m_countAll->setChecked(on);
+}

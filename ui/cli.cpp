@@ -1,0 +1,227 @@
+#include "cli.h"
+
+#include "resnext/accounting.h"
+#include "resnext/error.h"
+#include "resnext/report.h"
+#include "snapshot.h"
+
+#include <functional>
+#include <iostream>
+
+namespace cli {
+
+const std::set<std::string> kSpecOptions = {"preset", "layers",  "cardinality", "width",   "stem",    "block",
+                                            "expansion", "form", "input",       "classes", "planes", "channels"};
+
+namespace {
+
+const char *kUsage = R"(ResNeXt Explorer: build, count and compare ResNet/ResNeXt variants.
+
+Usage:
+  resnext-explorer                      open the desktop application
+  resnext-explorer summary [SPEC] [--format table|json|csv|markdown] [--count-all]
+  resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
+  resnext-explorer presets [--format table|json|csv|markdown]
+  resnext-explorer snapshot --out FILE.png [SPEC] [--panel NAME] [--size WxH]
+
+SPEC is --preset NAME and/or:
+  --layers 3,4,6,3        blocks per stage (1 to 6 stages)
+  --cardinality C         groups of the 3x3 convolution (default 1)
+  --width d               bottleneck width per group at 64 planes (default 64)
+  --stem imagenet|cifar   7x7/2 conv + max-pool, or 3x3/1 conv without pooling
+  --block basic|bottleneck
+  --expansion 4           output channels = planes x expansion (bottleneck)
+  --planes 64,128,...     base planes per stage (default doubling from 64)
+  --form a|b|c            block form of the paper's Fig. 3 (counts are equal)
+  --input 224             input height = width
+  --classes 1000          classes of the final linear layer
+  --channels 3            input image channels
+
+Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
+--count-all also counts BN, ReLU, pooling and the residual add.
+Exit codes: 0 success, 2 bad input, 1 internal failure.
+)";
+
+std::set<std::string> withSpec(std::set<std::string> extra)
+{
+    extra.insert(kSpecOptions.begin(), kSpecOptions.end());
+    return extra;
+}
+
+int cmdSummary(int argc, char **argv)
+{
+    const Args a = parse("summary", argc, argv, 2, withSpec({"format"}), {"count-all"});
+    const auto format = resnext::parseFormat(a.get("format", "table"));
+    resnext::CountOptions opt;
+    opt.countAll = a.flags.count("count-all") > 0;
+    std::cout << resnext::formatSummary(resnext::summarize(specFromArgs(a), opt), format);
+    return 0;
+}
+
+int cmdMatch(int argc, char **argv)
+{
+    const Args a = parse("match", argc, argv, 2, withSpec({"format", "by"}), {});
+    const auto format = resnext::parseFormat(a.get("format", "table"));
+    if (format != resnext::Format::Table && format != resnext::Format::Json)
+        throw resnext::SpecError("format", "format: match supports table or json (got '" + a.get("format") + "')");
+    if (!a.has("cardinality"))
+        throw UsageError("match: --cardinality is required (the C to find d for)");
+    const auto by = resnext::parseMatchBy(a.get("by", "params"));
+    const resnext::ArchSpec spec = specFromArgs(a);
+    std::cout << resnext::formatMatch(resnext::matchWidth(spec, spec.cardinality, by), by, format);
+    return 0;
+}
+
+int cmdPresets(int argc, char **argv)
+{
+    const Args a = parse("presets", argc, argv, 2, {"format"}, {});
+    std::cout << resnext::formatPresets(resnext::parseFormat(a.get("format", "table")));
+    return 0;
+}
+
+int cmdSnapshot(int argc, char **argv)
+{
+    const Args a = parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size"}), {});
+    if (!a.has("out"))
+        throw UsageError("snapshot: --out FILE.png is required");
+    SnapshotRequest req;
+    req.out = a.get("out");
+    req.panel = a.get("panel", "all");
+    req.spec = specFromArgs(a);
+    const std::string size = a.get("size", "1600x1000");
+    const auto x = size.find('x');
+    if (x == std::string::npos)
+        throw UsageError("size: '" + size + "' is not WIDTHxHEIGHT, e.g. 1600x1000");
+    req.width = resnext::parseInt("size", size.substr(0, x));
+    req.height = resnext::parseInt("size", size.substr(x + 1));
+    if (req.width < 320 || req.width > 8000 || req.height < 240 || req.height > 8000)
+        throw UsageError("size: must be between 320x240 and 8000x8000 (got " + size + ")");
+    return renderSnapshot(argc, argv, req);
+}
+
+const std::map<std::string, std::function<int(int, char **)>> &commands()
+{
+    static const std::map<std::string, std::function<int(int, char **)>> all = {
+        {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+    return all;
+}
+
+} // namespace
+
+std::string Args::get(const std::string &key, const std::string &fallback) const
+{
+    const auto it = options.find(key);
+    return it == options.end() ? fallback : it->second;
+}
+
+Args parse(const std::string &command, int argc, char **argv, int first, const std::set<std::string> &valued,
+           const std::set<std::string> &flags)
+{
+    Args a;
+    a.command = command;
+    for (int i = first; i < argc; ++i) {
+        std::string word = argv[i];
+        if (word.rfind("--", 0) != 0 || word.size() == 2) {
+            a.positional.push_back(word);
+            continue;
+        }
+        std::string key = word.substr(2), value;
+        bool hasValue = false;
+        if (const auto eq = key.find('='); eq != std::string::npos) {
+            value = key.substr(eq + 1);
+            key = key.substr(0, eq);
+            hasValue = true;
+        }
+        if (flags.count(key)) {
+            if (hasValue)
+                throw UsageError("--" + key + ": takes no value");
+            a.flags.insert(key);
+        } else if (valued.count(key)) {
+            if (!hasValue) {
+                if (i + 1 >= argc)
+                    throw UsageError("--" + key + ": needs a value");
+                value = argv[++i];
+            }
+            a.options[key] = value;
+        } else {
+            throw UsageError(command + ": unknown option --" + key + " (see resnext-explorer --help)");
+        }
+    }
+    return a;
+}
+
+resnext::ArchSpec specFromArgs(const Args &a)
+{
+    using namespace resnext;
+    ArchSpec s;
+    if (a.has("preset"))
+        s = preset(a.get("preset")).spec;
+    if (a.has("layers"))
+        s.layers = parseIntList("layers", a.get("layers"));
+    if (a.has("cardinality"))
+        s.cardinality = parseInt("cardinality", a.get("cardinality"));
+    if (a.has("width"))
+        s.width = parseInt("width", a.get("width"));
+    if (a.has("stem"))
+        s.stem = parseStem(a.get("stem"));
+    if (a.has("block"))
+        s.block = parseBlockKind(a.get("block"));
+    if (a.has("expansion"))
+        s.expansion = parseInt("expansion", a.get("expansion"));
+    if (a.has("planes"))
+        s.planes = parseIntList("planes", a.get("planes"));
+    if (a.has("form"))
+        s.form = parseBlockForm(a.get("form"));
+    if (a.has("input"))
+        s.inputSize = parseInt("input", a.get("input"));
+    if (a.has("classes"))
+        s.numClasses = parseInt("classes", a.get("classes"));
+    if (a.has("channels"))
+        s.inChannels = parseInt("channels", a.get("channels"));
+    validate(s);
+    return s;
+}
+
+bool isCommand(const std::string &word)
+{
+    return commands().count(word) > 0 || word == "help" || word == "--help" || word == "-h" || word == "--version";
+}
+
+int run(int argc, char **argv)
+{
+    const std::string cmd = argc > 1 ? argv[1] : "help";
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (cmd == "--version") {
+        std::cout << "resnext-explorer " << RESNEXT_VERSION << "\n";
+        return 0;
+    }
+    for (int i = 2; i < argc; ++i) {
+        const std::string w = argv[i];
+        if (w == "--help" || w == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+    }
+    const auto it = commands().find(cmd);
+    if (it == commands().end()) {
+        std::cerr << "resnext-explorer: unknown command '" << cmd << "' (see resnext-explorer --help)\n";
+        return 2;
+    }
+    try {
+        return it->second(argc, argv);
+    } catch (const UsageError &e) {
+        std::cerr << "resnext-explorer " << cmd << ": " << e.what() << "\n";
+        return 2;
+    } catch (const resnext::Error &e) {
+        std::cerr << "resnext-explorer " << cmd << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception &e) {
+        std::cerr << "resnext-explorer " << cmd << ": internal error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+} // namespace cli

@@ -1,0 +1,46 @@
+#pragma once
+// The headless front end: `resnext-explorer <subcommand> ...`. Needs no display.
+
+#include "resnext/spec.h"
+
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+// A command-line mistake (unknown option, missing value); exit code 2 like a bad spec.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Args {
+    std::string command;
+    std::map<std::string, std::string> options; // --key value / --key=value
+    std::set<std::string> flags;                // --flag
+    std::vector<std::string> positional;
+    bool has(const std::string &key) const { return options.count(key) > 0; }
+    std::string get(const std::string &key, const std::string &fallback = {}) const;
+};
+
+// Options that describe an architecture, accepted by every command that takes a spec.
+extern const std::set<std::string> kSpecOptions;
+
+// Parses argv[first..] for `command` given the options that take values and the
+// boolean flags it accepts. Throws UsageError for anything else.
+Args parse(const std::string &command, int argc, char **argv, int first, const std::set<std::string> &valued,
+           const std::set<std::string> &flags);
+
+// --preset NAME and/or the spec flags (--layers, --cardinality, --width, --stem,
+// --block, --expansion, --form, --input, --classes, --planes, --channels) on top
+// of the default ResNet-50 spec; validated. Throws resnext::SpecError.
+resnext::ArchSpec specFromArgs(const Args &args);
+
+bool isCommand(const std::string &word);
+// Runs a subcommand; returns the process exit code (0 ok, 2 bad input, 1 failure).
+int run(int argc, char **argv);
+
+} // namespace cli

@@ -1,0 +1,113 @@
+#include "complexitypanel.h"
+
+#include "resnext/report.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QVBoxLayout>
+
+using namespace resnext;
+
+namespace {
+
+const char *kRows[] = {"params", "macs", "flops"};
+const char *kColumns[] = {"current", "baseline", "diff", "pinned"};
+
+QString exact(std::int64_t v) { return QString::fromStdString(withThousands(v)); }
+
+QString cellText(std::int64_t v)
+{
+    return QString("<span style='font-size:large; font-weight:600'>%1</span><br><span style='color:gray'>%2</span>")
+        .arg(QString::fromStdString(humanCount(static_cast<double>(v))), exact(v));
+}
+
+QString diffText(std::int64_t value, std::int64_t base)
+{
+    const double pct = base == 0 ? 0.0 : 100.0 * (static_cast<double>(value) - base) / static_cast<double>(base);
+    // Within 1% counts as "equal complexity" (grey); cheaper green, costlier red.
+    const char *colour = std::abs(pct) < 1.0 ? "#555555" : (pct < 0 ? "#1b7f3b" : "#b00020");
+    return QString("<span style='font-size:large; font-weight:600; color:%1'>%2%3%</span>")
+        .arg(colour)
+        .arg(pct >= 0 ? "+" : "")
+        .arg(pct, 0, 'f', 2);
+}
+
+} // namespace
+
+ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *outer = new QVBoxLayout(this);
+    m_title = new QLabel;
+    m_title->setWordWrap(true);
+    outer->addWidget(m_title);
+    auto *grid = new QGridLayout;
+    const QString rowNames[] = {tr("Parameters"), tr("MACs"), tr("FLOPs (2 x MACs)")};
+    const QString rowTips[] = {
+        tr("Learnable weights (BN's running statistics are buffers, not parameters), as torchvision counts."),
+        tr("Multiply-accumulates of one forward pass of one image."),
+        tr("Floating-point operations = 2 x MACs (one multiply and one add each).")};
+    for (int c = 0; c < 4; ++c) {
+        m_headers[c] = new QLabel;
+        m_headers[c]->setWordWrap(true);
+        grid->addWidget(m_headers[c], 0, c + 1);
+    }
+    for (int r = 0; r < 3; ++r) {
+        auto *name = new QLabel("<b>" + rowNames[r] + "</b>");
+        name->setToolTip(rowTips[r]);
+        grid->addWidget(name, r + 1, 0);
+        for (int c = 0; c < 4; ++c) {
+            auto *cell = new QLabel;
+            cell->setObjectName(QString("%1_%2").arg(kRows[r], kColumns[c]));
+            cell->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            cell->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            grid->addWidget(cell, r + 1, c + 1);
+            m_cells[r][c] = cell;
+        }
+    }
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(2, 1);
+    grid->setColumnStretch(4, 1);
+    outer->addLayout(grid);
+    m_convention = new QLabel;
+    m_convention->setWordWrap(true);
+    m_convention->setStyleSheet("color: gray");
+    outer->addWidget(m_convention);
+    outer->addStretch();
+}
+
+void ComplexityPanel::setSummaries(const Summary &cur, const Summary &base, const std::optional<Summary> &pinned)
+{
+    m_title->setText(tr("<b>%1</b> against the ResNet of the same depth (C=1, d=64)")
+                         .arg(QString::fromStdString(describe(cur.spec))));
+    m_headers[0]->setText(tr("<b>Current</b><br>%1").arg(QString::fromStdString(describe(cur.spec))));
+    m_headers[1]->setText(tr("<b>ResNet</b><br>%1").arg(QString::fromStdString(describe(base.spec))));
+    m_headers[2]->setText(tr("<b>Difference</b>"));
+    m_headers[3]->setText(pinned ? tr("<b>Pinned</b><br>%1").arg(QString::fromStdString(describe(pinned->spec)))
+                                 : tr("<b>Pinned</b><br><span style='color:gray'>none (Model &rarr; Pin, "
+                                      "Ctrl+P)</span>"));
+    const std::int64_t curV[] = {cur.params, cur.macs, cur.flops()};
+    const std::int64_t baseV[] = {base.params, base.macs, base.flops()};
+    for (int r = 0; r < 3; ++r) {
+        m_cells[r][0]->setText(cellText(curV[r]));
+        m_cells[r][1]->setText(cellText(baseV[r]));
+        m_cells[r][2]->setText(diffText(curV[r], baseV[r]));
+        if (pinned) {
+            const std::int64_t p[] = {pinned->params, pinned->macs, pinned->flops()};
+            m_cells[r][3]->setText(cellText(p[r]));
+        } else {
+            m_cells[r][3]->clear();
+        }
+    }
+    m_convention->setText(
+        cur.options.countAll
+            ? tr("Counting all layers: conv/linear MACs plus BN, ReLU, add, pooling (elementwise ops as MACs).")
+            : tr("Convention of torchvision/fvcore: only conv and linear layers cost MACs; BN, ReLU, pooling and "
+                 "the residual add count 0. Input %1x%1.")
+                  .arg(cur.spec.inputSize));
+}
+
+QLabel *ComplexityPanel::valueLabel(const QString &row, const QString &column) const
+{
+    return findChild<QLabel *>(row + "_" + column);
+}

@@ -1,0 +1,29 @@
+#pragma once
+// Params, MACs and FLOPs of the current model beside the ResNet of the same
+// depth (C = 1, d = 64) and, when pinned, a second model. Shows what core computed.
+
+#include "resnext/accounting.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+
+class ComplexityPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComplexityPanel(QWidget *parent = nullptr);
+    void setSummaries(const resnext::Summary &current, const resnext::Summary &baseline,
+              const std::optional<resnext::Summary> &pinned);
+
+    // For tests: the label showing a value ("params", "macs", "flops") of a
+    // column ("current", "baseline", "diff", "pinned").
+    QLabel *valueLabel(const QString &row, const QString &column) const;
+
+private:
+    QLabel *m_title = nullptr;
+    QLabel *m_convention = nullptr;
+    QLabel *m_headers[4] = {};
+    QLabel *m_cells[3][4] = {};
+};

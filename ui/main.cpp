@@ -1,0 +1,26 @@
+// resnext-explorer: the GUI when started without a subcommand, else the
+// headless command line (no display needed).
+#include "cli.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && cli::isCommand(argv[1]))
+        return cli::run(argc, argv);
+    if (argc > 1 && std::string(argv[1]).rfind("--", 0) != 0 && !std::string(argv[1]).empty()) {
+        // Not a subcommand and not a Qt option: most likely a typo of one.
+        bool looksLikeFile = std::string(argv[1]).find('.') != std::string::npos ||
+                             std::string(argv[1]).find('/') != std::string::npos;
+        if (!looksLikeFile)
+            return cli::run(argc, argv);
+    }
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("ResNeXtExplorer");
+    QApplication::setApplicationName("ResNeXt Explorer");
+    QApplication::setApplicationVersion(RESNEXT_VERSION);
+    MainWindow window;
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,455 @@
+#include "mainwindow.h"
+
+#include "architecturepanel.h"
+#include "blockdiagram.h"
+#include "chartspanel.h"
+#include "complexitypanel.h"
+#include "layertable.h"
+
+#include "resnext/error.h"
+#include "resnext/report.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSignalBlocker>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+using namespace resnext;
+
+namespace {
+
+constexpr int kSettingsVersion = 1;
+constexpr int kMaxCurveC = 64;
+
+QString defaultSettingsPath()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, "ResNeXtExplorer", "resnext-explorer").fileName();
+}
+
+QString intList(const std::vector<int> &v)
+{
+    QStringList parts;
+    for (int x : v)
+        parts << QString::number(x);
+    return parts.join(',');
+}
+
+void writeSpec(QSettings &s, const QString &group, const ArchSpec &spec)
+{
+    s.beginGroup(group);
+    s.setValue("stem", QString::fromStdString(toString(spec.stem)));
+    s.setValue("layers", intList(spec.layers));
+    s.setValue("block", QString::fromStdString(toString(spec.block)));
+    s.setValue("cardinality", spec.cardinality);
+    s.setValue("width", spec.width);
+    s.setValue("planes", intList(spec.planes));
+    s.setValue("expansion", spec.expansion);
+    s.setValue("form", QString::fromStdString(toString(spec.form)));
+    s.setValue("classes", spec.numClasses);
+    s.setValue("channels", spec.inChannels);
+    s.setValue("input", spec.inputSize);
+    s.endGroup();
+}
+
+// Throws resnext::SpecError naming the bad key.
+ArchSpec readSpec(QSettings &s, const QString &group)
+{
+    ArchSpec spec;
+    s.beginGroup(group);
+    const auto text = [&](const char *key, const std::string &fallback) {
+        if (!s.contains(key))
+            return fallback;
+        // An unquoted "3,4,6,3" in a hand-edited INI file reads as a string list.
+        const QVariant v = s.value(key);
+        return (v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString()).toStdString();
+    };
+    spec.stem = parseStem(text("stem", toString(spec.stem)));
+    spec.layers = parseIntList("layers", text("layers", "3,4,6,3"));
+    spec.block = parseBlockKind(text("block", toString(spec.block)));
+    spec.cardinality = parseInt("cardinality", text("cardinality", std::to_string(spec.cardinality)));
+    spec.width = parseInt("width", text("width", std::to_string(spec.width)));
+    const std::string planes = text("planes", "");
+    if (!planes.empty())
+        spec.planes = parseIntList("planes", planes);
+    spec.expansion = parseInt("expansion", text("expansion", std::to_string(spec.expansion)));
+    spec.form = parseBlockForm(text("form", toString(spec.form)));
+    spec.numClasses = parseInt("classes", text("classes", std::to_string(spec.numClasses)));
+    spec.inChannels = parseInt("channels", text("channels", std::to_string(spec.inChannels)));
+    spec.inputSize = parseInt("input", text("input", std::to_string(spec.inputSize)));
+    s.endGroup();
+    validate(spec);
+    return spec;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
+    : QMainWindow(parent), m_settingsPath(settingsPath.isEmpty() ? defaultSettingsPath() : settingsPath),
+      m_spec(preset("resnext50_32x4d").spec)
+{
+    setWindowTitle(tr("ResNeXt Explorer"));
+    resize(1500, 950);
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+
+    m_arch = new ArchitecturePanel;
+    auto *archScroll = new QScrollArea;
+    archScroll->setWidget(m_arch);
+    archScroll->setWidgetResizable(true);
+    archScroll->setFrameShape(QFrame::NoFrame);
+    m_archDock = new QDockWidget(tr("Architecture"), this);
+    m_archDock->setObjectName("architectureDock");
+    m_archDock->setWidget(archScroll);
+    m_archDock->setMinimumWidth(360);
+    addDockWidget(Qt::LeftDockWidgetArea, m_archDock);
+
+    m_complexity = new ComplexityPanel;
+    m_complexityDock = new QDockWidget(tr("Complexity"), this);
+    m_complexityDock->setObjectName("complexityDock");
+    m_complexityDock->setWidget(m_complexity);
+    addDockWidget(Qt::TopDockWidgetArea, m_complexityDock);
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName("tabs");
+    auto *blockPage = new QWidget;
+    auto *blockLayout = new QVBoxLayout(blockPage);
+    auto *stageRow = new QHBoxLayout;
+    stageRow->addWidget(new QLabel(tr("Stage:")));
+    m_stageCombo = new QComboBox;
+    m_stageCombo->setObjectName("stageCombo");
+    m_stageCombo->setToolTip(tr("Which stage's block to draw; channel counts double from stage to stage."));
+    stageRow->addWidget(m_stageCombo);
+    stageRow->addStretch();
+    blockLayout->addLayout(stageRow);
+    m_diagram = new BlockDiagram;
+    blockLayout->addWidget(m_diagram, 1);
+    m_tabs->addTab(blockPage, tr("&Block diagram"));
+    m_charts = new ChartsPanel;
+    m_tabs->addTab(m_charts, tr("C&harts"));
+    m_table = new LayerTable;
+    m_tabs->addTab(m_table, tr("&Layers"));
+    setCentralWidget(m_tabs);
+
+    connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            m_diagram->setStage(i);
+    });
+    connect(m_arch, &ArchitecturePanel::specEdited, this, [this](const ArchSpec &s) { applySpec(s); });
+    connect(m_arch, &ArchitecturePanel::presetChosen, this, [this](const ArchSpec &s) {
+        setHoldComplexity(false); // a preset is shown as it is
+        applySpec(s);
+    });
+    connect(m_arch, &ArchitecturePanel::optionsChanged, this, &MainWindow::onOptionsChanged);
+
+    setupActions();
+    loadSettings();
+    updateViews();
+    if (!m_settingsMessage.isEmpty()) {
+        m_arch->showError(m_settingsMessage);
+        statusBar()->showMessage(m_settingsMessage);
+    }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::setupActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportTableAction = file->addAction(tr("Export layer &table..."), this, &MainWindow::exportTable);
+    exportTableAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    QAction *exportChartsAction = file->addAction(tr("Export &charts..."), this, &MainWindow::exportCharts);
+    exportChartsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    file->addAction(tr("Save window &snapshot..."), this, &MainWindow::saveSnapshot);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *model = menuBar()->addMenu(tr("&Model"));
+    QAction *pin = model->addAction(tr("&Pin current model for comparison"), this, &MainWindow::pinCurrent);
+    pin->setShortcut(QKeySequence(tr("Ctrl+P")));
+    pin->setToolTip(tr("Keep the current model as a third column and series, then change the sliders to compare."));
+    model->addAction(tr("&Clear pinned model"), this, &MainWindow::clearPin);
+    model->addSeparator();
+    m_holdAction = model->addAction(tr("&Hold complexity at ResNet's"));
+    m_holdAction->setCheckable(true);
+    m_holdAction->setShortcut(QKeySequence(tr("Ctrl+H")));
+    connect(m_holdAction, &QAction::toggled, this, [this](bool on) { setHoldComplexity(on); });
+    QAction *reset = model->addAction(tr("&Reset to ResNeXt-50 32x4d"), this, [this] {
+        setHoldComplexity(false);
+        applySpec(preset("resnext50_32x4d").spec);
+    });
+    reset->setShortcut(QKeySequence(tr("Ctrl+R")));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_archDock->toggleViewAction());
+    view->addAction(m_complexityDock->toggleViewAction());
+    view->addSeparator();
+    const QString tabNames[] = {tr("Block diagram"), tr("Charts"), tr("Layers")};
+    for (int i = 0; i < 3; ++i) {
+        QAction *a = view->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *aboutAction = help->addAction(tr("&About ResNeXt Explorer"), this, &MainWindow::about);
+    aboutAction->setShortcut(QKeySequence::HelpContents);
+}
+
+CountOptions MainWindow::countOptions() const
+{
+    CountOptions o;
+    o.countAll = m_arch->countAll();
+    return o;
+}
+
+bool MainWindow::applySpec(const ArchSpec &requested)
+{
+    ArchSpec spec = requested;
+    try {
+        validate(spec);
+        if (m_arch->holdComplexity() && spec.block == BlockKind::Bottleneck)
+            spec.width = matchWidth(spec, spec.cardinality, m_arch->matchBy()).width;
+        validate(spec);
+    } catch (const Error &e) {
+        m_arch->showError(QString::fromStdString(e.what()));
+        m_arch->setSpec(m_spec); // controls go back to the model that is shown
+        return false;
+    }
+    m_arch->showError({});
+    m_spec = spec;
+    updateViews();
+    return true;
+}
+
+void MainWindow::setHoldComplexity(bool on)
+{
+    m_arch->setHoldComplexity(on);
+    {
+        const QSignalBlocker b(m_holdAction);
+        m_holdAction->setChecked(on);
+    }
+    if (on)
+        applySpec(m_spec);
+}
+
+void MainWindow::onOptionsChanged()
+{
+    {
+        const QSignalBlocker b(m_holdAction);
+        m_holdAction->setChecked(m_arch->holdComplexity());
+    }
+    if (m_arch->holdComplexity())
+        applySpec(m_spec);
+    else
+        updateViews();
+}
+
+void MainWindow::pinCurrent()
+{
+    m_pinned = m_spec;
+    statusBar()->showMessage(tr("Pinned %1 for comparison").arg(QString::fromStdString(describe(m_spec))), 4000);
+    updateViews();
+}
+
+void MainWindow::clearPin()
+{
+    m_pinned.reset();
+    updateViews();
+}
+
+void MainWindow::updateViews()
+{
+    const CountOptions opt = countOptions();
+    const Summary cur = summarize(m_spec, opt);
+    const ArchSpec baseSpec = baselineOf(m_spec);
+    const Summary base = summarize(baseSpec, opt);
+    std::optional<Summary> pinned;
+    if (m_pinned)
+        pinned = summarize(*m_pinned, opt);
+
+    m_arch->setSpec(m_spec);
+    m_complexity->setSummaries(cur, base, pinned);
+    m_charts->setStages(cur, base, pinned);
+
+    const MatchBy by = m_arch->matchBy();
+    if (!m_equalCache || m_equalCache->baseline != baseSpec || m_equalCache->by != by ||
+        m_equalCache->countAll != opt.countAll) {
+        m_equalCache = EqualCache{baseSpec, by, opt.countAll, equalComplexityCurve(baseSpec, kMaxCurveC, by, opt)};
+    }
+    const auto atWidth = m_spec.block == BlockKind::Bottleneck ? cardinalityCurve(m_spec, kMaxCurveC, opt)
+                                                               : std::vector<CurvePoint>{};
+    m_charts->setCurves(atWidth, m_equalCache->curve, base.params, base.macs, m_spec.cardinality, by);
+
+    if (m_stageCombo->count() != m_spec.numStages()) {
+        const QSignalBlocker b(m_stageCombo);
+        const int keep = m_stageCombo->currentIndex();
+        m_stageCombo->clear();
+        for (int i = 0; i < m_spec.numStages(); ++i)
+            m_stageCombo->addItem(tr("layer%1").arg(i + 1));
+        m_stageCombo->setCurrentIndex(std::clamp(keep, 0, m_spec.numStages() - 1));
+    }
+    m_diagram->setSpec(m_spec);
+    m_diagram->setStage(m_stageCombo->currentIndex());
+    m_table->setSummary(cur);
+    setWindowTitle(tr("%1 - ResNeXt Explorer").arg(QString::fromStdString(describe(m_spec))));
+}
+
+QStringList MainWindow::panelNames() { return {"architecture", "complexity", "block", "charts", "layers"}; }
+
+QWidget *MainWindow::panel(const QString &name) const
+{
+    if (name == "architecture")
+        return m_archDock;
+    if (name == "complexity")
+        return m_complexityDock;
+    if (name == "block")
+        return m_tabs->widget(0);
+    if (name == "charts")
+        return m_charts;
+    if (name == "layers")
+        return m_table;
+    return nullptr;
+}
+
+bool MainWindow::showPanel(const QString &name)
+{
+    QWidget *w = panel(name);
+    if (!w)
+        return false;
+    const int tab = m_tabs->indexOf(w);
+    if (tab >= 0)
+        m_tabs->setCurrentIndex(tab);
+    else
+        w->show();
+    return true;
+}
+
+void MainWindow::loadSettings()
+{
+    QSettings s(m_settingsPath, QSettings::IniFormat);
+    if (s.status() != QSettings::NoError) {
+        m_settingsMessage = tr("Settings file %1 could not be read (%2); using defaults.")
+                                .arg(m_settingsPath,
+                                     s.status() == QSettings::FormatError ? tr("format error") : tr("access error"));
+        return;
+    }
+    if (s.allKeys().isEmpty())
+        return; // first start
+    bool ok = false;
+    const int version = s.value("version").toInt(&ok);
+    if (!ok || version != kSettingsVersion) {
+        m_settingsMessage = tr("Settings file %1 is from another version (%2); using defaults.")
+                                .arg(m_settingsPath, s.value("version").toString());
+        return;
+    }
+    try {
+        const ArchSpec spec = readSpec(s, "spec");
+        std::optional<ArchSpec> pinned;
+        if (s.value("pinned/present", false).toBool())
+            pinned = readSpec(s, "pinned");
+        m_spec = spec;
+        m_pinned = pinned;
+    } catch (const Error &e) {
+        m_settingsMessage = tr("Settings file %1: %2; using defaults.").arg(m_settingsPath, QString::fromUtf8(e.what()));
+        return;
+    }
+    m_arch->setHoldComplexity(s.value("view/hold", false).toBool());
+    m_holdAction->setChecked(m_arch->holdComplexity());
+    m_arch->setMatchBy(s.value("view/by").toString() == "macs" ? MatchBy::Macs : MatchBy::Params);
+    m_arch->setCountAll(s.value("view/countAll", false).toBool());
+    m_tabs->setCurrentIndex(std::clamp(s.value("view/tab", 0).toInt(), 0, m_tabs->count() - 1));
+    m_stageCombo->clear();
+    for (int i = 0; i < m_spec.numStages(); ++i)
+        m_stageCombo->addItem(tr("layer%1").arg(i + 1));
+    m_stageCombo->setCurrentIndex(std::clamp(s.value("view/stage", 0).toInt(), 0, m_spec.numStages() - 1));
+    restoreGeometry(s.value("window/geometry").toByteArray());
+    restoreState(s.value("window/state").toByteArray());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s(m_settingsPath, QSettings::IniFormat);
+    s.clear();
+    s.setValue("version", kSettingsVersion);
+    writeSpec(s, "spec", m_spec);
+    s.setValue("pinned/present", m_pinned.has_value());
+    if (m_pinned)
+        writeSpec(s, "pinned", *m_pinned);
+    s.setValue("view/hold", m_arch->holdComplexity());
+    s.setValue("view/by", QString::fromStdString(toString(m_arch->matchBy())));
+    s.setValue("view/countAll", m_arch->countAll());
+    s.setValue("view/tab", m_tabs->currentIndex());
+    s.setValue("view/stage", m_stageCombo->currentIndex());
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::exportTable()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export layer table"),
+                                                      QString::fromStdString(describe(m_spec)) + ".csv",
+                                                      tr("CSV (*.csv);;Markdown (*.md)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (m_table->exportTo(path, &error))
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 4000);
+    else
+        statusBar()->showMessage(error);
+}
+
+void MainWindow::exportCharts()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"),
+                                                      QString::fromStdString(describe(m_spec)) + ".png",
+                                                      tr("PNG images (*.png);;PDF documents (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const QStringList written = m_charts->exportAll(path, &error);
+    statusBar()->showMessage(error.isEmpty() ? tr("Wrote %1").arg(written.join(", ")) : error);
+}
+
+void MainWindow::saveSnapshot()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"), "resnext-explorer.png",
+                                                      tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    statusBar()->showMessage(grab().save(path, "PNG") ? tr("Wrote %1").arg(path) : tr("%1: cannot write").arg(path));
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About ResNeXt Explorer"),
+        tr("<h3>ResNeXt Explorer %1</h3>"
+           "<p>Explore <i>Aggregated Residual Transformations for Deep Neural Networks</i> (Xie, Girshick, "
+           "Doll&aacute;r, Tu, He; CVPR 2017).</p>"
+           "<p>A ResNeXt block splits its input into <b>C</b> paths (the <b>cardinality</b>), transforms each "
+           "with a narrow bottleneck of width <b>d</b>, and merges them by summation. The three forms of the "
+           "paper's Fig. 3 compute the same function; the grouped convolution is the fast one.</p>"
+           "<p>Counts follow torchvision/fvcore: MACs of conv and linear layers; FLOPs = 2 x MACs. They equal "
+           "torchvision's to the unit.</p>")
+            .arg(QApplication::applicationVersion()));
+}

@@ -1,0 +1,18 @@
+#pragma once
+// qcustomplot.h is written with Qt's `signals`/`slots`/`foreach` keywords, which
+// this project disables (QT_NO_KEYWORDS: they clash with LibTorch identifiers).
+// Include it through here so the keywords exist only inside that header.
+
+#if defined(QT_NO_KEYWORDS)
+#define signals Q_SIGNALS
+#define slots Q_SLOTS
+#define foreach Q_FOREACH
+#define emit Q_EMIT
+#include <qcustomplot.h>
+#undef signals
+#undef slots
+#undef foreach
+#undef emit
+#else
+#include <qcustomplot.h>
+#endif
