@@ -6,10 +6,7 @@
 
 namespace resnext::json {
 
-namespace {
-
-// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629, table 3-7
-// of the Unicode standard), or 0 if the bytes there are not one.
+// RFC 3629, as in table 3-7 of the Unicode standard.
 std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
 {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -43,6 +40,8 @@ std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
             return 0;
     return len;
 }
+
+namespace {
 
 void appendUtf8(std::string &out, std::uint32_t cp)
 {

@@ -46,6 +46,8 @@ public:
     explicit Value(double d) : m_data(d) {}
     // A string value (UTF-8).
     explicit Value(std::string s) : m_data(std::move(s)) {}
+    // A string value; without this a string literal would silently become a bool.
+    explicit Value(const char *s) : m_data(std::string(s)) {}
     // An array value.
     explicit Value(Array a) : m_data(std::move(a)) {}
     // An object value.
@@ -83,6 +85,9 @@ const char *kindName(Value::Kind kind);
 // Arrays/objects nested deeper than maxDepth are rejected so that the
 // recursive parser cannot exhaust the stack. Throws ParseError.
 Value parse(std::string_view text, int maxDepth = 64);
+
+// Length of the well-formed UTF-8 sequence starting at bytes[i] (i < size), or 0 if there is none.
+std::size_t utf8SequenceLength(std::string_view bytes, std::size_t i);
 
 // True if bytes is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
 bool isValidUtf8(std::string_view bytes);

@@ -1,0 +1,526 @@
+#include "resnext/safetensors.h"
+
+#include "json.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <unordered_set>
+
+namespace resnext {
+
+namespace {
+
+// The reference implementation's cap; a header this size already means ~a
+// million tensors, so anything larger is corrupt or hostile.
+constexpr std::uint64_t kMaxHeaderBytes = 100000000;
+constexpr int kMaxJsonDepth = 64;
+constexpr std::uint64_t kMaxBytes = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+constexpr const char *kMetadataKey = "__metadata__";
+
+struct DTypeInfo {
+    DType dtype;
+    const char *name;
+    std::size_t size;
+};
+
+constexpr DTypeInfo kDTypes[] = {
+    {DType::F32, "F32", 4}, {DType::F16, "F16", 2}, {DType::BF16, "BF16", 2}, {DType::F64, "F64", 8},
+    {DType::I64, "I64", 8}, {DType::I32, "I32", 4}, {DType::I16, "I16", 2},   {DType::I8, "I8", 1},
+    {DType::U8, "U8", 1},   {DType::BOOL, "BOOL", 1},
+};
+
+const DTypeInfo &info(DType dtype)
+{
+    for (const auto &d : kDTypes)
+        if (d.dtype == dtype)
+            return d;
+    throw Error("invalid DType value " + std::to_string(static_cast<int>(dtype)));
+}
+
+bool dtypeFromString(const std::string &s, DType &out)
+{
+    for (const auto &d : kDTypes) {
+        if (s == d.name) {
+            out = d.dtype;
+            return true;
+        }
+    }
+    return false;
+}
+
+[[noreturn]] void fail(const std::string &label, const std::string &problem)
+{
+    throw Error(label + ": " + problem);
+}
+
+// A string from the file (or the caller) as it may appear in a one-line UTF-8
+// message: control and invalid bytes escaped, long strings cut at a character boundary.
+std::string printable(std::string_view s)
+{
+    constexpr std::size_t kMaxShown = 120;
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        if (i >= kMaxShown) {
+            out += "...";
+            break;
+        }
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = json::utf8SequenceLength(s, i);
+        if (len == 0 || c < 0x20 || c == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            out += buf;
+            ++i;
+        } else {
+            out.append(s.substr(i, len));
+            i += len;
+        }
+    }
+    return out;
+}
+
+std::string tensorPrefix(std::string_view name)
+{
+    return "tensor '" + printable(name) + "': ";
+}
+
+std::string shapeString(const std::vector<std::int64_t> &shape)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i)
+            s += ',';
+        s += std::to_string(shape[i]);
+    }
+    return s + "]";
+}
+
+std::string rangeString(std::uint64_t begin, std::uint64_t end)
+{
+    return "[" + std::to_string(begin) + "," + std::to_string(end) + "]";
+}
+
+// Byte size of a shape of dtype, or false if it exceeds int64 (no dimension may be negative).
+bool byteSize(const std::vector<std::int64_t> &shape, DType dtype, std::uint64_t &bytes)
+{
+    std::uint64_t n = dtypeSize(dtype);
+    if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+        bytes = 0;
+        return true;
+    }
+    for (std::int64_t d : shape) {
+        const auto u = static_cast<std::uint64_t>(d);
+        if (n > kMaxBytes / u)
+            return false;
+        n *= u;
+    }
+    bytes = n;
+    return true;
+}
+
+// Rejects a repeated key within one JSON object (the parser keeps duplicates).
+void checkUniqueKeys(const std::string &label, const std::string &prefix, const json::Value::Object &members)
+{
+    std::unordered_set<std::string_view> seen;
+    for (const auto &m : members)
+        if (!seen.insert(m.first).second)
+            fail(label, prefix + "key '" + printable(m.first) + "' appears twice");
+}
+
+TensorRecord parseEntry(const std::string &label, const std::string &name, const json::Value &entry,
+                        std::uint64_t dataSize)
+{
+    const std::string where = tensorPrefix(name);
+    if (entry.kind() != json::Value::Kind::Object)
+        fail(label, where + "entry is not a JSON object (got " + json::kindName(entry.kind()) + ")");
+    checkUniqueKeys(label, where, entry.asObject());
+
+    TensorRecord t;
+    t.name = name;
+
+    const json::Value *dtype = entry.find("dtype");
+    if (!dtype)
+        fail(label, where + "missing \"dtype\"");
+    if (dtype->kind() != json::Value::Kind::String)
+        fail(label, where + "\"dtype\" is not a string (got " + json::kindName(dtype->kind()) + ")");
+    if (!dtypeFromString(dtype->asString(), t.dtype))
+        fail(label, where + "unknown dtype '" + printable(dtype->asString()) + "'");
+
+    const json::Value *shape = entry.find("shape");
+    if (!shape)
+        fail(label, where + "missing \"shape\"");
+    if (shape->kind() != json::Value::Kind::Array)
+        fail(label, where + "\"shape\" is not an array (got " + json::kindName(shape->kind()) + ")");
+    t.shape.reserve(shape->asArray().size());
+    for (const json::Value &d : shape->asArray()) {
+        if (d.kind() != json::Value::Kind::Int)
+            fail(label, where + "\"shape\" holds " + json::kindName(d.kind()) + "; dimensions must be integers");
+        t.shape.push_back(d.asInt());
+    }
+    if (std::any_of(t.shape.begin(), t.shape.end(), [](std::int64_t d) { return d < 0; }))
+        fail(label, where + "shape " + shapeString(t.shape) + " has a negative dimension");
+
+    const json::Value *offsets = entry.find("data_offsets");
+    if (!offsets)
+        fail(label, where + "missing \"data_offsets\"");
+    if (offsets->kind() != json::Value::Kind::Array || offsets->asArray().size() != 2)
+        fail(label, where + "\"data_offsets\" must be [begin,end]");
+    for (const json::Value &o : offsets->asArray())
+        if (o.kind() != json::Value::Kind::Int || o.asInt() < 0)
+            fail(label, where + "\"data_offsets\" must be two non-negative integers");
+    t.begin = static_cast<std::uint64_t>(offsets->asArray()[0].asInt());
+    t.end = static_cast<std::uint64_t>(offsets->asArray()[1].asInt());
+    if (t.begin > t.end)
+        fail(label, where + "data_offsets " + rangeString(t.begin, t.end) + " end before they begin");
+
+    std::uint64_t bytes = 0;
+    if (!byteSize(t.shape, t.dtype, bytes))
+        fail(label, where + "shape " + shapeString(t.shape) + " of " + toString(t.dtype) +
+                        " needs more than 2^63 bytes");
+    if (t.end - t.begin != bytes)
+        fail(label, where + "data_offsets span " + std::to_string(t.end - t.begin) + " bytes but shape " +
+                        shapeString(t.shape) + " of " + toString(t.dtype) + " needs " + std::to_string(bytes));
+    if (t.end > dataSize)
+        fail(label, where + "data_offsets " + rangeString(t.begin, t.end) + " out of range of the " +
+                        std::to_string(dataSize) + "-byte data section");
+    return t;
+}
+
+std::map<std::string, std::string> parseMetadata(const std::string &label, const json::Value &v)
+{
+    if (v.kind() != json::Value::Kind::Object)
+        fail(label, std::string("__metadata__ is not a JSON object (got ") + json::kindName(v.kind()) + ")");
+    std::map<std::string, std::string> metadata;
+    for (const auto &[key, value] : v.asObject()) {
+        if (value.kind() != json::Value::Kind::String)
+            fail(label, "__metadata__ value for '" + printable(key) + "' is not a string (got " +
+                            json::kindName(value.kind()) + ")");
+        if (!metadata.emplace(key, value.asString()).second)
+            fail(label, "__metadata__ key '" + printable(key) + "' appears twice");
+    }
+    return metadata;
+}
+
+// The 8-byte length and the JSON header of a file holding tensors and metadata;
+// sizes receives each tensor's byte count. Validates everything first.
+std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::map<std::string, std::string> &metadata,
+                         const std::string &label, std::vector<std::uint64_t> &sizes)
+{
+    std::string json = "{";
+    if (!metadata.empty()) {
+        json += "\"__metadata__\":{";
+        bool first = true;
+        for (const auto &[key, value] : metadata) {
+            if (!json::isValidUtf8(key))
+                fail(label, "__metadata__ key '" + printable(key) + "' is not valid UTF-8");
+            if (!json::isValidUtf8(value))
+                fail(label, "__metadata__ value for '" + printable(key) + "' is not valid UTF-8");
+            if (!first)
+                json += ',';
+            first = false;
+            json::appendQuoted(json, key);
+            json += ':';
+            json::appendQuoted(json, value);
+        }
+        json += '}';
+    }
+
+    std::unordered_set<std::string_view> names;
+    std::uint64_t offset = 0;
+    sizes.clear();
+    sizes.reserve(tensors.size());
+    for (const TensorToWrite &t : tensors) {
+        const std::string where = tensorPrefix(t.name);
+        if (!json::isValidUtf8(t.name))
+            fail(label, where + "name is not valid UTF-8");
+        if (t.name == kMetadataKey)
+            fail(label, where + "the name is reserved for metadata");
+        if (!names.insert(t.name).second)
+            fail(label, where + "appears twice");
+        if (std::any_of(t.shape.begin(), t.shape.end(), [](std::int64_t d) { return d < 0; }))
+            fail(label, where + "shape " + shapeString(t.shape) + " has a negative dimension");
+        std::uint64_t bytes = 0;
+        if (!byteSize(t.shape, t.dtype, bytes) || bytes > kMaxBytes - offset)
+            fail(label, where + "tensors need more than 2^63 bytes in total");
+        if (bytes > 0 && !t.data)
+            fail(label, where + "no data given for " + std::to_string(bytes) + " bytes");
+        if (json.size() > 1)
+            json += ',';
+        json::appendQuoted(json, t.name);
+        json += ":{\"dtype\":\"";
+        json += toString(t.dtype);
+        json += "\",\"shape\":";
+        json += shapeString(t.shape);
+        json += ",\"data_offsets\":";
+        json += rangeString(offset, offset + bytes);
+        json += '}';
+        sizes.push_back(bytes);
+        offset += bytes;
+    }
+    json += '}';
+    // Spaces up to a multiple of 8 keep the data section 8-byte aligned in the file, as the reference writer does.
+    json.append((8 - json.size() % 8) % 8, ' ');
+
+    std::string out(8, '\0');
+    std::uint64_t n = json.size();
+    for (int k = 0; k < 8; ++k, n >>= 8)
+        out[k] = static_cast<char>(n & 0xFF);
+    return out + json;
+}
+
+std::string errnoText(int err)
+{
+    return std::strerror(err);
+}
+
+std::uint32_t floatBits(float f)
+{
+    std::uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+float bitsFloat(std::uint32_t u)
+{
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+} // namespace
+
+std::string toString(DType dtype)
+{
+    return info(dtype).name;
+}
+
+std::size_t dtypeSize(DType dtype)
+{
+    return info(dtype).size;
+}
+
+std::int64_t TensorRecord::numel() const
+{
+    // Unsigned so that a hand-made record cannot trigger signed overflow; parsed records never wrap.
+    std::uint64_t n = 1;
+    for (std::int64_t d : shape)
+        n *= static_cast<std::uint64_t>(d);
+    return static_cast<std::int64_t>(n);
+}
+
+SafetensorsFile SafetensorsFile::read(const std::string &path)
+{
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!fp)
+        fail(path, "cannot open file (" + errnoText(errno) + ")");
+    std::string bytes;
+    try {
+        // The size is only a hint to avoid regrowing; the loop below reads whatever is there.
+        std::error_code ec;
+        const std::uintmax_t size = std::filesystem::file_size(path, ec);
+        if (!ec)
+            bytes.reserve(static_cast<std::size_t>(size));
+        char chunk[1 << 16];
+        std::size_t got;
+        while ((got = std::fread(chunk, 1, sizeof chunk, fp.get())) > 0)
+            bytes.append(chunk, got);
+    } catch (const std::bad_alloc &) {
+        fail(path, "file is too large to read into memory");
+    } catch (const std::length_error &) {
+        fail(path, "file is too large to read into memory");
+    }
+    if (std::ferror(fp.get()))
+        fail(path, "cannot read file (" + errnoText(errno) + ")");
+    return parse(std::move(bytes), path);
+}
+
+SafetensorsFile SafetensorsFile::parse(std::string bytes, const std::string &label)
+{
+    const std::uint64_t size = bytes.size();
+    if (size < 8)
+        fail(label, "not a safetensors file (too short for the 8-byte header length)");
+    std::uint64_t n = 0;
+    for (int k = 7; k >= 0; --k)
+        n = (n << 8) | static_cast<unsigned char>(bytes[k]);
+    if (n == 0)
+        fail(label, "header length is 0; a safetensors header holds at least '{}'");
+    if (n > size - 8)
+        fail(label, "header length " + std::to_string(n) + " runs past the end of the file (size " +
+                        std::to_string(size) + ")");
+    if (n > kMaxHeaderBytes)
+        fail(label, "header length " + std::to_string(n) + " exceeds the limit of " +
+                        std::to_string(kMaxHeaderBytes) + " bytes");
+
+    json::Value root;
+    try {
+        root = json::parse(std::string_view(bytes).substr(8, n), kMaxJsonDepth);
+    } catch (const json::ParseError &e) {
+        fail(label, std::string("header is not valid JSON (") + e.what() + ")");
+    }
+    if (root.kind() != json::Value::Kind::Object)
+        fail(label, std::string("header is not a JSON object (got ") + json::kindName(root.kind()) + ")");
+
+    SafetensorsFile f;
+    const std::uint64_t dataSize = size - 8 - n;
+    std::unordered_set<std::string_view> seen;
+    f.m_tensors.reserve(root.asObject().size());
+    for (const auto &[key, value] : root.asObject()) {
+        const bool isMetadata = key == kMetadataKey;
+        if (!seen.insert(key).second)
+            fail(label, isMetadata ? std::string("'__metadata__' appears twice in the header")
+                                   : "tensor '" + printable(key) + "' appears twice in the header");
+        if (isMetadata)
+            f.m_metadata = parseMetadata(label, value);
+        else
+            f.m_tensors.push_back(parseEntry(label, key, value, dataSize));
+    }
+
+    std::sort(f.m_tensors.begin(), f.m_tensors.end(), [](const TensorRecord &a, const TensorRecord &b) {
+        return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
+    });
+    // Sorted by begin, disjoint ranges can only clash with the previous non-empty
+    // one; empty tensors own no bytes and cannot overlap anything.
+    const TensorRecord *previous = nullptr;
+    for (const TensorRecord &t : f.m_tensors) {
+        if (t.begin == t.end)
+            continue;
+        if (previous && t.begin < previous->end)
+            fail(label, tensorPrefix(t.name) + "data_offsets " + rangeString(t.begin, t.end) + " overlap tensor '" +
+                            printable(previous->name) + "' at " + rangeString(previous->begin, previous->end));
+        previous = &t;
+    }
+    for (std::size_t i = 0; i < f.m_tensors.size(); ++i)
+        f.m_index.emplace(f.m_tensors[i].name, i);
+
+    f.m_label = label;
+    f.m_bytes = std::move(bytes);
+    f.m_dataStart = static_cast<std::size_t>(8 + n);
+    return f;
+}
+
+const TensorRecord *SafetensorsFile::find(const std::string &name) const
+{
+    const auto it = m_index.find(name);
+    return it == m_index.end() ? nullptr : &m_tensors[it->second];
+}
+
+const unsigned char *SafetensorsFile::data(const TensorRecord &t) const
+{
+    // Records are plain structs; one from another file (or edited) must not read out of bounds.
+    if (t.begin > t.end || t.end > dataSize())
+        fail(m_label, tensorPrefix(t.name) + "data_offsets " + rangeString(t.begin, t.end) + " out of range of the " +
+                          std::to_string(dataSize()) + "-byte data section");
+    return reinterpret_cast<const unsigned char *>(m_bytes.data()) + m_dataStart + t.begin;
+}
+
+std::string encodeSafetensors(const std::vector<TensorToWrite> &tensors,
+                              const std::map<std::string, std::string> &metadata, const std::string &label)
+{
+    std::vector<std::uint64_t> sizes;
+    std::string out = encodeHeader(tensors, metadata, label, sizes);
+    for (std::size_t i = 0; i < tensors.size(); ++i)
+        if (sizes[i] > 0)
+            out.append(static_cast<const char *>(tensors[i].data), static_cast<std::size_t>(sizes[i]));
+    return out;
+}
+
+void writeSafetensors(const std::string &path, const std::vector<TensorToWrite> &tensors,
+                      const std::map<std::string, std::string> &metadata)
+{
+    std::vector<std::uint64_t> sizes;
+    const std::string header = encodeHeader(tensors, metadata, path, sizes);
+
+    // Tensor bytes go straight from the caller's buffers to the file, so a large
+    // model is never held twice in memory.
+    const std::string tmp = path + ".part";
+    std::FILE *fp = std::fopen(tmp.c_str(), "wb");
+    if (!fp)
+        fail(path, "cannot write file (" + errnoText(errno) + ")");
+    bool ok = std::fwrite(header.data(), 1, header.size(), fp) == header.size();
+    for (std::size_t i = 0; ok && i < tensors.size(); ++i)
+        if (sizes[i] > 0)
+            ok = std::fwrite(tensors[i].data, 1, sizes[i], fp) == sizes[i];
+    int err = ok ? 0 : errno;
+    if (std::fclose(fp) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        std::remove(tmp.c_str());
+        fail(path, "cannot write file (" + errnoText(err) + ")");
+    }
+}
+
+float halfToFloat(std::uint16_t bits)
+{
+    const std::uint32_t sign = static_cast<std::uint32_t>(bits & 0x8000) << 16;
+    const std::uint32_t exponent = (bits >> 10) & 0x1F;
+    const std::uint32_t mantissa = bits & 0x3FF;
+    if (exponent == 0) {
+        // Zero or subnormal: mantissa * 2^-24, exact in float.
+        const float magnitude = static_cast<float>(mantissa) * (1.0f / 16777216.0f);
+        return sign ? -magnitude : magnitude;
+    }
+    if (exponent == 0x1F)
+        return bitsFloat(sign | 0x7F800000 | (mantissa << 13)); // inf / NaN (payload kept)
+    return bitsFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+
+float bfloat16ToFloat(std::uint16_t bits)
+{
+    return bitsFloat(static_cast<std::uint32_t>(bits) << 16);
+}
+
+std::uint16_t floatToHalf(float value)
+{
+    const std::uint32_t x = floatBits(value);
+    const std::uint16_t sign = static_cast<std::uint16_t>((x >> 16) & 0x8000);
+    const std::uint32_t magnitude = x & 0x7FFFFFFF;
+    if (magnitude > 0x7F800000) // NaN: keep it quiet and keep the top payload bits
+        return sign | 0x7E00 | static_cast<std::uint16_t>((magnitude >> 13) & 0x3FF);
+    if (magnitude >= 0x477FF000) // >= 65520 rounds to infinity (and infinity itself)
+        return sign | 0x7C00;
+    if (magnitude >= 0x38800000) { // normal half range, >= 2^-14
+        std::uint32_t h = (magnitude - 0x38000000) >> 13;
+        const std::uint32_t rest = magnitude & 0x1FFF;
+        if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
+            ++h; // may carry into the exponent, which is the right result
+        return sign | static_cast<std::uint16_t>(h);
+    }
+    if (magnitude < 0x33000000) // below 2^-25 rounds to zero (2^-25 itself ties to zero below)
+        return sign;
+    // Subnormal half: round(value / 2^-24) = significand >> (126 - exponent).
+    const std::uint32_t exponent = magnitude >> 23;
+    const std::uint32_t significand = (magnitude & 0x7FFFFF) | 0x800000;
+    const std::uint32_t shift = 126 - exponent; // 14..24
+    std::uint32_t h = significand >> shift;
+    const std::uint32_t rest = significand & ((1u << shift) - 1);
+    const std::uint32_t half = 1u << (shift - 1);
+    if (rest > half || (rest == half && (h & 1)))
+        ++h;
+    return sign | static_cast<std::uint16_t>(h);
+}
+
+std::uint16_t floatToBfloat16(float value)
+{
+    const std::uint32_t x = floatBits(value);
+    if ((x & 0x7FFFFFFF) > 0x7F800000)
+        return static_cast<std::uint16_t>((x >> 16) | 0x0040); // quiet NaN, even if the payload was low bits only
+    const std::uint32_t roundingBias = 0x7FFF + ((x >> 16) & 1);
+    return static_cast<std::uint16_t>((x + roundingBias) >> 16);
+}
+
+} // namespace resnext
