@@ -94,6 +94,7 @@ void TestGui::labelsShowExactCoreNumbers()
 void TestGui::widthSliderUpdatesEverything()
 {
     MainWindow w(settingsPath());
+    w.resize(2400, 1000); // wide enough for 8 legible paths per form
     w.show();
     QVERIFY(w.applySpec(preset("resnet50").spec));
     w.architecturePanel()->cardinalitySpin()->setValue(32);
@@ -274,6 +275,8 @@ void TestGui::chartsExport()
 void TestGui::diagramElidesWideCardinality()
 {
     MainWindow w(settingsPath());
+    w.resize(2400, 1000);
+    w.show();
     ArchSpec s = preset("resnet50").spec;
     for (int c : {1, 4, 8, 9, 32, 64}) {
         s.cardinality = c;
@@ -283,6 +286,13 @@ void TestGui::diagramElidesWideCardinality()
         QImage img(w.blockDiagram()->size(), QImage::Format_ARGB32);
         w.blockDiagram()->render(&img); // paints without crashing for every C
     }
+    // A narrow window draws fewer, still legible paths and counts the rest.
+    w.resize(1000, 800);
+    QApplication::processEvents();
+    s.cardinality = 8;
+    QVERIFY(w.applySpec(s));
+    QVERIFY(w.blockDiagram()->drawnPaths() < 8);
+    QVERIFY(w.blockDiagram()->drawnPaths() >= 2);
 }
 
 QTEST_MAIN(TestGui)

@@ -7,8 +7,8 @@ using namespace resnext;
 
 namespace {
 
-constexpr int kMaxDrawnPaths = 8; // above this, draw 3 + ellipsis + 1
-
+constexpr int kMaxDrawnPaths = 8; // never more paths than this, however wide
+constexpr double kMinPathWidth = 78;  // pixels a legible path box needs
 const QColor kBox(232, 240, 250);
 const QColor kBoxBorder(70, 110, 160);
 const QColor kGrouped(255, 236, 210);
@@ -46,26 +46,37 @@ void plus(QPainter &p, QPointF c, const QString &label = "+")
     p.drawText(QRectF(c.x() - 11, c.y() - 11, 22, 22), Qt::AlignCenter, label);
 }
 
-QString conv(int in, int k, int out, int groups = 1)
+// "in, kxk, out" as in the paper's figures; two lines when the box is narrow.
+QString conv(int in, int k, int out, int groups = 1, double boxWidth = 1e9, const QFontMetricsF *fm = nullptr)
 {
+    if (fm && fm->horizontalAdvance(QString("%1, %2x%2, %3").arg(in).arg(k).arg(out)) > boxWidth - 8)
+        return QString("%2x%2\n%1 > %3").arg(in).arg(k).arg(out);
     QString s = QString("%1, %2x%2, %3").arg(in).arg(k).arg(out);
     if (groups > 1)
         s += QString("\ngroups = %1").arg(groups);
     return s;
 }
 
-// Indices of the paths to draw, -1 marking the elided middle.
-std::vector<int> visiblePaths(int c)
+// Indices of the paths to draw, -1 marking the elided middle: all C paths when
+// they fit, else the first few, an ellipsis with the count, and the last.
+std::vector<int> visiblePaths(int c, double columnWidth)
 {
+    const int fit = std::clamp(static_cast<int>(columnWidth / kMinPathWidth), 3, kMaxDrawnPaths);
     std::vector<int> v;
-    if (c <= kMaxDrawnPaths) {
+    if (c <= fit) {
         for (int i = 0; i < c; ++i)
             v.push_back(i);
-    } else {
-        v = {0, 1, 2, -1, c - 1};
+        return v;
     }
+    const int first = std::clamp(fit - 2, 1, 3);
+    for (int i = 0; i < first; ++i)
+        v.push_back(i);
+    v.push_back(-1);
+    v.push_back(c - 1);
     return v;
 }
+
+double columnWidth(const QWidget *w) { return w->width() / 3.0 - 16; }
 
 } // namespace
 
@@ -99,7 +110,7 @@ void BlockDiagram::setStage(int stage)
 int BlockDiagram::drawnPaths() const
 {
     int n = 0;
-    for (int i : visiblePaths(m_spec.cardinality))
+    for (int i : visiblePaths(m_spec.cardinality, columnWidth(this)))
         n += i >= 0;
     return n;
 }
@@ -195,7 +206,8 @@ void BlockDiagram::paintEvent(QPaintEvent *)
         double sumY = 0;
         double lastY = 0; // bottom of the last element above the residual add
         if (form < 2) {
-            const std::vector<int> vis = visiblePaths(c);
+            const std::vector<int> vis = visiblePaths(c, col.width());
+            const int hidden = c - static_cast<int>(std::count_if(vis.begin(), vis.end(), [](int i) { return i >= 0; }));
             const int n = static_cast<int>(vis.size());
             const double slot = col.width() / n;
             const double bw = std::min(slot - 6, 120.0);
@@ -206,20 +218,20 @@ void BlockDiagram::paintEvent(QPaintEvent *)
                 if (vis[k] < 0) {
                     p.setPen(Qt::darkGray);
                     p.drawText(QRectF(px - slot / 2, y, slot, bh * rows + rowGap * (rows - 1)),
-                               Qt::AlignCenter | Qt::TextWordWrap, tr("...\n%1 more\npaths\n...").arg(c - 4));
+                               Qt::AlignCenter | Qt::TextWordWrap, tr("...\n%1 more\npaths\n...").arg(hidden));
                     continue;
                 }
                 arrow(p, split, {px, y});
                 QRectF r(px - bw / 2, y, bw, bh);
-                box(p, r, conv(in, 1, w));
+                box(p, r, conv(in, 1, w, 1, bw, &fm));
                 QRectF r2 = r.translated(0, bh + rowGap);
                 arrow(p, {px, r.bottom()}, {px, r2.top()});
-                box(p, r2, conv(w, 3, w));
+                box(p, r2, conv(w, 3, w, 1, bw, &fm));
                 lastBottom = r2.bottom();
                 if (form == 0) {
                     QRectF r3 = r2.translated(0, bh + rowGap);
                     arrow(p, {px, r2.bottom()}, {px, r3.top()});
-                    box(p, r3, conv(w, 1, out));
+                    box(p, r3, conv(w, 1, out, 1, bw, &fm));
                     lastBottom = r3.bottom();
                 }
             }
