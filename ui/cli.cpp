@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_engine.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
@@ -10,8 +11,8 @@
 
 namespace cli {
 
-const std::set<std::string> kSpecOptions = {"preset", "layers",  "cardinality", "width",   "stem",    "block",
-                                            "expansion", "form", "input",       "classes", "planes", "channels"};
+const std::set<std::string> kSpecOptions = {"preset", "layers", "cardinality", "width",    "stem",    "block",        "expansion",
+                                            "form",   "input",  "classes",     "planes",   "channels", "stem-channels"};
 
 namespace {
 
@@ -23,6 +24,14 @@ Usage:
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
   resnext-explorer snapshot --out FILE.png [SPEC] [--panel NAME] [--size WxH]
+  resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
+  resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
+                            [--norm channel|group|layer]
+  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--half] [--channels-last] [--format table|json]
+  resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
+                         [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
+  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
+  resnext-explorer export-samples --out DIR [--per-class 4]
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -36,6 +45,11 @@ SPEC is --preset NAME and/or:
   --input 224             input height = width
   --classes 1000          classes of the final linear layer
   --channels 3            input image channels
+  --stem-channels 64      channels of the stem convolution
+
+MODEL is --weights FILE.safetensors [--labels FILE] [--allow-partial], or a SPEC
+(random weights), or by default the built-in Fashion-MNIST model; plus
+--device cpu|cuda (falls back to the CPU with a note) and --threads N.
 
 Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
 --count-all also counts BN, ReLU, pooling and the residual add.
@@ -101,8 +115,13 @@ int cmdSnapshot(int argc, char **argv)
 
 const std::map<std::string, std::function<int(int, char **)>> &commands()
 {
-    static const std::map<std::string, std::function<int(int, char **)>> all = {
-        {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+    static const std::map<std::string, std::function<int(int, char **)>> all = [] {
+        std::map<std::string, std::function<int(int, char **)>> m = {
+            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+        for (const auto &[name, f] : engineCommands())
+            m.emplace(name, f);
+        return m;
+    }();
     return all;
 }
 
@@ -178,6 +197,8 @@ resnext::ArchSpec specFromArgs(const Args &a)
         s.numClasses = parseInt("classes", a.get("classes"));
     if (a.has("channels"))
         s.inChannels = parseInt("channels", a.get("channels"));
+    if (a.has("stem-channels"))
+        s.stemChannels = parseInt("stem-channels", a.get("stem-channels"));
     validate(s);
     return s;
 }
@@ -219,7 +240,9 @@ int run(int argc, char **argv)
         std::cerr << "resnext-explorer " << cmd << ": " << e.what() << "\n";
         return 2;
     } catch (const std::exception &e) {
-        std::cerr << "resnext-explorer " << cmd << ": internal error: " << e.what() << "\n";
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n')); // never a backtrace
+        std::cerr << "resnext-explorer " << cmd << ": internal error: " << what << "\n";
         return 1;
     }
 }

@@ -203,9 +203,19 @@ MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by)
 {
     if (spec.block == BlockKind::Basic)
         throw SpecError("block", "block: the equal-complexity solver needs bottleneck blocks (basic blocks have no d)");
+    const ArchSpec baseline = baselineOf(spec);
+    MatchResult r = matchWidthTo(spec, cardinality, countTotals(baseline), by);
+    r.baseline = baseline;
+    return r;
+}
+
+MatchResult matchWidthTo(const ArchSpec &spec, int cardinality, const Totals &target, MatchBy by)
+{
+    if (spec.block == BlockKind::Basic)
+        throw SpecError("block", "block: the equal-complexity solver needs bottleneck blocks (basic blocks have no d)");
     MatchResult r;
-    r.baseline = baselineOf(spec);
-    r.baselineTotals = countTotals(r.baseline);
+    r.baseline = spec;
+    r.baselineTotals = target;
     ArchSpec probe = spec;
     probe.cardinality = cardinality;
     const auto cost = [&](int d) {
@@ -213,7 +223,7 @@ MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by)
         const Totals t = countTotals(probe);
         return by == MatchBy::Params ? t.params : t.macs;
     };
-    const i64 target = by == MatchBy::Params ? r.baselineTotals.params : r.baselineTotals.macs;
+    const i64 goal = by == MatchBy::Params ? target.params : target.macs;
     // Cost is strictly increasing in d: binary search over the valid d's
     // (multiples of `step`) for the first one at or above the target.
     const int step = widthStep(spec);
@@ -225,12 +235,12 @@ MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by)
     validate([&] { ArchSpec s = probe; s.width = step; return s; }()); // reports a bad C or spec first
     if (hi < 1)
         throw SpecError("width", "width: no valid d exists for C = " + std::to_string(cardinality) + " with these planes");
-    if (cost(hi * step) < target) {
+    if (cost(hi * step) < goal) {
         lo = hi;
     } else {
         while (lo < hi) {
             const int mid = (lo + hi) / 2;
-            if (cost(mid * step) >= target)
+            if (cost(mid * step) >= goal)
                 hi = mid;
             else
                 lo = mid + 1;
@@ -238,8 +248,8 @@ MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by)
     }
     int best = lo;
     if (lo > 1) {
-        const i64 above = cost(lo * step) - target;
-        const i64 below = target - cost((lo - 1) * step);
+        const i64 above = cost(lo * step) - goal;
+        const i64 below = goal - cost((lo - 1) * step);
         if (below <= (above < 0 ? -above : above))
             best = lo - 1;
     }

@@ -42,10 +42,12 @@ PathImpl::PathImpl(int inplanes, int groupWidth, int outChannels, int stride, bo
         conv3 = register_module("conv3", detail::conv(groupWidth, outChannels, 1));
 }
 
+// ReLUs run in place on BN outputs, as torchvision does: BN's backward needs
+// its input, not its output, so this is safe under autograd and saves memory traffic.
 torch::Tensor PathImpl::transform(const torch::Tensor &x)
 {
-    auto out = torch::relu(bn1(conv1(x)));
-    return torch::relu(bn2(conv2(out)));
+    auto out = bn1(conv1(x)).relu_();
+    return bn2(conv2(out)).relu_();
 }
 
 torch::Tensor PathImpl::forward(const torch::Tensor &x)
@@ -92,13 +94,13 @@ torch::Tensor BlockImpl::forwardWithTransform(const torch::Tensor &x, torch::Ten
 {
     torch::Tensor out;
     if (kind == BlockKind::Basic) {
-        out = torch::relu(bn1(conv1(x)));
+        out = bn1(conv1(x)).relu_();
         if (transformed)
             *transformed = out;
         out = bn2(conv2(out));
     } else if (form == BlockForm::C) {
-        out = torch::relu(bn1(conv1(x)));
-        out = torch::relu(bn2(conv2(out)));
+        out = bn1(conv1(x)).relu_();
+        out = bn2(conv2(out)).relu_();
         if (transformed)
             *transformed = out;
         out = bn3(conv3(out));
@@ -121,7 +123,7 @@ torch::Tensor BlockImpl::forwardWithTransform(const torch::Tensor &x, torch::Ten
         }
     }
     const auto identity = downsample ? downsample->forward(x) : x;
-    return torch::relu(out + identity);
+    return out.add_(identity).relu_();
 }
 
 ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
@@ -159,7 +161,7 @@ ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
 
 torch::Tensor ResNetImpl::forward(torch::Tensor x)
 {
-    x = torch::relu(bn1(conv1(x)));
+    x = bn1(conv1(x)).relu_();
     if (m_spec.stem == Stem::ImageNet)
         x = torch::max_pool2d(x, 3, 2, 1);
     for (auto &s : m_stages)
@@ -171,7 +173,7 @@ torch::Tensor ResNetImpl::forward(torch::Tensor x)
 std::vector<torch::Tensor> ResNetImpl::forwardStages(torch::Tensor x)
 {
     std::vector<torch::Tensor> out;
-    x = torch::relu(bn1(conv1(x)));
+    x = bn1(conv1(x)).relu_();
     if (m_spec.stem == Stem::ImageNet)
         x = torch::max_pool2d(x, 3, 2, 1);
     out.push_back(x);

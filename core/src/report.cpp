@@ -1,5 +1,6 @@
 #include "resnext/report.h"
 
+#include "resnext/checkpoint.h"
 #include "resnext/error.h"
 
 #include <algorithm>
@@ -24,22 +25,6 @@ std::string shapeText(const LayerInfo &l)
     if (l.type == "Linear" || l.type == "AdaptiveAvgPool2d")
         return std::to_string(l.channels);
     return std::to_string(l.channels) + "x" + std::to_string(l.height) + "x" + std::to_string(l.width);
-}
-
-std::string specJson(const ArchSpec &s)
-{
-    std::ostringstream os;
-    os << "{\"stem\": " << jsonString(toString(s.stem)) << ", \"layers\": [";
-    for (size_t i = 0; i < s.layers.size(); ++i)
-        os << (i ? ", " : "") << s.layers[i];
-    os << "], \"block\": " << jsonString(toString(s.block)) << ", \"cardinality\": " << s.cardinality
-       << ", \"width\": " << s.width << ", \"planes\": [";
-    for (int i = 0; i < s.numStages(); ++i)
-        os << (i ? ", " : "") << s.stagePlanes(i);
-    os << "], \"expansion\": " << s.blockExpansion() << ", \"form\": " << jsonString(toString(s.form))
-       << ", \"classes\": " << s.numClasses << ", \"in_channels\": " << s.inChannels << ", \"input\": " << s.inputSize
-       << ", \"depth\": " << s.depth() << "}";
-    return os.str();
 }
 
 std::string specLine(const ArchSpec &s)
@@ -137,7 +122,7 @@ std::string formatSummary(const Summary &sum, Format format)
     std::ostringstream os;
     switch (format) {
     case Format::Json: {
-        os << "{\n  \"model\": " << jsonString(describe(sum.spec)) << ",\n  \"spec\": " << specJson(sum.spec)
+        os << "{\n  \"model\": " << jsonString(describe(sum.spec)) << ",\n  \"spec\": " << specToJson(sum.spec)
            << ",\n  \"convention\": " << jsonString(conventionText(sum.options)) << ",\n  \"params\": " << sum.params
            << ",\n  \"macs\": " << sum.macs << ",\n  \"flops\": " << sum.flops() << ",\n  \"stages\": [";
         for (size_t i = 0; i < sum.stages.size(); ++i)
@@ -243,7 +228,7 @@ std::string formatPresets(Format format)
         for (size_t i = 0; i < all.size(); ++i) {
             const Totals t = countTotals(all[i].spec);
             os << "  {\"name\": " << jsonString(all[i].name) << ", \"description\": " << jsonString(all[i].description)
-               << ", \"spec\": " << specJson(all[i].spec) << ", \"params\": " << t.params << ", \"macs\": " << t.macs
+               << ", \"spec\": " << specToJson(all[i].spec) << ", \"params\": " << t.params << ", \"macs\": " << t.macs
                << "}" << (i + 1 < all.size() ? ",\n" : "\n");
         }
         os << "]\n";

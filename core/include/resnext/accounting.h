@@ -77,6 +77,10 @@ struct MatchResult {
 // plain ResNet of that depth (C = 1, d = 64). Ties go to the smaller d.
 // For ResNet-50 by parameters this reproduces the paper's Table 2.
 MatchResult matchWidth(const ArchSpec &spec, int cardinality, MatchBy by = MatchBy::Params);
+// The same search against any target: the d for `cardinality` whose totals are
+// closest to `target` (e.g. the ResNet, C = 1, of a given ResNeXt's complexity).
+// result.baseline is `spec` itself and baselineTotals the target.
+MatchResult matchWidthTo(const ArchSpec &spec, int cardinality, const Totals &target, MatchBy by = MatchBy::Params);
 
 struct CurvePoint {
     int cardinality = 0;

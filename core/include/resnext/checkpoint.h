@@ -1,0 +1,52 @@
+#pragma once
+// What a checkpoint says about its model: the architecture inferred from the
+// tensor shapes (torchvision/timm files) or read from this project's metadata,
+// and the mapping of file names to the model's names. No LibTorch here.
+
+#include "resnext/preprocess.h"
+#include "resnext/safetensors.h"
+#include "resnext/spec.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace resnext {
+
+// A model, its class names and its preprocessing: what a checkpoint restores.
+struct ModelInfo {
+    ArchSpec spec;
+    std::vector<std::string> labels; // one per class
+    Preprocessing preprocessing;
+    std::string source; // where the weights came from, for display
+};
+
+// The model's parameter/buffer name for a name in a file: strips the "module."
+// (DataParallel) and "model." prefixes; timm and torchvision names are the same.
+std::string canonicalTensorName(const std::string &fileName);
+
+// Infers the spec from the shapes: stem from conv1's kernel, blocks per stage
+// from layerN.M, block kind from conv3, C from conv2's grouping, d and planes
+// from the widths, classes from fc. Throws Error("<label>: cannot infer ...").
+ArchSpec inferSpec(const SafetensorsFile &file);
+
+// The metadata this project writes: format, spec, labels, preprocessing (JSON).
+std::map<std::string, std::string> checkpointMetadata(const ModelInfo &info);
+// Reads it back; fields a file lacks stay empty. Throws Error naming the file
+// and the key for malformed values.
+struct CheckpointMetadata {
+    std::optional<ArchSpec> spec;
+    std::vector<std::string> labels;
+    std::optional<Preprocessing> preprocessing;
+};
+CheckpointMetadata readCheckpointMetadata(const SafetensorsFile &file);
+
+// Spec JSON (the same object `summary --format json` prints under "spec").
+std::string specToJson(const ArchSpec &spec);
+ArchSpec specFromJson(const std::string &text); // throws SpecError / Error
+
+// One label per non-empty line; throws Error naming the file.
+std::vector<std::string> readLabelsFile(const std::string &path);
+
+} // namespace resnext

@@ -1,0 +1,209 @@
+#pragma once
+// The model-running side of core: weights, inference, per-group feature maps,
+// Grad-CAM, benchmarks, training and evaluation. This header has no LibTorch
+// types: the implementation lives in a shared library (libresnext_engine.so)
+// that front ends load on first use with loadEngine(), so that commands which
+// only count never pay LibTorch's start-up (about a second).
+
+#include "resnext/checkpoint.h"
+#include "resnext/dataset.h"
+#include "resnext/image.h"
+#include "resnext/spec.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace resnext {
+
+// Thrown when a cancel flag was raised during a long computation.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("cancelled") {}
+};
+
+struct DeviceInfo {
+    bool cudaAvailable = false; // LibTorch was built with CUDA and a GPU is visible
+    std::string cudaName;       // e.g. "NVIDIA H100 80GB HBM3" when available
+    int threads = 1;            // LibTorch intra-op threads in use
+    std::string torchVersion;   // e.g. "1.13.1"
+};
+
+struct LoadOptions {
+    // Load what matches and leave the rest at its initial values instead of refusing.
+    bool allowPartial = false;
+    // Labels file (one name per line); empty = metadata, else <weights>.labels.txt or
+    // labels.txt beside the weights, else ImageNet's for 1000 classes.
+    std::string labelsPath;
+    // Build the model in this block form (paper Fig. 3); form-(c) weights are
+    // sliced per path, so forms (a) and (b) compute the same function.
+    std::optional<BlockForm> form;
+};
+
+struct LoadReport {
+    std::vector<std::string> missing;    // in the model, not in the file
+    std::vector<std::string> unexpected; // in the file, not in the model
+    std::vector<std::string> mismatched; // "name: file [a,b] vs model [c,d]"
+    std::vector<std::string> dtypes;     // dtypes found in the file, e.g. {"F16"}
+    std::size_t loaded = 0;              // tensors copied
+};
+
+struct Prediction {
+    int index = 0;
+    std::string label;
+    double probability = 0;
+};
+
+struct Timings {
+    double decodeMs = 0;
+    double preprocessMs = 0;
+    double forwardMs = 0;  // the network, including capturing the chosen block
+    double featuresMs = 0; // turning the captured tensors into per-group maps
+};
+
+// What the grouped convolution of one block computed, per group.
+struct FeatureMaps {
+    std::string block;      // "layer2.0"
+    BlockForm form = BlockForm::C;
+    int cardinality = 1;    // C groups (paths)
+    int groupWidth = 0;     // d channels per group at this stage
+    int height = 0, width = 0;
+    std::vector<float> grouped;     // [C*d][height][width], after the grouped 3x3 conv, BN and ReLU
+    int inChannels = 0, inHeight = 0, inWidth = 0;
+    std::vector<float> input;       // the block's input [inChannels][inHeight][inWidth]
+    int outChannels = 0, outHeight = 0, outWidth = 0;
+    std::vector<float> output;      // the merged block output [outChannels][outHeight][outWidth]
+    std::vector<double> groupEnergy; // mean squared activation of each group's maps
+};
+
+struct Analysis {
+    std::vector<Prediction> top;
+    std::vector<float> logits; // all classes, before the softmax
+    RgbImage shown;      // the preprocessed image the network saw (RGB8, for display)
+    FeatureMaps features; // empty block name when no block was asked for
+    Timings timings;
+};
+
+// Grad-CAM of one class on one stage's output, upsampled to the shown image.
+struct GradCam {
+    int classIndex = 0;
+    int stage = 0; // 1-based layer index
+    int width = 0, height = 0;
+    std::vector<float> heat; // [height][width] in [0, 1]
+};
+
+struct BenchOptions {
+    int batch = 1;
+    int runs = 20;
+    int warmup = 3;
+    bool half = false;         // FP16 (CUDA only)
+    bool channelsLast = false; // NHWC memory format
+};
+
+struct BenchResult {
+    std::string device;
+    int batch = 1;
+    std::vector<double> timesMs; // one per run
+    double medianMs = 0;
+    double imagesPerSecond = 0;
+};
+
+struct EvalResult {
+    std::size_t count = 0;
+    std::size_t correct = 0;
+    double accuracy() const { return count ? static_cast<double>(correct) / static_cast<double>(count) : 0.0; }
+    std::vector<std::vector<std::int64_t>> confusion; // [true][predicted]
+    double seconds = 0;
+};
+
+// A model loaded on a device. Not thread-safe: use it from one worker at a time.
+class Model {
+public:
+    virtual ~Model() = default;
+    virtual const ModelInfo &info() const = 0;
+    virtual std::string device() const = 0; // "cpu" or "cuda:0 (NAME)"
+    // Preprocesses, runs the network once, and, when `block` names one
+    // ("layer2.0"), captures its per-group maps in the same pass. Throws Error
+    // for an unknown block and Cancelled when *cancel becomes true.
+    virtual Analysis analyze(const RgbImage &image, int topk, const std::string &block,
+                             const std::atomic<bool> *cancel = nullptr) = 0;
+    // Grad-CAM for `classIndex` (-1 = top class) on stage `stage` (1-based).
+    virtual GradCam gradCam(const RgbImage &image, int classIndex, int stage) = 0;
+    // Median forward time of random input of the spec's size.
+    virtual BenchResult bench(const BenchOptions &options, const std::atomic<bool> *cancel = nullptr) = 0;
+    virtual EvalResult evaluate(const ImageSet &data, int batch = 256,
+                                const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
+    // Writes the weights (form (c) names) with the spec, labels and preprocessing in the metadata.
+    virtual void save(const std::string &path) const = 0;
+    // Moves the model to "cpu" or "cuda"; a CUDA failure throws Error and leaves it where it was.
+    virtual void toDevice(const std::string &device) = 0;
+};
+
+struct TrainOptions {
+    ArchSpec spec;                      // input size, channels and classes must fit the data
+    int epochs = 10;
+    int batch = 128;
+    double learningRate = 0.1;
+    double momentum = 0.9;
+    double weightDecay = 5e-4;
+    enum class Schedule { Cosine, Step } schedule = Schedule::Cosine;
+    std::uint64_t seed = 0;
+    bool augment = true;                // random crop with 2-pixel padding, horizontal flip
+    std::string device = "cpu";
+    std::size_t limitTrain = 0;         // use only the first N training images (0 = all)
+};
+
+struct TrainProgress {
+    int epoch = 0;           // 1-based
+    int epochs = 0;
+    std::size_t step = 0;    // steps done in this epoch
+    std::size_t steps = 0;   // steps per epoch
+    double loss = 0;         // loss of the last step
+    double trainAccuracy = -1; // set at the end of an epoch
+    double valAccuracy = -1;   // set at the end of an epoch
+    double epochSeconds = 0;   // set at the end of an epoch
+    double imagesPerSecond = 0;
+};
+
+struct TrainResult {
+    std::unique_ptr<Model> model;
+    std::vector<TrainProgress> epochs; // end-of-epoch records
+    double seconds = 0;
+};
+
+class Engine {
+public:
+    virtual ~Engine() = default;
+    virtual DeviceInfo deviceInfo() = 0;
+    virtual void setThreads(int threads) = 0;
+    // A model with torchvision's random initialisation, seeded.
+    virtual std::unique_ptr<Model> create(const ModelInfo &info, std::uint64_t seed = 0,
+                                          const std::string &device = "cpu") = 0;
+    // Loads a safetensors checkpoint: architecture from the metadata, or inferred
+    // from the tensor shapes. Throws Error naming the file and the problem.
+    virtual std::unique_ptr<Model> load(const std::string &path, const LoadOptions &options = {},
+                                        LoadReport *report = nullptr, const std::string &device = "cpu") = 0;
+    // The small Fashion-MNIST model that ships inside the program.
+    virtual std::unique_ptr<Model> loadBuiltin(const std::string &device = "cpu") = 0;
+    // Trains on `train`, reporting through `progress` (return false to cancel:
+    // training stops at the next step and throws Cancelled); validates on `validation`.
+    virtual TrainResult train(const TrainOptions &options, const ImageSet &train, const ImageSet &validation,
+                              const std::vector<std::string> &labels,
+                              const std::function<bool(const TrainProgress &)> &progress = {}) = 0;
+};
+
+// Loads libresnext_engine.so (beside the executable, in the build tree, or from
+// $RESNEXT_ENGINE) once per process and returns the engine. Throws Error with
+// the loader's message when it cannot. LibTorch's threads are set to the
+// machine's cores on load.
+Engine &loadEngine();
+
+// ImageNet-1k class names (torchvision's), compiled into the program.
+const std::vector<std::string> &imagenetClasses();
+
+} // namespace resnext

@@ -1,0 +1,453 @@
+// The LibTorch engine, loaded the way the app loads it (loadEngine): weights
+// from torchvision reproduce PyTorch's logits and grouped activations, the
+// architecture is inferred from the shapes, F16/BF16 load, partial and
+// mismatching files are refused by name, features, Grad-CAM, bench, training.
+#include "resnext/checkpoint.h"
+#include "resnext/datasource.h"
+#include "resnext/engine.h"
+#include "resnext/error.h"
+#include "resnext/featureview.h"
+#include "resnext/safetensors.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <cstring>
+
+using namespace resnext;
+
+namespace {
+
+std::vector<float> floatsOf(const SafetensorsFile &f, const std::string &name)
+{
+    const TensorRecord *t = f.find(name);
+    if (!t)
+        throw Error("no " + name);
+    std::vector<float> v(static_cast<size_t>(t->numel()));
+    std::memcpy(v.data(), f.data(*t), v.size() * 4);
+    return v;
+}
+
+double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
+{
+    if (a.size() != b.size())
+        return 1e9;
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));
+    return m;
+}
+
+ModelInfo smallInfo(BlockForm form = BlockForm::C)
+{
+    ModelInfo info;
+    info.spec = fashionMnistSpec();
+    info.spec.form = form;
+    info.preprocessing = fashionMnistPreprocessing();
+    info.labels = fashionMnistClasses();
+    return info;
+}
+
+RgbImage noiseImage(int w, int h, unsigned seed)
+{
+    RgbImage img;
+    img.width = w;
+    img.height = h;
+    img.pixels.resize(static_cast<size_t>(w) * h * 3);
+    std::mt19937 rng(seed);
+    for (auto &p : img.pixels)
+        p = static_cast<std::uint8_t>(rng() & 255);
+    return img;
+}
+
+} // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void torchvisionReproduced_data();
+    void torchvisionReproduced();
+    void halfPrecisionWeights();
+    void mismatchRefusedByName();
+    void partialLoadOnRequest();
+    void badWeightFiles();
+    void checkpointRoundTrip();
+    void formAGroupsArePaths();
+    void gradCamAndRendering();
+    void benchAndErrors();
+    void shortTrainingBeatsChance();
+    void trainingIsRepeatableAndCancellable();
+    void builtinModelMatchesReadme();
+
+private:
+    QTemporaryDir m_dir;
+    bool m_havePython = false;
+};
+
+void TestEngine::initTestCase()
+{
+    Engine &e = loadEngine();
+    QVERIFY(e.deviceInfo().threads >= 1);
+    // The references come from Debian's python3-torchvision (installed by the README's test command).
+    for (const char *model : {"resnext50_32x4d", "resnet50"}) {
+        QProcess p;
+        p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
+                {QStringLiteral(RESNEXT_TESTS_DIR "/torchvision_reference.py"), model, m_dir.path()});
+        if (!p.waitForStarted(10000))
+            return;
+        p.waitForFinished(600000);
+        if (p.exitCode() != 0) {
+            const QString err = QString::fromUtf8(p.readAllStandardError());
+            QVERIFY2(err.contains("ModuleNotFoundError"), qPrintable(err));
+            return;
+        }
+    }
+    m_havePython = true;
+}
+
+void TestEngine::torchvisionReproduced_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("cardinality");
+    QTest::addColumn<int>("width");
+    QTest::newRow("resnext50_32x4d") << "resnext50_32x4d" << 32 << 4;
+    QTest::newRow("resnet50") << "resnet50" << 1 << 64;
+}
+
+void TestEngine::torchvisionReproduced()
+{
+    if (!m_havePython)
+        QSKIP("python3-torchvision is not installed; the README's test command installs it");
+    QFETCH(QString, name);
+    QFETCH(int, cardinality);
+    QFETCH(int, width);
+    const std::string base = m_dir.filePath(name).toStdString();
+    // The architecture comes from the shapes alone.
+    const ArchSpec inferred = inferSpec(SafetensorsFile::read(base + ".safetensors"));
+    QCOMPARE(inferred.cardinality, cardinality);
+    QCOMPARE(inferred.width, width);
+    QVERIFY(inferred == preset(name.toStdString()).spec);
+
+    auto model = loadEngine().load(base + ".safetensors");
+    QCOMPARE(model->info().labels.size(), size_t(1000));
+    QCOMPARE(model->info().labels[0], std::string("tench"));
+    const Analysis a = model->analyze(decodeImage(base + ".png"), 5, "layer2.0");
+    const SafetensorsFile ref = SafetensorsFile::read(base + "-reference.safetensors");
+    const double logitDiff = maxAbsDiff(a.logits, floatsOf(ref, "logits"));
+    QVERIFY2(logitDiff <= 1e-3, qPrintable(QString("logits differ by %1").arg(logitDiff)));
+    const double actDiff = maxAbsDiff(a.features.grouped, floatsOf(ref, "grouped"));
+    QVERIFY2(actDiff <= 1e-3, qPrintable(QString("layer2.0 grouped activations differ by %1").arg(actDiff)));
+    QCOMPARE(a.features.cardinality, cardinality);
+    QCOMPARE(a.features.groupWidth, 128 * width / 64);
+    QCOMPARE(a.features.height, 28);
+    QCOMPARE(int(a.features.groupEnergy.size()), cardinality);
+}
+
+void TestEngine::halfPrecisionWeights()
+{
+    if (!m_havePython)
+        QSKIP("python3-torchvision is not installed");
+    const std::string base = m_dir.filePath("resnext50_32x4d").toStdString();
+    const RgbImage img = decodeImage(base + ".png");
+    const std::vector<float> ref = floatsOf(SafetensorsFile::read(base + "-reference.safetensors"), "logits");
+    for (const char *tag : {"-f16", "-bf16"}) {
+        LoadReport report;
+        auto m = loadEngine().load(base + tag + ".safetensors", {}, &report);
+        QVERIFY(std::find(report.dtypes.begin(), report.dtypes.end(), std::string(tag == std::string("-f16") ? "F16" : "BF16")) !=
+                report.dtypes.end());
+        const Analysis a = m->analyze(img, 1, "");
+        // Rounded weights: same function up to the precision of the format.
+        QVERIFY(maxAbsDiff(a.logits, ref) < 0.5);
+        QCOMPARE(a.top[0].index, int(std::max_element(ref.begin(), ref.end()) - ref.begin()));
+    }
+}
+
+void TestEngine::mismatchRefusedByName()
+{
+    // A checkpoint whose spec says 8x16d but whose fc has the wrong shape.
+    auto model = loadEngine().create(smallInfo(), 1);
+    const std::string good = m_dir.filePath("small.safetensors").toStdString();
+    model->save(good);
+    const SafetensorsFile f = SafetensorsFile::read(good);
+    std::vector<TensorToWrite> tensors;
+    std::vector<std::vector<float>> keep;
+    for (const auto &t : f.tensors()) {
+        if (t.name == "layer1.0.conv1.weight")
+            continue; // missing
+        TensorToWrite w{t.name, t.dtype, t.shape, f.data(t)};
+        if (t.name == "fc.bias") {
+            keep.emplace_back(7, 0.0f);
+            w.shape = {7};
+            w.data = keep.back().data();
+        }
+        tensors.push_back(w);
+    }
+    keep.emplace_back(3, 1.0f);
+    tensors.push_back({"extra.weight", DType::F32, {3}, keep.back().data()});
+    const std::string bad = m_dir.filePath("bad.safetensors").toStdString();
+    writeSafetensors(bad, tensors, f.metadata());
+    try {
+        loadEngine().load(bad);
+        QFAIL("a mismatching checkpoint was accepted");
+    } catch (const Error &e) {
+        const QString msg = e.what();
+        QVERIFY2(msg.startsWith(QString::fromStdString(bad) + ": does not match resnext20_8x16d"), qPrintable(msg));
+        QVERIFY(msg.contains("1 missing (layer1.0.conv1.weight)"));
+        QVERIFY(msg.contains("1 unexpected (extra.weight)"));
+        QVERIFY(msg.contains("1 of the wrong shape (fc.bias: file [7] vs model [10])"));
+        QVERIFY(msg.endsWith("load anyway with --allow-partial"));
+        QVERIFY(!msg.contains('\n'));
+    }
+}
+
+void TestEngine::partialLoadOnRequest()
+{
+    auto model = loadEngine().create(smallInfo(), 2);
+    const std::string path = m_dir.filePath("partial.safetensors").toStdString();
+    model->save(path);
+    const SafetensorsFile f = SafetensorsFile::read(path);
+    std::vector<TensorToWrite> tensors;
+    for (const auto &t : f.tensors())
+        if (t.name != "fc.weight")
+            tensors.push_back({t.name, t.dtype, t.shape, f.data(t)});
+    writeSafetensors(path, tensors, f.metadata());
+    LoadOptions o;
+    o.allowPartial = true;
+    LoadReport r;
+    auto m = loadEngine().load(path, o, &r);
+    QCOMPARE(r.missing, std::vector<std::string>{"fc.weight"});
+    QVERIFY(r.unexpected.empty());
+    QVERIFY(r.loaded > 50);
+}
+
+void TestEngine::badWeightFiles()
+{
+    const auto expect = [&](const QByteArray &bytes, const QString &suffix) {
+        const QString path = m_dir.filePath("broken.safetensors");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+        f.close();
+        try {
+            loadEngine().load(path.toStdString());
+            QFAIL("accepted a broken file");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).startsWith(path + ": "), e.what());
+            QVERIFY2(QString(e.what()).contains(suffix), e.what());
+        }
+    };
+    expect(QByteArray(), "too short");
+    QByteArray header("{\"fc.weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
+    QByteArray len(8, 0);
+    len[0] = static_cast<char>(header.size());
+    expect(len + header + QByteArray(4, 0), "out of range");
+    // A well-formed file that is not a ResNet.
+    expect(len + header + QByteArray(8, 0), "cannot infer the architecture: no tensor 'conv1.weight'");
+}
+
+void TestEngine::checkpointRoundTrip()
+{
+    auto model = loadEngine().create(smallInfo(), 3);
+    const std::string path = m_dir.filePath("roundtrip.safetensors").toStdString();
+    model->save(path);
+    auto again = loadEngine().load(path);
+    QVERIFY(again->info().spec == model->info().spec);
+    QVERIFY(again->info().preprocessing == model->info().preprocessing);
+    QCOMPARE(again->info().labels, model->info().labels);
+    const RgbImage img = noiseImage(28, 28, 5);
+    const Analysis a = model->analyze(img, 3, "layer3.1");
+    const Analysis b = again->analyze(img, 3, "layer3.1");
+    QCOMPARE(a.logits, b.logits); // identical outputs
+    QCOMPARE(a.features.grouped, b.features.grouped);
+}
+
+void TestEngine::formAGroupsArePaths()
+{
+    // The teaching point of the feature view: in form (a) the C paths' outputs
+    // are exactly the C groups of form (c)'s grouped convolution.
+    auto c = loadEngine().create(smallInfo(BlockForm::C), 4);
+    const std::string path = m_dir.filePath("formc.safetensors").toStdString();
+    c->save(path);
+    const RgbImage img = noiseImage(28, 28, 6);
+    const Analysis ac = c->analyze(img, 1, "layer2.1");
+    QCOMPARE(ac.features.cardinality, 8);
+    QCOMPARE(ac.features.groupWidth, 8); // planes 32 * d 16 / 64
+    QCOMPARE(ac.features.height, 14);
+    for (BlockForm form : {BlockForm::A, BlockForm::B}) {
+        LoadOptions o;
+        o.form = form;
+        auto other = loadEngine().load(path, o);
+        QVERIFY(other->info().spec.form == form);
+        const Analysis ao = other->analyze(img, 1, "layer2.1");
+        QVERIFY(maxAbsDiff(ao.features.grouped, ac.features.grouped) <= 1e-4); // path i == group i
+        QVERIFY(maxAbsDiff(ao.logits, ac.logits) <= 1e-4);
+        QVERIFY(ao.features.form == form);
+    }
+    try {
+        c->analyze(img, 1, "layer9.0");
+        QFAIL("unknown block accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("block: 'layer9.0' does not exist; this model has layer1.0 to layer3.1"));
+    }
+    try {
+        c->analyze(img, 1, "conv1");
+        QFAIL("bad block name accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("block: 'conv1' is not a block name like layer2.0"));
+    }
+}
+
+void TestEngine::gradCamAndRendering()
+{
+    auto m = loadEngine().create(smallInfo(), 7);
+    const RgbImage img = noiseImage(40, 30, 8); // resized to 28x28 by the preprocessing
+    const GradCam cam = m->gradCam(img, -1, 3);
+    QCOMPARE(cam.width, 28);
+    QCOMPARE(int(cam.heat.size()), 28 * 28);
+    const auto [lo, hi] = std::minmax_element(cam.heat.begin(), cam.heat.end());
+    QVERIFY(*lo >= 0.0f && *hi <= 1.0f);
+    const Analysis a = m->analyze(img, 3, "layer1.0");
+    QCOMPARE(a.shown.width, 28);
+    const RgbImage grid = renderGroups(a.features, Colormap::Viridis, Normalization::Group);
+    const GridGeometry g = gridGeometry(8, 4, 28, 28);
+    QCOMPARE(grid.width, g.width);
+    QCOMPARE(g.tileAt(g.tileX(5) + 1, g.tileY(5) + 1), 5);
+    QCOMPARE(overlayHeat(a.shown, cam.heat, cam.width, cam.height).width, 28);
+    QVERIFY(energyCsv(a.features).rfind("group,energy,share\n0,", 0) == 0);
+    try {
+        m->gradCam(img, -1, 4);
+        QFAIL("stage 4 of a 3-stage model accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("grad-cam: stage must be between 1 and 3 (got 4)"));
+    }
+}
+
+void TestEngine::benchAndErrors()
+{
+    auto m = loadEngine().create(smallInfo(), 0);
+    BenchOptions o;
+    o.runs = 3;
+    const BenchResult r = m->bench(o);
+    QCOMPARE(int(r.timesMs.size()), 3);
+    QVERIFY(r.medianMs > 0 && r.imagesPerSecond > 0);
+    o.batch = 0;
+    try {
+        m->bench(o);
+        QFAIL("batch 0 accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("batch: must be between 1 and 4096 (got 0)"));
+    }
+    o.batch = 1;
+    o.half = true;
+    try {
+        m->bench(o);
+        QFAIL("fp16 on cpu accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("half: FP16 inference needs --device cuda"));
+    }
+    std::atomic<bool> cancel{true};
+    o.half = false;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, m->bench(o, &cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, m->analyze(noiseImage(28, 28, 1), 1, "", &cancel));
+    if (!loadEngine().deviceInfo().cudaAvailable) {
+        try {
+            loadEngine().create(smallInfo(), 0, "cuda");
+            QFAIL("cuda accepted without CUDA");
+        } catch (const Error &e) {
+            QVERIFY(QString(e.what()).startsWith("device: CUDA is not available"));
+        }
+    }
+}
+
+void TestEngine::shortTrainingBeatsChance()
+{
+    // 3000 Fashion-MNIST images, 2 epochs: far above the 10% of chance.
+    const DataSplit d = loadData("fashion-mnist", 28, 1, 0.1, 0);
+    TrainOptions o;
+    o.spec = fashionMnistSpec();
+    o.epochs = 2;
+    o.limitTrain = 3000;
+    std::vector<TrainProgress> seen;
+    TrainResult r = loadEngine().train(o, d.train, firstPerClass(d.validation, 50), d.classNames,
+                                       [&](const TrainProgress &p) {
+                                           seen.push_back(p);
+                                           return true;
+                                       });
+    QCOMPARE(int(r.epochs.size()), 2);
+    QVERIFY(!seen.empty() && seen.front().loss > 0);
+    const EvalResult test = r.model->evaluate(firstPerClass(d.test, 100));
+    QVERIFY2(test.accuracy() > 0.6, qPrintable(QString("accuracy %1").arg(test.accuracy())));
+    QCOMPARE(test.count, size_t(1000));
+    // Checkpoint round trip of a trained model: identical outputs, labels and preprocessing.
+    const std::string path = m_dir.filePath("trained.safetensors").toStdString();
+    r.model->save(path);
+    auto again = loadEngine().load(path);
+    QCOMPARE(again->info().labels[9], std::string("Ankle boot"));
+    QCOMPARE(again->evaluate(firstPerClass(d.test, 20)).correct, r.model->evaluate(firstPerClass(d.test, 20)).correct);
+}
+
+void TestEngine::trainingIsRepeatableAndCancellable()
+{
+    const ImageSet all = loadFashionMnist(false);
+    const ImageSet small = firstPerClass(all, 30);
+    TrainOptions o;
+    o.spec = fashionMnistSpec();
+    o.epochs = 1;
+    o.batch = 50;
+    o.seed = 11;
+    const auto run = [&] {
+        std::vector<double> losses;
+        loadEngine().train(o, small, {}, all.classNames, [&](const TrainProgress &p) {
+            losses.push_back(p.loss);
+            return true;
+        });
+        return losses;
+    };
+    loadEngine().setThreads(1); // same thread count, same arithmetic
+    const auto a = run();
+    const auto b = run();
+    loadEngine().setThreads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    QCOMPARE(a, b);
+    int calls = 0;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, loadEngine().train(o, small, {}, all.classNames, [&](const TrainProgress &) {
+        return ++calls < 2;
+    }));
+    QCOMPARE(calls, 2);
+    o.spec.inputSize = 32;
+    try {
+        loadEngine().train(o, small, {}, all.classNames, {});
+        QFAIL("wrong input size accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("input: the data is 28x28 but the model's input is 32; use --input 28"));
+    }
+}
+
+void TestEngine::builtinModelMatchesReadme()
+{
+    std::unique_ptr<Model> m;
+    try {
+        m = loadEngine().loadBuiltin();
+    } catch (const Error &e) {
+        QFAIL(e.what()); // the repository ships the model; a build without it is a broken build
+    }
+    QCOMPARE(m->info().labels[0], std::string("T-shirt/top"));
+    const EvalResult r = m->evaluate(loadFashionMnist(false));
+    QCOMPARE(r.count, size_t(10000));
+    // The README states the figure; recomputed here to within 0.1 point.
+    QFile readme(QStringLiteral(RESNEXT_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QRegularExpression re("Fashion-MNIST test accuracy of the built-in model: \\*\\*([0-9.]+)%\\*\\*");
+    const auto match = re.match(QString::fromUtf8(readme.readAll()));
+    QVERIFY2(match.hasMatch(), "README has no 'Fashion-MNIST test accuracy of the built-in model: **NN.NN%**'");
+    const double stated = match.captured(1).toDouble();
+    QVERIFY2(std::fabs(100.0 * r.accuracy() - stated) <= 0.1,
+             qPrintable(QString("measured %1%, README says %2%").arg(100.0 * r.accuracy()).arg(stated)));
+}
+
+QTEST_APPLESS_MAIN(TestEngine)
+#include "test_engine.moc"
