@@ -3,6 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
+#include <QFile>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -38,7 +41,52 @@ private Q_SLOTS:
     void badInput();
     void help();
     void snapshotWritesPng();
+    void classifyBuiltin();
+    void classifyBadImages_data();
+    void classifyBadImages();
+    void classifyBadWeights_data();
+    void classifyBadWeights();
+    void featuresWritesFiles();
+    void benchJson();
+    void trainAndEvaluate();
+    void engineFlagErrors();
+
+private:
+    QTemporaryDir m_dir;
 };
+
+namespace {
+
+const QStringList kTinySpec = {"--stem", "cifar", "--layers", "1,1", "--planes", "8,16", "--cardinality", "4",
+                               "--width", "32", "--input", "16", "--classes", "10", "--stem-channels", "8"};
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(bytes);
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return f.readAll();
+}
+
+// A safetensors file: 8-byte little-endian header length, JSON, data.
+QByteArray safetensors(const QByteArray &header, const QByteArray &data, qint64 claimedLength = -1)
+{
+    QByteArray len(8, 0);
+    const qint64 n = claimedLength >= 0 ? claimedLength : header.size();
+    for (int i = 0; i < 8; ++i)
+        len[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    return len + header + data;
+}
+
+} // namespace
 
 void TestCli::summaryJsonExact()
 {
@@ -136,7 +184,7 @@ void TestCli::badInput_data()
     row("match without C", {"match", "--layers", "3,4,6,3"}, "resnext-explorer match: match: --cardinality is required (the C to find d for)");
     row("match basic", {"match", "--preset", "resnet18", "--cardinality", "2"}, "resnext-explorer match: cardinality: basic (two-layer) blocks support only C = 1 (got 2); grouping a 2-layer block only makes it wider (paper section 3)");
     row("unknown command", {"summarize"}, "resnext-explorer: unknown command 'summarize' (see resnext-explorer --help)");
-    row("snapshot panel", {"snapshot", "--out", "/tmp/x.png", "--panel", "nope"}, "resnext-explorer snapshot: panel: unknown name 'nope'; use all, architecture, complexity, block, charts, layers");
+    row("snapshot panel", {"snapshot", "--out", "/tmp/x.png", "--panel", "nope"}, "resnext-explorer snapshot: panel: unknown name 'nope'; use all, architecture, complexity, block, charts, layers, classify, train");
     row("snapshot suffix", {"snapshot", "--out", "/tmp/x.jpg"}, "resnext-explorer snapshot: out: '/tmp/x.jpg' must end in .png");
     row("snapshot size", {"snapshot", "--out", "/tmp/x.png", "--size", "big"}, "resnext-explorer snapshot: size: 'big' is not WIDTHxHEIGHT, e.g. 1600x1000");
 }
@@ -179,6 +227,172 @@ void TestCli::snapshotWritesPng()
     const Result missingDir = run({"snapshot", "--out", dir.filePath("no/such/dir/x.png")});
     QCOMPARE(missingDir.code, 2);
     QVERIFY(missingDir.err.contains("does not exist"));
+}
+
+void TestCli::classifyBuiltin()
+{
+    const QString img = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00000-ankle-boot.png");
+    const Result r = run({"classify", img, "--format", "json", "--topk", "3"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value("model").toString(), QString("resnext20_8x16d (cifar stem)"));
+    const QJsonArray results = o.value("results").toArray();
+    QCOMPARE(results.size(), 1);
+    const QJsonArray top = results[0].toObject().value("top").toArray();
+    QCOMPARE(top.size(), 3);
+    QCOMPARE(top[0].toObject().value("label").toString(), QString("Ankle boot"));
+    QVERIFY(results[0].toObject().value("timings_ms").toObject().value("forward").toDouble() > 0);
+}
+
+void TestCli::classifyBadImages_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("problem");
+    const QByteArray png = readFile(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/photo-coffee.png"));
+    const QByteArray jpg = readFile(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/photo-rocket.jpg"));
+    QTest::newRow("text") << QByteArray("hello, not an image\n")
+                          << "not an image (unrecognised format; PNG, JPEG, BMP, WebP and TIFF are supported)";
+    QTest::newRow("empty") << QByteArray() << "empty file";
+    QTest::newRow("truncated png") << png.left(png.size() / 2) << "truncated PNG (no IEND chunk)";
+    QTest::newRow("truncated jpeg") << jpg.left(jpg.size() / 2) << "truncated JPEG (no end-of-image marker)";
+    // A PNG header claiming 100000 x 1000 pixels: refused before decoding.
+    QByteArray huge = png.left(33);
+    const quint32 w = 100000, h = 1000;
+    for (int i = 0; i < 4; ++i) {
+        huge[16 + i] = static_cast<char>((w >> (24 - 8 * i)) & 0xff);
+        huge[20 + i] = static_cast<char>((h >> (24 - 8 * i)) & 0xff);
+    }
+    QTest::newRow("100 megapixels") << huge << "image is 100000x1000 = 100.0 megapixels; the limit is 50 megapixels";
+}
+
+void TestCli::classifyBadImages()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, problem);
+    const QString path = m_dir.filePath("bad-input.img");
+    writeFile(path, bytes);
+    const Result r = run(QStringList{"classify", path} + kTinySpec);
+    QCOMPARE(r.code, 2);
+    const QStringList lines = r.err.trimmed().split('\n');
+    QCOMPARE(lines.last(), "resnext-explorer classify: " + path + ": " + problem);
+    QVERIFY(!r.err.contains("Exception raised from"));
+}
+
+void TestCli::classifyBadWeights_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("problem");
+    const QByteArray t = "{\"fc.weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    QTest::newRow("truncated") << QByteArray("\x10\x00\x00", 3)
+                               << "not a safetensors file (too short for the 8-byte header length)";
+    QTest::newRow("header past end") << safetensors(t, QByteArray(8, 0), 100000)
+                                     << "header length 100000 runs past the end of the file";
+    QTest::newRow("invalid json") << safetensors("{\"a\": [1, 2", QByteArray()) << "header is not valid JSON";
+    QTest::newRow("out of range") << safetensors(t, QByteArray(4, 0)) << "out of range";
+    QTest::newRow("overlap")
+        << safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                       "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                       QByteArray(12, 0))
+        << "overlap";
+    QTest::newRow("unknown dtype") << safetensors("{\"a\":{\"dtype\":\"F8\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+                                                  QByteArray(1, 0))
+                                   << "tensor 'a': unknown dtype 'F8'";
+    QTest::newRow("not a resnet") << safetensors(t, QByteArray(8, 0))
+                                  << "cannot infer the architecture: no tensor 'conv1.weight'";
+}
+
+void TestCli::classifyBadWeights()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, problem);
+    const QString path = m_dir.filePath("bad.safetensors");
+    writeFile(path, bytes);
+    const QString img = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00001-pullover.png");
+    const Result r = run({"classify", img, "--weights", path});
+    QCOMPARE(r.code, 2);
+    const QString err = r.err.trimmed();
+    QVERIFY2(!err.contains('\n'), qPrintable(err));
+    QVERIFY2(err.startsWith("resnext-explorer classify: " + path + ": "), qPrintable(err));
+    QVERIFY2(err.contains(problem), qPrintable(err));
+}
+
+void TestCli::featuresWritesFiles()
+{
+    const QString out = m_dir.filePath("features");
+    const QString img = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png");
+    const Result r = run({"features", img, "--block", "layer2.0", "--out", out, "--norm", "group"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("layer2.0 of resnext20_8x16d (cifar stem): 8 groups of 8 maps, 14x14"));
+    for (const char *f : {"groups.png", "block_input.png", "block_output.png", "image.png", "gradcam.png"})
+        QVERIFY2(!QImage(out + "/" + f).isNull(), f);
+    const QList<QByteArray> csv = readFile(out + "/energy.csv").trimmed().split('\n');
+    QCOMPARE(csv.size(), 9);
+    QCOMPARE(csv[0], QByteArray("group,energy,share"));
+    const Result bad = run({"features", img, "--block", "layer7.0", "--out", out});
+    QCOMPARE(bad.code, 2);
+    QCOMPARE(bad.err.trimmed(), QString("resnext-explorer features: block: 'layer7.0' does not exist; this model has "
+                                        "layer1.0 to layer3.1"));
+}
+
+void TestCli::benchJson()
+{
+    const Result r = run(QStringList{"bench", "--runs", "3", "--format", "json", "--threads", "1"} + kTinySpec);
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY(o.value("median_ms").toDouble() > 0);
+    QVERIFY(o.value("images_per_s").toDouble() > 0);
+    QCOMPARE(o.value("threads").toInt(), 1);
+    QCOMPARE(o.value("device").toString(), QString("cpu"));
+    const Result cuda = run(QStringList{"bench", "--runs", "1", "--device", "cuda"} + kTinySpec);
+    QCOMPARE(cuda.code, 0); // no CUDA here: falls back to the CPU with a note
+    QVERIFY(cuda.err.contains("using the CPU") || cuda.out.contains("cuda"));
+}
+
+void TestCli::trainAndEvaluate()
+{
+    const QString out = m_dir.filePath("tiny.safetensors");
+    const Result r = run({"train", "--data", "fashion-mnist", "--epochs", "1", "--limit", "400", "--out", out,
+                          "--format", "json", "--compare-resnet", "--val-fraction", "0.05"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const QJsonArray runs = o.value("runs").toArray();
+    QCOMPARE(runs.size(), 2);
+    QVERIFY(runs[1].toObject().value("model").toString().contains("ResNet, equal params"));
+    QVERIFY(runs[0].toObject().value("test_accuracy").toDouble() > 0.1);
+    QVERIFY(QFile::exists(out));
+    QVERIFY(QFile::exists(m_dir.filePath("tiny-resnet.safetensors")));
+    const Result e = run({"evaluate", "--weights", out, "--data", "fashion-mnist", "--format", "json"});
+    QCOMPARE(e.code, 0);
+    const QJsonObject eo = QJsonDocument::fromJson(e.out.toUtf8()).object();
+    QCOMPARE(eo.value("count").toInt(), 10000);
+    QCOMPARE(eo.value("confusion").toArray().size(), 10);
+    const Result table = run({"evaluate", "--data", "fashion-mnist"});
+    QCOMPARE(table.code, 0);
+    QVERIFY(table.out.contains("confusion matrix"));
+}
+
+void TestCli::engineFlagErrors()
+{
+    const QString img = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00001-pullover.png");
+    const Result dev = run({"classify", img, "--device", "tpu"});
+    QCOMPARE(dev.code, 2);
+    QCOMPARE(dev.err.trimmed(), QString("resnext-explorer classify: device: unknown value 'tpu'; use cpu or cuda"));
+    const Result topk = run({"classify", img, "--topk", "0"});
+    QCOMPARE(topk.code, 2);
+    QCOMPARE(topk.err.trimmed(), QString("resnext-explorer classify: topk: must be between 1 and 1000 (got 0)"));
+    const Result missing = run({"classify", m_dir.filePath("nope.png")});
+    QCOMPARE(missing.code, 2);
+    QVERIFY(missing.err.trimmed().endsWith("nope.png: cannot open file (No such file or directory)"));
+    const Result noData = run({"train", "--out", m_dir.filePath("x.safetensors")});
+    QCOMPARE(noData.code, 2);
+    QCOMPARE(noData.err.trimmed(), QString("resnext-explorer train: train: --data fashion-mnist|DIR is required"));
+    QDir().mkpath(m_dir.filePath("oneclass/shirt"));
+    QFile::copy(img, m_dir.filePath("oneclass/shirt/a.png"));
+    const Result oneClass = run({"train", "--data", m_dir.filePath("oneclass"), "--out", m_dir.filePath("x.safetensors")});
+    QCOMPARE(oneClass.code, 2);
+    QCOMPARE(oneClass.err.trimmed(), "resnext-explorer train: " + m_dir.filePath("oneclass") +
+                                         ": found 1 class folder ('shirt'); an image folder needs at least 2 classes, "
+                                         "one sub-folder per class");
 }
 
 QTEST_GUILESS_MAIN(TestCli)

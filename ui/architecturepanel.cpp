@@ -1,3 +1,4 @@
+#include "inlineerror.h"
 #include "architecturepanel.h"
 
 #include <QButtonGroup>
@@ -187,12 +188,7 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
                               "elementwise layers count too (BN and ReLU 1 per element)."));
     layout->addWidget(m_countAll);
 
-    m_error = new QLabel;
-    m_error->setObjectName("specError");
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet("QLabel { color: #b00020; background: #fdecee; border: 1px solid #f5c2c7; "
-                           "border-radius: 4px; padding: 4px; }");
-    m_error->hide();
+    m_error = makeInlineError("specError");
     layout->addWidget(m_error);
     layout->addStretch();
 

@@ -23,7 +23,7 @@ Usage:
   resnext-explorer summary [SPEC] [--format table|json|csv|markdown] [--count-all]
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
-  resnext-explorer snapshot --out FILE.png [SPEC] [--panel NAME] [--size WxH]
+  resnext-explorer snapshot --out FILE.png [SPEC] [--panel NAME] [--size WxH] [--image FILE] [--weights FILE]
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
@@ -95,13 +95,15 @@ int cmdPresets(int argc, char **argv)
 
 int cmdSnapshot(int argc, char **argv)
 {
-    const Args a = parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size"}), {});
+    const Args a = parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights"}), {});
     if (!a.has("out"))
         throw UsageError("snapshot: --out FILE.png is required");
     SnapshotRequest req;
     req.out = a.get("out");
     req.panel = a.get("panel", "all");
     req.spec = specFromArgs(a);
+    req.image = a.get("image");
+    req.weights = a.get("weights");
     const std::string size = a.get("size", "1600x1000");
     const auto x = size.find('x');
     if (x == std::string::npos)

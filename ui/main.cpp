@@ -22,5 +22,11 @@ int main(int argc, char **argv)
     QApplication::setApplicationVersion(RESNEXT_VERSION);
     MainWindow window;
     window.show();
+    window.startInference();
+    QStringList files;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]).rfind("-", 0) != 0)
+            files << QString::fromLocal8Bit(argv[i]);
+    window.openPaths(files);
     return app.exec();
 }

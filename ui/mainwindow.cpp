@@ -2,16 +2,25 @@
 
 #include "architecturepanel.h"
 #include "blockdiagram.h"
+#include "classifypanel.h"
+#include "modelservice.h"
+#include "trainpanel.h"
 #include "chartspanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
 
+#include "resnext/datasource.h"
 #include "resnext/error.h"
 #include "resnext/report.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QMimeData>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
@@ -141,7 +150,41 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_tabs->addTab(m_charts, tr("C&harts"));
     m_table = new LayerTable;
     m_tabs->addTab(m_table, tr("&Layers"));
+    m_service = new ModelService(this);
+    m_classify = new ClassifyPanel(m_service);
+    m_tabs->addTab(m_classify, tr("Classify && &features"));
+    m_train = new TrainPanel(m_service, [this] { return m_spec; });
+    m_tabs->addTab(m_train, tr("&Train"));
     setCentralWidget(m_tabs);
+    setAcceptDrops(true);
+
+    connect(m_train, &TrainPanel::useBuiltinArchitecture, this, [this] {
+        setHoldComplexity(false);
+        applySpec(fashionMnistSpec());
+    });
+    connect(m_service, &ModelService::engineReady, this, [this](const QString &text) {
+        statusBar()->showMessage(tr("Engine ready: %1").arg(text), 6000);
+        const auto d = m_service->deviceInfo();
+        if (d.cudaAvailable)
+            m_classify->setCudaAvailable(QString::fromStdString(d.cudaName));
+    });
+    connect(m_service, &ModelService::modelChanged, this, [this] {
+        auto m = m_service->model();
+        if (m && m_adoptNextModelSpec) {
+            m_adoptNextModelSpec = false;
+            setHoldComplexity(false);
+            applySpec(m->info().spec); // opening a resnext50_32x4d file sets the sliders to 32x4d
+        }
+        if (m && !m_haveImage && m->info().spec.inChannels == 1 && m->info().spec.numClasses == 10) {
+            m_haveImage = true;
+            m_service->analyzeSample(0, m_classify->block());
+        }
+    });
+    connect(m_service, &ModelService::failed, this, [this](const QString &msg) {
+        m_adoptNextModelSpec = false;
+        statusBar()->showMessage(msg, 8000);
+    });
+    connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i >= 0)
@@ -168,6 +211,37 @@ MainWindow::~MainWindow() = default;
 void MainWindow::setupActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openImage = file->addAction(tr("&Open image..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open image"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+        if (!path.isEmpty())
+            openPaths({path});
+    });
+    openImage->setShortcut(QKeySequence::Open);
+    QAction *paste = file->addAction(tr("&Paste image"), this, [this] {
+        const QImage img = QApplication::clipboard()->image();
+        if (img.isNull()) {
+            m_classify->showError(tr("The clipboard holds no image."));
+            return;
+        }
+        m_tabs->setCurrentWidget(m_classify);
+        m_classify->classifyImage(img, tr("pasted image"));
+    });
+    paste->setShortcut(QKeySequence::Paste);
+    QAction *openWeightsAction = file->addAction(tr("Open &weights (.safetensors)..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open weights"), QString(),
+                                                          tr("safetensors (*.safetensors);;All files (*)"));
+        if (!path.isEmpty())
+            openWeights(path);
+    });
+    openWeightsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    file->addAction(tr("Save weights..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save weights"), "model.safetensors",
+                                                          tr("safetensors (*.safetensors)"));
+        if (!path.isEmpty())
+            m_service->saveModel(path);
+    });
+    file->addSeparator();
     QAction *exportTableAction = file->addAction(tr("Export layer &table..."), this, &MainWindow::exportTable);
     exportTableAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     QAction *exportChartsAction = file->addAction(tr("Export &charts..."), this, &MainWindow::exportCharts);
@@ -192,13 +266,19 @@ void MainWindow::setupActions()
         applySpec(preset("resnext50_32x4d").spec);
     });
     reset->setShortcut(QKeySequence(tr("Ctrl+R")));
+    model->addSeparator();
+    model->addAction(tr("Classify with the &built-in Fashion-MNIST model"), this,
+                     [this] { m_service->loadBuiltin(m_classify->device()); });
+    model->addAction(tr("Classify with &random weights of the sliders' model"), this,
+                     [this] { m_service->createRandom(m_spec, m_classify->device()); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_archDock->toggleViewAction());
     view->addAction(m_complexityDock->toggleViewAction());
     view->addSeparator();
-    const QString tabNames[] = {tr("Block diagram"), tr("Charts"), tr("Layers")};
-    for (int i = 0; i < 3; ++i) {
+    const QString tabNames[] = {tr("Block diagram"), tr("Charts"), tr("Layers"), tr("Classify && features"),
+                                tr("Train")};
+    for (int i = 0; i < 5; ++i) {
         QAction *a = view->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
@@ -304,10 +384,14 @@ void MainWindow::updateViews()
     m_diagram->setSpec(m_spec);
     m_diagram->setStage(m_stageCombo->currentIndex());
     m_table->setSummary(cur);
+    m_train->refreshModelLabel();
     setWindowTitle(tr("%1 - ResNeXt Explorer").arg(QString::fromStdString(describe(m_spec))));
 }
 
-QStringList MainWindow::panelNames() { return {"architecture", "complexity", "block", "charts", "layers"}; }
+QStringList MainWindow::panelNames()
+{
+    return {"architecture", "complexity", "block", "charts", "layers", "classify", "train"};
+}
 
 QWidget *MainWindow::panel(const QString &name) const
 {
@@ -321,6 +405,10 @@ QWidget *MainWindow::panel(const QString &name) const
         return m_charts;
     if (name == "layers")
         return m_table;
+    if (name == "classify")
+        return m_classify;
+    if (name == "train")
+        return m_train;
     return nullptr;
 }
 
@@ -396,6 +484,54 @@ void MainWindow::saveSettings() const
     s.setValue("window/geometry", saveGeometry());
     s.setValue("window/state", saveState());
     s.sync();
+}
+
+void MainWindow::startInference()
+{
+    m_service->loadBuiltin(m_classify->device());
+}
+
+void MainWindow::openWeights(const QString &path)
+{
+    m_adoptNextModelSpec = true;
+    m_tabs->setCurrentWidget(m_classify);
+    m_classify->showError({});
+    m_service->loadWeights(path, m_classify->device());
+}
+
+void MainWindow::openPaths(const QStringList &paths)
+{
+    for (const QString &p : paths) {
+        if (QFileInfo(p).suffix().toLower() == "safetensors") {
+            openWeights(p);
+        } else {
+            m_haveImage = true;
+            m_tabs->setCurrentWidget(m_classify);
+            m_classify->classifyFile(p); // dropped faster than computed: only the newest runs
+        }
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    QStringList paths;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (!paths.isEmpty()) {
+        openPaths(paths);
+    } else if (mime->hasImage()) {
+        m_tabs->setCurrentWidget(m_classify);
+        m_classify->classifyImage(qvariant_cast<QImage>(mime->imageData()), tr("dropped image"));
+    }
+    event->acceptProposedAction();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

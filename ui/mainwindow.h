@@ -11,6 +11,9 @@
 #include <optional>
 
 class ArchitecturePanel;
+class ClassifyPanel;
+class ModelService;
+class TrainPanel;
 class BlockDiagram;
 class ChartsPanel;
 class ComplexityPanel;
@@ -25,6 +28,11 @@ class MainWindow : public QMainWindow {
 public:
     // `settingsPath` empty = the user's INI file; tests and snapshots pass their own.
     explicit MainWindow(const QString &settingsPath = {}, QWidget *parent = nullptr);
+    // Starts the engine: loads the built-in model and classifies a first example.
+    void startInference();
+    // Images are classified; .safetensors files are loaded as weights.
+    void openPaths(const QStringList &paths);
+    void openWeights(const QString &path);
     ~MainWindow() override;
 
     const resnext::ArchSpec &spec() const { return m_spec; }
@@ -46,12 +54,17 @@ public:
     ChartsPanel *chartsPanel() const { return m_charts; }
     BlockDiagram *blockDiagram() const { return m_diagram; }
     LayerTable *layerTable() const { return m_table; }
+    ClassifyPanel *classifyPanel() const { return m_classify; }
+    TrainPanel *trainPanel() const { return m_train; }
+    ModelService *modelService() const { return m_service; }
     // Why the settings were not restored, if they were not.
     QString settingsMessage() const { return m_settingsMessage; }
     void saveSettings() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void setupActions();
@@ -88,4 +101,9 @@ private:
     QDockWidget *m_archDock = nullptr;
     QDockWidget *m_complexityDock = nullptr;
     QAction *m_holdAction = nullptr;
+    ModelService *m_service = nullptr;
+    ClassifyPanel *m_classify = nullptr;
+    TrainPanel *m_train = nullptr;
+    bool m_adoptNextModelSpec = false; // a weights file was opened: sliders follow its architecture
+    bool m_haveImage = false;
 };

@@ -1,6 +1,11 @@
 #include "snapshot.h"
 
+#include "classifypanel.h"
 #include "mainwindow.h"
+#include "modelservice.h"
+
+#include <QElapsedTimer>
+#include <QThread>
 
 #include <QApplication>
 #include <QDir>
@@ -55,6 +60,36 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         window.showPanel(panel);
     window.show();
     QApplication::processEvents();
+    if (panel == "all" || panel == "classify" || !req.image.empty() || !req.weights.empty()) {
+        // Run the real inference path and wait until its results (and Grad-CAM) are shown.
+        if (req.weights.empty())
+            window.startInference();
+        else
+            window.openWeights(QString::fromStdString(req.weights));
+        if (!req.image.empty())
+            window.openPaths({QString::fromStdString(req.image)});
+        if (panel != "all")
+            window.showPanel(panel);
+        QElapsedTimer timer;
+        timer.start();
+        qint64 quietSince = -1;
+        while (timer.elapsed() < 120000) {
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
+            const bool settled = !window.modelService()->busy() && (window.classifyPanel()->result() ||
+                                                                    !window.classifyPanel()->errorText().isEmpty());
+            if (!settled) {
+                quietSince = -1;
+            } else if (quietSince < 0) {
+                quietSince = timer.elapsed();
+            } else if (timer.elapsed() - quietSince > 400) {
+                break;
+            }
+            QThread::msleep(10);
+        }
+        if (!window.classifyPanel()->errorText().isEmpty())
+            std::cerr << "resnext-explorer snapshot: note: " << window.classifyPanel()->errorText().toStdString()
+                      << "\n";
+    }
     QWidget *target = panel == "all" ? static_cast<QWidget *>(&window) : window.panel(panel);
     const QImage image = target->grab().toImage();
     QImageWriter writer(out.absoluteFilePath(), "png");

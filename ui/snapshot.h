@@ -11,6 +11,8 @@ struct SnapshotRequest {
     resnext::ArchSpec spec;
     int width = 1600;
     int height = 1000;
+    std::string image;   // classify this image first (classify panel / whole window)
+    std::string weights; // with these weights instead of the built-in model
 };
 
 // Creates the QApplication (offscreen unless QT_QPA_PLATFORM is set), shows the

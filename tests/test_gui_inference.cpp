@@ -1,0 +1,177 @@
+// The inference and training side of the window, offscreen, through the real
+// worker thread: first launch shows the built-in model's result and feature
+// maps, bad files are explained inline and change nothing, weights set the
+// sliders, training runs with live curves and compare mode, and cancels.
+#include "architecturepanel.h"
+#include "classifypanel.h"
+#include "mainwindow.h"
+#include "modelservice.h"
+#include "plot.h"
+#include "trainpanel.h"
+
+#include "resnext/datasource.h"
+#include "resnext/engine.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace resnext;
+
+class TestGuiInference : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void firstLaunchShowsBuiltinResult();
+    void badImageExplainedInline();
+    void newestImageWins();
+    void weightsSetTheSliders();
+    void badWeightsKeepTheModel();
+    void trainCompareAndCancel();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestGuiInference::firstLaunchShowsBuiltinResult()
+{
+    MainWindow w(m_dir.filePath("a.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    const auto r = c->result();
+    QCOMPARE(r->analysis.top.size(), size_t(5));
+    QVERIFY(r->imageName.startsWith("Fashion-MNIST test image 0"));
+    QCOMPARE(r->analysis.top.front().label, std::string("Ankle boot")); // the trained model gets it right
+    QVERIFY(!r->analysis.features.block.empty());
+    QCOMPARE(r->analysis.features.cardinality, fashionMnistSpec().cardinality);
+    QVERIFY(c->topChart()->plottableCount() == 1);
+    QCOMPARE(c->energyChart()->plottable(0)->interface1D()->dataCount(), 8);
+    // Clicking a tile selects that group.
+    FeatureGridView *grid = c->gridView();
+    grid->resize(400, 400);
+    QPoint hit;
+    for (int y = 0; y < 400 && hit.isNull(); y += 4)
+        for (int x = 0; x < 400; x += 4)
+            if (grid->tileAt({x, y}) == 3) {
+                hit = {x, y};
+                break;
+            }
+    QVERIFY(!hit.isNull());
+    QTest::mouseClick(grid, Qt::LeftButton, {}, hit);
+    QCOMPARE(grid->selected(), 3);
+    QVERIFY(c->errorText().isEmpty());
+}
+
+void TestGuiInference::badImageExplainedInline()
+{
+    MainWindow w(m_dir.filePath("b.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    const auto before = c->result();
+    const QString text = m_dir.filePath("notes.png");
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("these are not pixels");
+    f.close();
+    w.openPaths({text});
+    QTRY_VERIFY_WITH_TIMEOUT(!c->errorText().isEmpty(), 30000);
+    QCOMPARE(c->errorText(), text + ": not an image (unrecognised format; PNG, JPEG, BMP, WebP and TIFF are supported)");
+    QCOMPARE(c->result(), before); // the previous result stays
+}
+
+void TestGuiInference::newestImageWins()
+{
+    MainWindow w(m_dir.filePath("c.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+    QSignalSpy spy(w.modelService(), &ModelService::analysisReady);
+    QStringList files;
+    for (const char *name : {"fmnist-test00000-ankle-boot.png", "fmnist-test00001-pullover.png",
+                             "fmnist-test00002-trouser.png", "fmnist-test00003-trouser.png",
+                             "fmnist-test00004-shirt.png", "fmnist-test00005-trouser.png"})
+        files << QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/") + name;
+    w.openPaths(files); // dropped faster than computed
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy() && c->result()->imageName == files.last(), 60000);
+    QVERIFY2(spy.count() < files.size(), qPrintable(QString("%1 analyses for %2 drops").arg(spy.count()).arg(files.size())));
+}
+
+void TestGuiInference::weightsSetTheSliders()
+{
+    // A checkpoint of another architecture: the sliders follow it when opened.
+    ModelInfo info;
+    info.spec = fashionMnistSpec();
+    info.spec.cardinality = 4;
+    info.spec.width = 32;
+    info.preprocessing = fashionMnistPreprocessing();
+    info.labels = fashionMnistClasses();
+    const QString path = m_dir.filePath("c4.safetensors");
+    loadEngine().create(info, 3)->save(path.toStdString());
+    MainWindow w(m_dir.filePath("d.ini"));
+    w.show();
+    QCOMPARE(w.spec().cardinality, 32); // resnext50_32x4d on a fresh start
+    w.openWeights(path);
+    QTRY_COMPARE_WITH_TIMEOUT(w.spec().cardinality, 4, 60000);
+    QCOMPARE(w.spec().width, 32);
+    QCOMPARE(w.architecturePanel()->cardinalitySlider()->value(), 4);
+    QVERIFY(w.spec() == info.spec);
+}
+
+void TestGuiInference::badWeightsKeepTheModel()
+{
+    MainWindow w(m_dir.filePath("e.ini"));
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() != nullptr, 60000);
+    const auto before = w.modelService()->model();
+    const ArchSpec spec = w.spec();
+    const QString path = m_dir.filePath("broken.safetensors");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray("\xff\xff\xff\x00\x00\x00\x00\x00{}", 10));
+    f.close();
+    w.openWeights(path);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.classifyPanel()->errorText().isEmpty(), 30000);
+    QVERIFY2(w.classifyPanel()->errorText().startsWith(path + ": header length"), qPrintable(w.classifyPanel()->errorText()));
+    QCOMPARE(w.modelService()->model(), before);
+    QVERIFY(w.spec() == spec);
+}
+
+void TestGuiInference::trainCompareAndCancel()
+{
+    MainWindow w(m_dir.filePath("f.ini"));
+    w.show();
+    QVERIFY(w.applySpec(fashionMnistSpec()));
+    TrainPanel *t = w.trainPanel();
+    t->epochsSpin()->setValue(1);
+    t->limitSpin()->setValue(600);
+    t->compareCheck()->setChecked(true);
+    const ModelService::TrainRequest req = t->request();
+    QCOMPARE(req.options.spec.inputSize, 28);
+    QCOMPARE(req.options.spec.inChannels, 1);
+    QVERIFY(req.compareResnet);
+    t->start();
+    QTRY_COMPARE_WITH_TIMEOUT(t->results()->rowCount(), 2, 300000);
+    QVERIFY(t->results()->item(0, 0)->text().startsWith("resnext20_8x16d"));
+    QVERIFY(t->results()->item(1, 0)->text().startsWith("resnet")); // the equal-complexity ResNet
+    QVERIFY(t->lossPlot()->graph(0)->dataCount() > 0);
+    QCOMPARE(t->accuracyPlot()->graph(1)->dataCount(), 1); // validation point of epoch 1
+    QVERIFY(t->errorText().isEmpty());
+    // Cancelling a run stops it and says so.
+    t->limitSpin()->setValue(0);
+    t->compareCheck()->setChecked(false);
+    t->epochsSpin()->setValue(5);
+    t->start();
+    QTest::qWait(1500);
+    w.modelService()->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(t->errorText(), QString("Cancelled."), 120000);
+}
+
+QTEST_MAIN(TestGuiInference)
+#include "test_gui_inference.moc"

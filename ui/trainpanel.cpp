@@ -1,0 +1,333 @@
+#include "inlineerror.h"
+#include "trainpanel.h"
+
+#include "plot.h"
+
+#include "resnext/accounting.h"
+#include "resnext/dataset.h"
+#include "resnext/report.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+using namespace resnext;
+
+namespace {
+
+const QColor kRunColours[] = {QColor(31, 119, 180), QColor(255, 127, 14)};
+
+} // namespace
+
+TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentSpec, QWidget *parent)
+    : QWidget(parent), m_service(service), m_currentSpec(std::move(currentSpec))
+{
+    auto *outer = new QHBoxLayout(this);
+    auto *left = new QVBoxLayout;
+    auto *box = new QGroupBox(tr("Training"));
+    auto *form = new QFormLayout(box);
+    m_data = new QComboBox;
+    m_data->setObjectName("dataCombo");
+    m_data->addItem(tr("Fashion-MNIST (60,000 28x28 grey images, 10 classes)"), "fashion-mnist");
+    m_data->addItem(tr("Image folder..."), "folder");
+    m_data->setToolTip(tr("Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one "
+                          "sub-folder per class with PNG/JPEG files."));
+    form->addRow(tr("&Data"), m_data);
+    m_folderInput = new QSpinBox;
+    m_folderInput->setRange(8, 256);
+    m_folderInput->setValue(32);
+    m_folderInput->setSuffix(tr(" px"));
+    m_folderInput->setToolTip(tr("Folder images are resized to this square size."));
+    form->addRow(tr("Folder input"), m_folderInput);
+    m_modelLabel = new QLabel;
+    m_modelLabel->setObjectName("trainModelLabel");
+    m_modelLabel->setWordWrap(true);
+    form->addRow(tr("Model"), m_modelLabel);
+    auto *builtin = new QPushButton(tr("Use the built-in model's architecture"));
+    builtin->setToolTip(tr("CIFAR stem, 3 stages of 2 blocks, C = 8: small enough to train on a laptop CPU."));
+    form->addRow(builtin);
+    m_epochs = new QSpinBox;
+    m_epochs->setRange(1, 200);
+    m_epochs->setValue(3);
+    form->addRow(tr("&Epochs"), m_epochs);
+    m_batch = new QSpinBox;
+    m_batch->setRange(8, 1024);
+    m_batch->setValue(128);
+    form->addRow(tr("&Batch"), m_batch);
+    m_lr = new QDoubleSpinBox;
+    m_lr->setDecimals(4);
+    m_lr->setRange(0.0001, 2.0);
+    m_lr->setSingleStep(0.01);
+    m_lr->setValue(0.1);
+    m_lr->setToolTip(tr("Peak learning rate of SGD (momentum 0.9, weight decay 5e-4, cosine schedule)."));
+    form->addRow(tr("&Learning rate"), m_lr);
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, 1000000);
+    form->addRow(tr("&Seed"), m_seed);
+    m_limit = new QSpinBox;
+    m_limit->setRange(0, 1000000);
+    m_limit->setValue(6000);
+    m_limit->setSpecialValueText(tr("all"));
+    m_limit->setToolTip(tr("Train on the first N training images only, for a quick run (0 = all)."));
+    form->addRow(tr("Training &images"), m_limit);
+    m_compare = new QCheckBox(tr("&Compare with the ResNet of equal complexity"));
+    m_compare->setObjectName("compareCheck");
+    m_compare->setToolTip(tr("Also train the ResNet (C = 1) whose parameter count is closest to this model's, with "
+                             "the same seed, data and schedule: the paper's claim, in miniature."));
+    form->addRow(m_compare);
+    left->addWidget(box);
+    auto *buttons = new QHBoxLayout;
+    m_start = new QPushButton(tr("&Train"));
+    m_start->setObjectName("trainButton");
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setEnabled(false);
+    m_save = new QPushButton(tr("Save model..."));
+    m_save->setEnabled(false);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_save);
+    left->addLayout(buttons);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    left->addWidget(m_progress);
+    m_status = new QLabel;
+    m_status->setObjectName("trainStatus");
+    m_status->setWordWrap(true);
+    left->addWidget(m_status);
+    m_error = makeInlineError("trainError");
+    left->addWidget(m_error);
+    left->addStretch();
+    outer->addLayout(left, 2);
+
+    auto *right = new QVBoxLayout;
+    m_loss = new QCustomPlot;
+    m_loss->setObjectName("lossPlot");
+    m_loss->xAxis->setLabel(tr("epoch"));
+    m_loss->yAxis->setLabel(tr("training loss"));
+    m_loss->legend->setVisible(true);
+    m_accuracy = new QCustomPlot;
+    m_accuracy->setObjectName("accuracyPlot");
+    m_accuracy->xAxis->setLabel(tr("epoch"));
+    m_accuracy->yAxis->setLabel(tr("accuracy (%)"));
+    m_accuracy->legend->setVisible(true);
+    m_accuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    right->addWidget(m_loss, 1);
+    right->addWidget(m_accuracy, 1);
+    m_table = new QTableWidget(0, 5);
+    m_table->setObjectName("trainResults");
+    m_table->setHorizontalHeaderLabels({tr("Model"), tr("Params"), tr("MACs"), tr("s / epoch"), tr("Test accuracy %")});
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setMaximumHeight(110);
+    right->addWidget(m_table);
+    outer->addLayout(right, 3);
+
+    connect(m_data, &QComboBox::activated, this, [this](int index) {
+        if (m_data->itemData(index).toString() == "folder") {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"));
+            if (dir.isEmpty()) {
+                m_data->setCurrentIndex(0);
+            } else {
+                try {
+                    const FolderListing l = listImageFolder(dir.toStdString(), 0.1, 0);
+                    m_folder = dir;
+                    m_folderClasses = static_cast<int>(l.classNames.size());
+                    m_data->setItemText(1, tr("Image folder: %1 (%2 classes)").arg(dir).arg(m_folderClasses));
+                    showError({});
+                } catch (const std::exception &e) {
+                    showError(QString::fromUtf8(e.what()));
+                    m_data->setCurrentIndex(0);
+                }
+            }
+        }
+        refreshModelLabel();
+    });
+    connect(m_folderInput, &QSpinBox::valueChanged, this, &TrainPanel::refreshModelLabel);
+    connect(builtin, &QPushButton::clicked, this, &TrainPanel::useBuiltinArchitecture);
+    connect(m_start, &QPushButton::clicked, this, &TrainPanel::start);
+    connect(m_cancel, &QPushButton::clicked, m_service, &ModelService::cancel);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"), "model.safetensors",
+                                                          tr("safetensors (*.safetensors)"));
+        if (!path.isEmpty())
+            m_service->saveModel(path);
+    });
+    connect(m_service, &ModelService::saved, this,
+            [this](const QString &path) { m_status->setText(tr("Saved %1").arg(path)); });
+    connect(m_service, &ModelService::trainProgress, this, &TrainPanel::onProgress);
+    connect(m_service, &ModelService::trainFinished, this, &TrainPanel::onFinished);
+    connect(m_service, &ModelService::failed, this, [this](const QString &msg) {
+        if (!m_training)
+            return;
+        m_training = false;
+        m_start->setEnabled(true);
+        m_cancel->setEnabled(false);
+        showError(msg);
+    });
+    refreshModelLabel();
+}
+
+ArchSpec TrainPanel::specForData(QString *why) const
+{
+    ArchSpec s = m_currentSpec();
+    const bool folder = m_data->currentData().toString() == "folder";
+    s.inputSize = folder ? m_folderInput->value() : 28;
+    s.inChannels = folder ? 3 : 1;
+    s.numClasses = folder ? std::max(2, m_folderClasses) : 10;
+    if (why)
+        *why = folder ? tr("input %1x%1 RGB, %2 classes").arg(s.inputSize).arg(s.numClasses)
+                      : tr("input 28x28 grey, 10 classes");
+    return s;
+}
+
+void TrainPanel::refreshModelLabel()
+{
+    QString why;
+    const ArchSpec s = specForData(&why);
+    const std::string err = validationError(s);
+    if (!err.empty()) {
+        m_modelLabel->setText(tr("<span style='color:#b00020'>%1</span>").arg(QString::fromStdString(err)));
+        return;
+    }
+    const Totals t = countTotals(s);
+    m_modelLabel->setText(tr("%1 from the sliders, %2: %3 params, %4 MACs per image")
+                              .arg(QString::fromStdString(describe(s)), why,
+                                   QString::fromStdString(humanCount(static_cast<double>(t.params))),
+                                   QString::fromStdString(humanCount(static_cast<double>(t.macs)))));
+}
+
+ModelService::TrainRequest TrainPanel::request() const
+{
+    ModelService::TrainRequest r;
+    const bool folder = m_data->currentData().toString() == "folder";
+    r.source = folder ? m_folder : QString("fashion-mnist");
+    r.valFraction = 0.1;
+    r.options.spec = specForData();
+    r.options.epochs = m_epochs->value();
+    r.options.batch = m_batch->value();
+    r.options.learningRate = m_lr->value();
+    r.options.seed = static_cast<std::uint64_t>(m_seed->value());
+    r.options.limitTrain = static_cast<size_t>(m_limit->value());
+    r.compareResnet = m_compare->isChecked();
+    return r;
+}
+
+void TrainPanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+QString TrainPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
+
+void TrainPanel::start()
+{
+    refreshModelLabel();
+    const ModelService::TrainRequest r = request();
+    const std::string err = validationError(r.options.spec);
+    if (!err.empty()) {
+        showError(QString::fromStdString(err));
+        return;
+    }
+    if (r.compareResnet && r.options.spec.block != BlockKind::Bottleneck) {
+        showError(tr("Compare mode needs bottleneck blocks (the ResNeXt side has a grouped convolution)."));
+        return;
+    }
+    showError({});
+    m_training = true;
+    m_runs = r.compareResnet ? 2 : 1;
+    m_startMs = QDateTime::currentMSecsSinceEpoch();
+    m_start->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_save->setEnabled(false);
+    m_table->setRowCount(0);
+    for (QCustomPlot *p : {m_loss, m_accuracy})
+        p->clearGraphs();
+    const QString names[] = {QString::fromStdString(describe(r.options.spec)),
+                             r.compareResnet ? QString::fromStdString(describe(
+                                                   matchWidthTo(r.options.spec, 1, countTotals(r.options.spec)).matched))
+                                             : QString()};
+    for (int run = 0; run < m_runs; ++run) {
+        QCPGraph *loss = m_loss->addGraph();
+        loss->setPen(QPen(kRunColours[run], 1.2));
+        loss->setName(names[run]);
+        QCPGraph *train = m_accuracy->addGraph();
+        train->setPen(QPen(kRunColours[run], 1.5, Qt::DashLine));
+        train->setName(tr("%1 train").arg(names[run]));
+        train->setScatterStyle(QCPScatterStyle::ssCircle);
+        QCPGraph *val = m_accuracy->addGraph();
+        val->setPen(QPen(kRunColours[run], 2));
+        val->setName(tr("%1 validation").arg(names[run]));
+        val->setScatterStyle(QCPScatterStyle::ssDisc);
+    }
+    m_loss->xAxis->setRange(0, r.options.epochs);
+    m_accuracy->xAxis->setRange(0.5, r.options.epochs + 0.5);
+    m_accuracy->yAxis->setRange(0, 100);
+    m_progress->setValue(0);
+    m_status->setText(tr("Loading data..."));
+    m_service->train(r);
+}
+
+void TrainPanel::onProgress(int run, const TrainProgress &p)
+{
+    if (!m_training || run >= m_runs)
+        return;
+    const double x = (p.epoch - 1) + static_cast<double>(p.step) / std::max<size_t>(1, p.steps);
+    if (p.valAccuracy >= 0) {
+        m_accuracy->graph(run * 2)->addData(p.epoch, 100.0 * p.trainAccuracy);
+        m_accuracy->graph(run * 2 + 1)->addData(p.epoch, 100.0 * p.valAccuracy);
+        m_accuracy->replot();
+    } else {
+        m_loss->graph(run)->addData(x, p.loss);
+        m_loss->yAxis->rescale();
+        m_loss->yAxis->setRangeLower(0);
+        m_loss->replot(QCustomPlot::rpQueuedReplot);
+    }
+    const double done = (run + x / p.epochs) / m_runs;
+    m_progress->setValue(static_cast<int>(done * 1000));
+    const double elapsed = (QDateTime::currentMSecsSinceEpoch() - m_startMs) / 1000.0;
+    const double left = done > 0.01 ? elapsed / done - elapsed : 0;
+    m_status->setText(tr("Run %1/%2, epoch %3/%4, loss %5, %6 images/s, about %7 left")
+                          .arg(run + 1)
+                          .arg(m_runs)
+                          .arg(p.epoch)
+                          .arg(p.epochs)
+                          .arg(p.loss, 0, 'f', 3)
+                          .arg(p.imagesPerSecond, 0, 'f', 0)
+                          .arg(QString("%1:%2").arg(static_cast<int>(left) / 60).arg(static_cast<int>(left) % 60, 2, 10,
+                                                                                       QChar('0'))));
+}
+
+void TrainPanel::onFinished(const QString &summary)
+{
+    m_training = false;
+    m_start->setEnabled(true);
+    m_cancel->setEnabled(false);
+    m_save->setEnabled(true);
+    m_progress->setValue(1000);
+    const QStringList rows = summary.split('\n');
+    m_table->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        const QStringList cells = rows[r].split('\t');
+        for (int c = 0; c < cells.size() && c < 5; ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c > 0)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(r, c, item);
+        }
+    }
+    m_status->setText(tr("Done. The trained model is now the one that classifies (save it to keep it)."));
+}

@@ -1,0 +1,75 @@
+#pragma once
+// Training in the GUI: data, hyper-parameters, live loss and accuracy curves,
+// and the compare mode (the current ResNeXt against the ResNet of equal
+// parameter count, same seed and schedule), with a final table.
+
+#include "modelservice.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+class TrainPanel : public QWidget {
+    Q_OBJECT
+public:
+    // `currentSpec` reads the architecture sliders.
+    TrainPanel(ModelService *service, std::function<resnext::ArchSpec()> currentSpec, QWidget *parent = nullptr);
+    // The sliders' spec adapted to the chosen data (input size, channels, classes).
+    resnext::ArchSpec specForData(QString *why = nullptr) const;
+    ModelService::TrainRequest request() const;
+    void start();
+    QString errorText() const;
+    // Re-reads the sliders (called on every architecture change).
+    void refreshModelLabel();
+    QTableWidget *results() const { return m_table; }
+    QCustomPlot *lossPlot() const { return m_loss; }
+    QCustomPlot *accuracyPlot() const { return m_accuracy; }
+    QSpinBox *epochsSpin() const { return m_epochs; }
+    QSpinBox *limitSpin() const { return m_limit; }
+    QCheckBox *compareCheck() const { return m_compare; }
+
+Q_SIGNALS:
+    // Asks the window to set the sliders to the built-in model's architecture.
+    void useBuiltinArchitecture();
+
+private:
+    void onProgress(int run, const resnext::TrainProgress &p);
+    void onFinished(const QString &summary);
+    void showError(const QString &message);
+
+    ModelService *m_service;
+    std::function<resnext::ArchSpec()> m_currentSpec;
+    QString m_folder;
+    int m_folderClasses = 0;
+    bool m_training = false;
+    int m_runs = 1;
+    qint64 m_startMs = 0;
+    QComboBox *m_data = nullptr;
+    QLabel *m_modelLabel = nullptr;
+    QSpinBox *m_epochs = nullptr;
+    QSpinBox *m_batch = nullptr;
+    QDoubleSpinBox *m_lr = nullptr;
+    QSpinBox *m_seed = nullptr;
+    QSpinBox *m_limit = nullptr;
+    QSpinBox *m_folderInput = nullptr;
+    QCheckBox *m_compare = nullptr;
+    QPushButton *m_start = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QPushButton *m_save = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_status = nullptr;
+    QLabel *m_error = nullptr;
+    QCustomPlot *m_loss = nullptr;
+    QCustomPlot *m_accuracy = nullptr;
+    QTableWidget *m_table = nullptr;
+};
