@@ -7,6 +7,9 @@
 #include <QFile>
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
+
+#include <cmath>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -50,6 +53,7 @@ private Q_SLOTS:
     void benchJson();
     void trainAndEvaluate();
     void engineFlagErrors();
+    void builtinAccuracyMatchesReadme();
 
 private:
     QTemporaryDir m_dir;
@@ -393,6 +397,24 @@ void TestCli::engineFlagErrors()
     QCOMPARE(oneClass.err.trimmed(), "resnext-explorer train: " + m_dir.filePath("oneclass") +
                                          ": found 1 class folder ('shirt'); an image folder needs at least 2 classes, "
                                          "one sub-folder per class");
+}
+
+void TestCli::builtinAccuracyMatchesReadme()
+{
+    // The README states the built-in model's test accuracy next to the command
+    // that trained it; `evaluate` must recompute it to within 0.1 point.
+    QFile readme(QStringLiteral(RESNEXT_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QRegularExpression re("Fashion-MNIST test accuracy of the built-in model: \\*\\*([0-9.]+)%\\*\\*");
+    const auto match = re.match(QString::fromUtf8(readme.readAll()));
+    QVERIFY2(match.hasMatch(), "README has no 'Fashion-MNIST test accuracy of the built-in model: **NN.NN%**'");
+    const Result r = run({"evaluate", "--data", "fashion-mnist", "--format", "json"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value("count").toInt(), 10000);
+    const double measured = 100.0 * o.value("accuracy").toDouble();
+    QVERIFY2(std::fabs(measured - match.captured(1).toDouble()) <= 0.1,
+             qPrintable(QString("evaluate gives %1%, README says %2%").arg(measured).arg(match.captured(1))));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -253,8 +253,14 @@ void ModelService::train(const TrainRequest &req)
     post(Kind::Train, [this, req] {
         Engine &e = engine();
         const ArchSpec &spec = req.options.spec;
-        const DataSplit data =
+        DataSplit data =
             loadData(req.source.toStdString(), spec.inputSize, spec.inChannels, req.valFraction, req.options.seed);
+        if (req.options.limitTrain > 0) {
+            // A quick run stays quick: validate and test on at most half as many images, balanced per class.
+            const size_t perClass = std::max<size_t>(1, req.options.limitTrain / 2 / std::max<size_t>(1, data.classNames.size()));
+            data.validation = firstPerClass(data.validation, perClass);
+            data.test = firstPerClass(data.test, perClass);
+        }
         std::vector<ArchSpec> specs{spec};
         if (req.compareResnet)
             specs.push_back(matchWidthTo(spec, 1, countTotals(spec)).matched);

@@ -80,7 +80,8 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     m_limit->setRange(0, 1000000);
     m_limit->setValue(6000);
     m_limit->setSpecialValueText(tr("all"));
-    m_limit->setToolTip(tr("Train on the first N training images only, for a quick run (0 = all)."));
+    m_limit->setToolTip(tr("Train on the first N training images only, for a quick run (0 = all); validation and "
+                           "test then use at most N/2 images, balanced per class."));
     form->addRow(tr("Training &images"), m_limit);
     m_compare = new QCheckBox(tr("&Compare with the ResNet of equal complexity"));
     m_compare->setObjectName("compareCheck");

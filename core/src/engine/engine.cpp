@@ -470,7 +470,8 @@ private:
         f.outHeight = static_cast<int>(out.size(2));
         f.outWidth = static_cast<int>(out.size(3));
         copy(out, f.output);
-        const auto energy = grouped[0].to(torch::kCPU).to(torch::kFloat).pow(2).view({f.cardinality, -1}).mean(1);
+        // reshape, not view: a trained model's activations are channels-last.
+        const auto energy = grouped[0].to(torch::kCPU).to(torch::kFloat).pow(2).reshape({f.cardinality, -1}).mean(1);
         f.groupEnergy.resize(static_cast<size_t>(f.cardinality));
         for (int g = 0; g < f.cardinality; ++g)
             f.groupEnergy[static_cast<size_t>(g)] = energy[g].item<double>();
