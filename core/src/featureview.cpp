@@ -3,6 +3,7 @@
 #include "resnext/error.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <sstream>
 
@@ -108,6 +109,11 @@ RgbImage renderGrid(const std::vector<float> &maps, int tiles, int perTile, int 
         return std::make_pair(*lo, *hi);
     };
     const std::pair<float, float> layer = layerRange ? *layerRange : range(0, maps.size());
+    // A 256-entry colour table: the per-pixel colormap arithmetic cost more than
+    // the network's feature capture on a drop.
+    std::uint8_t lut[256][3];
+    for (int i = 0; i < 256; ++i)
+        colormapRgb(cmap, static_cast<float>(i) / 255.0f, lut[i]);
     for (int t = 0; t < tiles; ++t) {
         const size_t tileBegin = static_cast<size_t>(t) * perTile * plane;
         const std::pair<float, float> group = norm == Normalization::Group ? range(tileBegin, perTile * plane) : layer;
@@ -115,14 +121,18 @@ RgbImage renderGrid(const std::vector<float> &maps, int tiles, int perTile, int 
             const size_t begin = tileBegin + static_cast<size_t>(c) * plane;
             const auto [lo, hi] = norm == Normalization::Channel ? range(begin, plane)
                                                                  : (norm == Normalization::Group ? group : layer);
-            const float span = hi > lo ? hi - lo : 1.0f;
+            const float scale = 255.0f / (hi > lo ? hi - lo : 1.0f);
             const int x0 = g.tileX(t) + (c % g.mapsPerRow) * (w * g.scale + g.mapGap);
             const int y0 = g.tileY(t) + (c / g.mapsPerRow) * (h * g.scale + g.mapGap);
-            for (int y = 0; y < h * g.scale; ++y)
+            for (int y = 0; y < h * g.scale; ++y) {
+                const float *row = &maps[begin + static_cast<size_t>(y / g.scale) * w];
+                std::uint8_t *dst = &img.pixels[(static_cast<size_t>(y0 + y) * g.width + x0) * 3];
                 for (int x = 0; x < w * g.scale; ++x) {
-                    const float v = (maps[begin + static_cast<size_t>(y / g.scale) * w + x / g.scale] - lo) / span;
-                    colormapRgb(cmap, v, &img.pixels[(static_cast<size_t>(y0 + y) * g.width + x0 + x) * 3]);
+                    const float v = (row[x / g.scale] - lo) * scale + 0.5f;
+                    const int i = v > 0.0f ? (v < 255.0f ? static_cast<int>(v) : 255) : 0; // NaN -> 0
+                    std::memcpy(dst + x * 3, lut[i], 3);
                 }
+            }
         }
     }
     return img;
