@@ -49,7 +49,7 @@ ChartsPanel::ChartsPanel(QWidget *parent) : QWidget(parent)
 
 void ChartsPanel::setupStagePlot(QCustomPlot *plot, const QString &title, const QString &unit)
 {
-    plot->setMinimumHeight(220);
+    plot->setMinimumHeight(160);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont(font().family(), 11, QFont::Bold)));
     plot->yAxis->setLabel(unit);
@@ -129,7 +129,7 @@ void ChartsPanel::setStages(const Summary &cur, const Summary &base, const std::
 void ChartsPanel::setupCurvePlot()
 {
     QCustomPlot *plot = m_curve;
-    plot->setMinimumHeight(240);
+    plot->setMinimumHeight(160);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(
         0, 0,

@@ -49,7 +49,7 @@ RgbImage fromQImage(const QImage &source)
 FeatureGridView::FeatureGridView(QWidget *parent) : QWidget(parent)
 {
     setObjectName("featureGrid");
-    setMinimumSize(240, 240);
+    setMinimumSize(160, 160);
     setCursor(Qt::PointingHandCursor);
     setToolTip(tr("The grouped 3x3 convolution's output: one tile per group (path), each holding that group's d "
                   "channel maps. Click a tile to see its maps large."));
@@ -166,7 +166,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     left->addWidget(m_title);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
-    m_image->setMinimumSize(224, 224);
+    m_image->setMinimumSize(160, 160);
     m_image->setAlignment(Qt::AlignCenter);
     m_image->setStyleSheet("QLabel { background: #202020; }");
     left->addWidget(m_image);
@@ -177,7 +177,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     left->addWidget(m_camCheck);
     m_top = new QCustomPlot;
     m_top->setObjectName("topChart");
-    m_top->setMinimumHeight(170);
+    m_top->setMinimumHeight(120);
     m_top->yAxis->setRangeReversed(true);
     m_top->xAxis->setRange(0, 100);
     m_top->xAxis->setLabel(tr("probability (%)"));
@@ -227,14 +227,14 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     groupBox->addWidget(m_groupTitle);
     m_groupLarge = new QLabel;
     m_groupLarge->setObjectName("groupLarge");
-    m_groupLarge->setMinimumSize(160, 160);
+    m_groupLarge->setMinimumSize(100, 100);
     m_groupLarge->setAlignment(Qt::AlignCenter);
     groupBox->addWidget(m_groupLarge, 1);
     maps->addLayout(groupBox, 1);
     right->addLayout(maps, 3);
     m_energy = new QCustomPlot;
     m_energy->setObjectName("energyChart");
-    m_energy->setMinimumHeight(150);
+    m_energy->setMinimumHeight(100);
     m_energy->xAxis->setLabel(tr("group"));
     m_energy->yAxis->setLabel(tr("energy"));
     m_energy->setToolTip(tr("Mean squared activation of each group's maps: which paths respond to this image."));

@@ -211,7 +211,10 @@ int cmdFeatures(int argc, char **argv)
     if (ec || !fs::is_directory(out))
         throw Error("out: cannot create folder '" + out.string() + "'");
     Engine &e = engineFor(a);
-    auto model = modelFromArgs(a, e);
+    // Here --block names a residual block, not the spec's block kind.
+    Args modelArgs = a;
+    modelArgs.options.erase("block");
+    auto model = modelFromArgs(modelArgs, e);
     const RgbImage img = decodeImage(a.positional[0]);
     const Analysis r = model->analyze(img, 5, block);
     const FeatureMaps &f = r.features;
@@ -478,11 +481,11 @@ int cmdTrain(int argc, char **argv)
         }
         std::cout << "]}\n";
     } else {
-        std::cout << "\n" << std::left << std::setw(44) << "model" << std::right << std::setw(12) << "params"
+        std::cout << "\n" << std::left << std::setw(54) << "model" << std::right << std::setw(12) << "params"
                   << std::setw(14) << "MACs" << std::setw(12) << "s/epoch" << std::setw(12) << "test acc" << "\n";
         for (const auto &r : runs) {
             const Totals t = countTotals(r.spec);
-            std::cout << std::left << std::setw(44) << r.name << std::right << std::setw(12) << withThousands(t.params)
+            std::cout << std::left << std::setw(54) << r.name << std::right << std::setw(12) << withThousands(t.params)
                       << std::setw(14) << withThousands(t.macs) << std::setw(12) << fixed(epochTime(r), 1)
                       << std::setw(11) << fixed(100 * r.testAccuracy, 2) << "%\n";
         }
