@@ -399,6 +399,18 @@ void TestCli::engineFlagErrors()
     QFile::copy(img, m_dir.filePath("oneclass/shirt/a.png"));
     const Result oneClass = run({"train", "--data", m_dir.filePath("oneclass"), "--out", m_dir.filePath("x.safetensors")});
     QCOMPARE(oneClass.code, 2);
+    // A folder data set with an unreadable image is refused by name.
+    QDir().mkpath(m_dir.filePath("twoclass/shirt"));
+    QDir().mkpath(m_dir.filePath("twoclass/shoe"));
+    QFile::copy(img, m_dir.filePath("twoclass/shirt/a.png"));
+    QFile::copy(img, m_dir.filePath("twoclass/shoe/b.png"));
+    writeFile(m_dir.filePath("twoclass/shoe/c.png"), "not a png at all");
+    const Result unreadable = run({"train", "--data", m_dir.filePath("twoclass"), "--input", "28", "--out",
+                                   m_dir.filePath("y.safetensors"), "--val-fraction", "0"});
+    QCOMPARE(unreadable.code, 2);
+    QCOMPARE(unreadable.err.trimmed().split('\n').last(),
+             "resnext-explorer train: " + m_dir.filePath("twoclass/shoe/c.png") +
+                 ": not an image (unrecognised format; PNG, JPEG, BMP, WebP and TIFF are supported)");
     QCOMPARE(oneClass.err.trimmed(), "resnext-explorer train: " + m_dir.filePath("oneclass") +
                                          ": found 1 class folder ('shirt'); an image folder needs at least 2 classes, "
                                          "one sub-folder per class");
