@@ -194,8 +194,9 @@ void BlockDiagram::paintEvent(QPaintEvent *)
         }
         p.setFont(bold);
         p.setPen(Qt::black);
+        const QString title = titles[form] + (current ? tr("  [built]") : QString());
         p.drawText(QRectF(col.left(), col.top(), col.width(), lineH * 1.3), Qt::AlignCenter,
-                   titles[form] + (current ? tr("  [built]") : QString()));
+                   QFontMetricsF(bold).elidedText(title, Qt::ElideRight, col.width()));
         p.setFont(f);
         const double cx = col.center().x();
         const QPointF inPt(cx, col.top() + lineH * 1.5);
@@ -248,7 +249,7 @@ void BlockDiagram::paintEvent(QPaintEvent *)
                 lastY = mergeY + 11;
                 p.setPen(Qt::darkGray);
                 p.drawText(QRectF(cx + 14, mergeY - lineH / 2, col.width() / 2 - 14, lineH), Qt::AlignLeft,
-                           tr("sum of %1 paths").arg(c));
+                           c == 1 ? tr("one path") : tr("sum of %1 paths").arg(c));
                 sumY = mergeY + 11 + rowGap;
             } else {
                 QRectF cat(cx - 80, mergeY - 11, 160, bh * 0.8);
