@@ -1,7 +1,7 @@
 #include "resnext/accounting.h"
 
 #include "resnext/error.h"
-#include "spatial.h"
+#include "plan_walk.h"
 
 #include <algorithm>
 #include <numeric>
@@ -11,138 +11,6 @@ namespace resnext {
 namespace {
 
 using i64 = std::int64_t;
-
-// Walks the layers of the model in torchvision's order and hands each to a sink.
-// Names are built only when the sink wants them (the solver does not).
-template <typename Sink>
-void walk(const ArchSpec &s, const CountOptions &opt, bool withNames, Sink &&sink)
-{
-    const bool all = opt.countAll;
-    const auto name = [&](const std::string &prefix, const char *leaf) {
-        return withNames ? prefix + leaf : std::string();
-    };
-    auto conv = [&](std::string n, int stage, int in, int out, int hw, int k, int stride, int groups) {
-        LayerInfo l;
-        l.name = std::move(n);
-        l.type = "Conv2d";
-        l.stage = stage;
-        l.inChannels = in;
-        l.channels = out;
-        l.height = l.width = hw;
-        l.kernel = k;
-        l.stride = stride;
-        l.groups = groups;
-        l.params = static_cast<i64>(out) * (in / groups) * k * k;
-        l.macs = l.params * hw * hw;
-        sink(l);
-    };
-    auto elementwise = [&](std::string n, const char *type, int stage, int ch, int hw, i64 params, bool counted) {
-        LayerInfo l;
-        l.name = std::move(n);
-        l.type = type;
-        l.stage = stage;
-        l.inChannels = ch;
-        l.channels = ch;
-        l.height = l.width = hw;
-        l.params = params;
-        l.macs = counted ? static_cast<i64>(ch) * hw * hw : 0;
-        sink(l);
-    };
-    auto bn = [&](std::string n, int stage, int ch, int hw) {
-        elementwise(std::move(n), "BatchNorm2d", stage, ch, hw, 2 * static_cast<i64>(ch), all);
-    };
-    auto relu = [&](std::string n, int stage, int ch, int hw) {
-        if (all)
-            elementwise(std::move(n), "ReLU", stage, ch, hw, 0, true);
-    };
-
-    // Stem.
-    const int in = s.inputSize;
-    const int stemHw = detail::stemConvOutputSize(s.stem, in);
-    if (s.stem == Stem::ImageNet)
-        conv(name("", "conv1"), 0, s.inChannels, s.stemChannels, stemHw, 7, 2, 1);
-    else
-        conv(name("", "conv1"), 0, s.inChannels, s.stemChannels, stemHw, 3, 1, 1);
-    bn(name("", "bn1"), 0, s.stemChannels, stemHw);
-    relu(name("", "relu"), 0, s.stemChannels, stemHw);
-    int hw = stemHw;
-    if (s.stem == Stem::ImageNet) {
-        hw = detail::convOutputSize(stemHw, 3, 2, 1);
-        LayerInfo l;
-        l.name = name("", "maxpool");
-        l.type = "MaxPool2d";
-        l.stage = 0;
-        l.inChannels = l.channels = s.stemChannels;
-        l.height = l.width = hw;
-        l.kernel = 3;
-        l.stride = 2;
-        l.macs = all ? static_cast<i64>(s.stemChannels) * hw * hw * (3 * 3 - 1) : 0;
-        sink(l);
-    }
-
-    // Stages.
-    int inplanes = s.stemChannels;
-    for (int st = 0; st < s.numStages(); ++st) {
-        const int stage = st + 1;
-        const int outCh = s.stageOutChannels(st);
-        const int grouped = s.stageGroupedWidth(st);
-        for (int b = 0; b < s.layers[st]; ++b) {
-            const int stride = b == 0 ? detail::stageStride(st) : 1;
-            const int outHw = detail::convOutputSize(hw, 3, stride, 1);
-            const std::string p = withNames ? "layer" + std::to_string(stage) + "." + std::to_string(b) + "." : "";
-            if (s.block == BlockKind::Bottleneck) {
-                conv(name(p, "conv1"), stage, inplanes, grouped, hw, 1, 1, 1);
-                bn(name(p, "bn1"), stage, grouped, hw);
-                relu(name(p, "relu1"), stage, grouped, hw);
-                conv(name(p, "conv2"), stage, grouped, grouped, outHw, 3, stride, s.cardinality);
-                bn(name(p, "bn2"), stage, grouped, outHw);
-                relu(name(p, "relu2"), stage, grouped, outHw);
-                conv(name(p, "conv3"), stage, grouped, outCh, outHw, 1, 1, 1);
-                bn(name(p, "bn3"), stage, outCh, outHw);
-            } else {
-                conv(name(p, "conv1"), stage, inplanes, outCh, outHw, 3, stride, 1);
-                bn(name(p, "bn1"), stage, outCh, outHw);
-                relu(name(p, "relu1"), stage, outCh, outHw);
-                conv(name(p, "conv2"), stage, outCh, outCh, outHw, 3, 1, 1);
-                bn(name(p, "bn2"), stage, outCh, outHw);
-            }
-            if (stride != 1 || inplanes != outCh) {
-                conv(name(p, "downsample.0"), stage, inplanes, outCh, outHw, 1, stride, 1);
-                bn(name(p, "downsample.1"), stage, outCh, outHw);
-            }
-            if (all) {
-                elementwise(name(p, "add"), "Add", stage, outCh, outHw, 0, true);
-                relu(name(p, "relu"), stage, outCh, outHw);
-            }
-            inplanes = outCh;
-            hw = outHw;
-        }
-    }
-
-    // Head.
-    const int head = s.numStages() + 1;
-    {
-        LayerInfo l;
-        l.name = name("", "avgpool");
-        l.type = "AdaptiveAvgPool2d";
-        l.stage = head;
-        l.inChannels = l.channels = inplanes;
-        l.kernel = hw;
-        l.macs = all ? static_cast<i64>(inplanes) * hw * hw : 0;
-        sink(l);
-    }
-    {
-        LayerInfo l;
-        l.name = name("", "fc");
-        l.type = "Linear";
-        l.stage = head;
-        l.inChannels = inplanes;
-        l.channels = s.numClasses;
-        l.params = static_cast<i64>(inplanes) * s.numClasses + s.numClasses;
-        l.macs = static_cast<i64>(inplanes) * s.numClasses;
-        sink(l);
-    }
-}
 
 // Smallest d step for which planes * d is a multiple of 64 in every stage.
 int widthStep(const ArchSpec &s)
@@ -157,23 +25,45 @@ int widthStep(const ArchSpec &s)
 
 } // namespace
 
+namespace {
+
+// Whether the convention lists the layer, and the MACs it counts for it.
+bool listed(const LayerInfo &l, const CountOptions &o)
+{
+    return o.countAll || (l.type != "ReLU" && l.type != "Add");
+}
+
+i64 counted(const LayerInfo &l, const CountOptions &o)
+{
+    return o.countAll ? detail::checkedAdd(l.macs, l.elementOps) : l.macs;
+}
+
+} // namespace
+
 Summary summarize(const ArchSpec &spec, const CountOptions &options)
 {
     validate(spec);
     Summary sum;
     sum.spec = spec;
     sum.options = options;
-    sum.stages.push_back({"stem", 0, 0});
+    sum.stages.push_back({"stem", 0, 0, 0});
     for (int i = 0; i < spec.numStages(); ++i)
-        sum.stages.push_back({"layer" + std::to_string(i + 1), 0, 0});
-    sum.stages.push_back({"head", 0, 0});
-    walk(spec, options, true, [&](LayerInfo &l) {
-        sum.params += l.params;
-        sum.macs += l.macs;
-        sum.stages[l.stage].params += l.params;
-        sum.stages[l.stage].macs += l.macs;
+        sum.stages.push_back({"layer" + std::to_string(i + 1), 0, 0, 0});
+    sum.stages.push_back({"head", 0, 0, 0});
+    detail::walkPlan(spec, true, [&](LayerInfo &l) {
+        if (!listed(l, options))
+            return;
+        l.macs = counted(l, options);
+        StageCost &st = sum.stages[static_cast<size_t>(l.stage)];
+        sum.params = detail::checkedAdd(sum.params, l.params);
+        sum.macs = detail::checkedAdd(sum.macs, l.macs);
+        sum.activations = detail::checkedAdd(sum.activations, l.activations);
+        st.params += l.params;
+        st.macs += l.macs;
+        st.activations += l.activations;
         sum.layers.push_back(std::move(l));
     });
+    detail::checkedMul(sum.macs, 2); // FLOPs = 2 x MACs must fit too
     return sum;
 }
 
@@ -181,10 +71,13 @@ Totals countTotals(const ArchSpec &spec, const CountOptions &options)
 {
     validate(spec);
     Totals t;
-    walk(spec, options, false, [&](const LayerInfo &l) {
-        t.params += l.params;
-        t.macs += l.macs;
+    detail::walkPlan(spec, false, [&](const LayerInfo &l) {
+        if (!listed(l, options))
+            return;
+        t.params = detail::checkedAdd(t.params, l.params);
+        t.macs = detail::checkedAdd(t.macs, counted(l, options));
     });
+    detail::checkedMul(t.macs, 2); // FLOPs = 2 x MACs must fit too
     return t;
 }
 

@@ -4,6 +4,7 @@
 // fvcore's: only convolutions and linear layers cost MACs; BatchNorm, ReLU,
 // pooling and the residual add count 0. FLOPs are reported as 2 x MACs.
 
+#include "resnext/plan.h"
 #include "resnext/spec.h"
 
 #include <cstdint>
@@ -19,34 +20,21 @@ struct CountOptions {
     bool countAll = false;
 };
 
-struct LayerInfo {
-    std::string name;  // torchvision's module name, e.g. "layer1.0.conv2"
-    std::string type;  // "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Add", "AdaptiveAvgPool2d", "Linear"
-    int stage = 0;     // 0 = stem, 1..N = layer1..layerN, N + 1 = head (pool, fc)
-    int inChannels = 0;
-    int channels = 0;  // output channels (Linear: output features)
-    int height = 1;    // output height (1 for Linear)
-    int width = 1;     // output width (1 for Linear)
-    int kernel = 0;    // kernel size of conv/pool, 0 otherwise
-    int stride = 1;
-    int groups = 1;    // groups of a convolution (the cardinality for conv2 of ResNeXt blocks)
-    std::int64_t params = 0;
-    std::int64_t macs = 0;
-};
-
 struct StageCost {
     std::string name; // "stem", "layer1", ..., "head"
     std::int64_t params = 0;
     std::int64_t macs = 0;
+    std::int64_t activations = 0; // output elements of the stage's convolutions (batch 1)
 };
 
 struct Summary {
     ArchSpec spec;
     CountOptions options;
-    std::vector<LayerInfo> layers;
+    std::vector<LayerInfo> layers; // the plan's layers that the convention lists (ReLU/add only with countAll)
     std::vector<StageCost> stages;
     std::int64_t params = 0;
     std::int64_t macs = 0;
+    std::int64_t activations = 0;
     std::int64_t flops() const { return 2 * macs; }
 };
 
