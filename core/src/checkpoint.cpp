@@ -1,11 +1,10 @@
 #include "resnext/checkpoint.h"
 
-#include "json.h"
+#include "resnext/plan.h"
 #include "resnext/error.h"
 #include "resnext/report.h"
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -25,6 +24,49 @@ std::string shapeText(const std::vector<std::int64_t> &shape)
 
 } // namespace
 
+std::string printable(const std::string &text, std::size_t maxLength)
+{
+    std::string out;
+    for (size_t i = 0; i < text.size() && out.size() < maxLength; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (out.size() >= maxLength && text.size() > maxLength)
+        out += "...";
+    return out;
+}
+
+TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
+{
+    const auto byName = tensorsByModelName(file);
+    TensorCheck r;
+    std::set<std::string> used;
+    for (const PlannedTensor &t : planTensors(spec)) {
+        const auto it = byName.find(t.name);
+        if (it == byName.end()) {
+            // Older checkpoints and timm omit the BN step counters; they do not affect outputs.
+            const std::string counter = "num_batches_tracked";
+            if (t.name.size() < counter.size() ||
+                t.name.compare(t.name.size() - counter.size(), counter.size(), counter) != 0)
+                r.missing.push_back(t.name);
+            continue;
+        }
+        used.insert(t.name);
+        if (it->second->shape != t.shape)
+            r.mismatched.push_back(t.name + ": file " + shapeText(it->second->shape) + " vs model " +
+                                   shapeText(t.shape));
+    }
+    for (const auto &[name, t] : byName)
+        if (!used.count(name))
+            r.unexpected.push_back(printable(name));
+    return r;
+}
+
 std::string canonicalTensorName(const std::string &fileName)
 {
     std::string n = fileName;
@@ -34,22 +76,32 @@ std::string canonicalTensorName(const std::string &fileName)
     return n;
 }
 
+std::map<std::string, const TensorRecord *> tensorsByModelName(const SafetensorsFile &file)
+{
+    std::map<std::string, const TensorRecord *> byName;
+    for (const auto &t : file.tensors()) {
+        const auto [it, added] = byName.emplace(canonicalTensorName(t.name), &t);
+        if (!added)
+            throw Error(file.label() + ": tensors '" + printable(it->second->name) + "' and '" + printable(t.name) +
+                        "' both name the model's '" + printable(it->first) + "'; keep one");
+    }
+    return byName;
+}
+
 ArchSpec inferSpec(const SafetensorsFile &file)
 {
     const std::string &label = file.label();
     const auto fail = [&](const std::string &why) {
         throw Error(label + ": cannot infer the architecture: " + why);
     };
-    std::map<std::string, const TensorRecord *> byName;
-    for (const auto &t : file.tensors())
-        byName[canonicalTensorName(t.name)] = &t;
+    const auto byName = tensorsByModelName(file);
     const auto get = [&](const std::string &name, size_t dims) -> const TensorRecord & {
         const auto it = byName.find(name);
         if (it == byName.end())
             fail("no tensor '" + name + "' (not a torchvision/timm ResNet or ResNeXt)");
         if (it->second->shape.size() != dims)
-            fail("'" + name + "' has shape " + shapeText(it->second->shape) + ", expected " + std::to_string(dims) +
-                 " dimensions");
+            fail("'" + printable(name) + "' has shape " + shapeText(it->second->shape) + ", expected " +
+                 std::to_string(dims) + " dimensions");
         return *it->second;
     };
 
@@ -65,18 +117,20 @@ ArchSpec inferSpec(const SafetensorsFile &file)
         fail("conv1 has a " + std::to_string(conv1.shape[2]) + "x" + std::to_string(conv1.shape[3]) +
              " kernel; expected 7x7 (ImageNet stem) or 3x3 (CIFAR stem)");
 
-    // Blocks per stage from the names layerN.M.*
-    static const std::regex blockName(R"(^layer(\d+)\.(\d+)\.)");
+    // Blocks per stage from the names layerN.M.* (parsed without a regex: names
+    // come from the file and can be arbitrarily long).
     std::map<int, int> blocks;
     for (const auto &[name, t] : byName) {
-        std::smatch m;
-        if (std::regex_search(name, m, blockName)) {
-            const int stage = std::stoi(m[1]);
-            const int index = std::stoi(m[2]);
-            if (stage < 1 || stage > 6 || index > 63)
-                fail("tensor '" + name + "' is outside 6 stages of 64 blocks");
-            blocks[stage] = std::max(blocks[stage], index + 1);
-        }
+        if (name.compare(0, 5, "layer") != 0)
+            continue;
+        BlockRef ref;
+        std::string rest;
+        if (!splitBlockName(name, &ref, &rest) || rest.empty())
+            fail("tensor '" + printable(name) + "' is not named layerN.M.<module> with N and M of at most 6 digits");
+        const int stage = ref.stage + 1;
+        if (stage < 1 || stage > 6 || ref.block > 63)
+            fail("tensor '" + printable(name) + "' is outside 6 stages of 64 blocks");
+        blocks[stage] = std::max(blocks[stage], ref.block + 1);
     }
     if (blocks.empty())
         fail("no layerN.M.* tensors");
@@ -148,96 +202,19 @@ ArchSpec inferSpec(const SafetensorsFile &file)
             if (s.stageGroupedWidth(st) != grouped[static_cast<size_t>(st)])
                 fail("layer" + std::to_string(st + 1) + " grouped width " + std::to_string(grouped[st]) +
                      " does not follow planes*d/64*C = " + std::to_string(s.stageGroupedWidth(st)));
-    return s;
-}
-
-std::string specToJson(const ArchSpec &s)
-{
-    std::ostringstream os;
-    os << "{\"stem\": " << jsonString(toString(s.stem)) << ", \"layers\": [";
-    for (size_t i = 0; i < s.layers.size(); ++i)
-        os << (i ? ", " : "") << s.layers[i];
-    os << "], \"block\": " << jsonString(toString(s.block)) << ", \"cardinality\": " << s.cardinality
-       << ", \"width\": " << s.width << ", \"planes\": [";
-    for (int i = 0; i < s.numStages(); ++i)
-        os << (i ? ", " : "") << s.stagePlanes(i);
-    os << "], \"expansion\": " << s.blockExpansion() << ", \"form\": " << jsonString(toString(s.form))
-       << ", \"classes\": " << s.numClasses << ", \"in_channels\": " << s.inChannels << ", \"input\": " << s.inputSize
-       << ", \"stem_channels\": " << s.stemChannels << ", \"depth\": " << s.depth() << "}";
-    return os.str();
-}
-
-ArchSpec specFromJson(const std::string &text)
-{
-    json::Value v;
-    try {
-        v = json::parse(text);
-    } catch (const json::ParseError &e) {
-        throw Error(std::string("spec: not valid JSON (") + e.what() + ")");
-    }
-    if (v.kind() != json::Value::Kind::Object)
-        throw Error("spec: expected a JSON object");
-    ArchSpec s;
-    const auto str = [&](const char *key) -> std::string {
-        const json::Value *x = v.find(key);
-        if (!x || x->kind() != json::Value::Kind::String)
-            throw SpecError(key, std::string("spec: '") + key + "' must be a string");
-        return x->asString();
-    };
-    const auto integer = [&](const char *key, int fallback) -> int {
-        const json::Value *x = v.find(key);
-        if (!x)
-            return fallback;
-        if (x->kind() != json::Value::Kind::Int || x->asInt() < -1000000 || x->asInt() > 1000000)
-            throw SpecError(key, std::string("spec: '") + key + "' must be a whole number");
-        return static_cast<int>(x->asInt());
-    };
-    const auto list = [&](const char *key) {
-        const json::Value *x = v.find(key);
-        std::vector<int> out;
-        if (!x)
-            return out;
-        if (x->kind() != json::Value::Kind::Array)
-            throw SpecError(key, std::string("spec: '") + key + "' must be an array of whole numbers");
-        for (const auto &e : x->asArray()) {
-            if (e.kind() != json::Value::Kind::Int || e.asInt() < 0 || e.asInt() > 1000000)
-                throw SpecError(key, std::string("spec: '") + key + "' must be an array of whole numbers");
-            out.push_back(static_cast<int>(e.asInt()));
-        }
-        return out;
-    };
-    s.stem = parseStem(str("stem"));
-    s.layers = list("layers");
-    s.block = parseBlockKind(str("block"));
-    s.cardinality = integer("cardinality", s.cardinality);
-    s.width = integer("width", s.width);
-    s.planes = list("planes");
-    s.expansion = integer("expansion", s.expansion);
-    if (v.find("form"))
-        s.form = parseBlockForm(str("form"));
-    s.numClasses = integer("classes", s.numClasses);
-    s.inChannels = integer("in_channels", s.inChannels);
-    s.inputSize = integer("input", s.inputSize);
-    s.stemChannels = integer("stem_channels", s.stemChannels);
-    // Drop planes equal to the default so that the spec compares equal to a preset.
-    bool doubling = true;
-    for (size_t i = 0; i < s.planes.size(); ++i)
-        doubling = doubling && s.planes[i] == (64 << i);
-    if (doubling)
-        s.planes.clear();
-    validate(s);
+    // Confirm the answer: every tensor the inferred model has that the file also
+    // has must have the plan's shape (missing ones are the loader's to report).
+    const TensorCheck check = checkTensors(file, s);
+    if (!check.mismatched.empty())
+        fail("the shapes do not fit " + describe(s) + ": " + check.mismatched.front());
     return s;
 }
 
 std::map<std::string, std::string> checkpointMetadata(const ModelInfo &info)
 {
-    std::string labels = "[";
-    for (size_t i = 0; i < info.labels.size(); ++i)
-        labels += (i ? ", " : "") + jsonString(info.labels[i]);
-    labels += "]";
     return {{"format", kFormat},
             {"spec", specToJson(info.spec)},
-            {"labels", labels},
+            {"labels", dumpJson(Json(info.labels), false)},
             {"preprocessing", toJson(info.preprocessing)}};
 }
 
@@ -258,18 +235,13 @@ CheckpointMetadata readCheckpointMetadata(const SafetensorsFile &file)
         wrap("preprocessing", [&] { out.preprocessing = preprocessingFromJson(it->second); });
     if (const auto it = meta.find("labels"); it != meta.end())
         wrap("labels", [&] {
-            json::Value v;
-            try {
-                v = json::parse(it->second);
-            } catch (const json::ParseError &e) {
-                throw Error(std::string("not valid JSON (") + e.what() + ")");
-            }
-            if (v.kind() != json::Value::Kind::Array)
+            const Json v = parseJson(it->second, "labels");
+            if (!v.is_array())
                 throw Error("expected an array of strings");
-            for (const auto &e : v.asArray()) {
-                if (e.kind() != json::Value::Kind::String)
+            for (const auto &e : v) {
+                if (!e.is_string())
                     throw Error("expected an array of strings");
-                out.labels.push_back(e.asString());
+                out.labels.push_back(e.get<std::string>());
             }
         });
     return out;

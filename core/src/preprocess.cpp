@@ -1,6 +1,6 @@
 #include "resnext/preprocess.h"
 
-#include "json.h"
+#include "resnext/serialize.h"
 #include "resnext/error.h"
 #include "resnext/report.h"
 
@@ -64,69 +64,11 @@ std::string describe(const Preprocessing &p)
     return os.str();
 }
 
-std::string toJson(const Preprocessing &p)
-{
-    std::ostringstream os;
-    os.precision(9);
-    os << "{\"kind\": " << jsonString(p.kind == PreprocessKind::ImageNet ? "imagenet" : "small")
-       << ", \"resize\": " << p.resize << ", \"size\": " << p.size << ", \"channels\": " << p.channels
-       << ", \"mean\": [";
-    for (size_t i = 0; i < p.mean.size(); ++i)
-        os << (i ? ", " : "") << p.mean[i];
-    os << "], \"std\": [";
-    for (size_t i = 0; i < p.std.size(); ++i)
-        os << (i ? ", " : "") << p.std[i];
-    os << "]}";
-    return os.str();
-}
+std::string toJson(const Preprocessing &p) { return dumpJson(preprocessingJson(p), false); }
 
 Preprocessing preprocessingFromJson(const std::string &text)
 {
-    const auto fail = [](const std::string &why) { throw Error("preprocessing: " + why); };
-    json::Value v;
-    try {
-        v = json::parse(text);
-    } catch (const json::ParseError &e) {
-        fail(std::string("not valid JSON (") + e.what() + ")");
-    }
-    if (v.kind() != json::Value::Kind::Object)
-        fail("expected a JSON object");
-    Preprocessing p;
-    const auto integer = [&](const char *key, int lo, int hi) {
-        const json::Value *x = v.find(key);
-        if (!x || x->kind() != json::Value::Kind::Int || x->asInt() < lo || x->asInt() > hi)
-            fail(std::string("'") + key + "' must be a whole number between " + std::to_string(lo) + " and " +
-                 std::to_string(hi));
-        return static_cast<int>(x->asInt());
-    };
-    const json::Value *kind = v.find("kind");
-    if (!kind || kind->kind() != json::Value::Kind::String ||
-        (kind->asString() != "imagenet" && kind->asString() != "small"))
-        fail("'kind' must be \"imagenet\" or \"small\"");
-    p.kind = kind->asString() == "imagenet" ? PreprocessKind::ImageNet : PreprocessKind::Small;
-    p.resize = integer("resize", 1, 4096);
-    p.size = integer("size", 1, 4096);
-    p.channels = integer("channels", 1, 3);
-    if (p.channels == 2)
-        fail("'channels' must be 1 or 3");
-    const auto floats = [&](const char *key) {
-        const json::Value *x = v.find(key);
-        if (!x || x->kind() != json::Value::Kind::Array || x->asArray().size() != static_cast<size_t>(p.channels))
-            fail(std::string("'") + key + "' must be an array of " + std::to_string(p.channels) + " numbers");
-        std::vector<float> out;
-        for (const auto &e : x->asArray()) {
-            if (!e.isNumber())
-                fail(std::string("'") + key + "' must hold numbers");
-            out.push_back(static_cast<float>(e.asDouble()));
-        }
-        return out;
-    };
-    p.mean = floats("mean");
-    p.std = floats("std");
-    for (float s : p.std)
-        if (!(s > 0))
-            fail("'std' values must be positive");
-    return p;
+    return preprocessingFromJsonValue(parseJson(text, "preprocessing"));
 }
 
 PreparedInput preprocessPixels(const std::uint8_t *pixels, int height, int width, int channels, const Preprocessing &p)

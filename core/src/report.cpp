@@ -1,6 +1,6 @@
 #include "resnext/report.h"
 
-#include "resnext/checkpoint.h"
+#include "resnext/serialize.h"
 #include "resnext/error.h"
 
 #include <algorithm>
@@ -94,50 +94,35 @@ std::string humanCount(double v)
     return buf;
 }
 
-std::string jsonString(const std::string &text)
-{
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
-}
-
 std::string formatSummary(const Summary &sum, Format format)
 {
     std::ostringstream os;
     switch (format) {
     case Format::Json: {
-        os << "{\n  \"model\": " << jsonString(describe(sum.spec)) << ",\n  \"spec\": " << specToJson(sum.spec)
-           << ",\n  \"convention\": " << jsonString(conventionText(sum.options)) << ",\n  \"params\": " << sum.params
-           << ",\n  \"macs\": " << sum.macs << ",\n  \"flops\": " << sum.flops() << ",\n  \"stages\": [";
-        for (size_t i = 0; i < sum.stages.size(); ++i)
-            os << (i ? ", " : "") << "{\"name\": " << jsonString(sum.stages[i].name)
-               << ", \"params\": " << sum.stages[i].params << ", \"macs\": " << sum.stages[i].macs << "}";
-        os << "],\n  \"layers\": [\n";
-        for (size_t i = 0; i < sum.layers.size(); ++i) {
-            const auto &l = sum.layers[i];
-            os << "    {\"name\": " << jsonString(l.name) << ", \"type\": " << jsonString(l.type)
-               << ", \"stage\": " << l.stage << ", \"in_channels\": " << l.inChannels << ", \"shape\": [" << l.channels
-               << ", " << l.height << ", " << l.width << "], \"kernel\": " << l.kernel << ", \"stride\": " << l.stride
-               << ", \"groups\": " << l.groups << ", \"params\": " << l.params << ", \"macs\": " << l.macs << "}"
-               << (i + 1 < sum.layers.size() ? ",\n" : "\n");
-        }
-        os << "  ]\n}\n";
+        Json stages = Json::array(), layers = Json::array();
+        for (const auto &st : sum.stages)
+            stages.push_back({{"name", st.name}, {"params", st.params}, {"macs", st.macs}, {"activations", st.activations}});
+        for (const auto &l : sum.layers)
+            layers.push_back({{"name", l.name},
+                              {"type", l.type},
+                              {"stage", l.stage},
+                              {"in_channels", l.inChannels},
+                              {"shape", {l.channels, l.height, l.width}},
+                              {"kernel", l.kernel},
+                              {"stride", l.stride},
+                              {"groups", l.groups},
+                              {"params", l.params},
+                              {"macs", l.macs},
+                              {"activations", l.activations}});
+        os << dumpJson(Json{{"model", describe(sum.spec)},
+                            {"spec", specJson(sum.spec)},
+                            {"convention", conventionText(sum.options)},
+                            {"params", sum.params},
+                            {"macs", sum.macs},
+                            {"flops", sum.flops()},
+                            {"activations", sum.activations},
+                            {"stages", stages},
+                            {"layers", layers}});
         break;
     }
     case Format::Csv:
@@ -195,14 +180,18 @@ std::string formatMatch(const MatchResult &m, MatchBy by, Format format)
         std::snprintf(buf, sizeof buf, "%+.2f%%", 100.0 * (static_cast<double>(a) - b) / static_cast<double>(b));
         return std::string(buf);
     };
-    if (format == Format::Json) {
-        os << "{\n  \"by\": " << jsonString(toString(by)) << ",\n  \"cardinality\": " << m.matched.cardinality
-           << ",\n  \"width\": " << m.width << ",\n  \"model\": {\"name\": " << jsonString(describe(m.matched))
-           << ", \"params\": " << m.matchedTotals.params << ", \"macs\": " << m.matchedTotals.macs
-           << "},\n  \"baseline\": {\"name\": " << jsonString(describe(m.baseline))
-           << ", \"params\": " << m.baselineTotals.params << ", \"macs\": " << m.baselineTotals.macs << "}\n}\n";
-        return os.str();
-    }
+    if (format == Format::Json)
+        return dumpJson(Json{{"by", toString(by)},
+                             {"cardinality", m.matched.cardinality},
+                             {"width", m.width},
+                             {"model",
+                              {{"name", describe(m.matched)},
+                               {"params", m.matchedTotals.params},
+                               {"macs", m.matchedTotals.macs}}},
+                             {"baseline",
+                              {{"name", describe(m.baseline)},
+                               {"params", m.baselineTotals.params},
+                               {"macs", m.baselineTotals.macs}}}});
     if (format != Format::Table)
         throw SpecError("format", "format: match supports table or json");
     os << "Equal complexity by " << toString(by) << ": C = " << m.matched.cardinality << " -> d = " << m.width << "\n\n";
@@ -223,16 +212,16 @@ std::string formatPresets(Format format)
 {
     std::ostringstream os;
     if (format == Format::Json) {
-        os << "[\n";
-        const auto &all = presets();
-        for (size_t i = 0; i < all.size(); ++i) {
-            const Totals t = countTotals(all[i].spec);
-            os << "  {\"name\": " << jsonString(all[i].name) << ", \"description\": " << jsonString(all[i].description)
-               << ", \"spec\": " << specToJson(all[i].spec) << ", \"params\": " << t.params << ", \"macs\": " << t.macs
-               << "}" << (i + 1 < all.size() ? ",\n" : "\n");
+        Json all = Json::array();
+        for (const auto &p : presets()) {
+            const Totals t = countTotals(p.spec);
+            all.push_back({{"name", p.name},
+                           {"description", p.description},
+                           {"spec", specJson(p.spec)},
+                           {"params", t.params},
+                           {"macs", t.macs}});
         }
-        os << "]\n";
-        return os.str();
+        return dumpJson(all);
     }
     if (format == Format::Csv) {
         os << "name,params,macs,description\n";

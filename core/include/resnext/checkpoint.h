@@ -5,6 +5,7 @@
 
 #include "resnext/preprocess.h"
 #include "resnext/safetensors.h"
+#include "resnext/serialize.h"
 #include "resnext/spec.h"
 
 #include <map>
@@ -26,9 +27,29 @@ struct ModelInfo {
 // (DataParallel) and "model." prefixes; timm and torchvision names are the same.
 std::string canonicalTensorName(const std::string &fileName);
 
+// The file's tensors by model name (canonicalTensorName); throws Error when two
+// file names map to the same model name (e.g. "x" and "module.x").
+std::map<std::string, const TensorRecord *> tensorsByModelName(const SafetensorsFile &file);
+
+// A file's tensors against the plan of a spec (planTensors), before any model
+// is built: what the model would miss, what it would not use, and what has the
+// wrong shape. BN step counters (num_batches_tracked) may be missing.
+struct TensorCheck {
+    std::vector<std::string> missing;    // in the model, not in the file
+    std::vector<std::string> unexpected; // in the file, not in the model
+    std::vector<std::string> mismatched; // "name: file [a,b] vs model [c,d]"
+    bool ok() const { return missing.empty() && unexpected.empty() && mismatched.empty(); }
+};
+TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec);
+
+// Text from a file made safe for a one-line message: control characters
+// escaped (\n, \xNN), cut after maxLength bytes with "...".
+std::string printable(const std::string &text, std::size_t maxLength = 120);
+
 // Infers the spec from the shapes: stem from conv1's kernel, blocks per stage
 // from layerN.M, block kind from conv3, C from conv2's grouping, d and planes
-// from the widths, classes from fc. Throws Error("<label>: cannot infer ...").
+// from the widths, classes from fc; then confirms that the file's shapes fit the
+// plan of that spec. Throws Error("<label>: cannot infer ...").
 ArchSpec inferSpec(const SafetensorsFile &file);
 
 // The metadata this project writes: format, spec, labels, preprocessing (JSON).
@@ -42,9 +63,6 @@ struct CheckpointMetadata {
 };
 CheckpointMetadata readCheckpointMetadata(const SafetensorsFile &file);
 
-// Spec JSON (the same object `summary --format json` prints under "spec").
-std::string specToJson(const ArchSpec &spec);
-ArchSpec specFromJson(const std::string &text); // throws SpecError / Error
 
 // One label per non-empty line; throws Error naming the file.
 std::vector<std::string> readLabelsFile(const std::string &path);

@@ -15,6 +15,9 @@ enum class PreprocessKind {
     Small     // resize the whole image to size x size (CIFAR-stem models, Fashion-MNIST)
 };
 
+// Largest input side a checkpoint's preprocessing may ask for (pixels).
+constexpr int kMaxPreprocessSize = 2048;
+
 struct Preprocessing {
     PreprocessKind kind = PreprocessKind::ImageNet;
     int resize = 256; // ImageNet: shorter side before the crop (pixels)

@@ -21,7 +21,4 @@ std::string formatMatch(const MatchResult &match, MatchBy by, Format format);
 // All presets with params and MACs (default convention).
 std::string formatPresets(Format format);
 
-// JSON string literal with escapes.
-std::string jsonString(const std::string &text);
-
 } // namespace resnext
