@@ -1,4 +1,5 @@
 #include "resnext/dataset.h"
+#include "resnext/random.h"
 
 #include <zlib.h>
 
@@ -273,25 +274,33 @@ std::vector<std::string> digitClasses()
     return names;
 }
 
-// A uniform value in [0, bound) from the engine's raw 64-bit output. Written out
-// because std::uniform_int_distribution and std::shuffle differ between standard
-// libraries, and a seed must give the same split everywhere.
-std::uint64_t uniformBelow(std::mt19937_64 &engine, std::uint64_t bound)
+} // namespace
+
+std::uint64_t SeededRandom::below(std::uint64_t bound)
 {
     // Values below 2^64 mod bound would make small results more likely: reject them.
     const std::uint64_t threshold = (0 - bound) % bound;
     for (;;) {
-        const std::uint64_t x = engine();
+        const std::uint64_t x = m_engine();
         if (x >= threshold)
             return x % bound;
     }
 }
 
-void shuffleInPlace(std::vector<std::size_t> &items, std::mt19937_64 &engine)
+int SeededRandom::between(int lo, int hi)
+{
+    return lo + static_cast<int>(below(static_cast<std::uint64_t>(static_cast<std::int64_t>(hi) - lo + 1)));
+}
+
+bool SeededRandom::coin() { return (m_engine() >> 63) != 0; }
+
+void SeededRandom::shuffle(std::vector<std::size_t> &items)
 {
     for (std::size_t i = items.size(); i > 1; --i)
-        std::swap(items[i - 1], items[static_cast<std::size_t>(uniformBelow(engine, i))]);
+        std::swap(items[i - 1], items[static_cast<std::size_t>(below(i))]);
 }
+
+namespace {
 
 std::size_t validationCount(std::size_t n, double valFraction)
 {
@@ -320,11 +329,11 @@ struct IndexSplit {
 IndexSplit stratifiedSplit(const std::vector<std::vector<std::size_t>> &byClass, double valFraction,
                            std::uint64_t seed)
 {
-    std::mt19937_64 engine(seed);
+    SeededRandom engine(seed);
     IndexSplit out;
     for (const auto &members : byClass) {
         std::vector<std::size_t> order = members;
-        shuffleInPlace(order, engine);
+        engine.shuffle(order);
         const std::size_t k = validationCount(order.size(), valFraction);
         out.validation.insert(out.validation.end(), order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k));
         out.train.insert(out.train.end(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end());

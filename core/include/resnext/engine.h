@@ -45,10 +45,8 @@ struct LoadOptions {
     std::optional<BlockForm> form;
 };
 
-struct LoadReport {
-    std::vector<std::string> missing;    // in the model, not in the file
-    std::vector<std::string> unexpected; // in the file, not in the model
-    std::vector<std::string> mismatched; // "name: file [a,b] vs model [c,d]"
+// What a load found: the file against the spec's plan (TensorCheck), and more.
+struct LoadReport : TensorCheck {
     std::vector<std::string> dtypes;     // dtypes found in the file, e.g. {"F16"}
     std::size_t loaded = 0;              // tensors copied
 };
@@ -140,6 +138,8 @@ public:
                                 const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
     // Writes the weights (form (c) names) with the spec, labels and preprocessing in the metadata.
     virtual void save(const std::string &path) const = 0;
+    // True while the convolution weights are in channels-last (NHWC) layout.
+    virtual bool channelsLast() const = 0;
     // Moves the model to "cpu" or "cuda"; a CUDA failure throws Error and leaves it where it was.
     virtual void toDevice(const std::string &device) = 0;
 };

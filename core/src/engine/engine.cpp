@@ -6,6 +6,8 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/model.h"
+#include "resnext/plan.h"
+#include "resnext/random.h"
 #include "resnext/safetensors.h"
 
 #include "resources.h"
@@ -25,7 +27,6 @@
 #include <filesystem>
 #include <numeric>
 #include <random>
-#include <regex>
 #include <thread>
 
 namespace resnext {
@@ -149,6 +150,14 @@ torch::Tensor batchFromPixels(const ImageSet &data, const std::vector<size_t> &i
     return ((x - mean) / stdv).contiguous();
 }
 
+void setLayout(ResNet &net, at::MemoryFormat format)
+{
+    torch::NoGradGuard ng;
+    for (auto &p : net->parameters())
+        if (p.dim() == 4)
+            p.set_data(p.data().contiguous(format));
+}
+
 class TorchModel : public Model {
 public:
     TorchModel(ModelInfo info, ResNet net, torch::Device device)
@@ -179,8 +188,10 @@ public:
             t0 = Clock::now();
             int wantStage = -1, wantBlock = -1;
             if (!block.empty()) {
-                parseBlock(block, &wantStage, &wantBlock);
-                checkBlock(block, wantStage, wantBlock);
+                const BlockRef ref = parseBlockName(block);
+                checkBlock(m_info.spec, ref, block);
+                wantStage = ref.stage;
+                wantBlock = ref.block;
             }
             c10::InferenceMode guard;
             const auto &pre = m_info.preprocessing;
@@ -278,18 +289,28 @@ public:
                 throw Error("runs: must be between 1 and 100000 (got " + std::to_string(o.runs) + ")");
             if (o.half && m_device.is_cpu())
                 throw Error("half: FP16 inference needs --device cuda");
-            c10::InferenceMode guard;
+            c10::InferenceMode inference;
             const auto &s = m_info.spec;
             auto opts = torch::TensorOptions().device(m_device).dtype(o.half ? torch::kHalf : torch::kFloat);
             auto x = torch::randn({o.batch, s.inChannels, s.inputSize, s.inputSize}, opts);
             ResNet net = m_net;
             if (o.half)
                 net = halfCopy();
+            // The shared model goes back to its own layout however the run ends
+            // (finished, cancelled or failed).
+            struct LayoutGuard {
+                ResNet net;
+                bool active = false;
+                ~LayoutGuard()
+                {
+                    if (active)
+                        setLayout(net, at::MemoryFormat::Contiguous);
+                }
+            } guard{net};
             if (o.channelsLast) {
                 x = x.contiguous(at::MemoryFormat::ChannelsLast);
-                for (auto &p : net->parameters())
-                    if (p.dim() == 4)
-                        p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast));
+                guard.active = !o.half; // the FP16 copy is thrown away anyway
+                setLayout(net, at::MemoryFormat::ChannelsLast);
             }
             const auto sync = [&] {
                 if (m_device.is_cuda())
@@ -309,10 +330,6 @@ public:
                 sync();
                 r.timesMs.push_back(msSince(t0));
             }
-            if (o.channelsLast && !o.half)
-                for (auto &p : net->parameters())
-                    if (p.dim() == 4)
-                        p.set_data(p.data().contiguous());
             auto sorted = r.timesMs;
             std::sort(sorted.begin(), sorted.end());
             const size_t n = sorted.size();
@@ -399,6 +416,14 @@ public:
         });
     }
 
+    bool channelsLast() const override
+    {
+        for (const auto &p : m_net->parameters())
+            if (p.dim() == 4)
+                return p.is_contiguous(at::MemoryFormat::ChannelsLast) && !p.is_contiguous();
+        return false;
+    }
+
     void toDevice(const std::string &device) override
     {
         const torch::Device d = parseDevice(device);
@@ -410,24 +435,6 @@ public:
     }
 
 private:
-    static void parseBlock(const std::string &name, int *stage, int *block)
-    {
-        static const std::regex re(R"(^layer(\d+)\.(\d+)$)");
-        std::smatch m;
-        if (!std::regex_match(name, m, re))
-            throw Error("block: '" + name + "' is not a block name like layer2.0");
-        *stage = std::stoi(m[1]) - 1;
-        *block = std::stoi(m[2]);
-    }
-
-    void checkBlock(const std::string &name, int stage, int block) const
-    {
-        const ArchSpec &s = m_info.spec;
-        if (stage < 0 || stage >= s.numStages() || block < 0 || block >= s.layers[static_cast<size_t>(stage)])
-            throw Error("block: '" + name + "' does not exist; this model has layer1.0 to layer" +
-                        std::to_string(s.numStages()) + "." + std::to_string(s.layers.back() - 1));
-    }
-
     torch::Tensor stem(torch::Tensor x)
     {
         x = m_net->bn1(m_net->conv1(x)).relu_();
@@ -537,7 +544,7 @@ public:
 
     std::unique_ptr<Model> create(const ModelInfo &info, std::uint64_t seed, const std::string &device) override
     {
-        validate(info.spec);
+        checkBuildable(info.spec);
         const torch::Device d = parseDevice(device);
         return guarded("model", [&] {
             torch::manual_seed(seed);
@@ -603,35 +610,51 @@ private:
             throw Error(file.label() + ": " + std::to_string(info.labels.size()) + " labels for a model of " +
                         std::to_string(info.spec.numClasses) + " classes");
 
+        // Compare the file with the plan of the spec before allocating anything:
+        // a tiny file may claim an enormous model.
+        LoadReport report;
+        static_cast<TensorCheck &>(report) = checkTensors(file, info.spec);
+        {
+            std::set<std::string> dtypes;
+            for (const auto &t : file.tensors())
+                dtypes.insert(toString(t.dtype));
+            report.dtypes.assign(dtypes.begin(), dtypes.end());
+        }
+        if (reportOut)
+            *reportOut = report;
+        if (!report.ok() && !options.allowPartial) {
+            std::string msg = file.label() + ": does not match " + describe(info.spec) + ":";
+            if (!report.missing.empty())
+                msg += " " + std::to_string(report.missing.size()) + " missing (" + joinFew(report.missing) + ");";
+            if (!report.unexpected.empty())
+                msg += " " + std::to_string(report.unexpected.size()) + " unexpected (" + joinFew(report.unexpected) +
+                       ");";
+            if (!report.mismatched.empty())
+                msg += " " + std::to_string(report.mismatched.size()) + " of the wrong shape (" +
+                       joinFew(report.mismatched) + ");";
+            msg += " load anyway with --allow-partial";
+            throw Error(msg);
+        }
+        checkBuildable(info.spec);
+        {
+            ArchSpec atRunSize = info.spec; // what preprocessing will feed it
+            atRunSize.inputSize = info.preprocessing.size;
+            checkBuildable(atRunSize);
+        }
+
         return guarded(file.label(), [&] {
             torch::manual_seed(0);
             ResNet net = buildModel(info.spec);
-            LoadReport report;
-            std::map<std::string, const TensorRecord *> byName;
-            std::set<std::string> dtypes;
-            for (const auto &t : file.tensors()) {
-                byName[canonicalTensorName(t.name)] = &t;
-                dtypes.insert(toString(t.dtype));
-            }
-            report.dtypes.assign(dtypes.begin(), dtypes.end());
-            std::set<std::string> used;
+            const auto byName = tensorsByModelName(file);
             torch::NoGradGuard ng;
             const auto assign = [&](const std::string &name, torch::Tensor target) {
                 const auto it = byName.find(name);
-                if (it == byName.end()) {
-                    // Older checkpoints and timm omit the BN step counters; they do not affect outputs.
-                    if (name.size() < 20 || name.compare(name.size() - 19, 19, "num_batches_tracked") != 0)
-                        report.missing.push_back(name);
+                if (it == byName.end())
                     return;
-                }
-                used.insert(name);
                 const TensorRecord &t = *it->second;
                 std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
-                if (at::IntArrayRef(shape) != target.sizes()) {
-                    report.mismatched.push_back(name + ": file " + shapeText(shape) + " vs model " +
-                                                shapeText(target.sizes()));
-                    return;
-                }
+                if (at::IntArrayRef(shape) != target.sizes())
+                    return; // reported as mismatched above
                 std::vector<float> values = toFloats(file, t);
                 auto src = torch::from_blob(values.data(), shape, torch::kFloat);
                 target.copy_(src.to(target.scalar_type()));
@@ -641,25 +664,8 @@ private:
                 assign(p.key(), p.value());
             for (auto &b : net->named_buffers(true))
                 assign(b.key(), b.value());
-            for (const auto &[name, t] : byName)
-                if (!used.count(name))
-                    report.unexpected.push_back(name);
             if (reportOut)
-                *reportOut = report;
-            const size_t problems = report.missing.size() + report.unexpected.size() + report.mismatched.size();
-            if (problems && !options.allowPartial) {
-                std::string msg = file.label() + ": does not match " + describe(info.spec) + ":";
-                if (!report.missing.empty())
-                    msg += " " + std::to_string(report.missing.size()) + " missing (" + joinFew(report.missing) + ");";
-                if (!report.unexpected.empty())
-                    msg += " " + std::to_string(report.unexpected.size()) + " unexpected (" +
-                           joinFew(report.unexpected) + ");";
-                if (!report.mismatched.empty())
-                    msg += " " + std::to_string(report.mismatched.size()) + " of the wrong shape (" +
-                           joinFew(report.mismatched) + ");";
-                msg += " load anyway with --allow-partial";
-                throw Error(msg);
-            }
+                reportOut->loaded = report.loaded;
             if (options.form && *options.form != info.spec.form) {
                 if (info.spec.form != BlockForm::C)
                     throw Error(file.label() + ": weights saved in form (" + toString(info.spec.form) +
@@ -681,7 +687,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                                const std::vector<std::string> &labels,
                                const std::function<bool(const TrainProgress &)> &progress)
 {
-    validate(o.spec);
+    checkBuildable(o.spec);
     const ArchSpec &spec = o.spec;
     if (o.epochs < 1 || o.epochs > 1000)
         throw Error("epochs: must be between 1 and 1000 (got " + std::to_string(o.epochs) + ")");
@@ -706,7 +712,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
     return guarded("train", [&] {
         const auto start = Clock::now();
         torch::manual_seed(o.seed);
-        std::mt19937_64 rng(o.seed);
+        SeededRandom rng(o.seed);
         ModelInfo info;
         info.spec = spec;
         info.labels = labels;
@@ -729,9 +735,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
         ResNet net = buildModel(spec);
         net->to(device);
         // NHWC is what oneDNN's CPU convolutions want: about 1.7x faster training here.
-        for (auto &p : net->parameters())
-            if (p.dim() == 4)
-                p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast));
+        setLayout(net, at::MemoryFormat::ChannelsLast);
         torch::optim::SGD opt(net->parameters(), torch::optim::SGDOptions(o.learningRate)
                                                      .momentum(o.momentum)
                                                      .weight_decay(o.weightDecay)
@@ -754,7 +758,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
         for (int epoch = 1; epoch <= o.epochs; ++epoch) {
             net->train();
             const auto epochStart = Clock::now();
-            std::shuffle(order.begin(), order.end(), rng);
+            rng.shuffle(order);
             double correct = 0, seen = 0;
             TrainProgress p;
             p.epoch = epoch;
@@ -775,11 +779,9 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                     float *dst = x.data_ptr<float>();
                     const float *src = data.data_ptr<float>();
                     const size_t plane = static_cast<size_t>(h) * h;
-                    std::uniform_int_distribution<int> off(-pad, pad);
-                    std::bernoulli_distribution flip(0.5);
                     for (size_t i = 0; i < idx.size(); ++i) {
-                        const int dy = off(rng), dx = off(rng);
-                        const bool f = flip(rng);
+                        const int dy = rng.between(-pad, pad), dx = rng.between(-pad, pad);
+                        const bool f = rng.coin();
                         for (int c = 0; c < ch; ++c) {
                             const float *s = src + (static_cast<size_t>(idx[i]) * ch + c) * plane;
                             float *d = dst + (i * ch + c) * plane;
