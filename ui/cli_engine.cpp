@@ -9,6 +9,8 @@
 #include "resnext/error.h"
 #include "resnext/featureview.h"
 #include "resnext/report.h"
+#include "resnext/serialize.h"
+#include "resnext/usecases.h"
 
 #include <chrono>
 #include <cstdio>
@@ -144,10 +146,7 @@ int cmdClassify(int argc, char **argv)
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e);
     const ModelInfo &info = model->info();
-    std::ostringstream json;
-    json << "{\n  \"model\": " << jsonString(describe(info.spec)) << ",\n  \"weights\": " << jsonString(info.source)
-         << ",\n  \"device\": " << jsonString(model->device()) << ",\n  \"threads\": " << e.deviceInfo().threads
-         << ",\n  \"results\": [";
+    Json results = Json::array();
     int failures = 0, done = 0;
     if (format == Format::Table)
         std::cout << "model: " << describe(info.spec) << " (" << info.source << ") on " << model->device() << ", "
@@ -169,14 +168,15 @@ int cmdClassify(int argc, char **argv)
                           << fixed(r.timings.preprocessMs, 1) << " ms, forward " << fixed(r.timings.forwardMs, 1)
                           << " ms\n";
             } else {
-                json << (done ? "," : "") << "\n    {\"image\": " << jsonString(path) << ", \"top\": [";
-                for (size_t i = 0; i < r.top.size(); ++i)
-                    json << (i ? ", " : "") << "{\"index\": " << r.top[i].index
-                         << ", \"label\": " << jsonString(r.top[i].label)
-                         << ", \"probability\": " << std::setprecision(6) << r.top[i].probability << "}";
-                json << "], \"timings_ms\": {\"decode\": " << fixed(r.timings.decodeMs, 3)
-                     << ", \"preprocess\": " << fixed(r.timings.preprocessMs, 3)
-                     << ", \"forward\": " << fixed(r.timings.forwardMs, 3) << "}}";
+                Json top = Json::array();
+                for (const auto &p : r.top)
+                    top.push_back({{"index", p.index}, {"label", p.label}, {"probability", p.probability}});
+                results.push_back({{"image", path},
+                                   {"top", top},
+                                   {"timings_ms",
+                                    {{"decode", r.timings.decodeMs},
+                                     {"preprocess", r.timings.preprocessMs},
+                                     {"forward", r.timings.forwardMs}}}});
             }
             ++done;
         } catch (const Cancelled &) {
@@ -186,10 +186,12 @@ int cmdClassify(int argc, char **argv)
             std::cerr << "resnext-explorer classify: " << err.what() << "\n";
         }
     }
-    if (format == Format::Json) {
-        json << "\n  ]\n}\n";
-        std::cout << json.str();
-    }
+    if (format == Format::Json)
+        std::cout << dumpJson(Json{{"model", describe(info.spec)},
+                                   {"weights", info.source},
+                                   {"device", model->device()},
+                                   {"threads", e.deviceInfo().threads},
+                                   {"results", results}});
     return failures ? 2 : 0;
 }
 
@@ -218,7 +220,7 @@ int cmdFeatures(int argc, char **argv)
     const RgbImage img = decodeImage(a.positional[0]);
     const Analysis r = model->analyze(img, 5, block);
     const FeatureMaps &f = r.features;
-    const int stage = std::stoi(block.substr(5, block.find('.') - 5));
+    const int stage = parseBlockName(block).stage + 1;
     const GradCam cam = model->gradCam(img, r.top.front().index, stage);
 
     writePng((out / "groups.png").string(), renderGroups(f, cmap, norm));
@@ -265,12 +267,18 @@ int cmdBench(int argc, char **argv)
     const BenchResult r = model->bench(o);
     const ArchSpec &s = model->info().spec;
     if (format == Format::Json) {
-        std::cout << "{\"model\": " << jsonString(describe(s)) << ", \"device\": " << jsonString(r.device)
-                  << ", \"threads\": " << e.deviceInfo().threads << ", \"batch\": " << r.batch
-                  << ", \"input\": " << s.inputSize << ", \"half\": " << (o.half ? "true" : "false")
-                  << ", \"channels_last\": " << (o.channelsLast ? "true" : "false") << ", \"runs\": " << o.runs
-                  << ", \"median_ms\": " << fixed(r.medianMs, 3) << ", \"images_per_s\": " << fixed(r.imagesPerSecond, 2)
-                  << "}\n";
+        std::cout << dumpJson(Json{{"model", describe(s)},
+                                   {"device", r.device},
+                                   {"threads", e.deviceInfo().threads},
+                                   {"batch", r.batch},
+                                   {"input", s.inputSize},
+                                   {"half", o.half},
+                                   {"channels_last", o.channelsLast},
+                                   {"runs", o.runs},
+                                   {"median_ms", r.medianMs},
+                                   {"images_per_s", r.imagesPerSecond}},
+                              false)
+                  << "\n";
     } else {
         std::cout << describe(s) << " on " << r.device << " (" << e.deviceInfo().threads << " threads), batch "
                   << r.batch << ", " << s.inputSize << "x" << s.inputSize << (o.half ? ", fp16" : "")
@@ -297,19 +305,6 @@ void printConfusion(const EvalResult &r, const std::vector<std::string> &labels)
     }
 }
 
-std::string confusionJson(const EvalResult &r)
-{
-    std::ostringstream os;
-    os << "[";
-    for (size_t i = 0; i < r.confusion.size(); ++i) {
-        os << (i ? ", " : "") << "[";
-        for (size_t j = 0; j < r.confusion[i].size(); ++j)
-            os << (j ? ", " : "") << r.confusion[i][j];
-        os << "]";
-    }
-    return os.str() + "]";
-}
-
 int cmdEvaluate(int argc, char **argv)
 {
     const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch"}}), kModelFlags);
@@ -320,19 +315,19 @@ int cmdEvaluate(int argc, char **argv)
     auto model = modelFromArgs(a, e);
     const ModelInfo &info = model->info();
     const std::string source = a.get("data");
-    ImageSet test;
-    if (source == "fashion-mnist") {
-        test = loadData(source, info.spec.inputSize, info.spec.inChannels, 0.0, 0).test;
-    } else {
-        const FolderListing all = listImageFolder(source, 0.0, 0);
-        test = loadImageFiles(all.train, all.classNames, info.spec.inputSize, info.spec.inChannels);
-    }
+    const ImageSet test = loadEvaluationSet(source, info.spec);
     const EvalResult r = model->evaluate(test, a.has("batch") ? parseInt("batch", a.get("batch")) : 500);
     if (format == Format::Json) {
-        std::cout << "{\"model\": " << jsonString(describe(info.spec)) << ", \"weights\": " << jsonString(info.source)
-                  << ", \"data\": " << jsonString(source) << ", \"count\": " << r.count << ", \"correct\": " << r.correct
-                  << ", \"accuracy\": " << fixed(r.accuracy(), 6) << ", \"seconds\": " << fixed(r.seconds, 3)
-                  << ", \"confusion\": " << confusionJson(r) << "}\n";
+        std::cout << dumpJson(Json{{"model", describe(info.spec)},
+                                   {"weights", info.source},
+                                   {"data", source},
+                                   {"count", r.count},
+                                   {"correct", r.correct},
+                                   {"accuracy", r.accuracy()},
+                                   {"seconds", r.seconds},
+                                   {"confusion", r.confusion}},
+                              false)
+                  << "\n";
     } else {
         std::cout << describe(info.spec) << " (" << info.source << ") on " << source << ": " << r.correct << " / "
                   << r.count << " correct, accuracy " << fixed(100 * r.accuracy(), 2) << "% in " << fixed(r.seconds, 2)
@@ -341,13 +336,6 @@ int cmdEvaluate(int argc, char **argv)
     }
     return 0;
 }
-
-struct TrainRun {
-    std::string name;
-    ArchSpec spec;
-    TrainResult result;
-    double testAccuracy = 0;
-};
 
 int cmdTrain(int argc, char **argv)
 {
@@ -393,9 +381,10 @@ int cmdTrain(int argc, char **argv)
         o.schedule = s == "cosine" ? TrainOptions::Schedule::Cosine : TrainOptions::Schedule::Step;
     }
     o.augment = a.flags.count("no-augment") == 0;
-    const double valFraction = number("val-fraction", 0.1);
-    if (valFraction < 0 || valFraction > 0.9)
-        throw SpecError("val-fraction", "val-fraction: must be between 0 and 0.9");
+    TrainRequest req;
+    req.data = a.get("data");
+    req.valFraction = number("val-fraction", req.valFraction);
+    req.compareResnet = a.flags.count("compare-resnet") > 0;
     const std::string outPath = a.get("out");
     {
         namespace fs = std::filesystem;
@@ -405,30 +394,16 @@ int cmdTrain(int argc, char **argv)
     }
     Engine &e = engineFor(a);
     o.device = deviceArg(a, e);
-    const DataSplit data = loadData(a.get("data"), o.spec.inputSize, o.spec.inChannels, valFraction, o.seed);
-    if (format == Format::Table)
-        std::cerr << data.description << "\n";
+    req.options = o;
 
-    std::vector<TrainRun> runs;
-    runs.push_back({describe(o.spec), o.spec, {}, 0});
-    if (a.flags.count("compare-resnet")) {
-        if (o.spec.block != BlockKind::Bottleneck)
-            throw SpecError("block", "compare-resnet: needs bottleneck blocks");
-        // The ResNet (C = 1) whose parameter count is closest to this model's.
-        const MatchResult m = matchWidthTo(o.spec, 1, countTotals(o.spec));
-        runs.push_back({describe(m.matched) + " (ResNet, equal params)", m.matched, {}, 0});
-    }
-    for (auto &run : runs) {
-        TrainOptions ro = o;
-        ro.spec = run.spec;
-        if (format == Format::Table)
-            std::cerr << "training " << run.name << ": " << withThousands(countTotals(run.spec).params) << " params, "
-                      << ro.epochs << " epochs, batch " << ro.batch << ", lr " << ro.learningRate << ", seed " << ro.seed
-                      << ", " << e.deviceInfo().threads << " threads\n";
-        const auto started = std::chrono::steady_clock::now();
-        run.result = e.train(ro, data.train, data.validation, data.classNames, [&](const TrainProgress &p) {
-            if (format != Format::Table)
-                return true;
+    TrainCallbacks cb;
+    auto started = std::chrono::steady_clock::now();
+    if (format == Format::Table) {
+        cb.status = [&](const std::string &line) {
+            std::cerr << line << "\n";
+            started = std::chrono::steady_clock::now();
+        };
+        cb.progress = [&](int, const TrainProgress &p) {
             if (p.valAccuracy >= 0) {
                 std::cerr << "\repoch " << p.epoch << "/" << p.epochs << ": loss " << fixed(p.loss, 4) << ", train "
                           << fixed(100 * p.trainAccuracy, 2) << "%, validation " << fixed(100 * p.valAccuracy, 2)
@@ -444,9 +419,10 @@ int cmdTrain(int argc, char **argv)
                                 clock(elapsed / std::max(done, 1e-9) - elapsed) + " left");
             }
             return true;
-        });
-        run.testAccuracy = run.result.model->evaluate(data.test).accuracy();
+        };
     }
+    TrainOutcome result = trainAndTest(e, req, cb);
+    auto &runs = result.runs;
     runs[0].result.model->save(outPath);
     std::string resnetPath;
     if (runs.size() > 1) {
@@ -455,40 +431,36 @@ int cmdTrain(int argc, char **argv)
         resnetPath = (p.parent_path() / (p.stem().string() + "-resnet" + p.extension().string())).string();
         runs[1].result.model->save(resnetPath);
     }
-    const auto epochTime = [](const TrainRun &r) {
-        double s = 0;
-        for (const auto &p : r.result.epochs)
-            s += p.epochSeconds;
-        return r.result.epochs.empty() ? 0.0 : s / static_cast<double>(r.result.epochs.size());
-    };
     if (format == Format::Json) {
-        std::cout << "{\"data\": " << jsonString(data.description) << ", \"out\": " << jsonString(outPath)
-                  << (resnetPath.empty() ? "" : ", \"out_resnet\": " + jsonString(resnetPath)) << ", \"runs\": [";
-        for (size_t i = 0; i < runs.size(); ++i) {
-            const auto &r = runs[i];
-            const Totals t = countTotals(r.spec);
-            std::cout << (i ? ", " : "") << "{\"model\": " << jsonString(r.name) << ", \"params\": " << t.params
-                      << ", \"macs\": " << t.macs << ", \"epochs\": [";
-            for (size_t k = 0; k < r.result.epochs.size(); ++k) {
-                const auto &p = r.result.epochs[k];
-                std::cout << (k ? ", " : "") << "{\"epoch\": " << p.epoch << ", \"loss\": " << fixed(p.loss, 5)
-                          << ", \"train_accuracy\": " << fixed(p.trainAccuracy, 5)
-                          << ", \"val_accuracy\": " << fixed(p.valAccuracy, 5) << ", \"seconds\": " << fixed(p.epochSeconds, 2)
-                          << "}";
-            }
-            std::cout << "], \"seconds_per_epoch\": " << fixed(epochTime(r), 2)
-                      << ", \"test_accuracy\": " << fixed(r.testAccuracy, 5) << "}";
+        Json out{{"data", result.dataDescription}, {"out", outPath}};
+        if (!resnetPath.empty())
+            out["out_resnet"] = resnetPath;
+        Json list = Json::array();
+        for (const auto &r : runs) {
+            Json epochs = Json::array();
+            for (const auto &p : r.result.epochs)
+                epochs.push_back({{"epoch", p.epoch},
+                                  {"loss", p.loss},
+                                  {"train_accuracy", p.trainAccuracy},
+                                  {"val_accuracy", p.valAccuracy},
+                                  {"seconds", p.epochSeconds}});
+            list.push_back({{"model", r.name},
+                            {"params", r.totals.params},
+                            {"macs", r.totals.macs},
+                            {"epochs", epochs},
+                            {"seconds_per_epoch", r.secondsPerEpoch()},
+                            {"test_accuracy", r.test.accuracy()}});
         }
-        std::cout << "]}\n";
+        out["runs"] = list;
+        std::cout << dumpJson(out, false) << "\n";
     } else {
         std::cout << "\n" << std::left << std::setw(54) << "model" << std::right << std::setw(12) << "params"
                   << std::setw(14) << "MACs" << std::setw(12) << "s/epoch" << std::setw(12) << "test acc" << "\n";
-        for (const auto &r : runs) {
-            const Totals t = countTotals(r.spec);
-            std::cout << std::left << std::setw(54) << r.name << std::right << std::setw(12) << withThousands(t.params)
-                      << std::setw(14) << withThousands(t.macs) << std::setw(12) << fixed(epochTime(r), 1)
-                      << std::setw(11) << fixed(100 * r.testAccuracy, 2) << "%\n";
-        }
+        for (const auto &r : runs)
+            std::cout << std::left << std::setw(54) << r.name << std::right << std::setw(12)
+                      << withThousands(r.totals.params) << std::setw(14) << withThousands(r.totals.macs)
+                      << std::setw(12) << fixed(r.secondsPerEpoch(), 1) << std::setw(11)
+                      << fixed(100 * r.test.accuracy(), 2) << "%\n";
         std::cout << "\nwrote " << outPath << (resnetPath.empty() ? "" : " and " + resnetPath) << "\n";
     }
     return 0;

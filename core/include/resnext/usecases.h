@@ -1,0 +1,63 @@
+#pragma once
+// The use cases that the CLI and the GUI share, as core functions with options
+// structs and progress/cancel callbacks: train (optionally against the ResNet
+// of equal size) and test, and resolving a data source for evaluation. Front
+// ends only call these and present the results. No LibTorch here: the work goes
+// through the Engine interface.
+
+#include "resnext/accounting.h"
+#include "resnext/datasource.h"
+#include "resnext/engine.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace resnext {
+
+// The images to evaluate a model of `spec` on: Fashion-MNIST's 10,000 test
+// images for "fashion-mnist", every image of a folder otherwise, at the
+// model's input size and channels. Throws Error naming the source.
+ImageSet loadEvaluationSet(const std::string &source, const ArchSpec &spec);
+
+struct TrainRequest {
+    std::string data = "fashion-mnist"; // "fashion-mnist" or an image folder root/<class>/*
+    double valFraction = 0.1;           // held out of the training images for per-epoch validation
+    TrainOptions options;               // the spec, schedule, seed, device, training-image limit
+    // Also train the ResNet (C = 1) whose parameter count is closest to the
+    // spec's, with the same seed, data and schedule (the paper's comparison).
+    bool compareResnet = false;
+    // With options.limitTrain: validate and test on at most limitTrain / 2
+    // images, balanced per class, so that a quick run stays quick.
+    bool quickEvaluation = false;
+};
+
+struct TrainRun {
+    std::string name; // "resnext29_8x16d", "... (ResNet, equal params)"
+    ArchSpec spec;
+    Totals totals;
+    TrainResult result; // the model and its per-epoch records
+    EvalResult test;    // the trained model on the test images
+    double secondsPerEpoch() const;
+};
+
+struct TrainOutcome {
+    std::string dataDescription; // "Fashion-MNIST: 54000 train, 6000 validation, 10000 test"
+    std::vector<TrainRun> runs;  // the requested model first, then the ResNet when compared
+};
+
+struct TrainCallbacks {
+    // One line before each run ("training X: N params, ...") and after loading the data.
+    std::function<void(const std::string &line)> status;
+    // Training progress of run `run` (0-based); return false to cancel (throws Cancelled).
+    std::function<bool(int run, const TrainProgress &progress)> progress;
+    // Test-set evaluation after run `run`; return false to cancel.
+    std::function<bool(int run, std::size_t done, std::size_t total)> testing;
+};
+
+// Loads the data, trains every run in turn and tests each. Bad input (data,
+// spec, options) throws Error before the first step.
+TrainOutcome trainAndTest(Engine &engine, const TrainRequest &request, const TrainCallbacks &callbacks = {});
+
+} // namespace resnext

@@ -1,0 +1,78 @@
+#include "resnext/usecases.h"
+
+#include "resnext/error.h"
+#include "resnext/report.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace resnext {
+
+ImageSet loadEvaluationSet(const std::string &source, const ArchSpec &spec)
+{
+    if (source == "fashion-mnist")
+        return loadData(source, spec.inputSize, spec.inChannels, 0.0, 0).test;
+    const FolderListing all = listImageFolder(source, 0.0, 0);
+    return loadImageFiles(all.train, all.classNames, spec.inputSize, spec.inChannels);
+}
+
+double TrainRun::secondsPerEpoch() const
+{
+    double s = 0;
+    for (const auto &p : result.epochs)
+        s += p.epochSeconds;
+    return result.epochs.empty() ? 0.0 : s / static_cast<double>(result.epochs.size());
+}
+
+TrainOutcome trainAndTest(Engine &engine, const TrainRequest &req, const TrainCallbacks &cb)
+{
+    const ArchSpec &spec = req.options.spec;
+    validate(spec);
+    if (req.valFraction < 0 || req.valFraction > 0.9)
+        throw SpecError("val-fraction", "val-fraction: must be between 0 and 0.9");
+    if (req.compareResnet && spec.block != BlockKind::Bottleneck)
+        throw SpecError("block", "compare-resnet: needs bottleneck blocks");
+
+    TrainOutcome out;
+    std::vector<TrainRun> runs;
+    runs.push_back({describe(spec), spec, countTotals(spec), {}, {}});
+    if (req.compareResnet) {
+        const MatchResult m = matchWidthTo(spec, 1, countTotals(spec));
+        runs.push_back({describe(m.matched) + " (ResNet, equal params)", m.matched, m.matchedTotals, {}, {}});
+    }
+
+    DataSplit data = loadData(req.data, spec.inputSize, spec.inChannels, req.valFraction, req.options.seed);
+    if (req.quickEvaluation && req.options.limitTrain > 0) {
+        const size_t classes = std::max<size_t>(1, data.classNames.size());
+        const size_t perClass = std::max<size_t>(1, req.options.limitTrain / 2 / classes);
+        data.validation = firstPerClass(data.validation, perClass);
+        data.test = firstPerClass(data.test, perClass);
+    }
+    out.dataDescription = data.description;
+    if (cb.status)
+        cb.status(data.description);
+
+    for (size_t i = 0; i < runs.size(); ++i) {
+        TrainRun &run = runs[i];
+        const int index = static_cast<int>(i);
+        TrainOptions o = req.options;
+        o.spec = run.spec;
+        if (cb.status) {
+            std::ostringstream line;
+            line << "training " << run.name << ": " << withThousands(run.totals.params) << " params, " << o.epochs
+                 << " epochs, batch " << o.batch << ", lr " << o.learningRate << ", seed " << o.seed << ", "
+                 << engine.deviceInfo().threads << " threads";
+            cb.status(line.str());
+        }
+        run.result = engine.train(o, data.train, data.validation, data.classNames, [&](const TrainProgress &p) {
+            return !cb.progress || cb.progress(index, p);
+        });
+        run.test = run.result.model->evaluate(data.test, 500, [&](size_t done, size_t total) {
+            return !cb.testing || cb.testing(index, done, total);
+        });
+    }
+    out.runs = std::move(runs);
+    return out;
+}
+
+} // namespace resnext
