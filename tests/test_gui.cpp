@@ -22,6 +22,8 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
+#include "resnext/serialize.h"
+
 #include <QtTest/QtTest>
 
 using namespace resnext;
@@ -173,18 +175,31 @@ void TestGui::settingsPersistAcrossRestart()
 {
     ArchSpec spec = preset("resnext29_8x64d").spec;
     spec.form = BlockForm::B;
+    // Every field away from its default survives (the stem width once did not).
+    ArchSpec current = preset("resnext50_32x4d").spec;
+    current.stemChannels = 48;
+    current.inChannels = 1;
+    current.numClasses = 37;
+    current.inputSize = 160;
+    current.planes = {32, 64, 128, 256};
+    current.expansion = 2;
+    current.cardinality = 8;
+    current.width = 16;
+    current.form = BlockForm::A;
     {
         MainWindow w(settingsPath());
         QVERIFY(w.applySpec(spec));
         w.pinCurrent();
-        QVERIFY(w.applySpec(preset("resnet101").spec));
+        QVERIFY(w.applySpec(current));
+        QVERIFY(w.spec() == current);
         w.setHoldComplexity(true);
         w.showPanel("layers");
         w.close(); // closeEvent saves
     }
     MainWindow again(settingsPath());
     QVERIFY(again.settingsMessage().isEmpty());
-    QVERIFY(again.spec() == preset("resnet101").spec);
+    QVERIFY2(again.spec() == current, specToJson(again.spec()).c_str());
+    QCOMPARE(again.spec().stemChannels, 48);
     QVERIFY(again.pinned() && *again.pinned() == spec);
     QVERIFY(again.architecturePanel()->holdComplexity());
     QCOMPARE(again.findChild<QTabWidget *>("tabs")->currentIndex(), 2);
@@ -194,10 +209,17 @@ void TestGui::corruptSettingsFallBack_data()
 {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("message");
-    QTest::newRow("bad value") << QByteArray("[General]\nversion=1\n[spec]\ncardinality=banana\n")
-                               << "cardinality: 'banana' is not a whole number; using defaults.";
-    QTest::newRow("invalid spec") << QByteArray("[General]\nversion=1\n[spec]\nlayers=1,1,1,1,1,1,1,1\n")
-                                  << "layers: 8 stages given; must be between 1 and 6; using defaults.";
+    QTest::newRow("bad value")
+        << QByteArray("[General]\nversion=2\nspec=\"{\\\"stem\\\": \\\"imagenet\\\", \\\"block\\\": \\\"bottleneck\\\", "
+                      "\\\"cardinality\\\": \\\"banana\\\"}\"\n")
+        << "spec: 'cardinality' must be a whole number; using defaults.";
+    QTest::newRow("invalid spec")
+        << QByteArray("[General]\nversion=2\nspec=\"{\\\"stem\\\": \\\"imagenet\\\", \\\"block\\\": \\\"bottleneck\\\", "
+                      "\\\"layers\\\": [1,1,1,1,1,1,1,1]}\"\n")
+        << "layers: 8 stages given; must be between 1 and 6; using defaults.";
+    QTest::newRow("not JSON") << QByteArray("[General]\nversion=2\nspec=cardinality\n")
+                              << "spec: not valid JSON (parse error at line 1, column 1: syntax error while parsing value - "
+                                 "invalid literal; last read: 'c'); using defaults.";
     QTest::newRow("old version") << QByteArray("[General]\nversion=0\n[spec]\ncardinality=4\n")
                                  << "is from another version (0); using defaults.";
     QTest::newRow("garbage") << QByteArray("\x01\x02\xff\xfe garbage = [[[\n\x00\x00", 22)

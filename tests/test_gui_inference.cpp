@@ -13,6 +13,7 @@
 #include "resnext/engine.h"
 
 #include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -31,6 +32,10 @@ private Q_SLOTS:
     void weightsSetTheSliders();
     void badWeightsKeepTheModel();
     void trainCompareAndCancel();
+    void startupLoadDoesNotTakeTheFilesPlace();
+    void gradCamOnlyOverItsImage();
+    void cancelIsPerJob();
+    void cancelWhileQueuedResetsThePanel();
 
 private:
     QTemporaryDir m_dir;
@@ -152,7 +157,7 @@ void TestGuiInference::trainCompareAndCancel()
     t->epochsSpin()->setValue(1);
     t->limitSpin()->setValue(600);
     t->compareCheck()->setChecked(true);
-    const ModelService::TrainRequest req = t->request();
+    const TrainRequest req = t->request();
     QCOMPARE(req.options.spec.inputSize, 28);
     QCOMPARE(req.options.spec.inChannels, 1);
     QVERIFY(req.compareResnet);
@@ -170,8 +175,101 @@ void TestGuiInference::trainCompareAndCancel()
     t->epochsSpin()->setValue(5);
     t->start();
     QTest::qWait(1500);
-    w.modelService()->cancel();
+    QVERIFY(t->cancelButton()->isEnabled());
+    t->cancelButton()->click();
     QTRY_COMPARE_WITH_TIMEOUT(t->errorText(), QString("Cancelled."), 120000);
+}
+
+void TestGuiInference::startupLoadDoesNotTakeTheFilesPlace()
+{
+    // Start-up loads the built-in model; a file given on the command line is
+    // opened right after. Only the file's model may set the sliders.
+    ModelInfo info;
+    info.spec = fashionMnistSpec();
+    info.spec.cardinality = 2;
+    info.spec.width = 64;
+    info.preprocessing = fashionMnistPreprocessing();
+    info.labels = fashionMnistClasses();
+    const QString path = m_dir.filePath("c2.safetensors");
+    loadEngine().create(info, 5)->save(path.toStdString());
+    MainWindow w(m_dir.filePath("race.ini"));
+    w.startInference();
+    w.openPaths({path});
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+    QVERIFY2(w.spec() == info.spec, qPrintable(QString::fromStdString(describe(w.spec()))));
+    QVERIFY(w.modelService()->model()->info().spec == info.spec);
+}
+
+void TestGuiInference::gradCamOnlyOverItsImage()
+{
+    MainWindow w(m_dir.filePath("cam.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam(), 60000);
+    const auto first = c->result();
+    c->classifyFile(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00001-pullover.png"));
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != first && c->gradCam() && !w.modelService()->busy(), 60000);
+    const auto shownCam = c->gradCam();
+    // A heat map that answers the panel's latest Grad-CAM request but was
+    // computed for another image is never drawn over this one.
+    auto stale = std::make_shared<const GradCam>(*shownCam);
+    Q_EMIT w.modelService()->gradCamReady(c->camJob(), first, stale);
+    QCOMPARE(c->gradCam(), shownCam);
+    // Nor one that answers an older request.
+    Q_EMIT w.modelService()->gradCamReady(Job{c->camJob().id - 1, JobKind::GradCam}, c->result(), stale);
+    QCOMPARE(c->gradCam(), shownCam);
+}
+
+void TestGuiInference::cancelIsPerJob()
+{
+    MainWindow w(m_dir.filePath("g.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr && !w.modelService()->busy(), 60000);
+    QVERIFY(!c->cancelButton()->isEnabled());
+    QVERIFY(w.applySpec(fashionMnistSpec()));
+    TrainPanel *t = w.trainPanel();
+    t->epochsSpin()->setValue(1);
+    t->limitSpin()->setValue(600);
+    t->compareCheck()->setChecked(false);
+    t->start();
+    QVERIFY(w.modelService()->pending(t->job()));
+    // An image queued behind the training run; cancelling it leaves the run alone.
+    QSignalSpy analyses(w.modelService(), &ModelService::analysisReady);
+    c->classifyFile(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png"));
+    const Job cancelled = c->analysisJob();
+    QVERIFY(c->cancelButton()->isEnabled());
+    QVERIFY(t->cancelButton()->isEnabled());
+    c->cancelButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(c->errorText(), QString("Cancelled."), 10000);
+    QVERIFY(!c->cancelButton()->isEnabled());
+    QVERIFY(w.modelService()->pending(t->job()));
+    QVERIFY(t->cancelButton()->isEnabled()); // the Train panel's Cancel stays usable while its job runs
+    QTRY_VERIFY_WITH_TIMEOUT(t->results()->rowCount() == 1 || !t->errorText().isEmpty(), 300000);
+    QCOMPARE(t->errorText(), QString());
+    QVERIFY(!t->cancelButton()->isEnabled());
+    for (const auto &args : analyses) // the cancelled request never ran
+        QVERIFY(args.at(0).value<Job>().id != cancelled.id);
+}
+
+void TestGuiInference::cancelWhileQueuedResetsThePanel()
+{
+    MainWindow w(m_dir.filePath("h.ini"));
+    w.show();
+    QVERIFY(w.applySpec(fashionMnistSpec()));
+    TrainPanel *t = w.trainPanel();
+    t->epochsSpin()->setValue(1);
+    t->limitSpin()->setValue(600);
+    // A slow job first, so that the training run waits in the queue.
+    w.modelService()->createRandom(preset("resnext101_32x8d").spec, "cpu");
+    t->start();
+    QVERIFY(t->cancelButton()->isEnabled());
+    t->cancelButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(t->errorText(), QString("Cancelled."), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!t->cancelButton()->isEnabled(), 10000);
+    QVERIFY(!w.modelService()->pending(t->job()));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
 }
 
 QTEST_MAIN(TestGuiInference)

@@ -1,6 +1,8 @@
 #include "inlineerror.h"
 #include "classifypanel.h"
 
+#include "resnext/plan.h"
+
 #include "plot.h"
 
 #include "resnext/report.h"
@@ -248,19 +250,23 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
         if (!path.isEmpty())
             classifyFile(path);
     });
-    connect(cancel, &QPushButton::clicked, m_service, &ModelService::cancel);
-    connect(m_service, &ModelService::busyChanged, cancel, &QPushButton::setEnabled);
-    connect(m_service, &ModelService::modelChanged, this, [this](const QString &text) {
-        m_model->setText(tr("<b>Model:</b> %1").arg(text.toHtmlEscaped()));
-        if (auto m = m_service->model()) {
-            setBlocks(m->info().spec);
-            m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
-        }
-        rerunLast();
+    m_cancel = cancel;
+    m_cancel->setEnabled(false);
+    connect(cancel, &QPushButton::clicked, this, [this] {
+        m_service->cancel(m_analysisJob);
+        m_service->cancel(m_camJob);
     });
-    connect(m_service, &ModelService::analysisReady, this, &ClassifyPanel::showResult);
-    connect(m_service, &ModelService::gradCamReady, this, &ClassifyPanel::showGradCam);
-    connect(m_service, &ModelService::failed, this, &ClassifyPanel::showError);
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &, JobOutcome) {
+        m_cancel->setEnabled(m_service->pending(m_analysisJob) || m_service->pending(m_camJob));
+    });
+    connect(m_service, &ModelService::modelChanged, this, &ClassifyPanel::modelChanged);
+    connect(m_service, &ModelService::analysisReady, this, &ClassifyPanel::onAnalysis);
+    connect(m_service, &ModelService::gradCamReady, this, &ClassifyPanel::onGradCam);
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
+        // Errors of this panel's own requests and of model loads (their notes too).
+        if (ownJob(job) || job.kind == JobKind::Model)
+            showError(msg);
+    });
     connect(m_camCheck, &QCheckBox::toggled, this, [this](bool on) {
         if (on && !m_cam)
             requestGradCam();
@@ -310,11 +316,32 @@ void ClassifyPanel::showError(const QString &message)
 
 QString ClassifyPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 
+void ClassifyPanel::track(const Job &job)
+{
+    if (job.kind == JobKind::GradCam)
+        m_camJob = job;
+    else
+        m_analysisJob = job;
+    m_cancel->setEnabled(true);
+}
+
+bool ClassifyPanel::ownJob(const Job &job) const { return job.id == m_analysisJob.id || job.id == m_camJob.id; }
+
+void ClassifyPanel::modelChanged(const Job &, const QString &text)
+{
+    m_model->setText(tr("<b>Model:</b> %1").arg(text.toHtmlEscaped()));
+    if (auto m = m_service->model()) {
+        setBlocks(m->info().spec);
+        m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
+    }
+    rerunLast();
+}
+
 void ClassifyPanel::classifyFile(const QString &path)
 {
     m_lastFile = path;
     m_lastImage = QImage();
-    m_service->analyzeFile(path, block());
+    track(m_service->analyzeFile(path, block()));
 }
 
 void ClassifyPanel::classifyImage(const QImage &image, const QString &name)
@@ -322,24 +349,44 @@ void ClassifyPanel::classifyImage(const QImage &image, const QString &name)
     m_lastFile.clear();
     m_lastImage = image;
     m_lastImageName = name;
-    m_service->analyzeImage(fromQImage(image), name, block());
+    track(m_service->analyzeImage(fromQImage(image), name, block()));
 }
+
+void ClassifyPanel::classifySample(int index) { track(m_service->analyzeSample(index, block())); }
 
 void ClassifyPanel::rerunLast()
 {
     if (!m_lastFile.isEmpty())
-        m_service->analyzeFile(m_lastFile, block());
+        track(m_service->analyzeFile(m_lastFile, block()));
     else if (!m_lastImage.isNull())
-        m_service->analyzeImage(fromQImage(m_lastImage), m_lastImageName, block());
+        track(m_service->analyzeImage(fromQImage(m_lastImage), m_lastImageName, block()));
 }
 
 void ClassifyPanel::requestGradCam()
 {
     if (!m_result || m_result->analysis.features.block.empty())
         return;
-    const std::string &b = m_result->analysis.features.block;
-    const int stage = std::stoi(b.substr(5, b.find('.') - 5));
-    m_service->gradCam(m_result->image, m_result->analysis.top.front().index, stage);
+    const int stage = parseBlockName(m_result->analysis.features.block).stage + 1;
+    track(m_service->gradCam(m_result, m_result->analysis.top.front().index, stage));
+}
+
+void ClassifyPanel::onAnalysis(const Job &job, std::shared_ptr<const AnalysisResult> r)
+{
+    // Only the answer to the latest request is shown; the first-launch sample
+    // and other posters adopt the panel through track() too.
+    if (job.id != m_analysisJob.id)
+        return;
+    showResult(std::move(r));
+}
+
+void ClassifyPanel::onGradCam(const Job &job, std::shared_ptr<const AnalysisResult> forResult,
+                              std::shared_ptr<const GradCam> cam)
+{
+    // Drawn only over the image it was computed for.
+    if (job.id != m_camJob.id || forResult != m_result)
+        return;
+    m_cam = std::move(cam);
+    showResult(m_result);
 }
 
 void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
@@ -391,12 +438,6 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     renderFeatures();
 }
 
-void ClassifyPanel::showGradCam(std::shared_ptr<const GradCam> cam)
-{
-    m_cam = std::move(cam);
-    if (m_result)
-        showResult(m_result);
-}
 
 void ClassifyPanel::renderFeatures()
 {

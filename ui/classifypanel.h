@@ -49,16 +49,25 @@ class ClassifyPanel : public QWidget {
     Q_OBJECT
 public:
     ClassifyPanel(ModelService *service, QWidget *parent = nullptr);
+    // The model changed (`job` loaded it): re-run the last image on it.
+    void modelChanged(const Job &job, const QString &description);
 
     // Sends an image file to the worker (the newest one wins).
     void classifyFile(const QString &path);
     void classifyImage(const QImage &image, const QString &name);
+    // Fashion-MNIST test image `index` (the first-launch example).
+    void classifySample(int index);
     QString block() const;
     void setBlocks(const resnext::ArchSpec &spec);
     void showError(const QString &message);
     QString errorText() const;
     // The last result (null until one arrived).
     std::shared_ptr<const AnalysisResult> result() const { return m_result; }
+    // The Grad-CAM shown over result() (null until one arrived), and the requests.
+    std::shared_ptr<const resnext::GradCam> gradCam() const { return m_cam; }
+    const Job &analysisJob() const { return m_analysisJob; }
+    const Job &camJob() const { return m_camJob; }
+    QPushButton *cancelButton() const { return m_cancel; }
     QString device() const;
     void setCudaAvailable(const QString &name);
     bool exportFeatures(const QString &path, QString *error) const;
@@ -71,7 +80,11 @@ Q_SIGNALS:
 
 private:
     void showResult(std::shared_ptr<const AnalysisResult> r);
-    void showGradCam(std::shared_ptr<const resnext::GradCam> cam);
+    void onAnalysis(const Job &job, std::shared_ptr<const AnalysisResult> r);
+    void onGradCam(const Job &job, std::shared_ptr<const AnalysisResult> forResult,
+                   std::shared_ptr<const resnext::GradCam> cam);
+    bool ownJob(const Job &job) const;
+    void track(const Job &job);
     void renderFeatures();
     void showGroup(int group);
     void requestGradCam();
@@ -79,7 +92,10 @@ private:
 
     ModelService *m_service;
     std::shared_ptr<const AnalysisResult> m_result;
-    std::shared_ptr<const resnext::GradCam> m_cam;
+    std::shared_ptr<const resnext::GradCam> m_cam; // always computed for m_result
+    Job m_analysisJob; // the latest image request; only its result is shown
+    Job m_camJob;      // the latest Grad-CAM request (for m_result)
+    QPushButton *m_cancel = nullptr;
     QLabel *m_model = nullptr;
     QLabel *m_image = nullptr;
     QLabel *m_title = nullptr;

@@ -40,7 +40,7 @@ using namespace resnext;
 
 namespace {
 
-constexpr int kSettingsVersion = 1;
+constexpr int kSettingsVersion = 2; // 2: the spec as one JSON value
 constexpr int kMaxCurveC = 64;
 
 QString defaultSettingsPath()
@@ -48,59 +48,18 @@ QString defaultSettingsPath()
     return QSettings(QSettings::IniFormat, QSettings::UserScope, "ResNeXtExplorer", "resnext-explorer").fileName();
 }
 
-QString intList(const std::vector<int> &v)
+// The spec is one value: its JSON form (the same as checkpoints and --format json).
+void writeSpec(QSettings &s, const QString &key, const ArchSpec &spec)
 {
-    QStringList parts;
-    for (int x : v)
-        parts << QString::number(x);
-    return parts.join(',');
+    s.setValue(key, QString::fromStdString(specToJson(spec)));
 }
 
-void writeSpec(QSettings &s, const QString &group, const ArchSpec &spec)
+// Throws resnext::SpecError / Error naming the bad field.
+ArchSpec readSpec(QSettings &s, const QString &key)
 {
-    s.beginGroup(group);
-    s.setValue("stem", QString::fromStdString(toString(spec.stem)));
-    s.setValue("layers", intList(spec.layers));
-    s.setValue("block", QString::fromStdString(toString(spec.block)));
-    s.setValue("cardinality", spec.cardinality);
-    s.setValue("width", spec.width);
-    s.setValue("planes", intList(spec.planes));
-    s.setValue("expansion", spec.expansion);
-    s.setValue("form", QString::fromStdString(toString(spec.form)));
-    s.setValue("classes", spec.numClasses);
-    s.setValue("channels", spec.inChannels);
-    s.setValue("input", spec.inputSize);
-    s.endGroup();
-}
-
-// Throws resnext::SpecError naming the bad key.
-ArchSpec readSpec(QSettings &s, const QString &group)
-{
-    ArchSpec spec;
-    s.beginGroup(group);
-    const auto text = [&](const char *key, const std::string &fallback) {
-        if (!s.contains(key))
-            return fallback;
-        // An unquoted "3,4,6,3" in a hand-edited INI file reads as a string list.
-        const QVariant v = s.value(key);
-        return (v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString()).toStdString();
-    };
-    spec.stem = parseStem(text("stem", toString(spec.stem)));
-    spec.layers = parseIntList("layers", text("layers", "3,4,6,3"));
-    spec.block = parseBlockKind(text("block", toString(spec.block)));
-    spec.cardinality = parseInt("cardinality", text("cardinality", std::to_string(spec.cardinality)));
-    spec.width = parseInt("width", text("width", std::to_string(spec.width)));
-    const std::string planes = text("planes", "");
-    if (!planes.empty())
-        spec.planes = parseIntList("planes", planes);
-    spec.expansion = parseInt("expansion", text("expansion", std::to_string(spec.expansion)));
-    spec.form = parseBlockForm(text("form", toString(spec.form)));
-    spec.numClasses = parseInt("classes", text("classes", std::to_string(spec.numClasses)));
-    spec.inChannels = parseInt("channels", text("channels", std::to_string(spec.inChannels)));
-    spec.inputSize = parseInt("input", text("input", std::to_string(spec.inputSize)));
-    s.endGroup();
-    validate(spec);
-    return spec;
+    // Unquoted commas in a hand-edited INI file make a string list: join it back.
+    const QVariant v = s.value(key);
+    return specFromJson((v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString()).toStdString());
 }
 
 } // namespace
@@ -168,22 +127,21 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
         if (d.cudaAvailable)
             m_classify->setCudaAvailable(QString::fromStdString(d.cudaName));
     });
-    connect(m_service, &ModelService::modelChanged, this, [this] {
+    connect(m_service, &ModelService::modelChanged, this, [this](const Job &job) {
         auto m = m_service->model();
-        if (m && m_adoptNextModelSpec) {
-            m_adoptNextModelSpec = false;
+        if (m && job.id == m_adoptSpecOf.id) {
+            // Only the model of the file the user opened sets the sliders, never an
+            // earlier or later load (e.g. the built-in model at start-up).
             setHoldComplexity(false);
             applySpec(m->info().spec); // opening a resnext50_32x4d file sets the sliders to 32x4d
         }
         if (m && !m_haveImage && m->info().spec.inChannels == 1 && m->info().spec.numClasses == 10) {
             m_haveImage = true;
-            m_service->analyzeSample(0, m_classify->block());
+            m_classify->classifySample(0);
         }
     });
-    connect(m_service, &ModelService::failed, this, [this](const QString &msg) {
-        m_adoptNextModelSpec = false;
-        statusBar()->showMessage(msg, 8000);
-    });
+    connect(m_service, &ModelService::failed, this,
+            [this](const Job &, const QString &msg) { statusBar()->showMessage(msg, 8000); });
     connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
@@ -493,10 +451,9 @@ void MainWindow::startInference()
 
 void MainWindow::openWeights(const QString &path)
 {
-    m_adoptNextModelSpec = true;
     m_tabs->setCurrentWidget(m_classify);
     m_classify->showError({});
-    m_service->loadWeights(path, m_classify->device());
+    m_adoptSpecOf = m_service->loadWeights(path, m_classify->device());
 }
 
 void MainWindow::openPaths(const QStringList &paths)

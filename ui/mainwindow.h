@@ -12,7 +12,7 @@
 
 class ArchitecturePanel;
 class ClassifyPanel;
-class ModelService;
+#include "modelservice.h"
 class TrainPanel;
 class BlockDiagram;
 class ChartsPanel;
@@ -104,6 +104,6 @@ private:
     ModelService *m_service = nullptr;
     ClassifyPanel *m_classify = nullptr;
     TrainPanel *m_train = nullptr;
-    bool m_adoptNextModelSpec = false; // a weights file was opened: sliders follow its architecture
+    Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
 };

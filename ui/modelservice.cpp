@@ -12,6 +12,7 @@ using namespace resnext;
 
 ModelService::ModelService(QObject *parent) : QObject(parent)
 {
+    qRegisterMetaType<Job>();
     m_thread = std::thread([this] { loop(); });
 }
 
@@ -21,8 +22,9 @@ ModelService::~ModelService()
         std::lock_guard<std::mutex> lock(m_mutex);
         m_stop = true;
         m_jobs.clear();
+        if (m_runningCancel)
+            *m_runningCancel = true;
     }
-    m_cancel = true;
     m_wake.notify_all();
     m_thread.join();
 }
@@ -32,71 +34,109 @@ void ModelService::emitOnGui(std::function<void()> f)
     QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
 }
 
-void ModelService::post(Kind kind, std::function<void()> run)
+Job ModelService::post(JobKind kind, std::function<void(const Job &, const std::atomic<bool> &)> run)
 {
+    const Job job{m_nextId++, kind};
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    std::vector<Job> dropped;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (kind == Kind::Analyze || kind == Kind::GradCam) {
+        if (kind == JobKind::Analyze || kind == JobKind::GradCam) {
             // Only the newest image matters: drop older waiting ones of the same kind.
-            for (auto it = m_jobs.begin(); it != m_jobs.end();)
-                it = it->kind == kind ? m_jobs.erase(it) : std::next(it);
+            for (auto it = m_jobs.begin(); it != m_jobs.end();) {
+                if (it->job.kind == kind) {
+                    dropped.push_back(it->job);
+                    it = m_jobs.erase(it);
+                } else {
+                    ++it;
+                }
+            }
         }
-        m_jobs.push_back({kind, std::move(run)});
-        m_busy = true;
+        m_jobs.push_back({job, [run, job, cancel] { run(job, *cancel); }, cancel});
     }
-    Q_EMIT busyChanged(true);
+    const bool wasIdle = m_pending.empty();
+    m_pending.insert(job.id);
+    for (const Job &d : dropped)
+        finish(d, JobOutcome::Dropped);
+    if (wasIdle)
+        Q_EMIT busyChanged(true);
     m_wake.notify_all();
+    return job;
+}
+
+void ModelService::finish(const Job &job, JobOutcome outcome)
+{
+    if (!m_pending.erase(job.id))
+        return;
+    Q_EMIT jobFinished(job, outcome);
+    if (m_pending.empty())
+        Q_EMIT busyChanged(false);
 }
 
 void ModelService::loop()
 {
     for (;;) {
-        Job job;
+        Queued q;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
             if (m_stop)
                 return;
-            job = std::move(m_jobs.front());
+            q = std::move(m_jobs.front());
             m_jobs.pop_front();
-            m_running = true;
-            m_cancel = false;
+            m_runningCancel = q.cancel;
+            m_runningId = q.job.id;
         }
+        const Job job = q.job;
+        JobOutcome outcome = JobOutcome::Done;
         try {
-            job.run();
+            q.run();
         } catch (const Cancelled &) {
-            emitOnGui([this] { Q_EMIT failed(tr("Cancelled.")); });
+            outcome = JobOutcome::Cancelled;
+            emitOnGui([this, job] { Q_EMIT failed(job, tr("Cancelled.")); });
         } catch (const std::exception &e) {
+            outcome = JobOutcome::Failed;
             std::string what = e.what();
             what = what.substr(0, what.find('\n'));
             const QString msg = QString::fromStdString(what);
-            emitOnGui([this, msg] { Q_EMIT failed(msg); });
+            emitOnGui([this, job, msg] { Q_EMIT failed(job, msg); });
         }
-        bool idle;
         {
             std::lock_guard<std::mutex> lock(m_mutex);
-            m_running = false;
-            idle = m_jobs.empty();
-            if (idle)
-                m_busy = false;
+            m_runningCancel.reset();
+            m_runningId = 0;
         }
+        emitOnGui([this, job, outcome] { finish(job, outcome); });
         m_wake.notify_all();
-        if (idle)
-            emitOnGui([this] { Q_EMIT busyChanged(false); });
     }
 }
+
+void ModelService::cancel(const Job &job)
+{
+    bool removed = false;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it)
+            if (it->job.id == job.id) {
+                m_jobs.erase(it);
+                removed = true;
+                break;
+            }
+        if (!removed && m_runningId == job.id && m_runningCancel)
+            *m_runningCancel = true;
+    }
+    if (removed) {
+        Q_EMIT failed(job, tr("Cancelled."));
+        finish(job, JobOutcome::Cancelled);
+    }
+}
+
+bool ModelService::pending(const Job &job) const { return m_pending.count(job.id) > 0; }
 
 void ModelService::waitIdle()
 {
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_wake.wait(lock, [this] { return m_jobs.empty() && !m_running; });
-}
-
-void ModelService::cancel()
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_jobs.clear();
-    m_cancel = true;
+    m_wake.wait(lock, [this] { return m_jobs.empty() && m_runningId == 0; });
 }
 
 Engine &ModelService::engine()
@@ -132,7 +172,7 @@ std::shared_ptr<Model> ModelService::model() const
     return m_model;
 }
 
-void ModelService::setModel(std::shared_ptr<Model> m)
+void ModelService::setModel(const Job &job, std::shared_ptr<Model> m)
 {
     const ModelInfo &info = m->info();
     const QString text = tr("%1 (%2) on %3")
@@ -142,7 +182,7 @@ void ModelService::setModel(std::shared_ptr<Model> m)
         std::lock_guard<std::mutex> lock(m_mutex);
         m_model = std::move(m);
     }
-    emitOnGui([this, text] { Q_EMIT modelChanged(text); });
+    emitOnGui([this, job, text] { Q_EMIT modelChanged(job, text); });
 }
 
 namespace {
@@ -163,156 +203,138 @@ std::shared_ptr<Model> onDevice(const QString &device, Make &&make, QString *not
 
 } // namespace
 
-void ModelService::loadBuiltin(const QString &device)
+Job ModelService::loadBuiltin(const QString &device)
 {
-    post(Kind::Model, [this, device] {
+    return post(JobKind::Model, [this, device](const Job &job, const std::atomic<bool> &) {
         QString note;
         auto m = onDevice(device, [&](const std::string &d) { return engine().loadBuiltin(d); }, &note);
-        setModel(std::move(m));
+        setModel(job, std::move(m));
         if (!note.isEmpty())
-            emitOnGui([this, note] { Q_EMIT failed(note); });
+            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
     });
 }
 
-void ModelService::loadWeights(const QString &path, const QString &device, std::optional<BlockForm> form)
+Job ModelService::loadWeights(const QString &path, const QString &device, std::optional<BlockForm> form)
 {
-    post(Kind::Model, [this, path, device, form] {
+    return post(JobKind::Model, [this, path, device, form](const Job &job, const std::atomic<bool> &) {
         QString note;
         LoadOptions o;
         o.form = form;
         auto m = onDevice(device, [&](const std::string &d) { return engine().load(path.toStdString(), o, nullptr, d); },
                           &note);
-        setModel(std::move(m));
+        setModel(job, std::move(m));
         if (!note.isEmpty())
-            emitOnGui([this, note] { Q_EMIT failed(note); });
+            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
     });
 }
 
-void ModelService::createRandom(const ArchSpec &spec, const QString &device)
+Job ModelService::createRandom(const ArchSpec &spec, const QString &device)
 {
-    post(Kind::Model, [this, spec, device] {
+    return post(JobKind::Model, [this, spec, device](const Job &job, const std::atomic<bool> &) {
         QString note;
         ModelInfo info;
         info.spec = spec;
         info.preprocessing = defaultPreprocessing(spec);
         auto m = onDevice(device, [&](const std::string &d) { return engine().create(info, 0, d); }, &note);
-        setModel(std::move(m));
+        setModel(job, std::move(m));
         if (!note.isEmpty())
-            emitOnGui([this, note] { Q_EMIT failed(note); });
+            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
     });
 }
 
-void ModelService::useTrained(std::shared_ptr<Model> model)
+Job ModelService::useTrained(std::shared_ptr<Model> model)
 {
-    post(Kind::Model, [this, model] { setModel(model); });
+    return post(JobKind::Model, [this, model](const Job &job, const std::atomic<bool> &) { setModel(job, model); });
 }
 
-void ModelService::runAnalysis(RgbImage image, const QString &name, const QString &block, double decodeMs)
+void ModelService::runAnalysis(const Job &job, const std::atomic<bool> &cancel, RgbImage image, const QString &name,
+                               const QString &block, double decodeMs)
 {
     auto m = model();
     if (!m)
         throw Error("no model is loaded yet");
     auto r = std::make_shared<AnalysisResult>();
-    r->analysis = m->analyze(image, 5, block.toStdString(), &m_cancel);
+    r->analysis = m->analyze(image, 5, block.toStdString(), &cancel);
     r->analysis.timings.decodeMs = decodeMs;
     r->imageName = name;
     r->image = std::move(image);
     r->device = QString::fromStdString(m->device());
     std::shared_ptr<const AnalysisResult> out = r;
-    emitOnGui([this, out] { Q_EMIT analysisReady(out); });
+    emitOnGui([this, job, out] { Q_EMIT analysisReady(job, out); });
 }
 
-void ModelService::analyzeFile(const QString &path, const QString &block)
+Job ModelService::analyzeFile(const QString &path, const QString &block)
 {
-    post(Kind::Analyze, [this, path, block] {
+    return post(JobKind::Analyze, [this, path, block](const Job &job, const std::atomic<bool> &cancel) {
         const auto t0 = std::chrono::steady_clock::now();
         RgbImage img = decodeImage(path.toStdString());
         const double decodeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        runAnalysis(std::move(img), path, block, decodeMs);
+        runAnalysis(job, cancel, std::move(img), path, block, decodeMs);
     });
 }
 
-void ModelService::analyzeImage(const RgbImage &image, const QString &name, const QString &block)
+Job ModelService::analyzeImage(const RgbImage &image, const QString &name, const QString &block)
 {
-    post(Kind::Analyze, [this, image, name, block] { runAnalysis(image, name, block, 0.0); });
+    return post(JobKind::Analyze, [this, image, name, block](const Job &job, const std::atomic<bool> &cancel) {
+        runAnalysis(job, cancel, image, name, block, 0.0);
+    });
 }
 
-void ModelService::gradCam(const RgbImage &image, int classIndex, int stage)
+Job ModelService::gradCam(std::shared_ptr<const AnalysisResult> result, int classIndex, int stage)
 {
-    post(Kind::GradCam, [this, image, classIndex, stage] {
+    return post(JobKind::GradCam, [this, result, classIndex, stage](const Job &job, const std::atomic<bool> &) {
         auto m = model();
         if (!m)
             return;
-        auto cam = std::make_shared<const GradCam>(m->gradCam(image, classIndex, stage));
-        emitOnGui([this, cam] { Q_EMIT gradCamReady(cam); });
+        auto cam = std::make_shared<const GradCam>(m->gradCam(result->image, classIndex, stage));
+        emitOnGui([this, job, result, cam] { Q_EMIT gradCamReady(job, result, cam); });
     });
 }
 
-void ModelService::train(const TrainRequest &req)
+Job ModelService::train(const TrainRequest &req)
 {
-    post(Kind::Train, [this, req] {
+    return post(JobKind::Train, [this, req](const Job &job, const std::atomic<bool> &cancel) {
         Engine &e = engine();
-        const ArchSpec &spec = req.options.spec;
-        DataSplit data =
-            loadData(req.source.toStdString(), spec.inputSize, spec.inChannels, req.valFraction, req.options.seed);
-        if (req.options.limitTrain > 0) {
-            // A quick run stays quick: validate and test on at most half as many images, balanced per class.
-            const size_t perClass = std::max<size_t>(1, req.options.limitTrain / 2 / std::max<size_t>(1, data.classNames.size()));
-            data.validation = firstPerClass(data.validation, perClass);
-            data.test = firstPerClass(data.test, perClass);
-        }
-        std::vector<ArchSpec> specs{spec};
-        if (req.compareResnet)
-            specs.push_back(matchWidthTo(spec, 1, countTotals(spec)).matched);
+        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        TrainCallbacks cb;
+        cb.progress = [&](int run, const TrainProgress &p) {
+            // Every epoch end, and steps at most ~20 times a second: the GUI stays fluid.
+            const auto now = std::chrono::steady_clock::now();
+            if (p.valAccuracy >= 0 || now - last > std::chrono::milliseconds(50)) {
+                last = now;
+                emitOnGui([this, job, run, p] { Q_EMIT trainProgress(job, run, p); });
+            }
+            return !cancel.load();
+        };
+        cb.testing = [&](int, size_t, size_t) { return !cancel.load(); };
+        TrainOutcome outcome = trainAndTest(e, req, cb);
         QStringList rows;
-        std::shared_ptr<Model> first;
-        for (size_t i = 0; i < specs.size(); ++i) {
-            TrainOptions o = req.options;
-            o.spec = specs[i];
-            const int run = static_cast<int>(i);
-            auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-            TrainResult r = e.train(o, data.train, data.validation, data.classNames, [&](const TrainProgress &p) {
-                // Every epoch end, and steps at most ~20 times a second: the GUI stays fluid.
-                const auto now = std::chrono::steady_clock::now();
-                if (p.valAccuracy >= 0 || now - last > std::chrono::milliseconds(50)) {
-                    last = now;
-                    emitOnGui([this, run, p] { Q_EMIT trainProgress(run, p); });
-                }
-                return !m_cancel.load();
-            });
-            const EvalResult test = r.model->evaluate(data.test);
-            double perEpoch = 0;
-            for (const auto &p : r.epochs)
-                perEpoch += p.epochSeconds;
-            perEpoch /= std::max<size_t>(1, r.epochs.size());
-            const Totals t = countTotals(o.spec);
+        for (const TrainRun &r : outcome.runs)
             rows << QString("%1\t%2\t%3\t%4\t%5")
-                        .arg(QString::fromStdString(describe(o.spec)), QString::fromStdString(withThousands(t.params)),
-                             QString::fromStdString(withThousands(t.macs)), QString::number(perEpoch, 'f', 1),
-                             QString::number(100.0 * test.accuracy(), 'f', 2));
-            if (i == 0)
-                first = std::shared_ptr<Model>(std::move(r.model));
-        }
-        setModel(first);
+                        .arg(QString::fromStdString(describe(r.spec)), QString::fromStdString(withThousands(r.totals.params)),
+                             QString::fromStdString(withThousands(r.totals.macs)),
+                             QString::number(r.secondsPerEpoch(), 'f', 1),
+                             QString::number(100.0 * r.test.accuracy(), 'f', 2));
+        setModel(job, std::shared_ptr<Model>(std::move(outcome.runs.front().result.model)));
         const QString summary = rows.join('\n');
-        emitOnGui([this, summary] { Q_EMIT trainFinished(summary); });
+        emitOnGui([this, job, summary] { Q_EMIT trainFinished(job, summary); });
     });
 }
 
-void ModelService::saveModel(const QString &path)
+Job ModelService::saveModel(const QString &path)
 {
-    post(Kind::Model, [this, path] {
+    return post(JobKind::Save, [this, path](const Job &job, const std::atomic<bool> &) {
         auto m = model();
         if (!m)
             throw Error("no model to save");
         m->save(path.toStdString());
-        emitOnGui([this, path] { Q_EMIT saved(path); });
+        emitOnGui([this, job, path] { Q_EMIT saved(job, path); });
     });
 }
 
-void ModelService::analyzeSample(int index, const QString &block)
+Job ModelService::analyzeSample(int index, const QString &block)
 {
-    post(Kind::Analyze, [this, index, block] {
+    return post(JobKind::Analyze, [this, index, block](const Job &job, const std::atomic<bool> &cancel) {
         static const ImageSet test = loadFashionMnist(false); // throws a clear message if not installed
         if (index < 0 || static_cast<size_t>(index) >= test.count())
             throw Error("sample: index out of range");
@@ -324,15 +346,15 @@ void ModelService::analyzeSample(int index, const QString &block)
         for (size_t i = 0; i < static_cast<size_t>(img.width) * img.height; ++i)
             img.pixels[i * 3] = img.pixels[i * 3 + 1] = img.pixels[i * 3 + 2] = px[i];
         const auto label = static_cast<size_t>(test.labels[static_cast<size_t>(index)]);
-        runAnalysis(std::move(img),
+        runAnalysis(job, cancel, std::move(img),
                     QString("Fashion-MNIST test image %1 (%2)").arg(index).arg(QString::fromStdString(test.classNames[label])),
                     block, 0.0);
     });
 }
 
-void ModelService::toDevice(const QString &device)
+Job ModelService::toDevice(const QString &device)
 {
-    post(Kind::Model, [this, device] {
+    return post(JobKind::Model, [this, device](const Job &job, const std::atomic<bool> &) {
         auto m = model();
         if (!m)
             return;
@@ -345,8 +367,8 @@ void ModelService::toDevice(const QString &device)
             note = tr("%1 failed (%2); staying on the CPU.").arg(device, QString::fromUtf8(e.what()));
             m->toDevice("cpu");
         }
-        setModel(m);
+        setModel(job, m);
         if (!note.isEmpty())
-            emitOnGui([this, note] { Q_EMIT failed(note); });
+            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
     });
 }

@@ -1,10 +1,15 @@
 #pragma once
 // Runs the engine (model loading, inference, Grad-CAM, training) on one worker
-// thread so that the GUI thread never blocks. Jobs run in order; a new image
-// replaces one that is still waiting (only the newest is computed); long jobs
-// observe a cancel flag. Results come back as Qt signals on the GUI thread.
+// thread so that the GUI thread never blocks. Every request is a typed job: it
+// gets an id, and every result, progress report and error carries the job
+// (id and kind) it answers, so a panel shows only what answers its own latest
+// request. Jobs run in order; a new image replaces one of the same kind that is
+// still waiting (the replaced job finishes as Dropped). Cancel is per job. Each
+// posted job ends with exactly one jobFinished(). "Busy" has one source of
+// truth: the set of unfinished jobs, kept on the GUI thread.
 
 #include "resnext/engine.h"
+#include "resnext/usecases.h"
 
 #include <QObject>
 #include <QString>
@@ -15,6 +20,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 struct AnalysisResult {
@@ -22,6 +29,15 @@ struct AnalysisResult {
     QString imageName;
     resnext::RgbImage image; // the decoded original, kept for Grad-CAM
     QString device;
+};
+
+enum class JobKind { Model, Analyze, GradCam, Train, Save };
+enum class JobOutcome { Done, Failed, Cancelled, Dropped };
+
+// The identity of a request: every signal about it carries this.
+struct Job {
+    quint64 id = 0; // 0 = no job
+    JobKind kind = JobKind::Model;
 };
 
 class ModelService : public QObject {
@@ -32,35 +48,34 @@ public:
 
     // Model sources. Each replaces the current model when it succeeds; on
     // failure the previous model stays and failed() explains.
-    void loadBuiltin(const QString &device);
-    void loadWeights(const QString &path, const QString &device, std::optional<resnext::BlockForm> form = {});
-    void createRandom(const resnext::ArchSpec &spec, const QString &device);
-    void useTrained(std::shared_ptr<resnext::Model> model);
+    Job loadBuiltin(const QString &device);
+    Job loadWeights(const QString &path, const QString &device, std::optional<resnext::BlockForm> form = {});
+    Job createRandom(const resnext::ArchSpec &spec, const QString &device);
+    Job useTrained(std::shared_ptr<resnext::Model> model);
 
     // Decodes and analyses an image file (or an already decoded image);
     // `block` like "layer2.0" captures its per-group maps in the same pass.
-    void analyzeFile(const QString &path, const QString &block);
-    void analyzeImage(const resnext::RgbImage &image, const QString &name, const QString &block);
-    void gradCam(const resnext::RgbImage &image, int classIndex, int stage);
+    Job analyzeFile(const QString &path, const QString &block);
+    Job analyzeImage(const resnext::RgbImage &image, const QString &name, const QString &block);
+    // Grad-CAM of `result`'s image; gradCamReady() hands `result` back so the
+    // heat map is only ever drawn over the image it was computed for.
+    Job gradCam(std::shared_ptr<const AnalysisResult> result, int classIndex, int stage);
     // Image `index` of the Fashion-MNIST test set (the first-launch example).
-    void analyzeSample(int index, const QString &block);
+    Job analyzeSample(int index, const QString &block);
     // Moves the current model to "cpu" or "cuda" (falls back to the CPU with a note).
-    void toDevice(const QString &device);
-
-    struct TrainRequest {
-        QString source; // "fashion-mnist" or a folder
-        double valFraction = 0.1;
-        resnext::TrainOptions options;
-        bool compareResnet = false;
-    };
-    void train(const TrainRequest &request);
-
+    Job toDevice(const QString &device);
+    // Trains (and tests) through core's trainAndTest; the first run's model
+    // becomes the current model.
+    Job train(const resnext::TrainRequest &request);
     // Writes the current model's weights, spec, labels and preprocessing.
-    void saveModel(const QString &path);
+    Job saveModel(const QString &path);
 
-    // Raises the cancel flag of the running job and drops waiting ones.
-    void cancel();
-    bool busy() const { return m_busy.load(); }
+    // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
+    // running one stops at its next cancel point. Other jobs are untouched.
+    void cancel(const Job &job);
+    // True while `job` has not finished (GUI thread).
+    bool pending(const Job &job) const;
+    bool busy() const { return !m_pending.empty(); }
     // Blocks until the queue is empty (tests and snapshots).
     void waitIdle();
 
@@ -69,37 +84,45 @@ public:
 
 Q_SIGNALS:
     void engineReady(const QString &description);
-    void modelChanged(const QString &description);
-    void analysisReady(std::shared_ptr<const AnalysisResult> result);
-    void gradCamReady(std::shared_ptr<const resnext::GradCam> cam);
-    void trainProgress(int run, const resnext::TrainProgress &progress);
-    void trainFinished(const QString &summary);
-    void saved(const QString &path);
-    void failed(const QString &message);
+    void modelChanged(const Job &job, const QString &description);
+    void analysisReady(const Job &job, std::shared_ptr<const AnalysisResult> result);
+    void gradCamReady(const Job &job, std::shared_ptr<const AnalysisResult> forResult,
+                      std::shared_ptr<const resnext::GradCam> cam);
+    void trainProgress(const Job &job, int run, const resnext::TrainProgress &progress);
+    void trainFinished(const Job &job, const QString &summary);
+    void saved(const Job &job, const QString &path);
+    // A one-line message about `job`: an error, or a note such as a CUDA fallback.
+    void failed(const Job &job, const QString &message);
+    void jobFinished(const Job &job, JobOutcome outcome);
     void busyChanged(bool busy);
 
 private:
-    enum class Kind { Model, Analyze, GradCam, Train };
-    struct Job {
-        Kind kind;
+    struct Queued {
+        Job job;
         std::function<void()> run;
+        std::shared_ptr<std::atomic<bool>> cancel;
     };
-    void post(Kind kind, std::function<void()> run);
+    Job post(JobKind kind, std::function<void(const Job &, const std::atomic<bool> &)> run);
     void loop();
+    void finish(const Job &job, JobOutcome outcome); // GUI thread
     resnext::Engine &engine(); // loads the shared library on first use (worker thread)
-    void setModel(std::shared_ptr<resnext::Model> m);
+    void setModel(const Job &job, std::shared_ptr<resnext::Model> m);
     // Worker side of every analysis job: run, then hand the result to the GUI.
-    void runAnalysis(resnext::RgbImage image, const QString &name, const QString &block, double decodeMs);
+    void runAnalysis(const Job &job, const std::atomic<bool> &cancel, resnext::RgbImage image, const QString &name,
+                     const QString &block, double decodeMs);
     void emitOnGui(std::function<void()> f);
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<Job> m_jobs;
+    std::deque<Queued> m_jobs;
+    std::shared_ptr<std::atomic<bool>> m_runningCancel; // the running job's flag
+    quint64 m_runningId = 0;
     bool m_stop = false;
-    bool m_running = false;
-    std::atomic<bool> m_busy{false};
-    std::atomic<bool> m_cancel{false};
+    quint64 m_nextId = 1;
+    std::set<quint64> m_pending; // GUI thread only
     std::shared_ptr<resnext::Model> m_model;
     resnext::DeviceInfo m_device;
     std::thread m_thread;
 };
+
+Q_DECLARE_METATYPE(Job)

@@ -159,24 +159,29 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     connect(m_folderInput, &QSpinBox::valueChanged, this, &TrainPanel::refreshModelLabel);
     connect(builtin, &QPushButton::clicked, this, &TrainPanel::useBuiltinArchitecture);
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::start);
-    connect(m_cancel, &QPushButton::clicked, m_service, &ModelService::cancel);
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_service->cancel(m_job); });
     connect(m_save, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"), "model.safetensors",
                                                           tr("safetensors (*.safetensors)"));
         if (!path.isEmpty())
-            m_service->saveModel(path);
+            m_saveJob = m_service->saveModel(path);
     });
-    connect(m_service, &ModelService::saved, this,
-            [this](const QString &path) { m_status->setText(tr("Saved %1").arg(path)); });
+    connect(m_service, &ModelService::saved, this, [this](const Job &job, const QString &path) {
+        if (job.id == m_saveJob.id)
+            m_status->setText(tr("Saved %1").arg(path));
+    });
     connect(m_service, &ModelService::trainProgress, this, &TrainPanel::onProgress);
     connect(m_service, &ModelService::trainFinished, this, &TrainPanel::onFinished);
-    connect(m_service, &ModelService::failed, this, [this](const QString &msg) {
-        if (!m_training)
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
+        if (job.id == m_job.id || job.id == m_saveJob.id)
+            showError(msg);
+    });
+    // Whatever way the training job ends (done, failed, cancelled), the buttons follow.
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+        if (job.id != m_job.id)
             return;
-        m_training = false;
         m_start->setEnabled(true);
         m_cancel->setEnabled(false);
-        showError(msg);
     });
     refreshModelLabel();
 }
@@ -210,11 +215,12 @@ void TrainPanel::refreshModelLabel()
                                    QString::fromStdString(humanCount(static_cast<double>(t.macs)))));
 }
 
-ModelService::TrainRequest TrainPanel::request() const
+TrainRequest TrainPanel::request() const
 {
-    ModelService::TrainRequest r;
+    TrainRequest r;
     const bool folder = m_data->currentData().toString() == "folder";
-    r.source = folder ? m_folder : QString("fashion-mnist");
+    r.data = folder ? m_folder.toStdString() : std::string("fashion-mnist");
+    r.quickEvaluation = true;
     r.valFraction = 0.1;
     r.options.spec = specForData();
     r.options.epochs = m_epochs->value();
@@ -237,7 +243,7 @@ QString TrainPanel::errorText() const { return m_error->isHidden() ? QString() :
 void TrainPanel::start()
 {
     refreshModelLabel();
-    const ModelService::TrainRequest r = request();
+    const TrainRequest r = request();
     const std::string err = validationError(r.options.spec);
     if (!err.empty()) {
         showError(QString::fromStdString(err));
@@ -248,7 +254,6 @@ void TrainPanel::start()
         return;
     }
     showError({});
-    m_training = true;
     m_runs = r.compareResnet ? 2 : 1;
     m_startMs = QDateTime::currentMSecsSinceEpoch();
     m_start->setEnabled(false);
@@ -279,12 +284,12 @@ void TrainPanel::start()
     m_accuracy->yAxis->setRange(0, 100);
     m_progress->setValue(0);
     m_status->setText(tr("Loading data..."));
-    m_service->train(r);
+    m_job = m_service->train(r);
 }
 
-void TrainPanel::onProgress(int run, const TrainProgress &p)
+void TrainPanel::onProgress(const Job &job, int run, const TrainProgress &p)
 {
-    if (!m_training || run >= m_runs)
+    if (job.id != m_job.id || run >= m_runs)
         return;
     const double x = (p.epoch - 1) + static_cast<double>(p.step) / std::max<size_t>(1, p.steps);
     if (p.valAccuracy >= 0) {
@@ -312,11 +317,10 @@ void TrainPanel::onProgress(int run, const TrainProgress &p)
                                                                                        QChar('0'))));
 }
 
-void TrainPanel::onFinished(const QString &summary)
+void TrainPanel::onFinished(const Job &job, const QString &summary)
 {
-    m_training = false;
-    m_start->setEnabled(true);
-    m_cancel->setEnabled(false);
+    if (job.id != m_job.id)
+        return;
     m_save->setEnabled(true);
     m_progress->setValue(1000);
     const QStringList rows = summary.split('\n');

@@ -26,7 +26,7 @@ public:
     TrainPanel(ModelService *service, std::function<resnext::ArchSpec()> currentSpec, QWidget *parent = nullptr);
     // The sliders' spec adapted to the chosen data (input size, channels, classes).
     resnext::ArchSpec specForData(QString *why = nullptr) const;
-    ModelService::TrainRequest request() const;
+    resnext::TrainRequest request() const;
     void start();
     QString errorText() const;
     // Re-reads the sliders (called on every architecture change).
@@ -37,21 +37,24 @@ public:
     QSpinBox *epochsSpin() const { return m_epochs; }
     QSpinBox *limitSpin() const { return m_limit; }
     QCheckBox *compareCheck() const { return m_compare; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    const Job &job() const { return m_job; }
 
 Q_SIGNALS:
     // Asks the window to set the sliders to the built-in model's architecture.
     void useBuiltinArchitecture();
 
 private:
-    void onProgress(int run, const resnext::TrainProgress &p);
-    void onFinished(const QString &summary);
+    void onProgress(const Job &job, int run, const resnext::TrainProgress &p);
+    void onFinished(const Job &job, const QString &summary);
     void showError(const QString &message);
 
     ModelService *m_service;
     std::function<resnext::ArchSpec()> m_currentSpec;
     QString m_folder;
     int m_folderClasses = 0;
-    bool m_training = false;
+    Job m_job; // the latest training request (id 0: none)
+    Job m_saveJob;
     int m_runs = 1;
     qint64 m_startMs = 0;
     QComboBox *m_data = nullptr;
