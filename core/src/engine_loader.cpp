@@ -28,33 +28,62 @@ Engine &loadEngine()
     static std::string failure;
     std::call_once(once, [] {
         std::vector<std::string> candidates;
-        if (const char *env = std::getenv("RESNEXT_ENGINE"); env && *env)
-            candidates.emplace_back(env);
+        const char *env = std::getenv("RESNEXT_ENGINE");
+        const bool chosen = env && *env;
         const std::string dir = executableDir();
-        for (const char *rel : {"/libresnext_engine.so", "/../core/libresnext_engine.so", "/../lib/libresnext_engine.so",
-                                "/../lib/resnext-explorer/libresnext_engine.so"})
-            candidates.push_back(dir + rel);
+        if (chosen) {
+            candidates.emplace_back(env); // the user's explicit choice: nothing else
+        } else {
+            for (const char *rel : {"/libresnext_engine.so", "/../core/libresnext_engine.so",
+                                    "/../lib/resnext-explorer/libresnext_engine.so"})
+                candidates.push_back(dir + rel);
+        }
         std::string errors;
+        const auto note = [&](const std::string &e) { errors += (errors.empty() ? "" : "; ") + e; };
         for (const auto &path : candidates) {
-            if (!std::filesystem::exists(path))
+            if (!std::filesystem::exists(path)) {
+                if (chosen)
+                    note(path + ": no such file (RESNEXT_ENGINE)");
                 continue;
+            }
             void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
             if (!handle) {
                 const char *e = dlerror();
-                errors += std::string(errors.empty() ? "" : "; ") + (e ? e : path);
+                note(e ? e : path + ": cannot be loaded");
                 continue;
             }
+            const auto symbol = [&](const char *name) -> void * {
+                void *p = dlsym(handle, name);
+                if (!p)
+                    note(path + ": no symbol " + name + " (not a ResNeXt Explorer engine, or one built before "
+                                                        "versioned engines)");
+                return p;
+            };
+            using Version = int (*)();
             using Create = Engine *(*)();
-            auto create = reinterpret_cast<Create>(dlsym(handle, "resnext_engine_create"));
+            auto version = reinterpret_cast<Version>(symbol("resnext_engine_api_version"));
+            if (!version) {
+                dlclose(handle);
+                continue;
+            }
+            if (const int v = version(); v != kEngineApiVersion) {
+                note(path + ": engine API version " + std::to_string(v) + ", this program needs " +
+                     std::to_string(kEngineApiVersion) + " (rebuild or reinstall both from the same sources)");
+                dlclose(handle);
+                continue;
+            }
+            auto create = reinterpret_cast<Create>(symbol("resnext_engine_create"));
             if (!create) {
-                errors += (errors.empty() ? "" : "; ") + path + ": no resnext_engine_create";
+                dlclose(handle);
                 continue;
             }
             engine = create();
             return;
         }
         failure = "engine: cannot load libresnext_engine.so (" +
-                  (errors.empty() ? "not found beside " + dir + " or in ../core, ../lib; set RESNEXT_ENGINE" : errors) +
+                  (errors.empty() ? "not found beside " + dir +
+                                        ", in ../core or in ../lib/resnext-explorer; set RESNEXT_ENGINE to its path"
+                                  : errors) +
                   ")";
     });
     if (!engine)

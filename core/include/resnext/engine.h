@@ -197,10 +197,17 @@ public:
                               const std::function<bool(const TrainProgress &)> &progress = {}) = 0;
 };
 
-// Loads libresnext_engine.so (beside the executable, in the build tree, or from
-// $RESNEXT_ENGINE) once per process and returns the engine. Throws Error with
-// the loader's message when it cannot. LibTorch's threads are set to the
-// machine's cores on load.
+// The version of the seam between front ends and libresnext_engine.so. Bump it
+// whenever this header's classes or structs change: a library of another
+// version is refused by name instead of crashing on a mismatched vtable.
+constexpr int kEngineApiVersion = 2;
+
+// Loads libresnext_engine.so once per process and returns the engine: from
+// $RESNEXT_ENGINE when set (only there), else beside the executable, in the
+// build tree (../core) or the installed tree (../lib/resnext-explorer). Checks
+// the library's API version. Throws Error naming the file and the problem
+// (not found, a missing symbol, another version) when it cannot. LibTorch's
+// threads are set to the machine's cores on load.
 Engine &loadEngine();
 
 // ImageNet-1k class names (torchvision's), compiled into the program.

@@ -842,6 +842,11 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
 
 } // namespace resnext
 
+extern "C" __attribute__((visibility("default"))) int resnext_engine_api_version()
+{
+    return resnext::kEngineApiVersion;
+}
+
 extern "C" __attribute__((visibility("default"))) resnext::Engine *resnext_engine_create()
 {
     static resnext::TorchEngine engine;
