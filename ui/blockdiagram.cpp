@@ -1,5 +1,7 @@
 #include "blockdiagram.h"
 
+#include "resnext/plan.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -126,11 +128,23 @@ void BlockDiagram::paintEvent(QPaintEvent *)
     const double lineH = fm.height();
 
     const int st = m_stage;
-    const int out = m_spec.stageOutChannels(st);
-    const int in = out; // the repeated block of the stage (the first adds a projection)
-    const int c = m_spec.cardinality;
-    const int w = m_spec.groupWidth(st);
-    const int grouped = m_spec.stageGroupedWidth(st);
+    // Channel numbers from the layer plan: the stage's grouped conv (conv2) and
+    // its block's last conv. The repeated block's input equals its output (the
+    // stage's first block adds a projection).
+    int out = 0, c = 1, grouped = 0;
+    if (!validationError(m_spec).empty())
+        return; // the window never sets an invalid spec; draw nothing rather than guess
+    for (const LayerInfo &l : planLayers(m_spec)) {
+        if (l.stage != st + 1 || l.block != 0 || l.type != "Conv2d" || l.name.find("downsample") != std::string::npos)
+            continue;
+        if (l.name.size() > 6 && l.name.compare(l.name.size() - 6, 6, ".conv2") == 0) {
+            c = l.groups;
+            grouped = l.channels;
+        }
+        out = l.channels; // the last conv of the block's main path
+    }
+    const int in = out;
+    const int w = grouped / c;
 
     QFont bold = f;
     bold.setBold(true);
