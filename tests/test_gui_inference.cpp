@@ -23,6 +23,22 @@
 
 using namespace resnext;
 
+namespace {
+
+// The built-in family with another C and d, for checkpoints of a known architecture.
+ModelInfo smallModel(int cardinality, int width)
+{
+    ModelInfo info;
+    info.spec = fashionMnistSpec();
+    info.spec.cardinality = cardinality;
+    info.spec.width = width;
+    info.preprocessing = fashionMnistPreprocessing();
+    info.labels = fashionMnistClasses();
+    return info;
+}
+
+} // namespace
+
 class TestGuiInference : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -111,12 +127,7 @@ void TestGuiInference::newestImageWins()
 void TestGuiInference::weightsSetTheSliders()
 {
     // A checkpoint of another architecture: the sliders follow it when opened.
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
-    info.spec.cardinality = 4;
-    info.spec.width = 32;
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
+    const ModelInfo info = smallModel(4, 32);
     const QString path = m_dir.filePath("c4.safetensors");
     loadEngine().create(info, 3)->save(path.toStdString());
     MainWindow w(m_dir.filePath("d.ini"));
@@ -184,12 +195,7 @@ void TestGuiInference::startupLoadDoesNotTakeTheFilesPlace()
 {
     // Start-up loads the built-in model; a file given on the command line is
     // opened right after. Only the file's model may set the sliders.
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
-    info.spec.cardinality = 2;
-    info.spec.width = 64;
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
+    const ModelInfo info = smallModel(2, 64);
     const QString path = m_dir.filePath("c2.safetensors");
     loadEngine().create(info, 5)->save(path.toStdString());
     MainWindow w(m_dir.filePath("race.ini"));
