@@ -30,6 +30,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStatusBar>
@@ -42,6 +43,24 @@ namespace {
 
 constexpr int kSettingsVersion = 2; // 2: the spec as one JSON value
 constexpr int kMaxCurveC = 64;
+
+// Every panel the window has, in tab order: its name (snapshot --panel, tests)
+// and, for tabs, its title. A new panel is one row here and one entry in
+// m_panels.
+struct PanelEntry {
+    const char *name;
+    bool tab;
+    const char *title;
+};
+constexpr PanelEntry kPanels[] = {
+    {"architecture", false, ""},
+    {"complexity", false, ""},
+    {"block", true, QT_TRANSLATE_NOOP("MainWindow", "&Block diagram")},
+    {"charts", true, QT_TRANSLATE_NOOP("MainWindow", "C&harts")},
+    {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
+    {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
+    {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
+};
 
 QString defaultSettingsPath()
 {
@@ -104,16 +123,17 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     blockLayout->addLayout(stageRow);
     m_diagram = new BlockDiagram;
     blockLayout->addWidget(m_diagram, 1);
-    m_tabs->addTab(blockPage, tr("&Block diagram"));
     m_charts = new ChartsPanel;
-    m_tabs->addTab(m_charts, tr("C&harts"));
     m_table = new LayerTable;
-    m_tabs->addTab(m_table, tr("&Layers"));
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
-    m_tabs->addTab(m_classify, tr("Classify && &features"));
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
-    m_tabs->addTab(m_train, tr("&Train"));
+    m_panels = {{"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
+                {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
+                {"train", m_train}};
+    for (const PanelEntry &p : kPanels)
+        if (p.tab)
+            m_tabs->addTab(m_panels.at(p.name), tr(p.title));
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
 
@@ -234,11 +254,11 @@ void MainWindow::setupActions()
     view->addAction(m_archDock->toggleViewAction());
     view->addAction(m_complexityDock->toggleViewAction());
     view->addSeparator();
-    const QString tabNames[] = {tr("Block diagram"), tr("Charts"), tr("Layers"), tr("Classify && features"),
-                                tr("Train")};
-    for (int i = 0; i < 5; ++i) {
-        QAction *a = view->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction *a = view->addAction(QString(m_tabs->tabText(i)).remove(QRegularExpression("&(?!&)")), this,
+                                     [this, i] { m_tabs->setCurrentIndex(i); });
+        if (i < 9)
+            a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -348,26 +368,16 @@ void MainWindow::updateViews()
 
 QStringList MainWindow::panelNames()
 {
-    return {"architecture", "complexity", "block", "charts", "layers", "classify", "train"};
+    QStringList names;
+    for (const PanelEntry &p : kPanels)
+        names << p.name;
+    return names;
 }
 
 QWidget *MainWindow::panel(const QString &name) const
 {
-    if (name == "architecture")
-        return m_archDock;
-    if (name == "complexity")
-        return m_complexityDock;
-    if (name == "block")
-        return m_tabs->widget(0);
-    if (name == "charts")
-        return m_charts;
-    if (name == "layers")
-        return m_table;
-    if (name == "classify")
-        return m_classify;
-    if (name == "train")
-        return m_train;
-    return nullptr;
+    const auto it = m_panels.find(name);
+    return it == m_panels.end() ? nullptr : it->second;
 }
 
 bool MainWindow::showPanel(const QString &name)

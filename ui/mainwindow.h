@@ -8,6 +8,7 @@
 
 #include <QMainWindow>
 
+#include <map>
 #include <optional>
 
 class ArchitecturePanel;
@@ -104,6 +105,7 @@ private:
     ModelService *m_service = nullptr;
     ClassifyPanel *m_classify = nullptr;
     TrainPanel *m_train = nullptr;
+    std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
 };
