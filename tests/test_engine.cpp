@@ -81,6 +81,7 @@ private Q_SLOTS:
     void shortTrainingBeatsChance();
     void trainingIsRepeatableAndCancellable();
     void builtinModelLoads();
+    void cancelledBenchRestoresLayout();
 
 private:
     QTemporaryDir m_dir;
@@ -440,6 +441,25 @@ void TestEngine::builtinModelLoads()
     const Preprocessing &p = m->info().preprocessing;
     QVERIFY(p.kind == PreprocessKind::Small && p.size == 28 && p.channels == 1);
     QVERIFY(std::fabs(p.mean[0] - 0.286f) < 0.001f && std::fabs(p.std[0] - 0.353f) < 0.001f); // Fashion-MNIST's own
+}
+
+void TestEngine::cancelledBenchRestoresLayout()
+{
+    // bench --channels-last converts the shared model's weights for the run; a
+    // cancelled run used to leave them in channels-last for every later job.
+    auto m = loadEngine().create(smallInfo(), 1);
+    QVERIFY(!m->channelsLast());
+    BenchOptions o;
+    o.channelsLast = true;
+    o.warmup = 1;
+    o.runs = 5;
+    std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, m->bench(o, &cancel));
+    QVERIFY(!m->channelsLast());
+    cancel = false;
+    const BenchResult r = m->bench(o, &cancel);
+    QCOMPARE(r.timesMs.size(), size_t(5));
+    QVERIFY(!m->channelsLast());
 }
 
 QTEST_APPLESS_MAIN(TestEngine)
