@@ -72,6 +72,8 @@ private:
     void updateViews();
     resnext::CountOptions countOptions() const;
     void onOptionsChanged();
+    // Writes model.py for the sliders' spec (and train.py beside it).
+    void exportPytorch(bool withTrainScript);
     void exportTable();
     void exportCharts();
     void saveSnapshot();

@@ -2,6 +2,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
+#include "resnext/export.h"
 #include "resnext/report.h"
 
 #include <QMetaObject>
@@ -306,6 +307,19 @@ void ModelService::saveModel(const QString &path)
         if (!m)
             throw Error("no model to save");
         m->save(path.toStdString());
+        emitOnGui([this, path] { Q_EMIT saved(path); });
+    });
+}
+
+void ModelService::exportOnnx(const QString &path)
+{
+    post(Kind::Model, [this, path] {
+        auto m = model();
+        if (!m)
+            throw Error("no model to export: load weights or create one first");
+        OnnxOptions o;
+        o.docString = "weights: " + m->info().source;
+        writeOnnx(path.toStdString(), m->info().spec, m->tensors(), o);
         emitOnGui([this, path] { Q_EMIT saved(path); });
     });
 }

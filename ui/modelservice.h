@@ -57,6 +57,8 @@ public:
 
     // Writes the current model's weights, spec, labels and preprocessing.
     void saveModel(const QString &path);
+    // Writes the current model as ONNX (resnext/export.h); saved(path) when done.
+    void exportOnnx(const QString &path);
 
     // Raises the cancel flag of the running job and drops waiting ones.
     void cancel();
