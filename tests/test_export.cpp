@@ -193,6 +193,7 @@ private Q_SLOTS:
     void onnxMatchesOpenCv();
     void onnxChecker();
     void onnxBadInput();
+    void cliExports();
     void cliBadInput_data();
     void cliBadInput();
     void trainScriptDistributed();
@@ -512,6 +513,34 @@ void TestExport::onnxBadInput()
     } catch (const Error &e) {
         QVERIFY2(QString(e.what()).contains("x.onnx: cannot write"), e.what());
     }
+}
+
+// The CLI writes what core gives: model.py for a checkpoint's spec, ONNX of the built-in model.
+void TestExport::cliExports()
+{
+    QTemporaryDir dir;
+    Result r = app({"export", "pytorch", "--weights", RESNEXT_SOURCE_DIR "/resources/fashion_mnist_resnext.safetensors",
+                    "--out", dir.filePath("builtin.py")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.out.trimmed(), QString("wrote %1: resnext20_8x16d (cifar stem) (torchvision's blocks, a ResNet subclass)")
+                                  .arg(dir.filePath("builtin.py")));
+    QFile py(dir.filePath("builtin.py"));
+    QVERIFY(py.open(QIODevice::ReadOnly));
+    QCOMPARE(py.readAll().toStdString(), pytorchModelCode(fashionMnistSpec()));
+    QVERIFY(!QFile::exists(dir.filePath("train.py")));
+
+    r = app({"export", "onnx", "--out", dir.filePath("builtin.onnx")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith("wrote " + dir.filePath("builtin.onnx") +
+                              ": resnext20_8x16d (cifar stem) (built-in model), opset 13, input 'input' [batch,1,28,28] "
+                              "-> 'logits' [batch,10]\n"),
+             qPrintable(r.out));
+    auto builtin = loadEngine().loadBuiltin();
+    OnnxOptions o;
+    o.docString = "weights: built-in model";
+    QFile onnx(dir.filePath("builtin.onnx"));
+    QVERIFY(onnx.open(QIODevice::ReadOnly));
+    QCOMPARE(onnx.readAll().toStdString(), encodeOnnx(builtin->info().spec, builtin->tensors(), o));
 }
 
 void TestExport::cliBadInput_data()

@@ -76,7 +76,7 @@ import struct
 
 import torch
 from torch import nn
-from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
+from torchvision.models.resnet import {{BLOCK_CLASS}}, ResNet
 
 # The architecture as ResNeXt Explorer describes it (checkpoint metadata "spec").
 SPEC = json.loads(r'{{SPEC_JSON}}')
@@ -520,6 +520,7 @@ std::string pytorchModelCode(const ArchSpec &original)
 
     std::string text = kModelTemplate;
     text = replaceAll(text, "BUILD", build);
+    text = replaceAll(text, "BLOCK_CLASS", basic ? "BasicBlock" : "Bottleneck");
     text = replaceAll(text, "NAME", name);
     text = replaceAll(text, "VERSION", RESNEXT_VERSION);
     text = replaceAll(text, "FORM_NOTE", formNote(original));
