@@ -504,6 +504,15 @@ void TestExport::onnxBadInput()
         if (t.name == "layer2.0.conv2.weight")
             t.shape = {64, 64, 3, 3};
     expectError(wrong, {}, "onnx: tensor 'layer2.0.conv2.weight' has shape [64,64,3,3], the spec needs [64,8,3,3]");
+    ArchSpec huge = preset("resnet50").spec;
+    huge.width = 1024; // 3.05 G parameters, about 12 GB: refused from the plan before any tensor is looked up
+    try {
+        encodeOnnx(huge, {});
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QVERIFY2(QString(e.what()).contains("MB of weights; an ONNX file holds at most 2 GB without external data"),
+                 e.what());
+    }
     OnnxOptions old;
     old.opset = 12;
     expectError(tensors, old, "opset: must be between 13 and 17 (got 12)");

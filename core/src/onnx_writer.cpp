@@ -134,7 +134,7 @@ std::string shapeText(const std::vector<std::int64_t> &s)
 
 class GraphBuilder {
 public:
-    GraphBuilder(const std::vector<NamedTensor> &tensors)
+    explicit GraphBuilder(const std::vector<NamedTensor> &tensors)
     {
         for (const auto &t : tensors)
             m_tensors.emplace(t.name, &t);
@@ -214,6 +214,15 @@ std::string encodeOnnx(const ArchSpec &original, const std::vector<NamedTensor> 
     CountOptions all;
     all.countAll = true; // ReLU and the residual add appear as layers too
     const Summary plan = summarize(spec, all);
+    // A protobuf message must stay under 2 GiB; larger models would need ONNX's external data.
+    // Sized from the plan (BN adds its two running statistics) before any tensor is touched.
+    std::uint64_t bytes = 0;
+    for (const auto &l : plan.layers)
+        bytes += static_cast<std::uint64_t>(l.type == "BatchNorm2d" ? 2 * l.params : l.params) * sizeof(float);
+    if (bytes > 2000000000ULL)
+        throw Error("onnx: " + describe(spec) + " has " + std::to_string(bytes / 1000000) +
+                    " MB of weights; an ONNX file holds at most 2 GB without external data, which this exporter "
+                    "does not write");
 
     GraphBuilder g(tensors);
     std::string x = o.inputName; // the current activation

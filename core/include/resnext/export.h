@@ -50,7 +50,7 @@ struct OnnxOptions {
     // Graph input and output names; the batch dimension of both is the symbol "batch".
     std::string inputName = "input";
     std::string outputName = "logits";
-    // Written into the model's doc string and metadata (e.g. the weights' source).
+    // Appended to the model's and the graph's doc strings (e.g. the weights' source).
     std::string docString;
 };
 
@@ -58,7 +58,7 @@ struct OnnxOptions {
 // weights: one node per layer of summarize(spec) named as the layer plan names it
 // (Conv "layer1.0.conv2" with group = C, BatchNormalization "layer1.0.bn2" in
 // inference form, Relu, MaxPool, Add, GlobalAveragePool, Flatten, Gemm "fc");
-// initialisers keep torchvision's tensor names. Throws Error naming the tensor
+// initialisers keep torchvision's tensor names; metadata_props["spec"] holds the spec JSON. Throws Error naming the tensor
 // when one is missing or has the wrong shape.
 std::string encodeOnnx(const ArchSpec &spec, const std::vector<NamedTensor> &tensors, const OnnxOptions &options = {});
 // encodeOnnx written to path (via a temporary file renamed over it). Throws Error naming the path.
