@@ -7,12 +7,6 @@
 #include <set>
 #include <string>
 
-namespace cli {
-
-const std::map<std::string, std::function<int(int, char **)>> &engineCommands();
-
-} // namespace cli
-
 namespace resnext {
 class Model;
 }
@@ -20,6 +14,8 @@ class Model;
 namespace cli {
 
 struct Args;
+
+const std::map<std::string, std::function<int(int, char **)>> &engineCommands();
 
 // Options and flags that choose a model (--weights, --labels, --device, --threads; --builtin, --allow-partial).
 extern const std::set<std::string> kModelValueOptions;

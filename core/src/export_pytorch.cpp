@@ -414,8 +414,10 @@ def main():
             loss.backward()
             opt.step()
             done += 1
-            sums += torch.tensor([loss.item() * len(y), (logits.argmax(1) == y).sum().item(), len(y)],
-                                 dtype=torch.float64, device=device)
+            with torch.no_grad():  # accumulated on the device: no synchronisation per step
+                sums[0] += loss.detach().double() * len(y)
+                sums[1] += (logits.argmax(1) == y).sum()
+                sums[2] += len(y)
         if distributed:
             dist.all_reduce(sums)
         if rank == 0:
