@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -22,6 +23,7 @@ class TestGuiExport : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void exportMenu();
+    void pytorchFiles();
     void onnxOnTheWorker();
     void onnxWithoutModel();
 
@@ -57,6 +59,25 @@ void TestGuiExport::exportMenu()
     const QString text = QApplication::clipboard()->text();
     QCOMPARE(text, QString::fromStdString(pytorchModelCode(w.spec())));
     QVERIFY(text.contains("torchvision.models.resnext50_32x4d(weights=None)")); // the window opens on ResNeXt-50
+}
+
+void TestGuiExport::pytorchFiles()
+{
+    MainWindow w(m_dir.filePath("c.ini"));
+    const QString path = m_dir.filePath("net.py");
+    w.exportPytorch(true, path);
+    QCOMPARE(w.statusBar()->currentMessage(), QString("Wrote %1 and train.py beside it").arg(path));
+    QFile model(path), train(m_dir.filePath("train.py"));
+    QVERIFY(model.open(QIODevice::ReadOnly) && train.open(QIODevice::ReadOnly));
+    QCOMPARE(model.readAll().toStdString(), pytorchModelCode(w.spec()));
+    QCOMPARE(train.readAll().toStdString(), pytorchTrainScript(w.spec(), "net"));
+
+    // A name Python cannot import: one line in the status bar, nothing written.
+    const QString bad = m_dir.filePath("my-net.py");
+    w.exportPytorch(true, bad);
+    QVERIFY2(w.statusBar()->currentMessage().startsWith("out: 'my-net.py' cannot be imported by train.py"),
+             qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY(!QFile::exists(bad));
 }
 
 void TestGuiExport::onnxOnTheWorker()

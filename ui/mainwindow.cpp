@@ -563,10 +563,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-void MainWindow::exportPytorch(bool withTrainScript)
+void MainWindow::exportPytorch(bool withTrainScript, QString path)
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export PyTorch code"), "model.py",
-                                                      tr("Python (*.py)"));
+    if (path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Export PyTorch code"), "model.py", tr("Python (*.py)"));
     if (path.isEmpty())
         return;
     try {
