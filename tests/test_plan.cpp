@@ -196,7 +196,7 @@ void TestPlan::blockNamesWithoutRegex()
     QCOMPARE(r.stage, 1);
     QCOMPARE(r.block, 0);
     const std::string digits(40000, '7');
-    for (const std::string bad : {std::string(""), std::string("layer99999999999.0"), std::string("layer2"),
+    for (const std::string &bad : {std::string(""), std::string("layer99999999999.0"), std::string("layer2"),
                                   std::string("layer2.0.conv1"), std::string("layer0.0"), "layer" + digits + ".0",
                                   "layer1." + digits, std::string("layer1.0\n\x1b[31m")}) {
         try {
@@ -320,7 +320,7 @@ void TestPlan::specJsonRoundTrip()
         specFromJson("{\"stem\": \"imagenet\", \"block\": \"bottleneck\", \"layers\": [3, 4], \"cardinality\": 1.5}");
         QFAIL("accepted");
     } catch (const SpecError &e) {
-        QCOMPARE(QString(e.what()), QString("spec: 'cardinality' must be a whole number between -1000000 and 1000000"));
+        QCOMPARE(QString(e.what()), QString("spec: 'cardinality' must be a whole number"));
     }
     try {
         specFromJson("{\"stem\": ");

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_export.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
@@ -32,6 +33,8 @@ Usage:
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
+  resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
+  resnext-explorer export onnx [MODEL] --out model.onnx [--opset 13]
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -119,7 +122,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
 {
     static const std::map<std::string, std::function<int(int, char **)>> all = [] {
         std::map<std::string, std::function<int(int, char **)>> m = {
-            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
+            {"export", cmdExport}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         return m;

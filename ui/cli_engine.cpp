@@ -498,6 +498,11 @@ int cmdExportSamples(int argc, char **argv)
 
 } // namespace
 
+const std::set<std::string> kModelValueOptions = kModelOptions;
+const std::set<std::string> kModelFlagOptions = kModelFlags;
+
+std::unique_ptr<Model> loadModelFromArgs(const Args &args) { return modelFromArgs(args, engineFor(args)); }
+
 const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
 {
     static const std::map<std::string, std::function<int(int, char **)>> all = {

@@ -11,6 +11,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
+#include "resnext/export.h"
 #include "resnext/report.h"
 
 #include <QAction>
@@ -249,6 +250,28 @@ void MainWindow::setupActions()
                      [this] { m_service->loadBuiltin(m_classify->device()); });
     model->addAction(tr("Classify with &random weights of the sliders' model"), this,
                      [this] { m_service->createRandom(m_spec, m_classify->device()); });
+    model->addSeparator();
+    QMenu *exportMenu = model->addMenu(tr("E&xport"));
+    exportMenu->addAction(tr("&PyTorch code..."), this, [this] { exportPytorch(false); });
+    exportMenu->addAction(tr("PyTorch code and &training script (torchrun)..."), this, [this] { exportPytorch(true); });
+    exportMenu->addAction(tr("&Copy PyTorch code"), this, [this] {
+        QApplication::clipboard()->setText(QString::fromStdString(pytorchModelCode(m_spec)));
+        statusBar()->showMessage(tr("Copied PyTorch code for %1").arg(QString::fromStdString(describe(m_spec))), 4000);
+    });
+    exportMenu->addAction(tr("&ONNX of the classifying model..."), this, [this] {
+        const auto m = m_service->model();
+        if (!m) {
+            statusBar()->showMessage(tr("No model to export yet: classify an image or open weights first"), 8000);
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export ONNX"), QString::fromStdString(describe(m->info().spec)).section(' ', 0, 0) + ".onnx",
+            tr("ONNX (*.onnx)"));
+        if (!path.isEmpty())
+            m_service->exportOnnx(path);
+    });
+    connect(m_service, &ModelService::saved, this,
+            [this](const Job &, const QString &path) { statusBar()->showMessage(tr("Wrote %1").arg(path), 6000); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_archDock->toggleViewAction());
@@ -505,6 +528,28 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     event->accept();
+}
+
+void MainWindow::exportPytorch(bool withTrainScript, QString path)
+{
+    if (path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Export PyTorch code"), "model.py", tr("Python (*.py)"));
+    if (path.isEmpty())
+        return;
+    try {
+        const std::string code = pytorchModelCode(m_spec);
+        const QFileInfo info(path);
+        const std::string train = withTrainScript ? pytorchTrainScript(m_spec, info.completeBaseName().toStdString()) : "";
+        if (withTrainScript && info.fileName() == "train.py")
+            throw Error("name the model file something other than train.py: the training script is train.py");
+        writeTextFile(path.toStdString(), code);
+        if (withTrainScript)
+            writeTextFile(info.dir().filePath("train.py").toStdString(), train);
+        statusBar()->showMessage(withTrainScript ? tr("Wrote %1 and train.py beside it").arg(path) : tr("Wrote %1").arg(path),
+                                 6000);
+    } catch (const Error &e) {
+        statusBar()->showMessage(QString::fromStdString(e.what()), 8000);
+    }
 }
 
 void MainWindow::exportTable()

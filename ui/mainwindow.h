@@ -58,6 +58,9 @@ public:
     ClassifyPanel *classifyPanel() const { return m_classify; }
     TrainPanel *trainPanel() const { return m_train; }
     ModelService *modelService() const { return m_service; }
+    // Model > Export > PyTorch code: writes model.py for the sliders' spec (and train.py
+    // beside it) to `path`, asking with a file dialog when it is empty; the status bar reports.
+    void exportPytorch(bool withTrainScript, QString path = {});
     // Why the settings were not restored, if they were not.
     QString settingsMessage() const { return m_settingsMessage; }
     void saveSettings() const;

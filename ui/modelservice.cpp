@@ -2,6 +2,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
+#include "resnext/export.h"
 #include "resnext/report.h"
 
 #include <QMetaObject>
@@ -328,6 +329,19 @@ Job ModelService::saveModel(const QString &path)
         if (!m)
             throw Error("no model to save");
         m->save(path.toStdString());
+        emitOnGui([this, job, path] { Q_EMIT saved(job, path); });
+    });
+}
+
+Job ModelService::exportOnnx(const QString &path)
+{
+    return post(JobKind::Save, [this, path](const Job &job, const std::atomic<bool> &) {
+        auto m = model();
+        if (!m)
+            throw Error("no model to export: load weights or create one first");
+        OnnxOptions o;
+        o.docString = "weights: " + m->info().source;
+        writeOnnx(path.toStdString(), m->info().spec, m->tensors(), o);
         emitOnGui([this, job, path] { Q_EMIT saved(job, path); });
     });
 }

@@ -69,6 +69,8 @@ public:
     Job train(const resnext::TrainRequest &request);
     // Writes the current model's weights, spec, labels and preprocessing.
     Job saveModel(const QString &path);
+    // Writes the current model as ONNX (resnext/export.h); saved(job, path) when done.
+    Job exportOnnx(const QString &path);
 
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.

@@ -12,7 +12,9 @@ int intField(const Json &v, const char *key, int fallback, int lo, int hi, const
     const auto it = v.find(key);
     if (it == v.end())
         return fallback;
-    if (!it->is_number_integer() || it->get<std::int64_t>() < lo || it->get<std::int64_t>() > hi)
+    if (!it->is_number_integer())
+        throw SpecError(key, std::string(what) + ": '" + key + "' must be a whole number");
+    if (it->get<std::int64_t>() < lo || it->get<std::int64_t>() > hi)
         throw SpecError(key, std::string(what) + ": '" + key + "' must be a whole number between " +
                                  std::to_string(lo) + " and " + std::to_string(hi));
     return static_cast<int>(it->get<std::int64_t>());

@@ -7,6 +7,7 @@
 
 #include "resnext/checkpoint.h"
 #include "resnext/dataset.h"
+#include "resnext/export.h"
 #include "resnext/image.h"
 #include "resnext/spec.h"
 
@@ -142,6 +143,10 @@ public:
     virtual bool channelsLast() const = 0;
     // Moves the model to "cpu" or "cuda"; a CUDA failure throws Error and leaves it where it was.
     virtual void toDevice(const std::string &device) = 0;
+    // CPU float copies of every parameter and buffer with torchvision's names and
+    // shapes, in form (c) layout whatever the model's form (per-path tensors of
+    // forms (a)/(b) concatenated into the grouped ones): what the exporters read.
+    virtual std::vector<NamedTensor> tensors() const = 0;
 };
 
 struct TrainOptions {

@@ -434,6 +434,45 @@ public:
         });
     }
 
+    std::vector<NamedTensor> tensors() const override
+    {
+        return guarded("tensors", [&] {
+            // Form (a)/(b) per-path tensors "X.paths.I.leaf" join into form (c)'s "X.leaf":
+            // outputs concatenate (dim 0), form (a)'s per-path conv3 inputs (dim 1).
+            std::vector<std::string> order;
+            std::map<std::string, std::vector<torch::Tensor>> parts;
+            const auto add = [&](const std::string &name, const torch::Tensor &t) {
+                std::string key = name;
+                const auto at = name.find(".paths.");
+                if (at != std::string::npos)
+                    key = name.substr(0, at + 1) + name.substr(name.find('.', at + 7) + 1);
+                if (!parts.count(key))
+                    order.push_back(key);
+                parts[key].push_back(t.detach().to(torch::kCPU).to(torch::kFloat));
+            };
+            for (const auto &p : m_net->named_parameters(true))
+                add(p.key(), p.value());
+            for (const auto &b : m_net->named_buffers(true))
+                add(b.key(), b.value());
+            std::vector<NamedTensor> out;
+            for (const auto &key : order) {
+                const auto &list = parts[key];
+                torch::Tensor t = list.front();
+                if (list.size() > 1 && t.dim() > 0) {
+                    const bool conv3 = key.size() >= 12 && key.compare(key.size() - 12, 12, "conv3.weight") == 0;
+                    t = torch::cat(list, conv3 ? 1 : 0);
+                }
+                t = t.contiguous();
+                NamedTensor n;
+                n.name = key;
+                n.shape.assign(t.sizes().begin(), t.sizes().end());
+                n.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+                out.push_back(std::move(n));
+            }
+            return out;
+        });
+    }
+
 private:
     torch::Tensor stem(torch::Tensor x)
     {
