@@ -2,12 +2,14 @@
 
 #include "json.h"
 #include "resnext/error.h"
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace resnext {
 
@@ -27,11 +29,29 @@ std::string shapeText(const std::vector<std::int64_t> &shape)
 
 std::string canonicalTensorName(const std::string &fileName)
 {
-    std::string n = fileName;
-    for (const char *prefix : {"module.", "model."})
-        while (n.rfind(prefix, 0) == 0)
-            n = n.substr(std::char_traits<char>::length(prefix));
-    return n;
+    // One pass with an offset: erasing a prefix at a time copies the rest of the
+    // name each time, quadratic in a hostile name of millions of "module.".
+    std::string_view n = fileName;
+    for (const std::string_view prefix : {std::string_view("module."), std::string_view("model.")})
+        while (n.substr(0, prefix.size()) == prefix)
+            n.remove_prefix(prefix.size());
+    return std::string(n);
+}
+
+std::map<std::string, const TensorRecord *> canonicalTensors(const SafetensorsFile &file)
+{
+    std::map<std::string, const TensorRecord *> byName;
+    for (const auto &t : file.tensors()) {
+        const auto [it, inserted] = byName.emplace(canonicalTensorName(t.name), &t);
+        if (!inserted) {
+            const bool firstShorter = it->second->name.size() <= t.name.size();
+            const std::string &a = firstShorter ? it->second->name : t.name;
+            const std::string &b = firstShorter ? t.name : it->second->name;
+            throw Error(file.label() + ": tensors '" + printableText(a) + "' and '" + printableText(b) +
+                        "' both name the model's '" + printableText(it->first) + "'; remove one of them");
+        }
+    }
+    return byName;
 }
 
 ArchSpec inferSpec(const SafetensorsFile &file)
@@ -277,9 +297,8 @@ CheckpointMetadata readCheckpointMetadata(const SafetensorsFile &file)
 
 std::vector<std::string> readLabelsFile(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw Error(path + ": cannot open labels file");
+    // A regular file only (a FIFO would block, /dev/urandom never end), capped in size.
+    std::istringstream in(readRegularFile(path, kMaxLabelsFileBytes, "labels file"));
     std::vector<std::string> labels;
     std::string line;
     while (std::getline(in, line)) {
@@ -289,7 +308,7 @@ std::vector<std::string> readLabelsFile(const std::string &path)
             labels.push_back(line);
     }
     if (labels.empty())
-        throw Error(path + ": labels file has no labels");
+        throw Error(printableText(path) + ": labels file has no labels");
     return labels;
 }
 

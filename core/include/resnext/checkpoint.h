@@ -25,6 +25,10 @@ struct ModelInfo {
 // The model's parameter/buffer name for a name in a file: strips the "module."
 // (DataParallel) and "model." prefixes; timm and torchvision names are the same.
 std::string canonicalTensorName(const std::string &fileName);
+// The file's tensors by canonical name. Throws Error "<label>: tensors 'x' and
+// 'module.x' both give 'x'" when two file names map to one name: which of them
+// would be loaded is a silent guess.
+std::map<std::string, const TensorRecord *> canonicalTensors(const SafetensorsFile &file);
 
 // Infers the spec from the shapes: stem from conv1's kernel, blocks per stage
 // from layerN.M, block kind from conv3, C from conv2's grouping, d and planes

@@ -51,6 +51,7 @@ struct LoadReport {
     std::vector<std::string> mismatched; // "name: file [a,b] vs model [c,d]"
     std::vector<std::string> dtypes;     // dtypes found in the file, e.g. {"F16"}
     std::size_t loaded = 0;              // tensors copied
+    std::size_t nonFinite = 0;           // loaded values that are NaN or infinite
 };
 
 struct Prediction {
