@@ -396,7 +396,7 @@ void TestSafetensors::directory()
     QVERIFY(dir.isValid());
     const std::string path = dir.path().toStdString();
     QCOMPARE(errorOf([&] { SafetensorsFile::read(path); }),
-             QString::fromStdString(path + ": cannot read file (Is a directory)"));
+             QString::fromStdString(path + ": not a regular file (a folder)"));
 }
 
 void TestSafetensors::badInputs_data()
