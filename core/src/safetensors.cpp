@@ -278,11 +278,6 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
     return out + json;
 }
 
-std::string errnoText(int err)
-{
-    return std::strerror(err);
-}
-
 std::uint32_t floatBits(float f)
 {
     std::uint32_t u;
