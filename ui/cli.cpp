@@ -31,10 +31,10 @@ Usage:
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
-  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--half] [--channels-last] [--format table|json]
+  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
-  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
+  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
 
 SPEC is --preset NAME and/or:
@@ -53,7 +53,9 @@ SPEC is --preset NAME and/or:
 
 MODEL is --weights FILE.safetensors [--labels FILE] [--allow-partial], or a SPEC
 (random weights), or by default the built-in Fashion-MNIST model; plus
---device cpu|cuda (falls back to the CPU with a note) and --threads N.
+--device cpu|cuda (falls back to the CPU with a note) and --threads N (default:
+the cores not busy with other work, from /proc/loadavg, at least 1; give each of
+several runs at once an explicit --threads).
 
 Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
 --count-all also counts BN, ReLU, pooling and the residual add.
