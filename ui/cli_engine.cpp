@@ -258,7 +258,7 @@ int cmdFeatures(int argc, char **argv)
     std::cout << "top class: " << printableText(r.top.front().label, 60) << " (" << fixed(100 * r.top.front().probability, 1)
               << "%), Grad-CAM on layer" << stage << "\n";
     std::cout << "wrote groups.png, block_input.png, block_output.png, image.png, gradcam.png, energy.csv to "
-              << out.string() << "\n";
+              << printableText(out.string()) << "\n";
     return 0;
 }
 
