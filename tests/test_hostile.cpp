@@ -158,6 +158,7 @@ private Q_SLOTS:
     void nonFiniteWeightsWarnAndKeepJsonValid();
     void nonFiniteHyperparametersAreRefused_data();
     void nonFiniteHyperparametersAreRefused();
+    void divergingTrainingStops();
     void strayArgumentsAreRefused_data();
     void strayArgumentsAreRefused();
     void snapshotBadInputWritesNothing_data();
@@ -403,6 +404,25 @@ void TestHostile::nonFiniteHyperparametersAreRefused()
     o = TrainOptions();
     o.momentum = std::numeric_limits<double>::quiet_NaN();
     QVERIFY_THROWS_EXCEPTION(SpecError, validateTrainOptions(o));
+}
+
+void TestHostile::divergingTrainingStops()
+{
+    // Finite but reckless: a decay step of lr * wd = 10 multiplies the weights by
+    // -9 each step, so the logits overflow within a few dozen steps.
+    QTemporaryDir dir;
+    const QString out = dir.filePath("diverged.safetensors");
+    const Result r = run({"train", "--data", "fashion-mnist", "--out", out, "--lr", "10", "--wd", "1", "--momentum",
+                          "0.9", "--no-augment", "--limit", "64", "--batch", "8", "--epochs", "5", "--val-fraction",
+                          "0", "--format", "json"},
+                         600000);
+    QVERIFY2(r.code == 2, qPrintable(describe(r)));
+    QVERIFY2(QRegularExpression("^resnext-explorer train: train: the loss became (NaN|infinite) at epoch [0-9]+, step "
+                                "[0-9]+; lower --lr or --wd$")
+                 .match(r.err.trimmed())
+                 .hasMatch(),
+             qPrintable(r.err));
+    QVERIFY(!QFile::exists(out));
 }
 
 void TestHostile::strayArgumentsAreRefused_data()

@@ -815,7 +815,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                 if (!std::isfinite(p.loss))
                     throw Error("train: the loss became " + std::string(std::isnan(p.loss) ? "NaN" : "infinite") +
                                 " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
-                                "; lower --lr (now " + std::to_string(o.learningRate) + ")");
+                                "; lower --lr or --wd");
                 p.imagesPerSecond = seen / (msSince(epochStart) / 1000.0);
                 if (progress && !progress(p))
                     throw Cancelled();
