@@ -152,6 +152,7 @@ private Q_SLOTS:
     void devicesAreRefused_data();
     void devicesAreRefused();
     void prefixStrippingIsLinear();
+    void oversizedFilesAreRefusedBeforeReading();
     void endlessLoopsAreRefused_data();
     void endlessLoopsAreRefused();
     // 5. no wrong answer with exit 0
@@ -329,6 +330,38 @@ void TestHostile::prefixStrippingIsLinear()
     QCOMPARE(QString::fromStdString(canonicalTensorName("module.model.layer1.0.conv1.weight")),
              QString("layer1.0.conv1.weight"));
     QCOMPARE(QString::fromStdString(canonicalTensorName("modelx.fc.weight")), QString("modelx.fc.weight"));
+}
+
+void TestHostile::oversizedFilesAreRefusedBeforeReading()
+{
+    // Sparse files: the size is refused from fstat, before a byte is read.
+    QTemporaryDir dir;
+    const QString labels = dir.filePath("labels.txt");
+    {
+        QFile f(labels);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(qint64(17) << 20));
+    }
+    QString message;
+    try {
+        readLabelsFile(labels.toStdString());
+    } catch (const Error &e) {
+        message = e.what();
+    }
+    QCOMPARE(message, labels + ": labels file is too large (17825792 bytes; the limit is 16 MiB)");
+    const QString weights = dir.filePath("huge.safetensors");
+    {
+        QFile f(weights);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize((qint64(8) << 30) + 1));
+    }
+    message.clear();
+    try {
+        SafetensorsFile::read(weights.toStdString());
+    } catch (const Error &e) {
+        message = e.what();
+    }
+    QCOMPARE(message, weights + ": weights file is too large (8589934593 bytes; the limit is 8192 MiB)");
 }
 
 void TestHostile::endlessLoopsAreRefused_data()
