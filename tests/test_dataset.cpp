@@ -326,7 +326,7 @@ void TestDataset::directoryAsFile()
     QVERIFY(dir.isValid());
     const QString lp = writeFile(dir, "labels", idxLabels(1, QByteArray(1, '\0')));
     QCOMPARE(errorOf([&] { readIdx(dir.path().toStdString(), lp.toStdString()); }),
-             dir.path() + ": cannot read file (Is a directory)");
+             dir.path() + ": not a regular file (a folder)");
 }
 
 void TestDataset::customClassNames()

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void pinCompares();
     void tableSortsAndExports();
     void chartsExport();
+    void exportsReplaceSymlinks(); // issue 9, item 3
     void diagramElidesWideCardinality();
 
 private:
@@ -315,6 +316,35 @@ void TestGui::diagramElidesWideCardinality()
     QVERIFY(w.applySpec(s));
     QVERIFY(w.blockDiagram()->drawnPaths() < 8);
     QVERIFY(w.blockDiagram()->drawnPaths() >= 2);
+}
+
+// A symlink planted at an export's path is replaced by the new file, never
+// written through (the exports go to a temporary file renamed into place).
+void TestGui::exportsReplaceSymlinks()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QTemporaryDir dir;
+    const QString victim = dir.filePath("victim.txt");
+    {
+        QFile f(victim);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("precious");
+    }
+    QString error;
+    for (const QString &name : {QString("layers.csv"), QString("chart.png"), QString("chart.pdf")}) {
+        const QString path = dir.filePath(name);
+        QVERIFY(QFile::link(victim, path));
+        const bool ok = name.startsWith("layers") ? w.layerTable()->exportTo(path, &error)
+                                                  : ChartsPanel::exportChart(w.chartsPanel()->curvePlot(), path, &error);
+        QVERIFY2(ok, qPrintable(name + ": " + error));
+        QVERIFY2(!QFileInfo(path).isSymLink(), qPrintable(name));
+        QFile f(victim);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("precious"));
+    }
+    const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+    QCOMPARE(left.size(), 4); // victim and the three exports, no temporary file
 }
 
 QTEST_MAIN(TestGui)

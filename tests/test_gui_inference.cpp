@@ -143,8 +143,15 @@ void TestGuiInference::weightsSetTheSliders()
 void TestGuiInference::badWeightsKeepTheModel()
 {
     MainWindow w(m_dir.filePath("e.ini"));
+    // Wait for the window to have handled the built-in model's modelChanged (the
+    // spy is connected after the window, so it fires after the window's slot):
+    // model() is set on the worker before that queued signal arrives, and a
+    // model that arrives after openWeights() would be adopted as if it were the
+    // file's. (That race is MainWindow's m_adoptNextModelSpec; it shows when the
+    // engine loads faster than the test polls.)
+    QSignalSpy changed(w.modelService(), &ModelService::modelChanged);
     w.startInference();
-    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() != nullptr, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 1 && w.modelService()->model() != nullptr, 60000);
     const auto before = w.modelService()->model();
     const ArchSpec spec = w.spec();
     const QString path = m_dir.filePath("broken.safetensors");

@@ -622,7 +622,7 @@ private Q_SLOTS:
         QVERIFY(QFile::remove(QString::fromStdString(large)));
 
         const std::string dir = m_dir.path().toStdString();
-        CHECK_ERROR(decodeImage(dir), QString::fromStdString(dir) + ": cannot read file (Is a directory)");
+        CHECK_ERROR(decodeImage(dir), QString::fromStdString(dir) + ": not a regular file (a folder)");
 
         const Bytes png = encode(".png", noise(64, 64));
         const std::string halfPng = writeBytes("half.png", png.substr(0, png.size() / 2));

@@ -396,7 +396,7 @@ void TestSafetensors::directory()
     QVERIFY(dir.isValid());
     const std::string path = dir.path().toStdString();
     QCOMPARE(errorOf([&] { SafetensorsFile::read(path); }),
-             QString::fromStdString(path + ": cannot read file (Is a directory)"));
+             QString::fromStdString(path + ": not a regular file (a folder)"));
 }
 
 void TestSafetensors::badInputs_data()
@@ -537,7 +537,7 @@ void TestSafetensors::writeErrors()
     const float v[2] = {1, 2};
     const std::string noDir = dir.filePath("no/such/dir/out.safetensors").toStdString();
     QCOMPARE(errorOf([&] { writeSafetensors(noDir, {{"a", DType::F32, {2}, v}}); }),
-             QString::fromStdString(noDir + ": cannot write file (No such file or directory)"));
+             QString::fromStdString(noDir + ": cannot open file for writing (No such file or directory)"));
 
     const std::string path = dir.filePath("out.safetensors").toStdString();
     const QString prefix = QString::fromStdString(path) + ": ";

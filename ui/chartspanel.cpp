@@ -1,10 +1,13 @@
 #include "chartspanel.h"
 
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include "plot.h"
 
+#include <QBuffer>
 #include <QFileDialog>
+#include <QTemporaryFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QMenu>
@@ -12,6 +15,9 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstdio>
+
+#include <unistd.h>
 
 using namespace resnext;
 
@@ -274,11 +280,29 @@ bool ChartsPanel::exportChart(QCustomPlot *plot, const QString &path, QString *e
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     bool ok = false;
-    if (suffix == "png")
-        ok = plot->savePng(path, 0, 0, 2.0);
-    else if (suffix == "pdf")
-        ok = plot->savePdf(path);
-    else {
+    // Rendered to a fresh temporary file (never a planted symlink) that is synced
+    // and renamed over the target: a full disk leaves no partial file.
+    if (suffix == "png") {
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        ok = plot->toPixmap(0, 0, 2.0).save(&buffer, "PNG");
+        if (ok) {
+            try {
+                resnext::writeFileAtomically(path.toStdString(), std::string_view(png.constData(), png.size()));
+            } catch (const resnext::Error &e) {
+                if (error)
+                    *error = QString::fromStdString(e.what());
+                return false;
+            }
+        }
+    } else if (suffix == "pdf") {
+        QTemporaryFile tmp(QFileInfo(path).absolutePath() + "/.XXXXXX.pdf.part");
+        ok = tmp.open() && plot->savePdf(tmp.fileName()) && tmp.flush() && ::fsync(tmp.handle()) == 0 &&
+             std::rename(QFile::encodeName(tmp.fileName()).constData(), QFile::encodeName(path).constData()) == 0;
+        if (ok)
+            tmp.setAutoRemove(false);
+    } else {
         if (error)
             *error = tr("%1: unsupported chart format '.%2'; use .png or .pdf").arg(path, suffix);
         return false;

@@ -2,6 +2,7 @@
 #include "classifypanel.h"
 
 #include "resnext/plan.h"
+#include <cmath>
 
 #include "plot.h"
 
@@ -400,10 +401,18 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
             requestGradCam();
     }
     const Analysis &a = m_result->analysis;
-    m_title->setText(tr("<b>%1</b>: %2 (%3%)")
+    // NaN or infinite weights give NaN probabilities: say so instead of "nan%".
+    const auto percent = [](double p) {
+        return std::isfinite(p) ? QString::number(100.0 * p, 'f', 1) + "%" : QString("n/a");
+    };
+    const bool nonFinite = !std::isfinite(a.top.front().probability);
+    m_title->setText(tr("<b>%1</b>: %2 (%3)%4")
                          .arg(QFileInfo(m_result->imageName).fileName().toHtmlEscaped(),
-                              QString::fromStdString(a.top.front().label).toHtmlEscaped())
-                         .arg(100.0 * a.top.front().probability, 0, 'f', 1));
+                              QString::fromStdString(a.top.front().label).toHtmlEscaped(),
+                              percent(a.top.front().probability),
+                              nonFinite ? tr(" &mdash; the outputs are NaN or infinite: the weights contain "
+                                             "non-finite values")
+                                        : QString()));
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
                                                              : a.shown);
@@ -419,8 +428,8 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     QVector<QString> labels;
     for (size_t i = 0; i < a.top.size(); ++i) {
         keys << static_cast<double>(i + 1);
-        values << 100.0 * a.top[i].probability;
-        labels << QString("%1  %2%").arg(QString::fromStdString(a.top[i].label)).arg(100.0 * a.top[i].probability, 0, 'f', 1);
+        values << (std::isfinite(a.top[i].probability) ? 100.0 * a.top[i].probability : 0.0);
+        labels << QString("%1  %2").arg(QString::fromStdString(a.top[i].label), percent(a.top[i].probability));
     }
     bars->setData(keys, values);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();

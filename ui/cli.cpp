@@ -3,7 +3,11 @@
 #include "cli_export.h"
 
 #include "resnext/accounting.h"
+#include "resnext/checkpoint.h"
 #include "resnext/error.h"
+#include "resnext/fileio.h"
+#include "resnext/image.h"
+#include "resnext/safetensors.h"
 #include "resnext/report.h"
 #include "snapshot.h"
 
@@ -28,10 +32,10 @@ Usage:
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
-  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--half] [--channels-last] [--format table|json]
+  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
-  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
+  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
   resnext-explorer export onnx [MODEL] --out model.onnx [--opset 13]
@@ -52,7 +56,9 @@ SPEC is --preset NAME and/or:
 
 MODEL is --weights FILE.safetensors [--labels FILE] [--allow-partial], or a SPEC
 (random weights), or by default the built-in Fashion-MNIST model; plus
---device cpu|cuda (falls back to the CPU with a note) and --threads N.
+--device cpu|cuda (falls back to the CPU with a note) and --threads N (default:
+the cores not busy with other work, from /proc/loadavg, at least 1; give each of
+several runs at once an explicit --threads).
 
 Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
 --count-all also counts BN, ReLU, pooling and the residual add.
@@ -107,6 +113,12 @@ int cmdSnapshot(int argc, char **argv)
     req.spec = specFromArgs(a);
     req.image = a.get("image");
     req.weights = a.get("weights");
+    // Refuse a bad image or weights file here, before a window is rendered: a
+    // snapshot of an error panel with exit 0 would hide the mistake.
+    if (a.has("image"))
+        resnext::decodeImage(req.image);
+    if (a.has("weights"))
+        resnext::canonicalTensors(resnext::SafetensorsFile::read(req.weights));
     const std::string size = a.get("size", "1600x1000");
     const auto x = size.find('x');
     if (x == std::string::npos)
@@ -140,13 +152,18 @@ std::string Args::get(const std::string &key, const std::string &fallback) const
 }
 
 Args parse(const std::string &command, int argc, char **argv, int first, const std::set<std::string> &valued,
-           const std::set<std::string> &flags)
+           const std::set<std::string> &flags, bool positionalAllowed)
 {
     Args a;
     a.command = command;
     for (int i = first; i < argc; ++i) {
         std::string word = argv[i];
         if (word.rfind("--", 0) != 0 || word.size() == 2) {
+            // A stray word would otherwise be dropped silently: "--layers 3 4 6 3"
+            // would build a one-stage model.
+            if (!positionalAllowed)
+                throw UsageError(command + ": unexpected argument '" + word +
+                                 "' (each option takes one value; lists are comma-separated, e.g. --layers 3,4,6,3)");
             a.positional.push_back(word);
             continue;
         }
@@ -234,21 +251,25 @@ int run(int argc, char **argv)
     }
     const auto it = commands().find(cmd);
     if (it == commands().end()) {
-        std::cerr << "resnext-explorer: unknown command '" << cmd << "' (see resnext-explorer --help)\n";
+        std::cerr << "resnext-explorer: unknown command '" << resnext::printableText(cmd)
+                  << "' (see resnext-explorer --help)\n";
         return 2;
     }
+    // Messages quote values, file names, tensor names and labels: a newline or an
+    // ESC among them must not break the one-line message or drive the terminal.
+    const auto shown = [](const char *what) { return resnext::printableText(what, 2000); };
     try {
         return it->second(argc, argv);
     } catch (const UsageError &e) {
-        std::cerr << "resnext-explorer " << cmd << ": " << e.what() << "\n";
+        std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const resnext::Error &e) {
-        std::cerr << "resnext-explorer " << cmd << ": " << e.what() << "\n";
+        std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const std::exception &e) {
         std::string what = e.what();
         what = what.substr(0, what.find('\n')); // never a backtrace
-        std::cerr << "resnext-explorer " << cmd << ": internal error: " << what << "\n";
+        std::cerr << "resnext-explorer " << cmd << ": internal error: " << shown(what.c_str()) << "\n";
         return 1;
     }
 }

@@ -30,9 +30,10 @@ struct Args {
 extern const std::set<std::string> kSpecOptions;
 
 // Parses argv[first..] for `command` given the options that take values and the
-// boolean flags it accepts. Throws UsageError for anything else.
+// boolean flags it accepts. Words that are not options (file names) are kept
+// only when positionalAllowed. Throws UsageError for anything else.
 Args parse(const std::string &command, int argc, char **argv, int first, const std::set<std::string> &valued,
-           const std::set<std::string> &flags);
+           const std::set<std::string> &flags, bool positionalAllowed = false);
 
 // --preset NAME and/or the spec flags (--layers, --cardinality, --width, --stem,
 // --block, --expansion, --form, --input, --classes, --planes, --channels) on top

@@ -8,11 +8,14 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/featureview.h"
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 #include "resnext/serialize.h"
 #include "resnext/usecases.h"
+#include "resnext/validate.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +82,9 @@ std::string deviceArg(const Args &a, Engine &e)
 // --weights FILE, --builtin, or a spec (random weights); the built-in model by default.
 std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallbackPreset = nullptr)
 {
+    if (a.has("labels") && !a.has("weights") && !hasSpecOptions(a) && !fallbackPreset)
+        throw UsageError("labels: --labels names the classes of --weights FILE (or of a spec); the built-in model "
+                         "has its own");
     const std::string device = deviceArg(a, e);
     const auto make = [&](const std::string &dev) -> std::unique_ptr<Model> {
         if (a.has("weights")) {
@@ -87,6 +93,9 @@ std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallb
             o.labelsPath = a.get("labels");
             LoadReport report;
             auto m = e.load(a.get("weights"), o, &report, dev);
+            if (report.nonFinite)
+                std::cerr << "warning: " << printableText(a.get("weights")) << ": " << report.nonFinite
+                          << " weights are NaN or infinite; the outputs are meaningless\n";
             if (o.allowPartial && (report.missing.size() + report.unexpected.size() + report.mismatched.size()))
                 std::cerr << "note: partial load: " << report.loaded << " tensors loaded, " << report.missing.size()
                           << " missing, " << report.unexpected.size() << " unexpected, " << report.mismatched.size()
@@ -134,7 +143,8 @@ std::string clock(double seconds)
 
 int cmdClassify(int argc, char **argv)
 {
-    const Args a = parse("classify", argc, argv, 2, merge({kSpecOptions, kModelOptions, {"topk", "format"}}), kModelFlags);
+    const Args a =
+        parse("classify", argc, argv, 2, merge({kSpecOptions, kModelOptions, {"topk", "format"}}), kModelFlags, true);
     if (a.positional.empty())
         throw UsageError("classify: give one or more image files");
     const auto format = parseFormat(a.get("format", "table"));
@@ -147,10 +157,11 @@ int cmdClassify(int argc, char **argv)
     auto model = modelFromArgs(a, e);
     const ModelInfo &info = model->info();
     Json results = Json::array();
-    int failures = 0, done = 0;
+    int failures = 0, nonFinite = 0;
     if (format == Format::Table)
-        std::cout << "model: " << describe(info.spec) << " (" << info.source << ") on " << model->device() << ", "
-                  << e.deviceInfo().threads << " threads\npreprocessing: " << describe(info.preprocessing) << "\n";
+        std::cout << "model: " << describe(info.spec) << " (" << printableText(info.source) << ") on "
+                  << model->device() << ", " << e.deviceInfo().threads
+                  << " threads\npreprocessing: " << describe(info.preprocessing) << "\n";
     for (const auto &path : a.positional) {
         try {
             const auto t0 = std::chrono::steady_clock::now();
@@ -159,11 +170,16 @@ int cmdClassify(int argc, char **argv)
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             Analysis r = model->analyze(img, topk, "");
             r.timings.decodeMs = decodeMs;
+            for (const auto &p : r.top)
+                nonFinite += !std::isfinite(p.probability);
             if (format == Format::Table) {
-                std::cout << "\n" << path << "\n";
+                std::cout << "\n" << printableText(path) << "\n";
                 for (size_t i = 0; i < r.top.size(); ++i)
-                    std::cout << "  " << std::setw(2) << i + 1 << ". " << std::left << std::setw(32) << r.top[i].label
-                              << std::right << std::setw(8) << fixed(100 * r.top[i].probability, 2) << "%\n";
+                    std::cout << "  " << std::setw(2) << i + 1 << ". " << std::left << std::setw(32)
+                              << printableText(r.top[i].label, 60) << std::right << std::setw(8)
+                              << (std::isfinite(r.top[i].probability) ? fixed(100 * r.top[i].probability, 2) + "%"
+                                                                       : std::string("n/a "))
+                              << "\n";
                 std::cout << "  decode " << fixed(r.timings.decodeMs, 1) << " ms, preprocess "
                           << fixed(r.timings.preprocessMs, 1) << " ms, forward " << fixed(r.timings.forwardMs, 1)
                           << " ms\n";
@@ -171,21 +187,24 @@ int cmdClassify(int argc, char **argv)
                 Json top = Json::array();
                 for (const auto &p : r.top)
                     top.push_back({{"index", p.index}, {"label", p.label}, {"probability", p.probability}});
+                const auto ms = [](double v) { return std::round(v * 1000.0) / 1000.0; };
                 results.push_back({{"image", path},
                                    {"top", top},
                                    {"timings_ms",
-                                    {{"decode", r.timings.decodeMs},
-                                     {"preprocess", r.timings.preprocessMs},
-                                     {"forward", r.timings.forwardMs}}}});
+                                    {{"decode", ms(r.timings.decodeMs)},
+                                     {"preprocess", ms(r.timings.preprocessMs)},
+                                     {"forward", ms(r.timings.forwardMs)}}}});
             }
-            ++done;
         } catch (const Cancelled &) {
             throw;
         } catch (const Error &err) {
             ++failures;
-            std::cerr << "resnext-explorer classify: " << err.what() << "\n";
+            std::cerr << "resnext-explorer classify: " << printableText(err.what(), 2000) << "\n";
         }
     }
+    if (nonFinite)
+        std::cerr << "warning: the model's outputs are NaN or infinite (the weights contain non-finite values); "
+                     "probabilities are shown as n/a (null in JSON)\n";
     if (format == Format::Json)
         std::cout << dumpJson(Json{{"model", describe(info.spec)},
                                    {"weights", info.source},
@@ -198,7 +217,7 @@ int cmdClassify(int argc, char **argv)
 int cmdFeatures(int argc, char **argv)
 {
     const Args a = parse("features", argc, argv, 2,
-                         merge({kSpecOptions, kModelOptions, {"block", "out", "colormap", "norm"}}), kModelFlags);
+                         merge({kSpecOptions, kModelOptions, {"block", "out", "colormap", "norm"}}), kModelFlags, true);
     if (a.positional.size() != 1)
         throw UsageError("features: give exactly one image file");
     if (!a.has("out"))
@@ -206,12 +225,11 @@ int cmdFeatures(int argc, char **argv)
     const Colormap cmap = parseColormap(a.get("colormap", "viridis"));
     const Normalization norm = parseNormalization(a.get("norm", "channel"));
     const std::string block = a.get("block", "layer1.0");
+    if (block.empty())
+        throw UsageError("block: empty; name a residual block like layer2.0");
     namespace fs = std::filesystem;
     const fs::path out(a.get("out"));
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    if (ec || !fs::is_directory(out))
-        throw Error("out: cannot create folder '" + out.string() + "'");
+    ensureFolder(out.string(), "out");
     Engine &e = engineFor(a);
     // Here --block names a residual block, not the spec's block kind.
     Args modelArgs = a;
@@ -232,19 +250,14 @@ int cmdFeatures(int argc, char **argv)
              renderGrid(f.output, 1, f.outChannels, f.outHeight, f.outWidth, cmap, norm, gout));
     writePng((out / "image.png").string(), r.shown);
     writePng((out / "gradcam.png").string(), overlayHeat(r.shown, cam.heat, cam.width, cam.height));
-    {
-        std::ofstream csv(out / "energy.csv");
-        csv << energyCsv(f);
-        if (!csv)
-            throw Error("out: cannot write '" + (out / "energy.csv").string() + "'");
-    }
+    writeFileAtomically((out / "energy.csv").string(), energyCsv(f));
     std::cout << block << " of " << describe(model->info().spec) << ": " << f.cardinality << " groups of "
               << f.groupWidth << " maps, " << f.height << "x" << f.width
               << (f.form == BlockForm::A ? " (form (a): each group is one path's output)" : "") << "\n";
-    std::cout << "top class: " << r.top.front().label << " (" << fixed(100 * r.top.front().probability, 1)
+    std::cout << "top class: " << printableText(r.top.front().label, 60) << " (" << fixed(100 * r.top.front().probability, 1)
               << "%), Grad-CAM on layer" << stage << "\n";
     std::cout << "wrote groups.png, block_input.png, block_output.png, image.png, gradcam.png, energy.csv to "
-              << out.string() << "\n";
+              << printableText(out.string()) << "\n";
     return 0;
 }
 
@@ -264,6 +277,7 @@ int cmdBench(int argc, char **argv)
         o.warmup = parseInt("warmup", a.get("warmup"));
     o.half = a.flags.count("half") > 0;
     o.channelsLast = a.flags.count("channels-last") > 0;
+    validateBenchOptions(o);
     const BenchResult r = model->bench(o);
     const ArchSpec &s = model->info().spec;
     if (format == Format::Json) {
@@ -295,7 +309,7 @@ void printConfusion(const EvalResult &r, const std::vector<std::string> &labels)
         std::cout << std::setw(6) << j;
     std::cout << "\n";
     for (size_t i = 0; i < r.confusion.size(); ++i) {
-        std::string name = std::to_string(i) + " " + (i < labels.size() ? labels[i] : "");
+        std::string name = std::to_string(i) + " " + (i < labels.size() ? printableText(labels[i], 13) : "");
         if (name.size() > 13)
             name = name.substr(0, 13);
         std::cout << std::left << std::setw(14) << name << std::right;
@@ -311,12 +325,14 @@ int cmdEvaluate(int argc, char **argv)
     if (!a.has("data"))
         throw UsageError("evaluate: --data fashion-mnist|DIR is required");
     const auto format = parseFormat(a.get("format", "table"));
+    const int batch = a.has("batch") ? parseInt("batch", a.get("batch")) : 500;
+    validateEvalBatch(batch);
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e);
     const ModelInfo &info = model->info();
     const std::string source = a.get("data");
     const ImageSet test = loadEvaluationSet(source, info.spec);
-    const EvalResult r = model->evaluate(test, a.has("batch") ? parseInt("batch", a.get("batch")) : 500);
+    const EvalResult r = model->evaluate(test, batch);
     if (format == Format::Json) {
         std::cout << dumpJson(Json{{"model", describe(info.spec)},
                                    {"weights", info.source},
@@ -329,7 +345,7 @@ int cmdEvaluate(int argc, char **argv)
                               false)
                   << "\n";
     } else {
-        std::cout << describe(info.spec) << " (" << info.source << ") on " << source << ": " << r.correct << " / "
+        std::cout << describe(info.spec) << " (" << printableText(info.source) << ") on " << printableText(source) << ": " << r.correct << " / "
                   << r.count << " correct, accuracy " << fixed(100 * r.accuracy(), 2) << "% in " << fixed(r.seconds, 2)
                   << " s\n\n";
         printConfusion(r, info.labels);
@@ -358,14 +374,7 @@ int cmdTrain(int argc, char **argv)
     if (a.has("batch"))
         o.batch = parseInt("batch", a.get("batch"));
     const auto number = [&](const char *key, double fallback) {
-        if (!a.has(key))
-            return fallback;
-        const std::string t = a.get(key);
-        char *end = nullptr;
-        const double v = std::strtod(t.c_str(), &end);
-        if (t.empty() || *end)
-            throw SpecError(key, std::string(key) + ": '" + t + "' is not a number");
-        return v;
+        return a.has(key) ? parseFiniteNumber(key, a.get(key)) : fallback;
     };
     o.learningRate = number("lr", o.learningRate);
     o.momentum = number("momentum", o.momentum);
@@ -385,13 +394,10 @@ int cmdTrain(int argc, char **argv)
     req.data = a.get("data");
     req.valFraction = number("val-fraction", req.valFraction);
     req.compareResnet = a.flags.count("compare-resnet") > 0;
+    validateTrainOptions(o);
+    // Before the first step: a folder or unwritable path would otherwise fail after the whole run.
     const std::string outPath = a.get("out");
-    {
-        namespace fs = std::filesystem;
-        const fs::path parent = fs::absolute(outPath).parent_path();
-        if (!fs::is_directory(parent))
-            throw Error("out: folder '" + parent.string() + "' does not exist");
-    }
+    checkWritableFile(outPath, "out");
     Engine &e = engineFor(a);
     o.device = deviceArg(a, e);
     req.options = o;
@@ -400,7 +406,7 @@ int cmdTrain(int argc, char **argv)
     auto started = std::chrono::steady_clock::now();
     if (format == Format::Table) {
         cb.status = [&](const std::string &line) {
-            std::cerr << line << "\n";
+            std::cerr << printableText(line, 2000) << "\n";
             started = std::chrono::steady_clock::now();
         };
         cb.progress = [&](int, const TrainProgress &p) {
@@ -475,7 +481,7 @@ int cmdExportSamples(int argc, char **argv)
     if (perClass < 1 || perClass > 1000)
         throw SpecError("per-class", "per-class: must be between 1 and 1000");
     namespace fs = std::filesystem;
-    fs::create_directories(a.get("out"));
+    ensureFolder(a.get("out"), "out");
     const ImageSet test = loadFashionMnist(false);
     std::vector<int> taken(test.classNames.size(), 0);
     int written = 0;
@@ -492,7 +498,7 @@ int cmdExportSamples(int argc, char **argv)
         writeGrayPng((fs::path(a.get("out")) / name).string(), test.width, test.height, test.image(i));
         ++written;
     }
-    std::cout << "wrote " << written << " Fashion-MNIST test images to " << a.get("out") << "\n";
+    std::cout << "wrote " << written << " Fashion-MNIST test images to " << printableText(a.get("out")) << "\n";
     return 0;
 }
 

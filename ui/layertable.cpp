@@ -1,5 +1,6 @@
 #include "layertable.h"
 
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include <QApplication>
@@ -184,12 +185,13 @@ bool LayerTable::exportTo(const QString &path, QString *error) const
             *error = tr("%1: unknown table format '.%2'; use .csv or .md").arg(path, suffix);
         return false;
     }
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Atomically: a full disk leaves the old file or none, and a symlink at the path is not written through.
+    try {
+        resnext::writeFileAtomically(path.toStdString(), formatSummary(m_summary, format));
+    } catch (const resnext::Error &e) {
         if (error)
-            *error = tr("%1: cannot write (%2)").arg(path, f.errorString());
+            *error = QString::fromStdString(e.what());
         return false;
     }
-    f.write(QByteArray::fromStdString(formatSummary(m_summary, format)));
     return true;
 }

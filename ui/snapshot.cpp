@@ -7,7 +7,11 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include "resnext/error.h"
+#include "resnext/fileio.h"
+
 #include <QApplication>
+#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
 #include <QImageWriter>
@@ -33,13 +37,13 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     if (!MainWindow::panelNames().contains(QString::fromStdString(req.panel)) && req.panel != "all") {
-        std::cerr << "resnext-explorer snapshot: panel: unknown name '" << req.panel
+        std::cerr << "resnext-explorer snapshot: panel: unknown name '" << resnext::printableText(req.panel)
                   << "'; use all, " << MainWindow::panelNames().join(", ").toStdString() << "\n";
         return 2;
     }
     const QFileInfo out(QString::fromStdString(req.out));
     if (out.suffix().toLower() != "png") {
-        std::cerr << "resnext-explorer snapshot: out: '" << req.out << "' must end in .png\n";
+        std::cerr << "resnext-explorer snapshot: out: '" << resnext::printableText(req.out) << "' must end in .png\n";
         return 2;
     }
     if (!out.absoluteDir().exists()) {
@@ -86,16 +90,33 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
             }
             QThread::msleep(10);
         }
-        if (!window.classifyPanel()->errorText().isEmpty())
-            std::cerr << "resnext-explorer snapshot: note: " << window.classifyPanel()->errorText().toStdString()
+        const QString error = window.classifyPanel()->errorText();
+        // The user's own image or weights failed: no PNG of an error panel, and exit 2.
+        if (!error.isEmpty() && (!req.image.empty() || !req.weights.empty())) {
+            std::cerr << "resnext-explorer snapshot: " << resnext::printableText(error.toStdString(), 2000) << "\n";
+            return 2;
+        }
+        if (!error.isEmpty())
+            std::cerr << "resnext-explorer snapshot: note: " << resnext::printableText(error.toStdString(), 2000)
                       << "\n";
     }
     QWidget *target = panel == "all" ? static_cast<QWidget *>(&window) : window.panel(panel);
     const QImage image = target->grab().toImage();
-    QImageWriter writer(out.absoluteFilePath(), "png");
+    // Encoded in memory, then written to a temporary file renamed into place: a
+    // full disk leaves no partial PNG, a symlink at the path is not written through.
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
     if (!writer.write(image)) {
-        std::cerr << "resnext-explorer snapshot: out: cannot write '" << req.out << "' ("
+        std::cerr << "resnext-explorer snapshot: out: cannot encode '" << resnext::printableText(req.out) << "' ("
                   << writer.errorString().toStdString() << ")\n";
+        return 2;
+    }
+    try {
+        resnext::writeFileAtomically(out.absoluteFilePath().toStdString(), std::string_view(png.constData(), png.size()));
+    } catch (const resnext::Error &e) {
+        std::cerr << "resnext-explorer snapshot: out: " << resnext::printableText(e.what(), 2000) << "\n";
         return 2;
     }
     std::cout << "wrote " << out.absoluteFilePath().toStdString() << " (" << image.width() << "x" << image.height()

@@ -2,11 +2,13 @@
 
 #include "resnext/plan.h"
 #include "resnext/error.h"
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace resnext {
 
@@ -24,26 +26,9 @@ std::string shapeText(const std::vector<std::int64_t> &shape)
 
 } // namespace
 
-std::string printable(const std::string &text, std::size_t maxLength)
-{
-    std::string out;
-    for (size_t i = 0; i < text.size() && out.size() < maxLength; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == 0x7f) {
-            static const char hex[] = "0123456789abcdef";
-            out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[c >> 4] + hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    if (out.size() >= maxLength && text.size() > maxLength)
-        out += "...";
-    return out;
-}
-
 TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
 {
-    const auto byName = tensorsByModelName(file);
+    const auto byName = canonicalTensors(file);
     TensorCheck r;
     std::set<std::string> used;
     for (const PlannedTensor &t : planTensors(spec)) {
@@ -63,27 +48,33 @@ TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
     }
     for (const auto &[name, t] : byName)
         if (!used.count(name))
-            r.unexpected.push_back(printable(name));
+            r.unexpected.push_back(printableText(name));
     return r;
 }
 
 std::string canonicalTensorName(const std::string &fileName)
 {
-    std::string n = fileName;
-    for (const char *prefix : {"module.", "model."})
-        while (n.rfind(prefix, 0) == 0)
-            n = n.substr(std::char_traits<char>::length(prefix));
-    return n;
+    // One pass with an offset: erasing a prefix at a time copies the rest of the
+    // name each time, quadratic in a hostile name of millions of "module.".
+    std::string_view n = fileName;
+    for (const std::string_view prefix : {std::string_view("module."), std::string_view("model.")})
+        while (n.substr(0, prefix.size()) == prefix)
+            n.remove_prefix(prefix.size());
+    return std::string(n);
 }
 
-std::map<std::string, const TensorRecord *> tensorsByModelName(const SafetensorsFile &file)
+std::map<std::string, const TensorRecord *> canonicalTensors(const SafetensorsFile &file)
 {
     std::map<std::string, const TensorRecord *> byName;
     for (const auto &t : file.tensors()) {
-        const auto [it, added] = byName.emplace(canonicalTensorName(t.name), &t);
-        if (!added)
-            throw Error(file.label() + ": tensors '" + printable(it->second->name) + "' and '" + printable(t.name) +
-                        "' both name the model's '" + printable(it->first) + "'; keep one");
+        const auto [it, inserted] = byName.emplace(canonicalTensorName(t.name), &t);
+        if (!inserted) {
+            const bool firstShorter = it->second->name.size() <= t.name.size();
+            const std::string &a = firstShorter ? it->second->name : t.name;
+            const std::string &b = firstShorter ? t.name : it->second->name;
+            throw Error(file.label() + ": tensors '" + printableText(a) + "' and '" + printableText(b) +
+                        "' both name the model's '" + printableText(it->first) + "'; remove one of them");
+        }
     }
     return byName;
 }
@@ -94,13 +85,13 @@ ArchSpec inferSpec(const SafetensorsFile &file)
     const auto fail = [&](const std::string &why) {
         throw Error(label + ": cannot infer the architecture: " + why);
     };
-    const auto byName = tensorsByModelName(file);
+    const auto byName = canonicalTensors(file);
     const auto get = [&](const std::string &name, size_t dims) -> const TensorRecord & {
         const auto it = byName.find(name);
         if (it == byName.end())
             fail("no tensor '" + name + "' (not a torchvision/timm ResNet or ResNeXt)");
         if (it->second->shape.size() != dims)
-            fail("'" + printable(name) + "' has shape " + shapeText(it->second->shape) + ", expected " +
+            fail("'" + printableText(name) + "' has shape " + shapeText(it->second->shape) + ", expected " +
                  std::to_string(dims) + " dimensions");
         return *it->second;
     };
@@ -126,10 +117,10 @@ ArchSpec inferSpec(const SafetensorsFile &file)
         BlockRef ref;
         std::string rest;
         if (!splitBlockName(name, &ref, &rest) || rest.empty())
-            fail("tensor '" + printable(name) + "' is not named layerN.M.<module> with N and M of at most 6 digits");
+            fail("tensor '" + printableText(name) + "' is not named layerN.M.<module> with N and M of at most 6 digits");
         const int stage = ref.stage + 1;
         if (stage < 1 || stage > 6 || ref.block > 63)
-            fail("tensor '" + printable(name) + "' is outside 6 stages of 64 blocks");
+            fail("tensor '" + printableText(name) + "' is outside 6 stages of 64 blocks");
         blocks[stage] = std::max(blocks[stage], ref.block + 1);
     }
     if (blocks.empty())
@@ -249,9 +240,8 @@ CheckpointMetadata readCheckpointMetadata(const SafetensorsFile &file)
 
 std::vector<std::string> readLabelsFile(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw Error(path + ": cannot open labels file");
+    // A regular file only (a FIFO would block, /dev/urandom never end), capped in size.
+    std::istringstream in(readRegularFile(path, kMaxLabelsFileBytes, "labels file"));
     std::vector<std::string> labels;
     std::string line;
     while (std::getline(in, line)) {
@@ -261,7 +251,7 @@ std::vector<std::string> readLabelsFile(const std::string &path)
             labels.push_back(line);
     }
     if (labels.empty())
-        throw Error(path + ": labels file has no labels");
+        throw Error(printableText(path) + ": labels file has no labels");
     return labels;
 }
 

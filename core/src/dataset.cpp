@@ -1,4 +1,5 @@
 #include "resnext/dataset.h"
+#include "resnext/fileio.h"
 #include "resnext/random.h"
 
 #include <zlib.h>
@@ -75,9 +76,8 @@ public:
     {
         // Opened with stdio first so that a missing file reports errno faithfully
         // (gzopen may clobber it) and so that we, not zlib, decide what is gzip.
-        m_raw.reset(std::fopen(m_path.c_str(), "rb"));
-        if (!m_raw)
-            fail(m_path, "cannot open file (" + errnoText(errno) + ")");
+        // Regular files only: a FIFO would block the open and a device never end.
+        m_raw.reset(openRegularFile(m_path).release());
         unsigned char magic[2] = {0, 0};
         const std::size_t got = std::fread(magic, 1, sizeof magic, m_raw.get());
         if (std::ferror(m_raw.get()))

@@ -1,4 +1,5 @@
 #include "resnext/image.h"
+#include "resnext/fileio.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -388,6 +389,49 @@ ImageHeader probeTiff(const std::string &name, const std::string &bytes)
     return makeHeader(name, Format::Tiff, width, height);
 }
 
+// The largest buffer, in pixels, that libtiff allocates for one tile or strip of
+// the first IFD: TileWidth x TileLength for a tiled image, ImageWidth x
+// min(RowsPerStrip, ImageLength) for a stripped one. A 1-pixel image may declare 16384x16384
+// tiles, and OpenCV's decoder allocates a whole tile before reading a byte.
+// Called after probeTiff accepted the header; 0 when the IFD holds neither.
+std::int64_t tiffBufferPixels(const std::string &bytes, std::int64_t imageWidth, std::int64_t imageHeight)
+{
+    const unsigned char *b = ubytes(bytes);
+    const std::uint64_t n = bytes.size();
+    const bool little = b[0] == 'I';
+    const bool big = rd16(b + 2, little) == 43;
+    const std::uint64_t ifd = big ? rd64(b + 8, little) : rd32(b + 4, little);
+    const std::uint64_t countSize = big ? 8 : 2;
+    const std::uint64_t entrySize = big ? 20 : 12;
+    const std::uint64_t count = big ? rd64(b + ifd, little) : rd16(b + ifd, little);
+    std::int64_t tileWidth = 0, tileLength = 0, rowsPerStrip = 0;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        const std::uint64_t e = ifd + countSize + i * entrySize;
+        if (e > n || n - e < entrySize)
+            break; // probeTiff found the size; a short IFD fails in the decoder
+        const std::uint32_t tag = rd16(b + e, little);
+        if (tag != 322 && tag != 323 && tag != 278)
+            continue;
+        const std::uint32_t type = rd16(b + e + 2, little);
+        const unsigned char *value = b + e + (big ? 12 : 8);
+        std::int64_t v = 0;
+        if (type == 3)
+            v = rd16(value, little);
+        else if (type == 4)
+            v = rd32(value, little);
+        else if (type == 16 && big)
+            v = static_cast<std::int64_t>(std::min<std::uint64_t>(rd64(value, little), INT64_MAX / 4));
+        else
+            continue;
+        (tag == 322 ? tileWidth : tag == 323 ? tileLength : rowsPerStrip) = v;
+    }
+    const std::int64_t cap = std::int64_t(1) << 31;
+    if (tileWidth > 0 || tileLength > 0)
+        return std::min(tileWidth, cap) * std::min(tileLength, cap);
+    // RowsPerStrip is often 2^32 - 1 ("one strip"); libtiff reads at most the image's rows.
+    return std::min({rowsPerStrip, imageHeight, cap}) * std::min(imageWidth, cap);
+}
+
 ImageHeader probe(const std::string &name, const std::string &bytes)
 {
     if (bytes.empty())
@@ -718,7 +762,7 @@ std::string tooLargeMessage(std::uint64_t size)
 
 // ---- writing and resizing -----------------------------------------------------------------
 
-// Encodes in memory and writes with stdio, so that a failure can say why
+// Encodes in memory and writes the file ourselves, so that a failure can say why
 // (cv::imwrite only answers false).
 void encodePngFile(const std::string &path, const cv::Mat &mat)
 {
@@ -733,17 +777,9 @@ void encodePngFile(const std::string &path, const cv::Mat &mat)
     } catch (const std::bad_alloc &) {
         fail(name, "cannot encode PNG: out of memory");
     }
-    std::FILE *fp = std::fopen(path.c_str(), "wb");
-    if (!fp)
-        fail(name, "cannot open file for writing (" + errnoText(errno) + ")");
-    const bool written = std::fwrite(png.data(), 1, png.size(), fp) == png.size();
-    const int writeErr = errno;
-    const bool closed = std::fclose(fp) == 0;
-    const int closeErr = errno;
-    if (!written || !closed) {
-        std::remove(path.c_str()); // a partial PNG is worse than none
-        fail(name, "cannot write file (" + errnoText(written ? closeErr : writeErr) + ")");
-    }
+    // A temporary file renamed into place: a full disk leaves no partial PNG and
+    // a symlink planted at the path is replaced, never written through.
+    writeFileAtomically(path, std::string_view(reinterpret_cast<const char *>(png.data()), png.size()));
 }
 
 // Throws unless image holds width * height RGB pixels.
@@ -789,9 +825,8 @@ ImageHeader probeImage(const std::string &bytes, const std::string &label)
 RgbImage decodeImage(const std::string &path)
 {
     const std::string name = printable(path);
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!fp)
-        fail(name, "cannot open file (" + errnoText(errno) + ")");
+    // Regular files only: a FIFO would block the open and a device never end.
+    const auto fp = openRegularFile(path);
     std::error_code ec;
     std::uintmax_t fileSize = 0;
     bool sizeKnown = false;
@@ -837,6 +872,14 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
         fail(name, megapixelMessage(header.width, header.height));
 
     const Format format = detectFormat(bytes);
+    if (format == Format::Tiff) {
+        // The pixel guard must cover libtiff's tile and strip buffers too.
+        const std::int64_t buffer = tiffBufferPixels(bytes, header.width, header.height);
+        if (buffer > kMaxImagePixels && buffer > std::int64_t(header.width) * header.height)
+            fail(name, "TIFF tiles or strips of " + std::to_string(buffer) +
+                           " pixels exceed the limit of 50 megapixels (the image is " + std::to_string(header.width) +
+                           "x" + std::to_string(header.height) + ")");
+    }
     StructureInfo structure;
     if (format == Format::Jpeg) {
         structure = scanJpeg(bytes);

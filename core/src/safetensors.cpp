@@ -1,6 +1,7 @@
 #include "resnext/safetensors.h"
 
 #include "json.h"
+#include "resnext/fileio.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -277,11 +278,6 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
     return out + json;
 }
 
-std::string errnoText(int err)
-{
-    return std::strerror(err);
-}
-
 std::uint32_t floatBits(float f)
 {
     std::uint32_t u;
@@ -319,27 +315,8 @@ std::int64_t TensorRecord::numel() const
 
 SafetensorsFile SafetensorsFile::read(const std::string &path)
 {
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!fp)
-        fail(path, "cannot open file (" + errnoText(errno) + ")");
-    std::string bytes;
-    try {
-        // The size is only a hint to avoid regrowing; the loop below reads whatever is there.
-        std::error_code ec;
-        const std::uintmax_t size = std::filesystem::file_size(path, ec);
-        if (!ec)
-            bytes.reserve(static_cast<std::size_t>(size));
-        char chunk[1 << 16];
-        std::size_t got;
-        while ((got = std::fread(chunk, 1, sizeof chunk, fp.get())) > 0)
-            bytes.append(chunk, got);
-    } catch (const std::bad_alloc &) {
-        fail(path, "file is too large to read into memory");
-    } catch (const std::length_error &) {
-        fail(path, "file is too large to read into memory");
-    }
-    if (std::ferror(fp.get()))
-        fail(path, "cannot read file (" + errnoText(errno) + ")");
+    // A regular file only: a FIFO would block the open, /dev/zero never end.
+    std::string bytes = readRegularFile(path, kMaxWeightsFileBytes, "weights file");
     return parse(std::move(bytes), path);
 }
 
@@ -440,28 +417,14 @@ void writeSafetensors(const std::string &path, const std::vector<TensorToWrite> 
     const std::string header = encodeHeader(tensors, metadata, path, sizes);
 
     // Tensor bytes go straight from the caller's buffers to the file, so a large
-    // model is never held twice in memory.
-    const std::string tmp = path + ".part";
-    std::FILE *fp = std::fopen(tmp.c_str(), "wb");
-    if (!fp)
-        fail(path, "cannot write file (" + errnoText(errno) + ")");
-    bool ok = std::fwrite(header.data(), 1, header.size(), fp) == header.size();
-    for (std::size_t i = 0; ok && i < tensors.size(); ++i)
+    // model is never held twice in memory. AtomicFile writes a fresh temporary
+    // file (never a planted symlink or FIFO), fsyncs it and renames it over path.
+    AtomicFile out(path);
+    out.write(header.data(), header.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i)
         if (sizes[i] > 0)
-            ok = std::fwrite(tensors[i].data, 1, sizes[i], fp) == sizes[i];
-    int err = ok ? 0 : errno;
-    if (std::fclose(fp) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        std::remove(tmp.c_str());
-        fail(path, "cannot write file (" + errnoText(err) + ")");
-    }
+            out.write(tensors[i].data, static_cast<std::size_t>(sizes[i]));
+    out.commit();
 }
 
 float halfToFloat(std::uint16_t bits)

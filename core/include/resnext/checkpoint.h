@@ -26,10 +26,10 @@ struct ModelInfo {
 // The model's parameter/buffer name for a name in a file: strips the "module."
 // (DataParallel) and "model." prefixes; timm and torchvision names are the same.
 std::string canonicalTensorName(const std::string &fileName);
-
-// The file's tensors by model name (canonicalTensorName); throws Error when two
-// file names map to the same model name (e.g. "x" and "module.x").
-std::map<std::string, const TensorRecord *> tensorsByModelName(const SafetensorsFile &file);
+// The file's tensors by canonical name. Throws Error "<label>: tensors 'x' and
+// 'module.x' both give 'x'" when two file names map to one name: which of them
+// would be loaded is a silent guess.
+std::map<std::string, const TensorRecord *> canonicalTensors(const SafetensorsFile &file);
 
 // A file's tensors against the plan of a spec (planTensors), before any model
 // is built: what the model would miss, what it would not use, and what has the
@@ -42,9 +42,6 @@ struct TensorCheck {
 };
 TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec);
 
-// Text from a file made safe for a one-line message: control characters
-// escaped (\n, \xNN), cut after maxLength bytes with "...".
-std::string printable(const std::string &text, std::size_t maxLength = 120);
 
 // Infers the spec from the shapes: stem from conv1's kernel, blocks per stage
 // from layerN.M, block kind from conv3, C from conv2's grouping, d and planes

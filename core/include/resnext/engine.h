@@ -50,6 +50,7 @@ struct LoadOptions {
 struct LoadReport : TensorCheck {
     std::vector<std::string> dtypes;     // dtypes found in the file, e.g. {"F16"}
     std::size_t loaded = 0;              // tensors copied
+    std::size_t nonFinite = 0;           // loaded values that are NaN or infinite
 };
 
 struct Prediction {

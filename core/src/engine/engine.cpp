@@ -9,6 +9,7 @@
 #include "resnext/plan.h"
 #include "resnext/random.h"
 #include "resnext/safetensors.h"
+#include "resnext/validate.h"
 
 #include "resources.h"
 
@@ -283,10 +284,7 @@ public:
     BenchResult bench(const BenchOptions &o, const std::atomic<bool> *cancel) override
     {
         return guarded("bench", [&] {
-            if (o.batch < 1 || o.batch > 4096)
-                throw Error("batch: must be between 1 and 4096 (got " + std::to_string(o.batch) + ")");
-            if (o.runs < 1 || o.runs > 100000)
-                throw Error("runs: must be between 1 and 100000 (got " + std::to_string(o.runs) + ")");
+            validateBenchOptions(o);
             if (o.half && m_device.is_cpu())
                 throw Error("half: FP16 inference needs --device cuda");
             c10::InferenceMode inference;
@@ -342,6 +340,7 @@ public:
     EvalResult evaluate(const ImageSet &data, int batch,
                         const std::function<bool(size_t, size_t)> &progress) override
     {
+        validateEvalBatch(batch);
         return guarded("evaluate", [&] {
             const auto &pre = m_info.preprocessing;
             const int classes = m_info.spec.numClasses;
@@ -563,8 +562,10 @@ public:
         // the page faults cost more than the arithmetic of a small model.
         mallopt(M_MMAP_THRESHOLD, 256 << 20);
         mallopt(M_TRIM_THRESHOLD, 1024 << 20);
-        // LibTorch defaults to one intra-op thread on small machines: use every core.
-        setThreads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+        // LibTorch defaults to one intra-op thread on small machines: use every core
+        // that other processes leave idle (several runs at once each taking every
+        // core are many times slower than the same runs sharing them).
+        setThreads(defaultThreadCount());
     }
 
     DeviceInfo deviceInfo() override
@@ -625,6 +626,7 @@ private:
                                     LoadReport *reportOut, const std::string &device)
     {
         const torch::Device d = parseDevice(device);
+        canonicalTensors(file); // refuses "x" beside "module.x" before either is used
         const CheckpointMetadata meta = readCheckpointMetadata(file);
         ModelInfo info;
         info.spec = meta.spec ? *meta.spec : inferSpec(file);
@@ -684,7 +686,7 @@ private:
         return guarded(file.label(), [&] {
             torch::manual_seed(0);
             ResNet net = buildModel(info.spec);
-            const auto byName = tensorsByModelName(file);
+            const auto byName = canonicalTensors(file);
             torch::NoGradGuard ng;
             const auto assign = [&](const std::string &name, torch::Tensor target) {
                 const auto it = byName.find(name);
@@ -695,6 +697,8 @@ private:
                 if (at::IntArrayRef(shape) != target.sizes())
                     return; // reported as mismatched above
                 std::vector<float> values = toFloats(file, t);
+                report.nonFinite += static_cast<std::size_t>(
+                    std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); }));
                 auto src = torch::from_blob(values.data(), shape, torch::kFloat);
                 target.copy_(src.to(target.scalar_type()));
                 ++report.loaded;
@@ -703,8 +707,10 @@ private:
                 assign(p.key(), p.value());
             for (auto &b : net->named_buffers(true))
                 assign(b.key(), b.value());
-            if (reportOut)
+            if (reportOut) {
                 reportOut->loaded = report.loaded;
+                reportOut->nonFinite = report.nonFinite;
+            }
             if (options.form && *options.form != info.spec.form) {
                 if (info.spec.form != BlockForm::C)
                     throw Error(file.label() + ": weights saved in form (" + toString(info.spec.form) +
@@ -727,13 +733,8 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                                const std::function<bool(const TrainProgress &)> &progress)
 {
     checkBuildable(o.spec);
+    validateTrainOptions(o);
     const ArchSpec &spec = o.spec;
-    if (o.epochs < 1 || o.epochs > 1000)
-        throw Error("epochs: must be between 1 and 1000 (got " + std::to_string(o.epochs) + ")");
-    if (o.batch < 1 || o.batch > 4096)
-        throw Error("batch: must be between 1 and 4096 (got " + std::to_string(o.batch) + ")");
-    if (!(o.learningRate > 0 && o.learningRate <= 10))
-        throw Error("lr: must be in (0, 10]");
     if (trainSet.count() == 0)
         throw Error("train: the training set is empty");
     if (trainSet.height != spec.inputSize || trainSet.width != spec.inputSize)
@@ -854,6 +855,12 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                 seen += static_cast<double>(idx.size());
                 p.step = step + 1;
                 p.loss = loss.item<double>();
+                // A NaN or infinite loss poisons every weight at the next step: stop
+                // rather than train on and save an all-NaN checkpoint.
+                if (!std::isfinite(p.loss))
+                    throw Error("train: the loss became " + std::string(std::isnan(p.loss) ? "NaN" : "infinite") +
+                                " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
+                                "; lower --lr or --wd");
                 p.imagesPerSecond = seen / (msSince(epochStart) / 1000.0);
                 if (progress && !progress(p))
                     throw Cancelled();
