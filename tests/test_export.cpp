@@ -227,7 +227,7 @@ void TestExport::pytorchCodeShape()
     QVERIFY(s.find("CIFAR stem, 3 stages, planes [16, 32, 64], 1 input channel(s), 16 stem channels") !=
             std::string::npos);
     QVERIFY(s.find("block form (a)") != std::string::npos);
-    QVERIFY(s.find("\"form\": \"c\"") != std::string::npos); // the exported SPEC is form (c)
+    QVERIFY(s.find("\"form\":\"c\"") != std::string::npos); // the exported SPEC is form (c)
 
     ArchSpec e2 = preset("resnet50").spec;
     e2.expansion = 2;
