@@ -238,7 +238,7 @@ int cmdFeatures(int argc, char **argv)
         if (!csv)
             throw Error("out: cannot write '" + (out / "energy.csv").string() + "'");
     }
-    std::cout << block << " of " << describe(model->info().spec) << ": " << f.cardinality << " groups of "
+    std::cout << block << " of " << describe(model->info().spec) << ": " << f.cardinality << " groups of w = "
               << f.groupWidth << " maps, " << f.height << "x" << f.width
               << (f.form == BlockForm::A ? " (form (a): each group is one path's output)" : "") << "\n";
     std::cout << "top class: " << r.top.front().label << " (" << fixed(100 * r.top.front().probability, 1)
