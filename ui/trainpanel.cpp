@@ -21,6 +21,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -30,6 +31,18 @@ using namespace resnext;
 namespace {
 
 const QColor kRunColours[] = {QColor(31, 119, 180), QColor(255, 127, 14)};
+
+// Asks for its whole page's height (QScrollArea caps its hint), so it only
+// scrolls when the screen is too low.
+class FullHeightScrollArea : public QScrollArea {
+public:
+    QSize sizeHint() const override
+    {
+        if (!widget())
+            return QScrollArea::sizeHint();
+        return widget()->sizeHint() + QSize(verticalScrollBar()->sizeHint().width(), 2 * frameWidth());
+    }
+};
 
 } // namespace
 
@@ -45,7 +58,7 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     auto *form = new QFormLayout(box);
     m_data = new QComboBox;
     m_data->setObjectName("dataCombo");
-    m_data->addItem(tr("Fashion-MNIST (60,000 28x28 grey images, 10 classes)"), "fashion-mnist");
+    m_data->addItem(tr("Fashion-MNIST (28x28 grey, 10 classes)"), "fashion-mnist");
     m_data->addItem(tr("Image folder..."), "folder");
     m_data->setToolTip(tr("Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one "
                           "sub-folder per class with PNG/JPEG files."));
@@ -58,7 +71,7 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     form->addRow(tr("Folder input"), m_folderInput);
     m_arch = new QComboBox;
     m_arch->setObjectName("trainArchCombo");
-    m_arch->addItem(tr("The built-in model's family (small, suits 28x28 images)"), "builtin");
+    m_arch->addItem(tr("Built-in family (small, for 28x28)"), "builtin");
     m_arch->addItem(tr("The explorer's sliders"), "sliders");
     m_arch->setToolTip(tr("Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, "
                           "C = 8, d = 16) trains in minutes on a CPU; the sliders' model may be ImageNet-sized."));
@@ -113,6 +126,8 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     m_after->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     form->addRow(m_after);
     left->addWidget(box);
+    // The buttons, progress and messages stay in view below the scrolling settings.
+    auto *actions = new QVBoxLayout;
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Train"));
     m_start->setObjectName("trainButton");
@@ -123,45 +138,63 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     buttons->addWidget(m_start);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_save);
-    left->addLayout(buttons);
+    actions->addLayout(buttons);
     m_useTrained = new QPushButton(tr("Classify with the trained model"));
     m_useTrained->setObjectName("useTrainedButton");
     m_useTrained->setEnabled(false);
-    left->addWidget(m_useTrained);
+    actions->addWidget(m_useTrained);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
-    left->addWidget(m_progress);
+    actions->addWidget(m_progress);
     m_status = new QLabel;
     m_status->setObjectName("trainStatus");
     m_status->setWordWrap(true);
-    left->addWidget(m_status);
+    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 2); // no jumps as messages come and go
+    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    actions->addWidget(m_status);
     m_error = makeInlineError("trainError");
-    left->addWidget(m_error);
-    left->addStretch();
-    auto *leftScroll = new QScrollArea;
+    actions->addWidget(m_error);
+    auto *leftScroll = new FullHeightScrollArea;
     leftScroll->setObjectName("trainSettingsScroll");
     leftScroll->setWidget(leftPage);
     leftScroll->setWidgetResizable(true);
     leftScroll->setFrameShape(QFrame::NoFrame);
     leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     leftScroll->setMinimumWidth(leftPage->minimumSizeHint().width() + 16);
-    outer->addWidget(leftScroll, 2);
+    auto *leftColumn = new QVBoxLayout;
+    leftColumn->addWidget(leftScroll); // its full height when there is room, scrolling when not
+    leftColumn->addLayout(actions);
+    leftColumn->addStretch(1);
+    outer->addLayout(leftColumn, 0); // as wide as its contents; the plots take the rest
 
     auto *right = new QVBoxLayout;
     m_loss = new QCustomPlot;
     m_loss->setObjectName("lossPlot");
     m_loss->xAxis->setLabel(tr("epoch"));
     m_loss->yAxis->setLabel(tr("training loss"));
-    m_loss->legend->setVisible(true);
+    m_loss->legend->setVisible(false); // shown once a run has curves
+    m_loss->yAxis->ticker()->setTickCount(4);
     m_accuracy = new QCustomPlot;
     m_accuracy->setObjectName("accuracyPlot");
     m_accuracy->xAxis->setLabel(tr("epoch"));
     m_accuracy->yAxis->setLabel(tr("accuracy (%)"));
-    m_accuracy->legend->setVisible(true);
+    m_accuracy->legend->setVisible(false);
+    m_accuracy->yAxis->ticker()->setTickCount(4);
+    auto epochTicks = QSharedPointer<QCPAxisTickerFixed>::create();
+    epochTicks->setTickStep(1);
+    epochTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_accuracy->xAxis->setTicker(epochTicks);
+    m_loss->xAxis->setTicker(epochTicks);
     // Legends sit in their own row above each plot, never over the points.
     for (QCustomPlot *p : {m_loss, m_accuracy}) {
+        // (Beside an unbounded spacer: alone in the plot's column, the legend's
+        // small maximum width would cap the axis rect's width.)
         p->plotLayout()->insertRow(0);
-        p->plotLayout()->addElement(0, 0, p->legend);
+        auto *legendRow = new QCPLayoutGrid;
+        p->plotLayout()->addElement(0, 0, legendRow);
+        legendRow->addElement(0, 0, p->legend);
+        legendRow->addElement(0, 1, new QCPLayoutElement(p));
+        legendRow->setColumnStretchFactor(0, 0.001);
         p->legend->setFillOrder(QCPLegend::foColumnsFirst);
         p->legend->setWrap(2);
         p->plotLayout()->setRowStretchFactor(0, 0.001);
@@ -169,17 +202,23 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
         f.setPointSizeF(f.pointSizeF() * 0.85);
         p->legend->setFont(f);
     }
+    // Axes of a run of the default length before the first run.
+    m_loss->xAxis->setRange(0, m_epochs->value());
+    m_loss->yAxis->setRange(0, 2.5);
+    m_accuracy->xAxis->setRange(0.5, m_epochs->value() + 0.5);
+    m_accuracy->yAxis->setRange(0, 100);
     right->addWidget(m_loss, 1);
     right->addWidget(m_accuracy, 1);
     m_table = new QTableWidget(0, 5);
     m_table->setObjectName("trainResults");
     m_table->setHorizontalHeaderLabels({tr("Model"), tr("Params"), tr("MACs"), tr("s / epoch"), tr("Test accuracy %")});
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->verticalHeader()->setVisible(false);
     m_table->setMaximumHeight(110);
     right->addWidget(m_table);
-    outer->addLayout(right, 3);
+    outer->addLayout(right, 1);
 
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         if (m_data->itemData(index).toString() == "folder") {
@@ -285,6 +324,14 @@ void TrainPanel::refreshModelLabel()
         refreshAfterLabel();
 }
 
+void TrainPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Laid out while the tab was hidden: draw the plots at their real size.
+    for (QCustomPlot *p : {m_loss, m_accuracy})
+        p->replot();
+}
+
 void TrainPanel::refreshAfterLabel()
 {
     const auto m = m_service->model();
@@ -377,6 +424,8 @@ void TrainPanel::start()
         val->setName(tr("%1 validation").arg(names[run]));
         val->setScatterStyle(QCPScatterStyle::ssDisc);
     }
+    m_loss->legend->setVisible(true);
+    m_accuracy->legend->setVisible(true);
     m_loss->xAxis->setRange(0, r.options.epochs);
     m_accuracy->xAxis->setRange(0.5, r.options.epochs + 0.5);
     m_accuracy->yAxis->setRange(0, 100);

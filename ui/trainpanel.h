@@ -47,6 +47,9 @@ public:
     QLabel *afterLabel() const { return m_after; }
     QProgressBar *progressBar() const { return m_progress; }
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void onProgress(const Job &job, int run, const resnext::TrainProgress &p);
     void onFinished(const Job &job, const QString &summary);
