@@ -66,6 +66,40 @@ ArchSpec readSpec(QSettings &s, const QString &key)
     return specFromJson((v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString()).toStdString());
 }
 
+// Scrolls a page only below its minimum size. (A resizable QScrollArea sizes a
+// page with wrapped labels by its preferred height for the width, which made
+// the classify page scroll at any window size.)
+class MinimumScrollArea : public QScrollArea {
+public:
+    using QScrollArea::QScrollArea;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QScrollArea::resizeEvent(event);
+        fit();
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == widget() && event->type() == QEvent::LayoutRequest)
+            fit(); // the page's contents changed (longer texts, shown widgets)
+        return QScrollArea::eventFilter(watched, event);
+    }
+
+private:
+    void fit()
+    {
+        if (QWidget *w = widget()) {
+            const QSize min = w->minimumSizeHint();
+            const int width = std::max(viewport()->width(), min.width());
+            int height = std::max(viewport()->height(), min.height());
+            if (w->layout() && w->layout()->hasHeightForWidth())
+                height = std::max(height, w->layout()->totalMinimumHeightForWidth(width));
+            w->resize(width, height);
+        }
+    }
+};
+
 } // namespace
 
 QRect fitToScreen(const QRect &wanted, const QRect &available)
@@ -161,10 +195,9 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
     // On a low screen the panel scrolls rather than squeezing its charts over each other.
-    auto *classifyScroll = new QScrollArea;
+    auto *classifyScroll = new MinimumScrollArea;
     classifyScroll->setObjectName("classifyScroll");
     classifyScroll->setWidget(m_classify);
-    classifyScroll->setWidgetResizable(true);
     classifyScroll->setFrameShape(QFrame::NoFrame);
     m_tabs->addTab(classifyScroll, tr("Classify && &features"));
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
