@@ -361,6 +361,8 @@ void ClassifyPanel::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+    if (message.isEmpty())
+        m_loadAnyway->hide(); // it belongs to the message it stood beside
 }
 
 QString ClassifyPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
