@@ -48,6 +48,8 @@ private Q_SLOTS:
     void firstLaunchSaysWhichModelClassifies();
     void mismatchedWeightsOfferLoadAnyway();
     void severalImagesMakeAStrip();
+    void failedRerunClearsTheView();
+    void imageOpenedAtStartShowsItsMaps();
 
 private:
     QTemporaryDir m_dir;
@@ -441,6 +443,43 @@ void TestGuiInference::severalImagesMakeAStrip()
     const QRect r = c->strip()->visualItemRect(first);
     QTest::mouseClick(c->strip()->viewport(), Qt::LeftButton, {}, r.center());
     QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == files.first() && !w.modelService()->busy(), 60000);
+}
+
+void TestGuiInference::failedRerunClearsTheView()
+{
+    MainWindow w(m_dir.filePath("cleared.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
+    // A shown image that is gone by the time the model changes.
+    const QString copy = m_dir.filePath("gone.png");
+    QVERIFY(QFile::copy(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png"), copy));
+    c->classifyFile(copy);
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == copy && !w.modelService()->busy(), 60000);
+    QVERIFY(QFile::remove(copy));
+    ArchSpec spec = fashionMnistSpec();
+    spec.cardinality = 2;
+    spec.width = 64;
+    w.modelService()->createRandom(spec, "cpu");
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() == nullptr && !w.modelService()->busy(), 60000);
+    // No old top-5 under the new model's name: the view is cleared and says why.
+    QVERIFY2(c->errorText().startsWith("The new model could not classify gone.png: "), qPrintable(c->errorText()));
+    QCOMPARE(c->topChart()->plottableCount(), 0);
+    QVERIFY(c->timingsLabel()->text().isEmpty());
+}
+
+void TestGuiInference::imageOpenedAtStartShowsItsMaps()
+{
+    // A file on the command line is requested before the model has loaded: it
+    // is asked again once the model is there, so its feature maps show too.
+    MainWindow w(m_dir.filePath("atstart.ini"));
+    w.startInference();
+    const QString shirt = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00004-shirt.png");
+    w.openPaths({shirt});
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam() && !w.modelService()->busy(), 60000);
+    QCOMPARE(c->result()->imageName, shirt);
+    QCOMPARE(c->result()->analysis.features.block, std::string("layer2.0"));
 }
 
 QTEST_MAIN(TestGuiInference)

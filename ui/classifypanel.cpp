@@ -387,6 +387,12 @@ void ClassifyPanel::modelChanged(const Job &, const QString &text)
     }
     // An error about an earlier image or model no longer describes what is on screen.
     showError({});
+    if (m_requested.valid() && m_service->pending(m_analysisJob)) {
+        // Asked before this model arrived (e.g. a file on the command line at
+        // start-up): ask again, now with this model's blocks for the maps.
+        request(m_requested);
+        return;
+    }
     if (!m_shown.valid())
         return;
     m_title->setText(tr("<b>%1</b>: re-running on the new model...").arg(m_shown.name.toHtmlEscaped()));
