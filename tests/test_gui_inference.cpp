@@ -50,6 +50,7 @@ private Q_SLOTS:
     void severalImagesMakeAStrip();
     void failedRerunClearsTheView();
     void imageOpenedAtStartShowsItsMaps();
+    void torchVersionWrittenOneWay();
 
 private:
     QTemporaryDir m_dir;
@@ -212,6 +213,9 @@ void TestGuiInference::trainCompareAndCancel()
     QVERIFY(t->results()->item(1, 0)->text().startsWith("resnet")); // the equal-complexity ResNet
     QVERIFY(t->lossPlot()->graph(0)->dataCount() > 0);
     QCOMPARE(t->accuracyPlot()->graph(1)->dataCount(), 1); // validation point of epoch 1
+    // The legend sits above the plot, never over its points.
+    QVERIFY(t->accuracyPlot()->legend->visible());
+    QVERIFY(!t->accuracyPlot()->legend->outerRect().intersects(t->accuracyPlot()->axisRect()->outerRect()));
     QVERIFY(t->errorText().isEmpty());
     // Cancelling a run stops it and says so.
     t->limitSpin()->setValue(0);
@@ -480,6 +484,29 @@ void TestGuiInference::imageOpenedAtStartShowsItsMaps()
     QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam() && !w.modelService()->busy(), 60000);
     QCOMPARE(c->result()->imageName, shirt);
     QCOMPARE(c->result()->analysis.features.block, std::string("layer2.0"));
+}
+
+void TestGuiInference::torchVersionWrittenOneWay()
+{
+    // The library's own version, in the status bar and in the README alike.
+    const QString version = QString::fromStdString(loadEngine().deviceInfo().torchVersion);
+    QVERIFY(QRegularExpression("^\\d+\\.\\d+\\.\\d+$").match(version).hasMatch());
+    MainWindow w(m_dir.filePath("version.ini"));
+    QSignalSpy ready(w.modelService(), &ModelService::engineReady);
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
+    QVERIFY2(ready.first().at(0).toString().startsWith("LibTorch " + version + ","),
+             qPrintable(ready.first().at(0).toString()));
+    QFile readme(QStringLiteral(RESNEXT_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(readme.readAll());
+    QVERIFY2(text.contains("LibTorch " + version + " from Debian"), qPrintable(version));
+    QRegularExpression other("LibTorch (\\d+\\.\\d+\\.\\d+)");
+    for (auto it = other.globalMatch(text); it.hasNext();) {
+        const QString v = it.next().captured(1);
+        QVERIFY2(v == version, qPrintable("README names LibTorch " + v + "; the library says " + version));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
 }
 
 QTEST_MAIN(TestGuiInference)
