@@ -685,8 +685,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::exportTable()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export layer table"),
-                                                      QString::fromStdString(describe(m_spec)) + ".csv",
+                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".csv"),
                                                       tr("CSV (*.csv);;Markdown (*.md)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     QString error;
@@ -699,8 +700,9 @@ void MainWindow::exportTable()
 void MainWindow::exportCharts()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"),
-                                                      QString::fromStdString(describe(m_spec)) + ".png",
+                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".png"),
                                                       tr("PNG images (*.png);;PDF documents (*.pdf)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     QString error;
@@ -710,8 +712,10 @@ void MainWindow::exportCharts()
 
 void MainWindow::saveSnapshot()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"), "resnext-explorer.png",
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"),
+                                                      QDir(startDir()).filePath("resnext-explorer.png"),
                                                       tr("PNG image (*.png)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     statusBar()->showMessage(grab().save(path, "PNG") ? tr("Wrote %1").arg(path) : tr("%1: cannot write").arg(path));
