@@ -141,10 +141,10 @@ void ModelService::waitIdle()
 
 Engine &ModelService::engine()
 {
-    static bool announced = false;
     Engine &e = loadEngine();
-    if (!announced) {
-        announced = true;
+    if (!m_announced) {
+        // Once per service (each window's status bar says it), not once per process.
+        m_announced = true;
         const DeviceInfo d = e.deviceInfo();
         {
             std::lock_guard<std::mutex> lock(m_mutex);

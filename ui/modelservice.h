@@ -133,6 +133,7 @@ private:
     std::shared_ptr<resnext::Model> m_model;
     std::shared_ptr<resnext::Model> m_lastTrained;
     resnext::DeviceInfo m_device;
+    bool m_announced = false; // engineReady sent (worker thread only)
     std::thread m_thread;
 };
 
