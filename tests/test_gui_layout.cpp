@@ -159,6 +159,16 @@ void TestGuiLayout::everyPanelReadable()
     QTRY_VERIFY_WITH_TIMEOUT(w.classifyPanel()->result() && w.classifyPanel()->gradCam() &&
                                  !w.modelService()->busy(),
                              120000);
+    // Several images opened: the strip of names shows too.
+    QStringList files;
+    for (const char *name : {"fmnist-test00001-pullover.png", "fmnist-test00002-trouser.png", "fmnist-test00004-shirt.png"})
+        files << QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/") + name;
+    w.openPaths(files);
+    QTRY_VERIFY_WITH_TIMEOUT(w.classifyPanel()->result()->imageName == files.last() && w.classifyPanel()->gradCam() &&
+                                 !w.modelService()->busy(),
+                             120000);
+    if (qEnvironmentVariableIsSet("LAYOUT_SHOTS"))
+        w.grab().save(QString("%1/layout-%2.png").arg(qEnvironmentVariable("LAYOUT_SHOTS")).arg(w.width()));
     QCOMPARE(w.size(), wanted); // no panel's minimum size makes the window larger
     QStringList problems;
     for (const QString &name : MainWindow::panelNames()) {

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPushButton>
@@ -178,7 +179,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_strip->setObjectName("imageStrip");
     m_strip->setFlow(QListView::LeftToRight);
     m_strip->setWrapping(false);
-    m_strip->setMaximumHeight(m_strip->fontMetrics().height() * 2 + 8);
+    // One row of names plus room for the scroll bar when they do not fit across.
+    m_strip->setFixedHeight(m_strip->fontMetrics().height() + m_strip->horizontalScrollBar()->sizeHint().height() + 14);
     m_strip->setToolTip(tr("Images opened together: click one to classify it."));
     m_strip->hide();
     outer->addWidget(m_strip);
@@ -413,7 +415,10 @@ void ClassifyPanel::setExplorerShowsModel(bool same) { m_showInExplorer->setVisi
 void ClassifyPanel::addToStrip(const QStringList &paths)
 {
     for (const QString &p : paths) {
-        if (!m_strip->findItems(QFileInfo(p).fileName(), Qt::MatchExactly).isEmpty())
+        bool known = false;
+        for (int i = 0; i < m_strip->count() && !known; ++i)
+            known = m_strip->item(i)->data(Qt::UserRole).toString() == p;
+        if (known)
             continue;
         auto *item = new QListWidgetItem(QFileInfo(p).fileName(), m_strip);
         item->setData(Qt::UserRole, p);
