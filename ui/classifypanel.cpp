@@ -330,8 +330,9 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     connect(m_grid, &FeatureGridView::tileClicked, this, &ClassifyPanel::showGroup);
     connect(m_device, &QComboBox::activated, this, [this] { Q_EMIT deviceChanged(device()); });
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"), "groups.png",
-                                                          tr("PNG image (*.png)"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"),
+                                                          m_dialogFolder.in("groups.png"), tr("PNG image (*.png)"));
+        m_dialogFolder.picked(path);
         QString error;
         if (!path.isEmpty() && !exportFeatures(path, &error))
             showError(error);

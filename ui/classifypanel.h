@@ -4,6 +4,7 @@
 // of d maps (click one to see it large), the per-group energy, Grad-CAM.
 // All tensor work happens in ModelService's worker; this only displays.
 
+#include "dialogfolder.h"
 #include "modelservice.h"
 
 #include "resnext/featureview.h"
@@ -61,6 +62,8 @@ public:
     // Adds images to the strip of opened images (each is one click away).
     void addToStrip(const QStringList &paths);
     QListWidget *strip() const { return m_strip; }
+    // Where this panel's file dialogs start (the window's last folder).
+    void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
     QPushButton *showInExplorerButton() const { return m_showInExplorer; }
     QPushButton *loadAnywayButton() const { return m_loadAnyway; }
     QLabel *modelLabel() const { return m_model; }
@@ -151,6 +154,7 @@ private:
     Source m_shown;     // what m_result shows
     bool m_rerunning = false; // m_analysisJob re-runs m_shown on a new model
     QString m_loadAnywayPath;
+    DialogFolder m_dialogFolder;
     QListWidget *m_strip = nullptr;
     QScrollArea *m_groupScroll = nullptr;
     QPushButton *m_showInExplorer = nullptr;

@@ -238,6 +238,9 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     connect(m_arch, &ArchitecturePanel::showRunningModel, this, showClassifierModel);
     connect(m_classify, &ClassifyPanel::showModelInExplorer, this, showClassifierModel);
     connect(m_classify, &ClassifyPanel::loadAnyway, this, [this](const QString &path) { openWeights(path, true); });
+    const DialogFolder folder{[this] { return startDir(); }, [this](const QString &path) { rememberDir(path); }};
+    m_classify->setDialogFolder(folder);
+    m_train->setDialogFolder(folder);
     connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {

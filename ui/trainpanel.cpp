@@ -222,7 +222,10 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
 
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         if (m_data->itemData(index).toString() == "folder") {
-            const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"));
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"),
+                                                                  m_dialogFolder.folder());
+            if (!dir.isEmpty())
+                m_dialogFolder.picked(dir + "/"); // the folder itself is the one to come back to
             if (dir.isEmpty()) {
                 m_data->setCurrentIndex(0);
             } else {
@@ -255,8 +258,10 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::start);
     connect(m_cancel, &QPushButton::clicked, this, [this] { m_service->cancel(m_job); });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"), "model.safetensors",
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"),
+                                                          m_dialogFolder.in("model.safetensors"),
                                                           tr("safetensors (*.safetensors)"));
+        m_dialogFolder.picked(path);
         if (!path.isEmpty())
             m_saveJob = m_service->saveModel(path, m_service->lastTrained());
     });

@@ -3,6 +3,7 @@
 // and the compare mode (the current ResNeXt against the ResNet of equal
 // parameter count, same seed and schedule), with a final table.
 
+#include "dialogfolder.h"
 #include "modelservice.h"
 
 #include <QWidget>
@@ -40,6 +41,8 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     const Job &job() const { return m_job; }
 
+    // Where this panel's file dialogs start (the window's last folder).
+    void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
     QComboBox *architectureCombo() const { return m_arch; }
     QCheckBox *replaceCheck() const { return m_replace; }
     QPushButton *useTrainedButton() const { return m_useTrained; }
@@ -71,6 +74,7 @@ private:
     QLabel *m_after = nullptr;
     QPushButton *m_useTrained = nullptr;
     QString m_trainedName; // the first run's model of the finished job
+    DialogFolder m_dialogFolder;
     QLabel *m_modelLabel = nullptr;
     QSpinBox *m_epochs = nullptr;
     QSpinBox *m_batch = nullptr;
