@@ -215,6 +215,11 @@ void TestCli::help()
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("resnext-explorer summary"));
     QVERIFY(r.out.contains("FLOPs = 2 x MACs"));
+    // Every option the commands accept is in the help (--limit was missing from train's line).
+    for (const char *option : {"[--limit N]", "--stem-channels 64", "[--panel all|NAME]", "--allow-partial"})
+        QVERIFY2(r.out.contains(option), option);
+    // d is the paper's bottleneck width; per-stage channels per group have their own name.
+    QVERIFY(r.out.contains("w = d*P/64 channels per group"));
 }
 
 void TestCli::snapshotWritesPng()
@@ -326,7 +331,7 @@ void TestCli::featuresWritesFiles()
     const QString img = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png");
     const Result r = run({"features", img, "--block", "layer2.0", "--out", out, "--norm", "group"});
     QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains("layer2.0 of resnext20_8x16d (cifar stem): 8 groups of 8 maps, 14x14"));
+    QVERIFY(r.out.contains("layer2.0 of resnext20_8x16d (cifar stem): 8 groups of w = 8 maps, 14x14"));
     for (const char *f : {"groups.png", "block_input.png", "block_output.png", "image.png", "gradcam.png"})
         QVERIFY2(!QImage(out + "/" + f).isNull(), f);
     const QList<QByteArray> csv = readFile(out + "/energy.csv").trimmed().split('\n');

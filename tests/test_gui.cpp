@@ -23,6 +23,10 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include "resnext/serialize.h"
+#include "resnext/datasource.h"
+#include "classifypanel.h"
+
+#include <QMimeData>
 
 #include <QtTest/QtTest>
 
@@ -46,6 +50,13 @@ private Q_SLOTS:
     void chartsExport();
     void exportsReplaceSymlinks(); // issue 9, item 3
     void diagramElidesWideCardinality();
+    void holdByMacsSurvivesRestart();
+    void typedValuesAreNotCut();
+    void widthStepsOnlyThroughValidValues();
+    void presetNameKeptAcrossBlockForms();
+    void perStageWidthHasItsOwnName();
+    void pastedPathsOpenFiles();
+    void fileDialogsStartInSamplesThenRemember();
 
 private:
     QString settingsPath() const { return m_dir->filePath("settings.ini"); }
@@ -222,9 +233,11 @@ void TestGui::corruptSettingsFallBack_data()
                               << "spec: not valid JSON (parse error at line 1, column 1: syntax error while parsing value - "
                                  "invalid literal; last read: 'c'); using defaults.";
     QTest::newRow("old version") << QByteArray("[General]\nversion=0\n[spec]\ncardinality=4\n")
-                                 << "is from another version (0); using defaults.";
+                                 << "is from another version (0; this program writes 2); using defaults.";
     QTest::newRow("garbage") << QByteArray("\x01\x02\xff\xfe garbage = [[[\n\x00\x00", 22)
-                             << "using defaults.";
+                             << "is not a ResNeXt Explorer settings file (no version number); using defaults.";
+    QTest::newRow("version not a number") << QByteArray("[General]\nversion=banana\n")
+                                          << "is not a ResNeXt Explorer settings file (no version number); using defaults.";
 }
 
 void TestGui::corruptSettingsFallBack()
@@ -345,6 +358,155 @@ void TestGui::exportsReplaceSymlinks()
     }
     const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
     QCOMPARE(left.size(), 4); // victim and the three exports, no temporary file
+}
+
+void TestGui::holdByMacsSurvivesRestart()
+{
+    // By MACs, C = 8 gives d = 13 (by parameters it would be 14).
+    ArchSpec base = preset("resnet50").spec;
+    QCOMPARE(matchWidth(base, 8, MatchBy::Macs).width, 13);
+    QCOMPARE(matchWidth(base, 8, MatchBy::Params).width, 14);
+    {
+        MainWindow w(settingsPath());
+        QVERIFY(w.applySpec(base));
+        w.architecturePanel()->setMatchBy(MatchBy::Macs);
+        w.setHoldComplexity(true);
+        w.architecturePanel()->cardinalitySpin()->setValue(8);
+        QCOMPARE(w.spec().width, 13);
+        w.close();
+    }
+    MainWindow again(settingsPath());
+    QVERIFY(again.architecturePanel()->holdComplexity());
+    QVERIFY(again.architecturePanel()->matchBy() == MatchBy::Macs);
+    QCOMPARE(again.spec().cardinality, 8);
+    QCOMPARE(again.spec().width, 13);
+    QCOMPARE(again.architecturePanel()->widthSpin()->value(), 13);
+}
+
+void TestGui::typedValuesAreNotCut()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    QVERIFY(w.applySpec(preset("resnet50").spec));
+    QSpinBox *c = w.architecturePanel()->cardinalitySpin();
+    const auto type = [](QSpinBox *box, const QString &text) {
+        box->setFocus();
+        box->selectAll();
+        QTest::keyClicks(box, text);
+        QTest::keyClick(box, Qt::Key_Return);
+    };
+    // Core accepts C up to 1024: so does the box (it once capped at 64 and cut 128 to 12).
+    type(c, "128");
+    QCOMPARE(w.spec().cardinality, 128);
+    QVERIFY(w.architecturePanel()->errorText().isEmpty());
+    QCOMPARE(c->value(), 128);
+    QCOMPARE(w.architecturePanel()->cardinalitySlider()->value(), 64); // the slider's end; the box says 128
+    // Beyond core's limit: refused with core's message, the model stays.
+    type(c, "2000");
+    QCOMPARE(w.architecturePanel()->errorText(), QString("cardinality: must be between 1 and 1024 (got 2000)"));
+    QCOMPARE(w.spec().cardinality, 128);
+    QCOMPARE(c->value(), 128);
+    // d: 999 is core's business too (it once became 99), and 2000 is refused, not cut to 20.
+    QSpinBox *d = w.architecturePanel()->widthSpin();
+    type(c, "1");
+    type(d, "999");
+    QCOMPARE(w.spec().width, 999);
+    type(d, "2000");
+    QCOMPARE(w.architecturePanel()->errorText(), QString("width: must be between 1 and 1024 (got 2000)"));
+    QCOMPARE(w.spec().width, 999);
+}
+
+void TestGui::widthStepsOnlyThroughValidValues()
+{
+    MainWindow w(settingsPath());
+    w.show();
+    // The built-in family has 16 planes in stage 1: d must be a multiple of 4.
+    QVERIFY(w.applySpec(fashionMnistSpec()));
+    QCOMPARE(w.spec().width, 16);
+    QSpinBox *d = w.architecturePanel()->widthSpin();
+    d->stepUp();
+    QCOMPARE(w.spec().width, 20);
+    d->stepDown();
+    d->stepDown();
+    QCOMPARE(w.spec().width, 12);
+    QVERIFY(w.architecturePanel()->errorText().isEmpty());
+    // The slider lands on valid widths as well, moving on in the direction it was moved.
+    w.architecturePanel()->widthSlider()->setValue(13);
+    QCOMPARE(w.spec().width, 16);
+    QCOMPARE(w.architecturePanel()->widthSlider()->value(), 16);
+    w.architecturePanel()->widthSlider()->setValue(15);
+    QCOMPARE(w.spec().width, 12);
+    QVERIFY(w.architecturePanel()->errorText().isEmpty());
+    // A typed invalid width is explained, not silently changed.
+    d->setValue(13);
+    QVERIFY2(w.architecturePanel()->errorText().startsWith("width: stage 1 grouped width"),
+             qPrintable(w.architecturePanel()->errorText()));
+    QCOMPARE(w.spec().width, 12);
+    QCOMPARE(d->value(), 12);
+}
+
+void TestGui::presetNameKeptAcrossBlockForms()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    QComboBox *combo = w.architecturePanel()->presetCombo();
+    QCOMPARE(combo->currentText(), QString("resnext50_32x4d"));
+    for (BlockForm f : {BlockForm::A, BlockForm::B, BlockForm::C}) {
+        ArchSpec s = preset("resnext50_32x4d").spec;
+        s.form = f;
+        QVERIFY(w.applySpec(s));
+        QCOMPARE(combo->currentText(), QString("resnext50_32x4d")); // same counts and weights
+    }
+    ArchSpec other = preset("resnext50_32x4d").spec;
+    other.width = 8;
+    QVERIFY(w.applySpec(other));
+    QCOMPARE(combo->currentText(), QString("(custom)"));
+}
+
+void TestGui::perStageWidthHasItsOwnName()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    const QString info = w.findChild<QLabel *>("groupInfo")->text();
+    // The slider is the paper's d (= 4); per-stage channels per group are w.
+    QVERIFY2(info.contains("w = 4, 8, 16, 32"), qPrintable(info));
+    QVERIFY2(!info.contains("d = 8") && !info.contains("d = 16"), qPrintable(info));
+    QCOMPARE(w.architecturePanel()->widthSpin()->value(), 4);
+}
+
+void TestGui::pastedPathsOpenFiles()
+{
+    const QString sample = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00004-shirt.png");
+    QMimeData asText;
+    asText.setText(sample + "\n");
+    QCOMPARE(MainWindow::localPaths(&asText), QStringList{sample});
+    QMimeData asUrlText;
+    asUrlText.setText(QUrl::fromLocalFile(sample).toString());
+    QCOMPARE(MainWindow::localPaths(&asUrlText), QStringList{sample});
+    QMimeData asUrls;
+    asUrls.setUrls({QUrl::fromLocalFile(sample)});
+    QCOMPARE(MainWindow::localPaths(&asUrls), QStringList{sample});
+    // Text that names no file is explained inline.
+    MainWindow w(settingsPath());
+    QMimeData prose;
+    prose.setText("hello world");
+    QVERIFY(MainWindow::localPaths(&prose).isEmpty());
+    w.pasteFrom(&prose);
+    QCOMPARE(w.classifyPanel()->errorText(),
+             QString("The clipboard holds text that is not the path of an existing file: \"hello world\"."));
+}
+
+void TestGui::fileDialogsStartInSamplesThenRemember()
+{
+    {
+        MainWindow w(settingsPath());
+        QCOMPARE(QDir(w.startDir()).canonicalPath(), QDir(RESNEXT_SOURCE_DIR "/sample_images").canonicalPath());
+        w.openPaths({m_dir->filePath("missing.png")}); // any opened file's folder is remembered
+        QCOMPARE(w.startDir(), QDir(m_dir->path()).absolutePath());
+        w.close();
+    }
+    MainWindow again(settingsPath());
+    QCOMPARE(again.startDir(), QDir(m_dir->path()).absolutePath());
 }
 
 QTEST_MAIN(TestGui)

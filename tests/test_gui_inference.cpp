@@ -11,6 +11,14 @@
 
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
+#include "resnext/image.h"
+#include "resnext/safetensors.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
 
 #include <QFile>
 #include <QPushButton>
@@ -52,6 +60,13 @@ private Q_SLOTS:
     void gradCamOnlyOverItsImage();
     void cancelIsPerJob();
     void cancelWhileQueuedResetsThePanel();
+    void modelChangeRerunsTheShownImage();
+    void firstLaunchSaysWhichModelClassifies();
+    void mismatchedWeightsOfferLoadAnyway();
+    void severalImagesMakeAStrip();
+    void failedRerunClearsTheView();
+    void imageOpenedAtStartShowsItsMaps();
+    void torchVersionWrittenOneWay();
 
 private:
     QTemporaryDir m_dir;
@@ -179,13 +194,46 @@ void TestGuiInference::trainCompareAndCancel()
     QCOMPARE(req.options.spec.inputSize, 28);
     QCOMPARE(req.options.spec.inChannels, 1);
     QVERIFY(req.compareResnet);
+    // Training defaults to the built-in family and asks before replacing the classifier.
+    QCOMPARE(t->architectureCombo()->currentData().toString(), QString("builtin"));
+    QVERIFY(req.options.spec == fashionMnistSpec());
+    QVERIFY(!t->replaceCheck()->isChecked());
+    QVERIFY2(t->afterLabel()->text().contains("still classifies"), qPrintable(t->afterLabel()->text()));
+    t->replaceCheck()->setChecked(true);
+    QVERIFY2(t->afterLabel()->text().contains("(the first row, not the ResNet) classifies"),
+             qPrintable(t->afterLabel()->text()));
+    t->replaceCheck()->setChecked(false);
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() != nullptr, 60000);
+    const auto classifier = w.modelService()->model();
+    QSignalSpy testing(w.modelService(), &ModelService::testProgress);
+    QStringList statuses;
+    connect(w.modelService(), &ModelService::testProgress, this,
+            [&] { statuses << t->statusLabel()->text() + " | " + t->progressBar()->text(); });
     t->start();
+    // The previous run's curves and axes are gone at once.
+    QCOMPARE(t->accuracyPlot()->graph(1)->dataCount(), 0);
+    QVERIFY(t->accuracyPlot()->yAxis->range() == QCPRange(0, 100));
     QTRY_VERIFY_WITH_TIMEOUT(t->results()->rowCount() == 2 || !t->errorText().isEmpty(), 300000);
     QCOMPARE(t->errorText(), QString());
+    // Testing reported its own progress, per run, up to the whole test set.
+    QVERIFY(testing.count() >= 2);
+    QCOMPARE(testing.last().at(2), testing.last().at(3));
+    QVERIFY2(statuses.last().contains("evaluating on the test set") && statuses.last().contains("testing 100%"),
+             qPrintable(statuses.last()));
+    // Not asked to replace the classifier: it stays, and a button offers the trained model.
+    QCOMPARE(w.modelService()->model(), classifier);
+    QVERIFY(t->statusLabel()->text().contains("The classifier is unchanged"));
+    QVERIFY(t->useTrainedButton()->isEnabled());
+    t->useTrainedButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(w.modelService()->model(), w.modelService()->lastTrained(), 30000);
     QVERIFY(t->results()->item(0, 0)->text().startsWith("resnext20_8x16d"));
     QVERIFY(t->results()->item(1, 0)->text().startsWith("resnet")); // the equal-complexity ResNet
     QVERIFY(t->lossPlot()->graph(0)->dataCount() > 0);
     QCOMPARE(t->accuracyPlot()->graph(1)->dataCount(), 1); // validation point of epoch 1
+    // The legend sits above the plot, never over its points.
+    QVERIFY(t->accuracyPlot()->legend->visible());
+    QVERIFY(!t->accuracyPlot()->legend->outerRect().intersects(t->accuracyPlot()->axisRect()->outerRect()));
     QVERIFY(t->errorText().isEmpty());
     // Cancelling a run stops it and says so.
     t->limitSpin()->setValue(0);
@@ -196,6 +244,9 @@ void TestGuiInference::trainCompareAndCancel()
     QVERIFY(t->cancelButton()->isEnabled());
     t->cancelButton()->click();
     QTRY_COMPARE_WITH_TIMEOUT(t->errorText(), QString("Cancelled."), 120000);
+    // No time left is shown for a run that stopped.
+    QTRY_COMPARE_WITH_TIMEOUT(t->statusLabel()->text(), QString("Training cancelled; the classifier is unchanged."), 30000);
+    QCOMPARE(t->progressBar()->value(), 0);
 }
 
 void TestGuiInference::startupLoadDoesNotTakeTheFilesPlace()
@@ -282,6 +333,192 @@ void TestGuiInference::cancelWhileQueuedResetsThePanel()
     QTRY_COMPARE_WITH_TIMEOUT(t->errorText(), QString("Cancelled."), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!t->cancelButton()->isEnabled(), 10000);
     QVERIFY(!w.modelService()->pending(t->job()));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+}
+
+void TestGuiInference::modelChangeRerunsTheShownImage()
+{
+    MainWindow w(m_dir.filePath("rerun.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
+    const QString shirt = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00004-shirt.png");
+    c->classifyFile(shirt);
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == shirt && !w.modelService()->busy(), 60000);
+    // An empty file: explained, and the shirt stays on screen.
+    const QString empty = m_dir.filePath("empty.png");
+    QFile f(empty);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    w.openPaths({empty});
+    QTRY_VERIFY_WITH_TIMEOUT(!c->errorText().isEmpty() && !w.modelService()->busy(), 30000);
+    const auto before = c->result();
+    QCOMPARE(before->imageName, shirt);
+    // The model changes (Model -> random weights; a finished training run does the same).
+    ArchSpec spec = fashionMnistSpec();
+    spec.cardinality = 4;
+    spec.width = 32;
+    w.modelService()->createRandom(spec, "cpu");
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != before && !w.modelService()->busy(), 60000);
+    // The shown image was re-run on the new model; the empty file's error is gone for good.
+    QCOMPARE(c->result()->imageName, shirt);
+    QVERIFY2(c->errorText().isEmpty(), qPrintable(c->errorText()));
+    QVERIFY(c->modelLabel()->text().contains(QString::fromStdString(describe(spec))));
+    const Analysis direct = w.modelService()->model()->analyze(decodeImage(shirt.toStdString()), 5, "");
+    QCOMPARE(c->result()->analysis.top.size(), direct.top.size());
+    for (size_t i = 0; i < direct.top.size(); ++i) {
+        QCOMPARE(c->result()->analysis.top[i].index, direct.top[i].index);
+        QVERIFY(std::abs(c->result()->analysis.top[i].probability - direct.top[i].probability) < 1e-5);
+    }
+    QVERIFY(c->timingsLabel()->text().startsWith("decode"));
+}
+
+void TestGuiInference::firstLaunchSaysWhichModelClassifies()
+{
+    MainWindow w(m_dir.filePath("which.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
+    // Sliders on resnext50_32x4d, the built-in model classifying: both views say so.
+    QVERIFY(w.spec() == preset("resnext50_32x4d").spec);
+    QVERIFY(c->modelLabel()->text().contains("resnext20_8x16d"));
+    QVERIFY(!c->showInExplorerButton()->isHidden()); // on the classify tab, which need not be current
+    QLabel *note = w.architecturePanel()->runningNote();
+    QVERIFY(!note->isHidden());
+    QVERIFY2(note->text().contains("resnext20_8x16d (cifar stem)"), qPrintable(note->text()));
+    c->showInExplorerButton()->click();
+    QVERIFY(w.spec() == fashionMnistSpec());
+    QVERIFY(note->isHidden());
+    QVERIFY(c->showInExplorerButton()->isHidden());
+    // Another block form is the same model: no note.
+    ArchSpec formA = fashionMnistSpec();
+    formA.form = BlockForm::A;
+    QVERIFY(w.applySpec(formA));
+    QVERIFY(note->isHidden());
+    // The note's link does the same as the button.
+    QVERIFY(w.applySpec(preset("resnet50").spec));
+    QVERIFY(!note->isHidden());
+    Q_EMIT note->linkActivated("show");
+    QVERIFY(w.spec() == fashionMnistSpec());
+}
+
+void TestGuiInference::mismatchedWeightsOfferLoadAnyway()
+{
+    // A checkpoint with one tensor its architecture does not have.
+    ModelInfo info;
+    info.spec = fashionMnistSpec();
+    info.preprocessing = fashionMnistPreprocessing();
+    info.labels = fashionMnistClasses();
+    const QString good = m_dir.filePath("good.safetensors");
+    loadEngine().create(info, 7)->save(good.toStdString());
+    const SafetensorsFile file = SafetensorsFile::read(good.toStdString());
+    std::vector<TensorToWrite> tensors;
+    for (const TensorRecord &t : file.tensors())
+        tensors.push_back({t.name, t.dtype, t.shape, file.data(t)});
+    const float extra[2] = {1, 2};
+    tensors.push_back({"extra.weight", DType::F32, {2}, extra});
+    const QString path = m_dir.filePath("extra.safetensors");
+    writeSafetensors(path.toStdString(), tensors, file.metadata());
+
+    MainWindow w(m_dir.filePath("partial.ini"));
+    w.show();
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() && !w.modelService()->busy(), 60000);
+    const auto before = w.modelService()->model();
+    w.openWeights(path);
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(!c->errorText().isEmpty() && !w.modelService()->busy(), 60000);
+    // The GUI names no command-line flag; it offers the choice as a button.
+    QVERIFY2(c->errorText().contains("1 unexpected (extra.weight)"), qPrintable(c->errorText()));
+    QVERIFY2(!c->errorText().contains("--allow-partial"), qPrintable(c->errorText()));
+    QCOMPARE(w.modelService()->model(), before);
+    QVERIFY(c->loadAnywayButton()->isVisible());
+    c->loadAnywayButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() != before && !w.modelService()->busy(), 60000);
+    QVERIFY(!c->loadAnywayButton()->isVisible());
+    QVERIFY(w.modelService()->model()->info().spec == info.spec);
+}
+
+void TestGuiInference::severalImagesMakeAStrip()
+{
+    MainWindow w(m_dir.filePath("strip.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
+    QStringList files;
+    for (const char *name : {"fmnist-test00001-pullover.png", "fmnist-test00002-trouser.png", "fmnist-test00004-shirt.png"})
+        files << QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/") + name;
+    w.openPaths(files); // as from the command line
+    QCOMPARE(c->strip()->count(), 3);
+    QVERIFY(c->strip()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == files.last() && !w.modelService()->busy(), 60000);
+    // Every one of them is a click away.
+    QListWidgetItem *first = c->strip()->item(0);
+    QCOMPARE(first->text(), QString("fmnist-test00001-pullover.png"));
+    const QRect r = c->strip()->visualItemRect(first);
+    QTest::mouseClick(c->strip()->viewport(), Qt::LeftButton, {}, r.center());
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == files.first() && !w.modelService()->busy(), 60000);
+}
+
+void TestGuiInference::failedRerunClearsTheView()
+{
+    MainWindow w(m_dir.filePath("cleared.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
+    // A shown image that is gone by the time the model changes.
+    const QString copy = m_dir.filePath("gone.png");
+    QVERIFY(QFile::copy(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png"), copy));
+    c->classifyFile(copy);
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == copy && !w.modelService()->busy(), 60000);
+    QVERIFY(QFile::remove(copy));
+    ArchSpec spec = fashionMnistSpec();
+    spec.cardinality = 2;
+    spec.width = 64;
+    w.modelService()->createRandom(spec, "cpu");
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() == nullptr && !w.modelService()->busy(), 60000);
+    // No old top-5 under the new model's name: the view is cleared and says why.
+    QVERIFY2(c->errorText().startsWith("The new model could not classify gone.png: "), qPrintable(c->errorText()));
+    QCOMPARE(c->topChart()->plottableCount(), 0);
+    QVERIFY(c->timingsLabel()->text().isEmpty());
+}
+
+void TestGuiInference::imageOpenedAtStartShowsItsMaps()
+{
+    // A file on the command line is requested before the model has loaded: it
+    // is asked again once the model is there, so its feature maps show too.
+    MainWindow w(m_dir.filePath("atstart.ini"));
+    w.startInference();
+    const QString shirt = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00004-shirt.png");
+    w.openPaths({shirt});
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam() && !w.modelService()->busy(), 60000);
+    QCOMPARE(c->result()->imageName, shirt);
+    QCOMPARE(c->result()->analysis.features.block, std::string("layer2.0"));
+}
+
+void TestGuiInference::torchVersionWrittenOneWay()
+{
+    // The library's own version, in the status bar and in the README alike.
+    const QString version = QString::fromStdString(loadEngine().deviceInfo().torchVersion);
+    QVERIFY(QRegularExpression("^\\d+\\.\\d+\\.\\d+$").match(version).hasMatch());
+    MainWindow w(m_dir.filePath("version.ini"));
+    QSignalSpy ready(w.modelService(), &ModelService::engineReady);
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
+    QVERIFY2(ready.first().at(0).toString().startsWith("LibTorch " + version + ","),
+             qPrintable(ready.first().at(0).toString()));
+    QFile readme(QStringLiteral(RESNEXT_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(readme.readAll());
+    QVERIFY2(text.contains("LibTorch " + version + " from Debian"), qPrintable(version));
+    QRegularExpression other("LibTorch (\\d+\\.\\d+\\.\\d+)");
+    for (auto it = other.globalMatch(text); it.hasNext();) {
+        const QString v = it.next().captured(1);
+        QVERIFY2(v == version, qPrintable("README names LibTorch " + v + "; the library says " + version));
+    }
     QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
 }
 

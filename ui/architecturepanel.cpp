@@ -1,6 +1,7 @@
 #include "inlineerror.h"
 #include "architecturepanel.h"
 
+#include <QAbstractSlider>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
@@ -47,6 +48,17 @@ QString layersText(const std::vector<int> &layers)
     return parts.join(',');
 }
 
+// What the C and d boxes accept while typing; core's validate() judges the value.
+constexpr int kTypedMax = 999999;
+
+// Presets are compared without the block form: the forms compute the same
+// function with the same counts and weights, so a form change keeps the name.
+bool samePresetModel(ArchSpec preset, const ArchSpec &spec)
+{
+    preset.form = spec.form;
+    return preset == spec;
+}
+
 QSlider *makeSlider(int lo, int hi, const QString &tip)
 {
     auto *s = new QSlider(Qt::Horizontal);
@@ -61,6 +73,15 @@ QSlider *makeSlider(int lo, int hi, const QString &tip)
 ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
+
+    m_running = new QLabel;
+    m_running->setObjectName("runningNote");
+    m_running->setWordWrap(true);
+    m_running->setStyleSheet("QLabel { background: #fff8e1; border: 1px solid #ffe08a; border-radius: 4px; "
+                             "padding: 4px; }");
+    m_running->hide();
+    connect(m_running, &QLabel::linkActivated, this, [this] { Q_EMIT showRunningModel(); });
+    layout->addWidget(m_running);
 
     auto *modelBox = new QGroupBox(tr("Model"));
     auto *form = new QFormLayout(modelBox);
@@ -136,11 +157,15 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     auto *cd = new QFormLayout(cdBox);
     m_cSlider = makeSlider(1, 64, tr("Cardinality C: the number of parallel transformations (groups of the 3x3 "
                                      "convolution). The paper finds that raising C at equal complexity beats "
-                                     "making the network deeper or wider."));
+                                     "making the network deeper or wider. The slider covers 1 to 64; type larger "
+                                     "values (up to the core's limit) in the box."));
     m_cSlider->setObjectName("cardinalitySlider");
+    // The boxes accept any number and let core judge it: a value core refuses is
+    // explained inline instead of being cut to the box's range while typing.
     m_cSpin = new QSpinBox;
     m_cSpin->setObjectName("cardinalitySpin");
-    m_cSpin->setRange(1, 64);
+    m_cSpin->setRange(1, kTypedMax);
+    m_cSpin->setKeyboardTracking(false);
     m_cSpin->setToolTip(m_cSlider->toolTip());
     auto *cRow = new QHBoxLayout;
     cRow->addWidget(m_cSlider, 1);
@@ -149,17 +174,20 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     cLabel->setBuddy(m_cSpin);
     cd->addRow(cLabel, cRow);
 
-    m_dSlider = makeSlider(1, 128, tr("Bottleneck width d: channels per group in stage 1 (doubling in each later "
-                                      "stage). ResNet-50 is C=1, d=64; ResNeXt-50 is C=32, d=4."));
+    m_dSlider = makeSlider(1, 128, tr("Bottleneck width d (the paper's notation): channels per group at base planes "
+                                      "64, i.e. in stage 1 of an ImageNet ResNet. A stage with P planes has "
+                                      "w = d\u00b7P/64 channels per group. ResNet-50 is C=1, d=64; ResNeXt-50 is C=32, "
+                                      "d=4. Only values that give whole channel counts in every stage are offered."));
     m_dSlider->setObjectName("widthSlider");
-    m_dSpin = new QSpinBox;
+    m_dSpin = new ValidStepSpinBox([this](int d) { return widthValid(d); });
     m_dSpin->setObjectName("widthSpin");
-    m_dSpin->setRange(1, 128);
+    m_dSpin->setRange(1, kTypedMax);
+    m_dSpin->setKeyboardTracking(false);
     m_dSpin->setToolTip(m_dSlider->toolTip());
     auto *dRow = new QHBoxLayout;
     dRow->addWidget(m_dSlider, 1);
     dRow->addWidget(m_dSpin);
-    auto *dLabel = new QLabel(tr("&Width d"));
+    auto *dLabel = new QLabel(tr("Bottleneck &width d"));
     dLabel->setBuddy(m_dSpin);
     cd->addRow(dLabel, dRow);
 
@@ -244,12 +272,19 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     connect(m_classes, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.numClasses = v; }); });
     connect(m_form, &QButtonGroup::idClicked, this,
             [this](int id) { edit([&](ArchSpec &s) { s.form = static_cast<BlockForm>(id); }); });
-    connect(m_cSlider, &QSlider::valueChanged, m_cSpin, &QSpinBox::setValue);
-    connect(m_cSpin, &QSpinBox::valueChanged, m_cSlider, &QSlider::setValue);
-    connect(m_dSlider, &QSlider::valueChanged, m_dSpin, &QSpinBox::setValue);
-    connect(m_dSpin, &QSpinBox::valueChanged, m_dSlider, &QSlider::setValue);
+    // Slider and box each edit the spec; setSpec() then shows the accepted value in both.
     connect(m_cSlider, &QSlider::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.cardinality = v; }); });
-    connect(m_dSlider, &QSlider::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.width = v; }); });
+    connect(m_cSpin, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.cardinality = v; }); });
+    connect(m_dSlider, &QSlider::valueChanged, this, [this](int v) {
+        // The slider lands only on widths that give whole channel counts.
+        const int d = nearestValidWidth(v, v >= m_shown.width ? 1 : -1);
+        edit([&](ArchSpec &s) { s.width = d; });
+        if (m_dSlider->value() != m_shown.width) {
+            const QSignalBlocker b(m_dSlider);
+            m_dSlider->setValue(m_shown.width);
+        }
+    });
+    connect(m_dSpin, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.width = v; }); });
     connect(m_hold, &QCheckBox::toggled, this, [this] {
         syncEnabled();
         if (!m_updating)
@@ -263,6 +298,44 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
         if (!m_updating)
             Q_EMIT optionsChanged();
     });
+}
+
+ValidStepSpinBox::ValidStepSpinBox(std::function<bool(int)> valid, QWidget *parent)
+    : QSpinBox(parent), m_valid(std::move(valid))
+{
+}
+
+void ValidStepSpinBox::stepBy(int steps)
+{
+    int v = value();
+    const int dir = steps > 0 ? 1 : -1;
+    for (int n = std::abs(steps); n > 0; --n) {
+        int next = v + dir;
+        while (next >= minimum() && next <= maximum() && !m_valid(next))
+            next += dir;
+        if (next < minimum() || next > maximum())
+            break;
+        v = next;
+    }
+    setValue(v);
+}
+
+bool ArchitecturePanel::widthValid(int d) const
+{
+    ArchSpec s = m_shown;
+    s.width = d;
+    return validationError(s).empty();
+}
+
+int ArchitecturePanel::nearestValidWidth(int d, int direction) const
+{
+    // The next valid width in the direction the slider moved, so that every
+    // step moves; the other way only at the end of the range.
+    for (int dir : {direction, -direction})
+        for (int v = d; v >= 1 && v <= 1024; v += dir)
+            if (widthValid(v))
+                return v;
+    return d; // nothing valid: let core explain
 }
 
 void ArchitecturePanel::edit(const std::function<void(ArchSpec &)> &change)
@@ -282,7 +355,7 @@ void ArchitecturePanel::setSpec(const ArchSpec &spec)
     m_shown = spec;
     int presetIndex = 0;
     for (int i = 1; i < m_preset->count(); ++i)
-        if (const auto p = findPreset(m_preset->itemData(i).toString().toStdString()); p && p->spec == spec)
+        if (const auto p = findPreset(m_preset->itemData(i).toString().toStdString()); p && samePresetModel(p->spec, spec))
             presetIndex = i;
     m_preset->setCurrentIndex(presetIndex);
     int depthIndex = static_cast<int>(depths().size());
@@ -297,15 +370,25 @@ void ArchitecturePanel::setSpec(const ArchSpec &spec)
     m_input->setValue(spec.inputSize);
     m_classes->setValue(spec.numClasses);
     m_form->button(static_cast<int>(spec.form))->setChecked(true);
-    m_cSlider->setValue(spec.cardinality);
-    m_cSpin->setValue(spec.cardinality);
-    m_dSlider->setValue(spec.width);
-    m_dSpin->setValue(spec.width);
+    for (QAbstractSlider *w : {static_cast<QAbstractSlider *>(m_cSlider), static_cast<QAbstractSlider *>(m_dSlider)}) {
+        const QSignalBlocker b(w);
+        w->setValue(w == m_cSlider ? spec.cardinality : spec.width);
+    }
+    for (QSpinBox *w : {m_cSpin, m_dSpin}) {
+        const QSignalBlocker b(w);
+        w->setValue(w == m_cSpin ? spec.cardinality : spec.width);
+    }
     if (spec.block == BlockKind::Bottleneck) {
-        m_groupInfo->setText(tr("Every 3x3 conv splits into <b>C = %1</b> groups of <b>d = %2</b> channels in "
-                                "stage 1 (grouped width %3 &rarr; output %4), doubling per stage.")
+        // d is the paper's width at 64 planes; a stage's own channels per group are w.
+        QStringList ws;
+        for (int i = 0; i < spec.numStages(); ++i)
+            ws << QString::number(spec.groupWidth(i));
+        m_groupInfo->setText(tr("Every 3x3 conv splits into <b>C = %1</b> groups. Channels per group "
+                                "<b>w = d&middot;planes/64</b>: w = %2 in layer1&hellip;layer%3 (layer1: grouped "
+                                "width %4 &rarr; output %5).")
                                  .arg(spec.cardinality)
-                                 .arg(spec.groupWidth(0))
+                                 .arg(ws.join(", "))
+                                 .arg(spec.numStages())
                                  .arg(spec.stageGroupedWidth(0))
                                  .arg(spec.stageOutChannels(0)));
     } else {
@@ -333,6 +416,14 @@ void ArchitecturePanel::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+}
+
+void ArchitecturePanel::setRunningModel(const QString &running, bool differs)
+{
+    m_running->setText(tr("These sliders show a different model from the one that classifies images "
+                          "(<b>%1</b>). <a href=\"show\">Show the classifier's model here</a>")
+                           .arg(running.toHtmlEscaped()));
+    m_running->setVisible(differs && !running.isEmpty());
 }
 
 QString ArchitecturePanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }

@@ -6,6 +6,7 @@
 #include "resnext/accounting.h"
 #include "resnext/spec.h"
 
+#include <QSpinBox>
 #include <QWidget>
 
 #include <functional>
@@ -16,7 +17,18 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSlider;
-class QSpinBox;
+
+// A spin box whose arrows skip values that `valid` refuses (typed values are
+// still taken as they are, for core to accept or explain).
+class ValidStepSpinBox : public QSpinBox {
+    Q_OBJECT
+public:
+    explicit ValidStepSpinBox(std::function<bool(int)> valid, QWidget *parent = nullptr);
+    void stepBy(int steps) override;
+
+private:
+    std::function<bool(int)> m_valid;
+};
 
 class ArchitecturePanel : public QWidget {
     Q_OBJECT
@@ -28,6 +40,11 @@ public:
     // Shows the reason why the last edit was refused (empty hides it).
     void showError(const QString &message);
     QString errorText() const;
+
+    // Says which model the classifier runs when it is not the one shown here
+    // (empty `running` or `differs` false hides the note).
+    void setRunningModel(const QString &running, bool differs);
+    QLabel *runningNote() const { return m_running; }
 
     bool holdComplexity() const;
     void setHoldComplexity(bool on);
@@ -50,11 +67,17 @@ Q_SIGNALS:
     void specEdited(const resnext::ArchSpec &spec);
     // The user picked a preset: shown as it is (the window turns hold off).
     void presetChosen(const resnext::ArchSpec &spec);
+    // The user asked to show the classifier's model in the explorer.
+    void showRunningModel();
     // The hold toggle, its measure, or the counting convention changed.
     void optionsChanged();
 
 private:
     void edit(const std::function<void(resnext::ArchSpec &)> &change);
+    // Whether the shown spec with width d passes core's validation.
+    bool widthValid(int d) const;
+    // The first valid width from d on in `direction` (+1 or -1), else the other way.
+    int nearestValidWidth(int d, int direction) const;
     void syncEnabled();
 
     resnext::ArchSpec m_shown;
@@ -76,4 +99,5 @@ private:
     QCheckBox *m_countAll = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_groupInfo = nullptr;
+    QLabel *m_running = nullptr;
 };

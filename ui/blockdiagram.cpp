@@ -85,7 +85,7 @@ double columnWidth(const QWidget *w) { return w->width() / 3.0 - 16; }
 BlockDiagram::BlockDiagram(QWidget *parent) : QWidget(parent)
 {
     setObjectName("blockDiagram");
-    setMinimumSize(600, 380);
+    setMinimumSize(600, 300); // fits under the complexity dock at 1280x720
     setAutoFillBackground(true);
     QPalette pal = palette();
     pal.setColor(QPalette::Window, Qt::white);
@@ -150,7 +150,7 @@ void BlockDiagram::paintEvent(QPaintEvent *)
     bold.setBold(true);
     p.setFont(bold);
     p.drawText(QRectF(10, 6, width() - 20, lineH * 1.4), Qt::AlignLeft,
-               tr("layer%1, repeated block: %2-d in, C = %3 paths of width d = %4, %5-d out")
+               tr("layer%1, repeated block: %2-d in, C = %3 paths of w = %4 channels each, %5-d out")
                    .arg(st + 1)
                    .arg(in)
                    .arg(c)

@@ -16,6 +16,9 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPushButton>
@@ -54,7 +57,7 @@ FeatureGridView::FeatureGridView(QWidget *parent) : QWidget(parent)
     setObjectName("featureGrid");
     setMinimumSize(160, 160);
     setCursor(Qt::PointingHandCursor);
-    setToolTip(tr("The grouped 3x3 convolution's output: one tile per group (path), each holding that group's d "
+    setToolTip(tr("The grouped 3x3 convolution's output: one tile per group (path), each holding that group's w "
                   "channel maps. Click a tile to see its maps large."));
 }
 
@@ -143,6 +146,11 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_model->setObjectName("modelLabel");
     m_model->setWordWrap(true);
     bar->addWidget(m_model, 1);
+    m_showInExplorer = new QPushButton(tr("Show this model in the explorer"));
+    m_showInExplorer->setObjectName("showInExplorer");
+    m_showInExplorer->setToolTip(tr("The architecture sliders show another model: set them to the one that classifies."));
+    m_showInExplorer->hide();
+    bar->addWidget(m_showInExplorer);
     auto *open = new QPushButton(tr("Open image..."));
     open->setToolTip(tr("Or drop image files on the window, or paste an image (Ctrl+V)."));
     auto *cancel = new QPushButton(tr("Cancel"));
@@ -159,7 +167,24 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     outer->addLayout(bar);
 
     m_error = makeInlineError("classifyError");
-    outer->addWidget(m_error);
+    m_loadAnyway = new QPushButton(tr("Load anyway (only the matching tensors)"));
+    m_loadAnyway->setObjectName("loadAnyway");
+    m_loadAnyway->setToolTip(tr("Load what matches and leave the rest at initial values (the command line's "
+                                "--allow-partial). The results will not be the file's model."));
+    m_loadAnyway->hide();
+    auto *errorRow = new QHBoxLayout;
+    errorRow->addWidget(m_error, 1);
+    errorRow->addWidget(m_loadAnyway, 0, Qt::AlignTop);
+    outer->addLayout(errorRow);
+    m_strip = new QListWidget;
+    m_strip->setObjectName("imageStrip");
+    m_strip->setFlow(QListView::LeftToRight);
+    m_strip->setWrapping(false);
+    // One row of names plus room for the scroll bar when they do not fit across.
+    m_strip->setFixedHeight(m_strip->fontMetrics().height() + m_strip->horizontalScrollBar()->sizeHint().height() + 14);
+    m_strip->setToolTip(tr("Images opened together: click one to classify it."));
+    m_strip->hide();
+    outer->addWidget(m_strip);
 
     auto *body = new QHBoxLayout;
     // Left: the image, Grad-CAM, top-5 and the time split.
@@ -169,10 +194,13 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     left->addWidget(m_title);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
-    m_image->setMinimumSize(160, 160);
+    m_image->setMinimumSize(120, 120);
+    // The pixmap follows the label's size, never the other way round (a large
+    // pixmap used to push the checkbox below over the image).
+    m_image->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_image->setAlignment(Qt::AlignCenter);
     m_image->setStyleSheet("QLabel { background: #202020; }");
-    left->addWidget(m_image);
+    left->addWidget(m_image, 2);
     m_camCheck = new QCheckBox(tr("Grad-CAM overlay for the top class"));
     m_camCheck->setChecked(true);
     m_camCheck->setToolTip(tr("Gradient-weighted class activation map on the output of the selected block's stage: "
@@ -230,9 +258,14 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     groupBox->addWidget(m_groupTitle);
     m_groupLarge = new QLabel;
     m_groupLarge->setObjectName("groupLarge");
-    m_groupLarge->setMinimumSize(100, 100);
-    m_groupLarge->setAlignment(Qt::AlignCenter);
-    groupBox->addWidget(m_groupLarge, 1);
+    m_groupLarge->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    // All of a group's maps at a legible size; scroll when they do not fit.
+    m_groupScroll = new QScrollArea;
+    m_groupScroll->setObjectName("groupScroll");
+    m_groupScroll->setWidget(m_groupLarge);
+    m_groupScroll->setWidgetResizable(true);
+    m_groupScroll->setMinimumSize(100, 100);
+    groupBox->addWidget(m_groupScroll, 1);
     maps->addLayout(groupBox, 1);
     right->addLayout(maps, 3);
     m_energy = new QCustomPlot;
@@ -240,17 +273,30 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_energy->setMinimumHeight(100);
     m_energy->xAxis->setLabel(tr("group"));
     m_energy->yAxis->setLabel(tr("energy"));
+    // Few, short tick labels: the chart is low and they overlapped.
+    m_energy->yAxis->ticker()->setTickCount(3);
+    m_energy->yAxis->setNumberFormat("g");
+    m_energy->yAxis->setNumberPrecision(2);
+    m_energy->xAxis->ticker()->setTickCount(8);
     m_energy->setToolTip(tr("Mean squared activation of each group's maps: which paths respond to this image."));
     right->addWidget(m_energy, 1);
     body->addLayout(right, 3);
     outer->addLayout(body, 1);
 
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open image"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
-        if (!path.isEmpty())
-            classifyFile(path);
+        Q_EMIT openRequested();
     });
+    connect(m_showInExplorer, &QPushButton::clicked, this, &ClassifyPanel::showModelInExplorer);
+    connect(m_loadAnyway, &QPushButton::clicked, this, [this] {
+        m_loadAnyway->hide();
+        Q_EMIT loadAnyway(m_loadAnywayPath);
+    });
+    connect(m_service, &ModelService::mismatchedWeights, this, [this](const Job &, const QString &path) {
+        m_loadAnywayPath = path;
+        m_loadAnyway->show();
+    });
+    connect(m_strip, &QListWidget::itemClicked, this,
+            [this](QListWidgetItem *item) { classifyFile(item->data(Qt::UserRole).toString()); });
     m_cancel = cancel;
     m_cancel->setEnabled(false);
     connect(cancel, &QPushButton::clicked, this, [this] {
@@ -265,6 +311,11 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     connect(m_service, &ModelService::gradCamReady, this, &ClassifyPanel::onGradCam);
     connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
         // Errors of this panel's own requests and of model loads (their notes too).
+        if (ownJob(job) && job.id == m_analysisJob.id && m_rerunning) {
+            m_rerunning = false;
+            clearView(tr("The new model could not classify %1: %2").arg(m_shown.name, msg));
+            return;
+        }
         if (ownJob(job) || job.kind == JobKind::Model)
             showError(msg);
     });
@@ -274,14 +325,15 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
         if (m_result)
             showResult(m_result);
     });
-    connect(m_block, &QComboBox::activated, this, [this] { rerunLast(); });
+    connect(m_block, &QComboBox::activated, this, [this] { rerunShown(); });
     connect(m_colormap, &QComboBox::currentIndexChanged, this, &ClassifyPanel::renderFeatures);
     connect(m_norm, &QComboBox::currentIndexChanged, this, &ClassifyPanel::renderFeatures);
     connect(m_grid, &FeatureGridView::tileClicked, this, &ClassifyPanel::showGroup);
     connect(m_device, &QComboBox::activated, this, [this] { Q_EMIT deviceChanged(device()); });
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"), "groups.png",
-                                                          tr("PNG image (*.png)"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"),
+                                                          m_dialogFolder.in("groups.png"), tr("PNG image (*.png)"));
+        m_dialogFolder.picked(path);
         QString error;
         if (!path.isEmpty() && !exportFeatures(path, &error))
             showError(error);
@@ -313,6 +365,8 @@ void ClassifyPanel::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+    if (message.isEmpty())
+        m_loadAnyway->hide(); // it belongs to the message it stood beside
 }
 
 QString ClassifyPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
@@ -330,37 +384,110 @@ bool ClassifyPanel::ownJob(const Job &job) const { return job.id == m_analysisJo
 
 void ClassifyPanel::modelChanged(const Job &, const QString &text)
 {
-    m_model->setText(tr("<b>Model:</b> %1").arg(text.toHtmlEscaped()));
+    m_model->setText(tr("<b>Classifying with:</b> %1").arg(text.toHtmlEscaped()));
     if (auto m = m_service->model()) {
         setBlocks(m->info().spec);
         m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
     }
-    rerunLast();
+    // An error about an earlier image or model no longer describes what is on screen.
+    showError({});
+    if (m_requested.valid() && m_service->pending(m_analysisJob)) {
+        // Asked before this model arrived (e.g. a file on the command line at
+        // start-up): ask again, now with this model's blocks for the maps.
+        request(m_requested);
+        return;
+    }
+    if (!m_shown.valid())
+        return;
+    m_title->setText(tr("<b>%1</b>: re-running on the new model...").arg(m_shown.name.toHtmlEscaped()));
+    m_timings->setText(tr("(the previous model's result until the new one arrives)"));
+    rerunShown();
+    m_rerunning = true;
+}
+
+void ClassifyPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_result)
+        showResult(m_result); // the image and a group's maps follow the new size
+}
+
+void ClassifyPanel::setExplorerShowsModel(bool same) { m_showInExplorer->setVisible(!same); }
+
+void ClassifyPanel::addToStrip(const QStringList &paths)
+{
+    for (const QString &p : paths) {
+        bool known = false;
+        for (int i = 0; i < m_strip->count() && !known; ++i)
+            known = m_strip->item(i)->data(Qt::UserRole).toString() == p;
+        if (known)
+            continue;
+        auto *item = new QListWidgetItem(QFileInfo(p).fileName(), m_strip);
+        item->setData(Qt::UserRole, p);
+        item->setToolTip(p);
+    }
+    m_strip->setVisible(m_strip->count() > 1);
+}
+
+void ClassifyPanel::clearView(const QString &why)
+{
+    m_result.reset();
+    m_cam.reset();
+    m_shown = {};
+    m_title->setText(why.toHtmlEscaped());
+    m_image->clear();
+    m_timings->clear();
+    m_top->clearPlottables();
+    m_top->replot();
+    m_energy->clearPlottables();
+    m_energy->replot();
+    m_grid->setGrid({}, {}, 0);
+    m_groupLarge->clear();
+    m_note->clear();
+    showError(why);
+}
+
+void ClassifyPanel::request(const Source &source)
+{
+    m_requested = source;
+    m_rerunning = false;
+    m_loadAnyway->hide();
+    if (source.sample >= 0)
+        track(m_service->analyzeSample(source.sample, block()));
+    else if (!source.file.isEmpty())
+        track(m_service->analyzeFile(source.file, block()));
+    else
+        track(m_service->analyzeImage(fromQImage(source.image), source.name, block()));
 }
 
 void ClassifyPanel::classifyFile(const QString &path)
 {
-    m_lastFile = path;
-    m_lastImage = QImage();
-    track(m_service->analyzeFile(path, block()));
+    Source s;
+    s.file = path;
+    s.name = QFileInfo(path).fileName();
+    request(s);
 }
 
 void ClassifyPanel::classifyImage(const QImage &image, const QString &name)
 {
-    m_lastFile.clear();
-    m_lastImage = image;
-    m_lastImageName = name;
-    track(m_service->analyzeImage(fromQImage(image), name, block()));
+    Source s;
+    s.image = image;
+    s.name = name;
+    request(s);
 }
 
-void ClassifyPanel::classifySample(int index) { track(m_service->analyzeSample(index, block())); }
-
-void ClassifyPanel::rerunLast()
+void ClassifyPanel::classifySample(int index)
 {
-    if (!m_lastFile.isEmpty())
-        track(m_service->analyzeFile(m_lastFile, block()));
-    else if (!m_lastImage.isNull())
-        track(m_service->analyzeImage(fromQImage(m_lastImage), m_lastImageName, block()));
+    Source s;
+    s.sample = index;
+    s.name = tr("Fashion-MNIST test image %1").arg(index);
+    request(s);
+}
+
+void ClassifyPanel::rerunShown()
+{
+    if (m_shown.valid())
+        request(m_shown);
 }
 
 void ClassifyPanel::requestGradCam()
@@ -377,6 +504,8 @@ void ClassifyPanel::onAnalysis(const Job &job, std::shared_ptr<const AnalysisRes
     // and other posters adopt the panel through track() too.
     if (job.id != m_analysisJob.id)
         return;
+    m_rerunning = false;
+    m_shown = m_requested;
     showResult(std::move(r));
 }
 
@@ -416,7 +545,8 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
                                                              : a.shown);
-    m_image->setPixmap(QPixmap::fromImage(shown).scaled(m_image->size().boundedTo(QSize(448, 448)), Qt::KeepAspectRatio,
+    m_image->setPixmap(QPixmap::fromImage(shown).scaled(m_image->size().boundedTo(QSize(448, 448)).expandedTo(QSize(8, 8)),
+                                                        Qt::KeepAspectRatio,
                                                         a.shown.width < 100 ? Qt::FastTransformation
                                                                             : Qt::SmoothTransformation));
     // Top-5 as horizontal bars.
@@ -461,7 +591,7 @@ void ClassifyPanel::renderFeatures()
     const char *forms[] = {"(a): each tile is the output of one of the C separate paths",
                            "(b): each tile is one path before the concatenation",
                            "(c): each tile is one group of the grouped 3x3 convolution"};
-    m_note->setText(tr("<b>%1</b>: %2 groups of d = %3 maps, %4x%5, after the 3x3 conv, BN and ReLU. Form %6 "
+    m_note->setText(tr("<b>%1</b>: %2 groups of w = %3 maps (this stage's channels per group), %4x%5, after the 3x3 conv, BN and ReLU. Form %6 "
                        "&mdash; the same numbers in every form: the groups <i>are</i> the paths.")
                         .arg(QString::fromStdString(f.block))
                         .arg(f.cardinality)
@@ -499,7 +629,9 @@ void ClassifyPanel::showGroup(int group)
     const Colormap cmap = parseColormap(m_colormap->currentText().toStdString());
     const Normalization norm = parseNormalization(m_norm->currentText().toStdString());
     const QImage img = toQImage(renderGroup(f, group, cmap, norm, 48));
-    m_groupLarge->setPixmap(QPixmap::fromImage(img).scaled(m_groupLarge->size(), Qt::KeepAspectRatio));
+    // Fit the width; the maps stack downwards and the scroll area scrolls them.
+    const int w = std::max(48, m_groupScroll->viewport()->width() - 4);
+    m_groupLarge->setPixmap(QPixmap::fromImage(img).scaledToWidth(std::min(w, img.width() * 3), Qt::FastTransformation));
     m_groupTitle->setText(tr("Group %1 of %2: its %3 channel maps (energy %4)")
                               .arg(group)
                               .arg(f.cardinality)

@@ -4,6 +4,7 @@
 // of d maps (click one to see it large), the per-group energy, Grad-CAM.
 // All tensor work happens in ModelService's worker; this only displays.
 
+#include "dialogfolder.h"
 #include "modelservice.h"
 
 #include "resnext/featureview.h"
@@ -16,7 +17,9 @@ class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QListWidget;
 class QPushButton;
+class QScrollArea;
 
 // Shows a rendered grid scaled to fit and maps clicks to tiles.
 class FeatureGridView : public QWidget {
@@ -49,8 +52,23 @@ class ClassifyPanel : public QWidget {
     Q_OBJECT
 public:
     ClassifyPanel(ModelService *service, QWidget *parent = nullptr);
-    // The model changed (`job` loaded it): re-run the last image on it.
+    // The model changed (`job` loaded it): re-run the image that is shown on it
+    // (never one whose request failed), and clear any earlier error; if the
+    // re-run fails the old result is cleared with a line saying why.
     void modelChanged(const Job &job, const QString &description);
+    // Whether the explorer's sliders show the model that classifies (hides or
+    // shows the "Show this model in the explorer" button).
+    void setExplorerShowsModel(bool same);
+    // Adds images to the strip of opened images (each is one click away).
+    void addToStrip(const QStringList &paths);
+    QListWidget *strip() const { return m_strip; }
+    // Where this panel's file dialogs start (the window's last folder).
+    void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
+    QPushButton *showInExplorerButton() const { return m_showInExplorer; }
+    QPushButton *loadAnywayButton() const { return m_loadAnyway; }
+    QLabel *modelLabel() const { return m_model; }
+    QLabel *timingsLabel() const { return m_timings; }
+    QLabel *titleLabel() const { return m_title; }
 
     // Sends an image file to the worker (the newest one wins).
     void classifyFile(const QString &path);
@@ -77,6 +95,15 @@ public:
 
 Q_SIGNALS:
     void deviceChanged(const QString &device);
+    // The "Open image..." button: the window runs its file dialog.
+    void openRequested();
+    // "Show this model in the explorer": set the sliders to the classifier's model.
+    void showModelInExplorer();
+    // "Load anyway": open `path` again, loading only the tensors that match.
+    void loadAnyway(const QString &path);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void showResult(std::shared_ptr<const AnalysisResult> r);
@@ -88,7 +115,17 @@ private:
     void renderFeatures();
     void showGroup(int group);
     void requestGradCam();
-    void rerunLast();
+    void rerunShown();
+    void clearView(const QString &why);
+    // What an analysis request was about: a file, a decoded image or a test sample.
+    struct Source {
+        QString file;
+        QImage image;
+        QString name;
+        int sample = -1;
+        bool valid() const { return !file.isEmpty() || !image.isNull() || sample >= 0; }
+    };
+    void request(const Source &source);
 
     ModelService *m_service;
     std::shared_ptr<const AnalysisResult> m_result;
@@ -113,9 +150,15 @@ private:
     QCustomPlot *m_top = nullptr;
     QCustomPlot *m_energy = nullptr;
     FeatureGridView *m_grid = nullptr;
-    QString m_lastFile;
-    QImage m_lastImage;
-    QString m_lastImageName;
+    Source m_requested; // what m_analysisJob analyses
+    Source m_shown;     // what m_result shows
+    bool m_rerunning = false; // m_analysisJob re-runs m_shown on a new model
+    QString m_loadAnywayPath;
+    DialogFolder m_dialogFolder;
+    QListWidget *m_strip = nullptr;
+    QScrollArea *m_groupScroll = nullptr;
+    QPushButton *m_showInExplorer = nullptr;
+    QPushButton *m_loadAnyway = nullptr;
 };
 
 // RgbImage <-> QImage, both deep copies.

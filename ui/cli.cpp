@@ -28,13 +28,14 @@ Usage:
   resnext-explorer summary [SPEC] [--format table|json|csv|markdown] [--count-all]
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
-  resnext-explorer snapshot --out FILE.png [SPEC] [--panel NAME] [--size WxH] [--image FILE] [--weights FILE]
+  resnext-explorer snapshot --out FILE.png [SPEC] [--panel all|NAME] [--size WxH] [--image FILE] [--weights FILE]
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
   resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
-                         [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
+                         [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
+                         [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
@@ -43,7 +44,8 @@ Usage:
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
   --cardinality C         groups of the 3x3 convolution (default 1)
-  --width d               bottleneck width per group at 64 planes (default 64)
+  --width d               bottleneck width d, the paper's: channels per group at 64 planes (default 64);
+                          a stage of P planes has w = d*P/64 channels per group
   --stem imagenet|cifar   7x7/2 conv + max-pool, or 3x3/1 conv without pooling
   --block basic|bottleneck
   --expansion 4           output channels = planes x expansion (bottleneck)

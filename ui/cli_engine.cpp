@@ -251,7 +251,7 @@ int cmdFeatures(int argc, char **argv)
     writePng((out / "image.png").string(), r.shown);
     writePng((out / "gradcam.png").string(), overlayHeat(r.shown, cam.heat, cam.width, cam.height));
     writeFileAtomically((out / "energy.csv").string(), energyCsv(f));
-    std::cout << block << " of " << describe(model->info().spec) << ": " << f.cardinality << " groups of "
+    std::cout << block << " of " << describe(model->info().spec) << ": " << f.cardinality << " groups of w = "
               << f.groupWidth << " maps, " << f.height << "x" << f.width
               << (f.form == BlockForm::A ? " (form (a): each group is one path's output)" : "") << "\n";
     std::cout << "top class: " << printableText(r.top.front().label, 60) << " (" << fixed(100 * r.top.front().probability, 1)

@@ -24,12 +24,14 @@
 #include <QMimeData>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QRegularExpression>
 #include <QSettings>
@@ -44,6 +46,8 @@ namespace {
 
 constexpr int kSettingsVersion = 2; // 2: the spec as one JSON value
 constexpr int kMaxCurveC = 64;
+// Room a window manager takes around the client area (frame and title bar).
+constexpr QSize kFrameAllowance(16, 48);
 
 // Every panel the window has, in tab order: its name (snapshot --panel, tests)
 // and, for tabs, its title. A new panel is one row here and one entry in
@@ -82,14 +86,93 @@ ArchSpec readSpec(QSettings &s, const QString &key)
     return specFromJson((v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString()).toStdString());
 }
 
+// Scrolls a page only below its minimum size. (A resizable QScrollArea sizes a
+// page with wrapped labels by its preferred height for the width, which made
+// the classify page scroll at any window size.)
+class MinimumScrollArea : public QScrollArea {
+public:
+    using QScrollArea::QScrollArea;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QScrollArea::resizeEvent(event);
+        fit();
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == widget() && event->type() == QEvent::LayoutRequest)
+            fit(); // the page's contents changed (longer texts, shown widgets)
+        return QScrollArea::eventFilter(watched, event);
+    }
+
+private:
+    void fit()
+    {
+        if (QWidget *w = widget()) {
+            const QSize min = w->minimumSizeHint();
+            const int width = std::max(viewport()->width(), min.width());
+            int height = std::max(viewport()->height(), min.height());
+            if (w->layout() && w->layout()->hasHeightForWidth())
+                height = std::max(height, w->layout()->totalMinimumHeightForWidth(width));
+            w->resize(width, height);
+        }
+    }
+};
+
 } // namespace
+
+QRect fitToScreen(const QRect &wanted, const QRect &available)
+{
+    // Leave room for a window manager's frame and title bar around the client area.
+    const QSize room = (available.size() - QSize(kFrameAllowance.width(), kFrameAllowance.height()))
+                           .expandedTo(QSize(320, 240));
+    QRect r(wanted.topLeft(), wanted.size().boundedTo(room));
+    const QRect inner = available.adjusted(0, kFrameAllowance.height() - kFrameAllowance.width() / 2,
+                                           -kFrameAllowance.width() / 2, -kFrameAllowance.width() / 2);
+    if (!inner.contains(r)) {
+        r.moveLeft(std::clamp(r.left(), inner.left(), std::max(inner.left(), inner.right() - r.width() + 1)));
+        r.moveTop(std::clamp(r.top(), inner.top(), std::max(inner.top(), inner.bottom() - r.height() + 1)));
+    }
+    return r;
+}
+
+QRect MainWindow::availableScreen() const
+{
+    const QScreen *sc = screen() ? screen() : QGuiApplication::primaryScreen();
+    return sc ? sc->availableGeometry() : QRect(0, 0, 1280, 720);
+}
+
+QString MainWindow::startDir() const
+{
+    if (!m_lastDir.isEmpty() && QDir(m_lastDir).exists())
+        return m_lastDir;
+    // First use: the sample images that ship with the program (beside it when
+    // installed, in the source tree when run from the build).
+    for (const QString &dir : {QApplication::applicationDirPath() + "/../share/resnext-explorer/sample_images",
+                               QStringLiteral(RESNEXT_SAMPLE_DIR)})
+        if (QDir(dir).exists())
+            return QDir(dir).canonicalPath();
+    return QDir::homePath();
+}
+
+void MainWindow::rememberDir(const QString &file)
+{
+    if (!file.isEmpty())
+        m_lastDir = QFileInfo(file).absolutePath();
+}
 
 MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     : QMainWindow(parent), m_settingsPath(settingsPath.isEmpty() ? defaultSettingsPath() : settingsPath),
       m_spec(preset("resnext50_32x4d").spec)
 {
     setWindowTitle(tr("ResNeXt Explorer"));
-    resize(1500, 950);
+    {
+        const QRect avail = availableScreen();
+        const QRect r = fitToScreen(QRect(avail.topLeft(), QSize(1500, 950)), avail);
+        resize(r.size());
+        move(avail.left() + (avail.width() - r.width()) / 2, avail.top() + (avail.height() - r.height()) / 2);
+    }
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
@@ -128,20 +211,23 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_table = new LayerTable;
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
+    // On a low screen the panel scrolls rather than squeezing its charts over each other.
+    auto *classifyScroll = new MinimumScrollArea;
+    classifyScroll->setObjectName("classifyScroll");
+    classifyScroll->setWidget(m_classify);
+    classifyScroll->setFrameShape(QFrame::NoFrame);
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
     m_panels = {{"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
                 {"train", m_train}};
+    // A panel's tab page is the panel itself unless it sits in a scroll area.
+    const std::map<QString, QWidget *> pages = {{"classify", classifyScroll}};
     for (const PanelEntry &p : kPanels)
         if (p.tab)
-            m_tabs->addTab(m_panels.at(p.name), tr(p.title));
+            m_tabs->addTab(pages.count(p.name) ? pages.at(p.name) : m_panels.at(p.name), tr(p.title));
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
 
-    connect(m_train, &TrainPanel::useBuiltinArchitecture, this, [this] {
-        setHoldComplexity(false);
-        applySpec(fashionMnistSpec());
-    });
     connect(m_service, &ModelService::engineReady, this, [this](const QString &text) {
         statusBar()->showMessage(tr("Engine ready: %1").arg(text), 6000);
         const auto d = m_service->deviceInfo();
@@ -163,6 +249,21 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     });
     connect(m_service, &ModelService::failed, this,
             [this](const Job &, const QString &msg) { statusBar()->showMessage(msg, 8000); });
+    // One model classifies; the sliders may show another. Both views say so and
+    // offer to bring the classifier's model into the explorer.
+    connect(m_service, &ModelService::modelChanged, this, &MainWindow::updateRunningModel);
+    const auto showClassifierModel = [this] {
+        if (auto m = m_service->model()) {
+            setHoldComplexity(false);
+            applySpec(m->info().spec);
+        }
+    };
+    connect(m_arch, &ArchitecturePanel::showRunningModel, this, showClassifierModel);
+    connect(m_classify, &ClassifyPanel::showModelInExplorer, this, showClassifierModel);
+    connect(m_classify, &ClassifyPanel::loadAnyway, this, [this](const QString &path) { openWeights(path, true); });
+    const DialogFolder folder{[this] { return startDir(); }, [this](const QString &path) { rememberDir(path); }};
+    m_classify->setDialogFolder(folder);
+    m_train->setDialogFolder(folder);
     connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
@@ -190,33 +291,32 @@ MainWindow::~MainWindow() = default;
 void MainWindow::setupActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *openImage = file->addAction(tr("&Open image..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open image"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
-        if (!path.isEmpty())
-            openPaths({path});
-    });
-    openImage->setShortcut(QKeySequence::Open);
-    QAction *paste = file->addAction(tr("&Paste image"), this, [this] {
-        const QImage img = QApplication::clipboard()->image();
-        if (img.isNull()) {
-            m_classify->showError(tr("The clipboard holds no image."));
-            return;
+    const auto openImages = [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(
+            this, tr("Open images"), startDir(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+        if (!paths.isEmpty()) {
+            rememberDir(paths.first());
+            openPaths(paths);
         }
-        m_tabs->setCurrentWidget(m_classify);
-        m_classify->classifyImage(img, tr("pasted image"));
-    });
+    };
+    QAction *openImage = file->addAction(tr("&Open image..."), this, openImages);
+    connect(m_classify, &ClassifyPanel::openRequested, this, openImages);
+    openImage->setShortcut(QKeySequence::Open);
+    QAction *paste = file->addAction(tr("&Paste image"), this, [this] { pasteFrom(QApplication::clipboard()->mimeData()); });
     paste->setShortcut(QKeySequence::Paste);
     QAction *openWeightsAction = file->addAction(tr("Open &weights (.safetensors)..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open weights"), QString(),
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open weights"), startDir(),
                                                           tr("safetensors (*.safetensors);;All files (*)"));
+        rememberDir(path);
         if (!path.isEmpty())
             openWeights(path);
     });
     openWeightsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     file->addAction(tr("Save weights..."), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save weights"), "model.safetensors",
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save weights"),
+                                                          QDir(startDir()).filePath("model.safetensors"),
                                                           tr("safetensors (*.safetensors)"));
+        rememberDir(path);
         if (!path.isEmpty())
             m_service->saveModel(path);
     });
@@ -386,6 +486,7 @@ void MainWindow::updateViews()
     m_diagram->setStage(m_stageCombo->currentIndex());
     m_table->setSummary(cur);
     m_train->refreshModelLabel();
+    updateRunningModel();
     setWindowTitle(tr("%1 - ResNeXt Explorer").arg(QString::fromStdString(describe(m_spec))));
 }
 
@@ -408,7 +509,9 @@ bool MainWindow::showPanel(const QString &name)
     QWidget *w = panel(name);
     if (!w)
         return false;
-    const int tab = m_tabs->indexOf(w);
+    int tab = -1;
+    for (QWidget *p = w; p && tab < 0; p = p->parentWidget())
+        tab = m_tabs->indexOf(p); // a page may sit inside a scroll area
     if (tab >= 0)
         m_tabs->setCurrentIndex(tab);
     else
@@ -429,9 +532,18 @@ void MainWindow::loadSettings()
         return; // first start
     bool ok = false;
     const int version = s.value("version").toInt(&ok);
-    if (!ok || version != kSettingsVersion) {
-        m_settingsMessage = tr("Settings file %1 is from another version (%2); using defaults.")
-                                .arg(m_settingsPath, s.value("version").toString());
+    if (!s.contains("version") || !ok) {
+        // Not ours at all (random bytes, another program's INI): say so, not "another version".
+        m_settingsMessage = tr("Settings file %1 is not a ResNeXt Explorer settings file (no version number); "
+                               "using defaults.")
+                                .arg(m_settingsPath);
+        return;
+    }
+    if (version != kSettingsVersion) {
+        m_settingsMessage = tr("Settings file %1 is from another version (%2; this program writes %3); using defaults.")
+                                .arg(m_settingsPath)
+                                .arg(version)
+                                .arg(kSettingsVersion);
         return;
     }
     try {
@@ -445,17 +557,29 @@ void MainWindow::loadSettings()
         m_settingsMessage = tr("Settings file %1: %2; using defaults.").arg(m_settingsPath, QString::fromUtf8(e.what()));
         return;
     }
-    m_arch->setHoldComplexity(s.value("view/hold", false).toBool());
-    m_holdAction->setChecked(m_arch->holdComplexity());
+    // The measure first, and the hold without re-solving: the saved spec was
+    // solved with the saved measure (re-solving by the default measure moved d).
     m_arch->setMatchBy(s.value("view/by").toString() == "macs" ? MatchBy::Macs : MatchBy::Params);
     m_arch->setCountAll(s.value("view/countAll", false).toBool());
+    m_arch->setHoldComplexity(s.value("view/hold", false).toBool());
+    {
+        const QSignalBlocker b(m_holdAction);
+        m_holdAction->setChecked(m_arch->holdComplexity());
+    }
     m_tabs->setCurrentIndex(std::clamp(s.value("view/tab", 0).toInt(), 0, m_tabs->count() - 1));
     m_stageCombo->clear();
     for (int i = 0; i < m_spec.numStages(); ++i)
         m_stageCombo->addItem(tr("layer%1").arg(i + 1));
     m_stageCombo->setCurrentIndex(std::clamp(s.value("view/stage", 0).toInt(), 0, m_spec.numStages() - 1));
-    restoreGeometry(s.value("window/geometry").toByteArray());
+    // The client rectangle, not restoreGeometry(): without a window manager Qt
+    // adds the frame it expects on every restore and the window crept down.
+    const QRect saved = s.value("window/rect").toRect();
+    if (saved.isValid())
+        setGeometry(fitToScreen(saved, availableScreen()));
+    if (s.value("window/maximized", false).toBool())
+        setWindowState(windowState() | Qt::WindowMaximized);
     restoreState(s.value("window/state").toByteArray());
+    m_lastDir = s.value("files/lastDir").toString();
 }
 
 void MainWindow::saveSettings() const
@@ -472,7 +596,9 @@ void MainWindow::saveSettings() const
     s.setValue("view/countAll", m_arch->countAll());
     s.setValue("view/tab", m_tabs->currentIndex());
     s.setValue("view/stage", m_stageCombo->currentIndex());
-    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/rect", isMaximized() ? normalGeometry() : geometry());
+    s.setValue("window/maximized", isMaximized());
+    s.setValue("files/lastDir", m_lastDir);
     s.setValue("window/state", saveState());
     s.sync();
 }
@@ -482,24 +608,91 @@ void MainWindow::startInference()
     m_service->loadBuiltin(m_classify->device());
 }
 
-void MainWindow::openWeights(const QString &path)
+void MainWindow::openWeights(const QString &path, bool allowPartial)
 {
-    m_tabs->setCurrentWidget(m_classify);
+    showPanel("classify");
     m_classify->showError({});
-    m_adoptSpecOf = m_service->loadWeights(path, m_classify->device());
+    rememberDir(path);
+    m_adoptSpecOf = m_service->loadWeights(path, m_classify->device(), {}, allowPartial);
+}
+
+void MainWindow::updateRunningModel()
+{
+    const auto m = m_service->model();
+    if (!m) {
+        m_arch->setRunningModel({}, false);
+        m_classify->setExplorerShowsModel(true);
+        return;
+    }
+    // The block form does not change the function or the counts.
+    ArchSpec running = m->info().spec;
+    running.form = m_spec.form;
+    const bool differs = running != m_spec;
+    m_arch->setRunningModel(QString::fromStdString(describe(m->info().spec)), differs);
+    m_classify->setExplorerShowsModel(!differs);
 }
 
 void MainWindow::openPaths(const QStringList &paths)
 {
+    if (!paths.isEmpty())
+        rememberDir(paths.first()); // dropped or pasted files count as "last folder" too
+    QStringList images;
+    for (const QString &p : paths)
+        if (QFileInfo(p).suffix().toLower() != "safetensors")
+            images << p;
+    m_classify->addToStrip(images); // several images: each stays one click away
     for (const QString &p : paths) {
         if (QFileInfo(p).suffix().toLower() == "safetensors") {
             openWeights(p);
         } else {
             m_haveImage = true;
-            m_tabs->setCurrentWidget(m_classify);
+            showPanel("classify");
             m_classify->classifyFile(p); // dropped faster than computed: only the newest runs
         }
     }
+}
+
+QStringList MainWindow::localPaths(const QMimeData *mime)
+{
+    QStringList paths;
+    if (!mime)
+        return paths;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty() && mime->hasText()) {
+        // A path or file:// URL copied as text (from a terminal or a file manager).
+        for (QString line : mime->text().split('\n', Qt::SkipEmptyParts)) {
+            line = line.trimmed();
+            const QUrl url(line);
+            const QString path = url.isLocalFile() ? url.toLocalFile() : line;
+            if (QFileInfo(path).isAbsolute() && QFileInfo(path).isFile())
+                paths << path;
+        }
+    }
+    return paths;
+}
+
+void MainWindow::pasteFrom(const QMimeData *mime)
+{
+    const QStringList paths = localPaths(mime);
+    if (!paths.isEmpty()) {
+        openPaths(paths);
+        return;
+    }
+    if (mime && mime->hasImage()) {
+        const QImage img = qvariant_cast<QImage>(mime->imageData());
+        if (!img.isNull()) {
+            showPanel("classify");
+            m_classify->classifyImage(img, tr("pasted image"));
+            return;
+        }
+    }
+    showPanel("classify");
+    m_classify->showError(mime && mime->hasText()
+                              ? tr("The clipboard holds text that is not the path of an existing file: \"%1\".")
+                                    .arg(mime->text().left(80))
+                              : tr("The clipboard holds no image and no file path."));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -511,14 +704,11 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 void MainWindow::dropEvent(QDropEvent *event)
 {
     const QMimeData *mime = event->mimeData();
-    QStringList paths;
-    for (const QUrl &url : mime->urls())
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
+    const QStringList paths = localPaths(mime);
     if (!paths.isEmpty()) {
         openPaths(paths);
     } else if (mime->hasImage()) {
-        m_tabs->setCurrentWidget(m_classify);
+        showPanel("classify");
         m_classify->classifyImage(qvariant_cast<QImage>(mime->imageData()), tr("dropped image"));
     }
     event->acceptProposedAction();
@@ -555,8 +745,9 @@ void MainWindow::exportPytorch(bool withTrainScript, QString path)
 void MainWindow::exportTable()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export layer table"),
-                                                      QString::fromStdString(describe(m_spec)) + ".csv",
+                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".csv"),
                                                       tr("CSV (*.csv);;Markdown (*.md)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     QString error;
@@ -569,8 +760,9 @@ void MainWindow::exportTable()
 void MainWindow::exportCharts()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"),
-                                                      QString::fromStdString(describe(m_spec)) + ".png",
+                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".png"),
                                                       tr("PNG images (*.png);;PDF documents (*.pdf)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     QString error;
@@ -580,8 +772,10 @@ void MainWindow::exportCharts()
 
 void MainWindow::saveSnapshot()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"), "resnext-explorer.png",
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"),
+                                                      QDir(startDir()).filePath("resnext-explorer.png"),
                                                       tr("PNG image (*.png)"));
+    rememberDir(path);
     if (path.isEmpty())
         return;
     statusBar()->showMessage(grab().save(path, "PNG") ? tr("Wrote %1").arg(path) : tr("%1: cannot write").arg(path));

@@ -22,7 +22,12 @@ class LayerTable;
 class QAction;
 class QComboBox;
 class QDockWidget;
+class QMimeData;
 class QTabWidget;
+
+// `wanted` (a client rectangle) shrunk and moved so that it, with room for a
+// window manager's frame, lies inside `available` (a screen's available area).
+QRect fitToScreen(const QRect &wanted, const QRect &available);
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -33,7 +38,15 @@ public:
     void startInference();
     // Images are classified; .safetensors files are loaded as weights.
     void openPaths(const QStringList &paths);
-    void openWeights(const QString &path);
+    // `allowPartial` loads what matches when the file does not fit its
+    // architecture (the GUI's form of --allow-partial, offered after a refusal).
+    void openWeights(const QString &path, bool allowPartial = false);
+    // Paste: file URLs or a path as text open those files; else an image is classified.
+    void pasteFrom(const QMimeData *mime);
+    // Local files named by `mime`: file URLs, or absolute paths / file:// URLs as text.
+    static QStringList localPaths(const QMimeData *mime);
+    // Where file dialogs start: the last folder used, else sample_images/.
+    QString startDir() const;
     ~MainWindow() override;
 
     const resnext::ArchSpec &spec() const { return m_spec; }
@@ -80,6 +93,9 @@ private:
     void exportCharts();
     void saveSnapshot();
     void about();
+    QRect availableScreen() const;
+    void rememberDir(const QString &file);
+    void updateRunningModel();
 
     QString m_settingsPath;
     QString m_settingsMessage;
@@ -111,4 +127,5 @@ private:
     std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
+    QString m_lastDir; // the folder of the last file opened or saved
 };

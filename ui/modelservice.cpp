@@ -142,10 +142,10 @@ void ModelService::waitIdle()
 
 Engine &ModelService::engine()
 {
-    static bool announced = false;
     Engine &e = loadEngine();
-    if (!announced) {
-        announced = true;
+    if (!m_announced) {
+        // Once per service (each window's status bar says it), not once per process.
+        m_announced = true;
         const DeviceInfo d = e.deviceInfo();
         {
             std::lock_guard<std::mutex> lock(m_mutex);
@@ -173,9 +173,26 @@ std::shared_ptr<Model> ModelService::model() const
     return m_model;
 }
 
+std::shared_ptr<Model> ModelService::lastTrained() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_lastTrained;
+}
+
 void ModelService::setModel(const Job &job, std::shared_ptr<Model> m)
 {
     const ModelInfo &info = m->info();
+    // Warm-up: the first forward of a model pays for kernel selection and
+    // allocation (about a second for resnext50_32x4d here). Pay it now, on the
+    // worker, so that the first image shown reports the steady-state time.
+    try {
+        RgbImage blank;
+        blank.width = blank.height = std::max(8, info.spec.inputSize);
+        blank.pixels.assign(static_cast<size_t>(blank.width) * blank.height * 3, 128);
+        m->analyze(blank, 1, std::string(), nullptr);
+    } catch (const std::exception &) {
+        // A model that cannot run an image says so when the first image arrives.
+    }
     const QString text = tr("%1 (%2) on %3")
                              .arg(QString::fromStdString(describe(info.spec)), QString::fromStdString(info.source),
                                   QString::fromStdString(m->device()));
@@ -215,14 +232,39 @@ Job ModelService::loadBuiltin(const QString &device)
     });
 }
 
-Job ModelService::loadWeights(const QString &path, const QString &device, std::optional<BlockForm> form)
+Job ModelService::loadWeights(const QString &path, const QString &device, std::optional<BlockForm> form,
+                              bool allowPartial)
 {
-    return post(JobKind::Model, [this, path, device, form](const Job &job, const std::atomic<bool> &) {
+    return post(JobKind::Model, [this, path, device, form, allowPartial](const Job &job, const std::atomic<bool> &) {
         QString note;
         LoadOptions o;
         o.form = form;
-        auto m = onDevice(device, [&](const std::string &d) { return engine().load(path.toStdString(), o, nullptr, d); },
-                          &note);
+        o.allowPartial = allowPartial;
+        LoadReport report;
+        std::shared_ptr<Model> m;
+        try {
+            m = onDevice(device, [&](const std::string &d) { return engine().load(path.toStdString(), o, &report, d); },
+                         &note);
+        } catch (const Error &e) {
+            // The engine names the CLI's flag; the GUI offers the same choice as a button.
+            static const std::string cliHint = " load anyway with --allow-partial";
+            std::string what = e.what();
+            if (what.size() > cliHint.size() && what.compare(what.size() - cliHint.size(), cliHint.size(), cliHint) == 0) {
+                what.resize(what.size() - cliHint.size());
+                if (!what.empty() && what.back() == ';')
+                    what.pop_back();
+                emitOnGui([this, job, path] { Q_EMIT mismatchedWeights(job, path); });
+                throw Error(what + ".");
+            }
+            throw;
+        }
+        if (allowPartial && !report.ok())
+            note = tr("Loaded only the matching tensors of %1: %2 missing, %3 unexpected, %4 of the wrong shape were "
+                      "left at their initial values.")
+                       .arg(path)
+                       .arg(report.missing.size())
+                       .arg(report.unexpected.size())
+                       .arg(report.mismatched.size());
         setModel(job, std::move(m));
         if (!note.isEmpty())
             emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
@@ -292,9 +334,9 @@ Job ModelService::gradCam(std::shared_ptr<const AnalysisResult> result, int clas
     });
 }
 
-Job ModelService::train(const TrainRequest &req)
+Job ModelService::train(const TrainRequest &req, bool replaceModel)
 {
-    return post(JobKind::Train, [this, req](const Job &job, const std::atomic<bool> &cancel) {
+    return post(JobKind::Train, [this, req, replaceModel](const Job &job, const std::atomic<bool> &cancel) {
         Engine &e = engine();
         auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
         TrainCallbacks cb;
@@ -307,7 +349,16 @@ Job ModelService::train(const TrainRequest &req)
             }
             return !cancel.load();
         };
-        cb.testing = [&](int, size_t, size_t) { return !cancel.load(); };
+        auto lastTest = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        cb.testing = [&](int run, size_t done, size_t total) {
+            const auto now = std::chrono::steady_clock::now();
+            if (done == 0 || done >= total || now - lastTest > std::chrono::milliseconds(100)) {
+                lastTest = now;
+                const qulonglong d = done, t = total;
+                emitOnGui([this, job, run, d, t] { Q_EMIT testProgress(job, run, d, t); });
+            }
+            return !cancel.load();
+        };
         TrainOutcome outcome = trainAndTest(e, req, cb);
         QStringList rows;
         for (const TrainRun &r : outcome.runs)
@@ -316,16 +367,22 @@ Job ModelService::train(const TrainRequest &req)
                              QString::fromStdString(withThousands(r.totals.macs)),
                              QString::number(r.secondsPerEpoch(), 'f', 1),
                              QString::number(100.0 * r.test.accuracy(), 'f', 2));
-        setModel(job, std::shared_ptr<Model>(std::move(outcome.runs.front().result.model)));
+        std::shared_ptr<Model> trained(std::move(outcome.runs.front().result.model));
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_lastTrained = trained;
+        }
+        if (replaceModel)
+            setModel(job, trained);
         const QString summary = rows.join('\n');
         emitOnGui([this, job, summary] { Q_EMIT trainFinished(job, summary); });
     });
 }
 
-Job ModelService::saveModel(const QString &path)
+Job ModelService::saveModel(const QString &path, std::shared_ptr<Model> which)
 {
-    return post(JobKind::Save, [this, path](const Job &job, const std::atomic<bool> &) {
-        auto m = model();
+    return post(JobKind::Save, [this, path, which](const Job &job, const std::atomic<bool> &) {
+        auto m = which ? which : model();
         if (!m)
             throw Error("no model to save");
         m->save(path.toStdString());

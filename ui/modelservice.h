@@ -49,7 +49,10 @@ public:
     // Model sources. Each replaces the current model when it succeeds; on
     // failure the previous model stays and failed() explains.
     Job loadBuiltin(const QString &device);
-    Job loadWeights(const QString &path, const QString &device, std::optional<resnext::BlockForm> form = {});
+    // A file that does not match its architecture fails with mismatchedWeights()
+    // too, so that the GUI can offer `allowPartial` (the CLI's --allow-partial).
+    Job loadWeights(const QString &path, const QString &device, std::optional<resnext::BlockForm> form = {},
+                    bool allowPartial = false);
     Job createRandom(const resnext::ArchSpec &spec, const QString &device);
     Job useTrained(std::shared_ptr<resnext::Model> model);
 
@@ -64,11 +67,11 @@ public:
     Job analyzeSample(int index, const QString &block);
     // Moves the current model to "cpu" or "cuda" (falls back to the CPU with a note).
     Job toDevice(const QString &device);
-    // Trains (and tests) through core's trainAndTest; the first run's model
-    // becomes the current model.
-    Job train(const resnext::TrainRequest &request);
-    // Writes the current model's weights, spec, labels and preprocessing.
-    Job saveModel(const QString &path);
+    // Trains (and tests) through core's trainAndTest. The first run's model is
+    // kept as lastTrained(); with `replaceModel` it also becomes the current model.
+    Job train(const resnext::TrainRequest &request, bool replaceModel = true);
+    // Writes `model`'s (default: the current model's) weights, spec, labels and preprocessing.
+    Job saveModel(const QString &path, std::shared_ptr<resnext::Model> model = nullptr);
     // Writes the current model as ONNX (resnext/export.h); saved(job, path) when done.
     Job exportOnnx(const QString &path);
 
@@ -82,6 +85,8 @@ public:
     void waitIdle();
 
     std::shared_ptr<resnext::Model> model() const;
+    // The first run's model of the last finished training job (null until one finished).
+    std::shared_ptr<resnext::Model> lastTrained() const;
     resnext::DeviceInfo deviceInfo() const;
 
 Q_SIGNALS:
@@ -92,10 +97,15 @@ Q_SIGNALS:
                       std::shared_ptr<const resnext::GradCam> cam);
     void trainProgress(const Job &job, int run, const resnext::TrainProgress &progress);
     void trainFinished(const Job &job, const QString &summary);
+    // Run `run`'s trained model is being tested: `done` of `total` test images.
+    void testProgress(const Job &job, int run, qulonglong done, qulonglong total);
     void saved(const Job &job, const QString &path);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);
+    // `job` refused `path` because its tensors do not match; loading it with
+    // allowPartial would take what matches.
+    void mismatchedWeights(const Job &job, const QString &path);
     void busyChanged(bool busy);
 
 private:
@@ -123,7 +133,9 @@ private:
     quint64 m_nextId = 1;
     std::set<quint64> m_pending; // GUI thread only
     std::shared_ptr<resnext::Model> m_model;
+    std::shared_ptr<resnext::Model> m_lastTrained;
     resnext::DeviceInfo m_device;
+    bool m_announced = false; // engineReady sent (worker thread only)
     std::thread m_thread;
 };
 

@@ -5,6 +5,7 @@
 
 #include "resnext/accounting.h"
 #include "resnext/dataset.h"
+#include "resnext/datasource.h"
 #include "resnext/report.h"
 
 #include <QCheckBox>
@@ -19,6 +20,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -29,18 +32,33 @@ namespace {
 
 const QColor kRunColours[] = {QColor(31, 119, 180), QColor(255, 127, 14)};
 
+// Asks for its whole page's height (QScrollArea caps its hint), so it only
+// scrolls when the screen is too low.
+class FullHeightScrollArea : public QScrollArea {
+public:
+    QSize sizeHint() const override
+    {
+        if (!widget())
+            return QScrollArea::sizeHint();
+        return widget()->sizeHint() + QSize(verticalScrollBar()->sizeHint().width(), 2 * frameWidth());
+    }
+};
+
 } // namespace
 
 TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentSpec, QWidget *parent)
     : QWidget(parent), m_service(service), m_currentSpec(std::move(currentSpec))
 {
     auto *outer = new QHBoxLayout(this);
-    auto *left = new QVBoxLayout;
+    // The settings column scrolls on a low screen instead of pushing the window taller.
+    auto *leftPage = new QWidget;
+    auto *left = new QVBoxLayout(leftPage);
+    left->setContentsMargins(0, 0, 0, 0);
     auto *box = new QGroupBox(tr("Training"));
     auto *form = new QFormLayout(box);
     m_data = new QComboBox;
     m_data->setObjectName("dataCombo");
-    m_data->addItem(tr("Fashion-MNIST (60,000 28x28 grey images, 10 classes)"), "fashion-mnist");
+    m_data->addItem(tr("Fashion-MNIST (28x28 grey, 10 classes)"), "fashion-mnist");
     m_data->addItem(tr("Image folder..."), "folder");
     m_data->setToolTip(tr("Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one "
                           "sub-folder per class with PNG/JPEG files."));
@@ -51,13 +69,20 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     m_folderInput->setSuffix(tr(" px"));
     m_folderInput->setToolTip(tr("Folder images are resized to this square size."));
     form->addRow(tr("Folder input"), m_folderInput);
+    m_arch = new QComboBox;
+    m_arch->setObjectName("trainArchCombo");
+    m_arch->addItem(tr("Built-in family (small, for 28x28)"), "builtin");
+    m_arch->addItem(tr("The explorer's sliders"), "sliders");
+    m_arch->setToolTip(tr("Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, "
+                          "C = 8, d = 16) trains in minutes on a CPU; the sliders' model may be ImageNet-sized."));
+    form->addRow(tr("&Architecture"), m_arch);
     m_modelLabel = new QLabel;
     m_modelLabel->setObjectName("trainModelLabel");
     m_modelLabel->setWordWrap(true);
-    form->addRow(tr("Model"), m_modelLabel);
-    auto *builtin = new QPushButton(tr("Use the built-in model's architecture"));
-    builtin->setToolTip(tr("CIFAR stem, 3 stages of 2 blocks, C = 8: small enough to train on a laptop CPU."));
-    form->addRow(builtin);
+    // Room for three lines whatever the text: the rows below never move.
+    m_modelLabel->setMinimumHeight(m_modelLabel->fontMetrics().lineSpacing() * 3);
+    m_modelLabel->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    form->addRow(m_modelLabel);
     m_epochs = new QSpinBox;
     m_epochs->setRange(1, 200);
     m_epochs->setValue(3);
@@ -88,7 +113,21 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     m_compare->setToolTip(tr("Also train the ResNet (C = 1) whose parameter count is closest to this model's, with "
                              "the same seed, data and schedule: the paper's claim, in miniature."));
     form->addRow(m_compare);
+    m_replace = new QCheckBox(tr("Then &classify with the trained model"));
+    m_replace->setObjectName("replaceCheck");
+    m_replace->setToolTip(tr("When on, the trained model replaces the one in the Classify tab as soon as it is "
+                             "tested. When off, the Classify tab keeps its model; a button offers the trained one."));
+    form->addRow(m_replace);
+    m_after = new QLabel;
+    m_after->setObjectName("trainAfterLabel");
+    m_after->setWordWrap(true);
+    m_after->setStyleSheet("color: gray");
+    m_after->setMinimumHeight(m_after->fontMetrics().lineSpacing() * 2);
+    m_after->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    form->addRow(m_after);
     left->addWidget(box);
+    // The buttons, progress and messages stay in view below the scrolling settings.
+    auto *actions = new QVBoxLayout;
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Train"));
     m_start->setObjectName("trainButton");
@@ -99,46 +138,94 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     buttons->addWidget(m_start);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_save);
-    left->addLayout(buttons);
+    actions->addLayout(buttons);
+    m_useTrained = new QPushButton(tr("Classify with the trained model"));
+    m_useTrained->setObjectName("useTrainedButton");
+    m_useTrained->setEnabled(false);
+    actions->addWidget(m_useTrained);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
-    left->addWidget(m_progress);
+    actions->addWidget(m_progress);
     m_status = new QLabel;
     m_status->setObjectName("trainStatus");
     m_status->setWordWrap(true);
-    left->addWidget(m_status);
+    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 2); // no jumps as messages come and go
+    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    actions->addWidget(m_status);
     m_error = makeInlineError("trainError");
-    left->addWidget(m_error);
-    left->addStretch();
-    outer->addLayout(left, 2);
+    actions->addWidget(m_error);
+    auto *leftScroll = new FullHeightScrollArea;
+    leftScroll->setObjectName("trainSettingsScroll");
+    leftScroll->setWidget(leftPage);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftScroll->setMinimumWidth(leftPage->minimumSizeHint().width() + 16);
+    auto *leftColumn = new QVBoxLayout;
+    leftColumn->addWidget(leftScroll); // its full height when there is room, scrolling when not
+    leftColumn->addLayout(actions);
+    leftColumn->addStretch(1);
+    outer->addLayout(leftColumn, 0); // as wide as its contents; the plots take the rest
 
     auto *right = new QVBoxLayout;
     m_loss = new QCustomPlot;
     m_loss->setObjectName("lossPlot");
     m_loss->xAxis->setLabel(tr("epoch"));
     m_loss->yAxis->setLabel(tr("training loss"));
-    m_loss->legend->setVisible(true);
+    m_loss->legend->setVisible(false); // shown once a run has curves
+    m_loss->yAxis->ticker()->setTickCount(4);
     m_accuracy = new QCustomPlot;
     m_accuracy->setObjectName("accuracyPlot");
     m_accuracy->xAxis->setLabel(tr("epoch"));
     m_accuracy->yAxis->setLabel(tr("accuracy (%)"));
-    m_accuracy->legend->setVisible(true);
-    m_accuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    m_accuracy->legend->setVisible(false);
+    m_accuracy->yAxis->ticker()->setTickCount(4);
+    auto epochTicks = QSharedPointer<QCPAxisTickerFixed>::create();
+    epochTicks->setTickStep(1);
+    epochTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_accuracy->xAxis->setTicker(epochTicks);
+    m_loss->xAxis->setTicker(epochTicks);
+    // Legends sit in their own row above each plot, never over the points.
+    for (QCustomPlot *p : {m_loss, m_accuracy}) {
+        // (Beside an unbounded spacer: alone in the plot's column, the legend's
+        // small maximum width would cap the axis rect's width.)
+        p->plotLayout()->insertRow(0);
+        auto *legendRow = new QCPLayoutGrid;
+        p->plotLayout()->addElement(0, 0, legendRow);
+        legendRow->addElement(0, 0, p->legend);
+        legendRow->addElement(0, 1, new QCPLayoutElement(p));
+        legendRow->setColumnStretchFactor(0, 0.001);
+        p->legend->setFillOrder(QCPLegend::foColumnsFirst);
+        p->legend->setWrap(2);
+        p->plotLayout()->setRowStretchFactor(0, 0.001);
+        QFont f = p->legend->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        p->legend->setFont(f);
+    }
+    // Axes of a run of the default length before the first run.
+    m_loss->xAxis->setRange(0, m_epochs->value());
+    m_loss->yAxis->setRange(0, 2.5);
+    m_accuracy->xAxis->setRange(0.5, m_epochs->value() + 0.5);
+    m_accuracy->yAxis->setRange(0, 100);
     right->addWidget(m_loss, 1);
     right->addWidget(m_accuracy, 1);
     m_table = new QTableWidget(0, 5);
     m_table->setObjectName("trainResults");
     m_table->setHorizontalHeaderLabels({tr("Model"), tr("Params"), tr("MACs"), tr("s / epoch"), tr("Test accuracy %")});
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->verticalHeader()->setVisible(false);
     m_table->setMaximumHeight(110);
     right->addWidget(m_table);
-    outer->addLayout(right, 3);
+    outer->addLayout(right, 1);
 
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         if (m_data->itemData(index).toString() == "folder") {
-            const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"));
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"),
+                                                                  m_dialogFolder.folder());
+            if (!dir.isEmpty())
+                m_dialogFolder.picked(dir + "/"); // the folder itself is the one to come back to
             if (dir.isEmpty()) {
                 m_data->setCurrentIndex(0);
             } else {
@@ -157,14 +244,26 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
         refreshModelLabel();
     });
     connect(m_folderInput, &QSpinBox::valueChanged, this, &TrainPanel::refreshModelLabel);
-    connect(builtin, &QPushButton::clicked, this, &TrainPanel::useBuiltinArchitecture);
+    connect(m_arch, &QComboBox::currentIndexChanged, this, &TrainPanel::refreshModelLabel);
+    connect(m_replace, &QCheckBox::toggled, this, &TrainPanel::refreshAfterLabel);
+    connect(m_compare, &QCheckBox::toggled, this, &TrainPanel::refreshAfterLabel);
+    connect(m_service, &ModelService::modelChanged, this, &TrainPanel::refreshAfterLabel);
+    connect(m_useTrained, &QPushButton::clicked, this, [this] {
+        if (auto m = m_service->lastTrained()) {
+            m_service->useTrained(m);
+            m_useTrained->setEnabled(false);
+            m_status->setText(tr("%1 (trained) now classifies.").arg(m_trainedName));
+        }
+    });
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::start);
     connect(m_cancel, &QPushButton::clicked, this, [this] { m_service->cancel(m_job); });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"), "model.safetensors",
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"),
+                                                          m_dialogFolder.in("model.safetensors"),
                                                           tr("safetensors (*.safetensors)"));
+        m_dialogFolder.picked(path);
         if (!path.isEmpty())
-            m_saveJob = m_service->saveModel(path);
+            m_saveJob = m_service->saveModel(path, m_service->lastTrained());
     });
     connect(m_service, &ModelService::saved, this, [this](const Job &job, const QString &path) {
         if (job.id == m_saveJob.id)
@@ -172,23 +271,33 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     });
     connect(m_service, &ModelService::trainProgress, this, &TrainPanel::onProgress);
     connect(m_service, &ModelService::trainFinished, this, &TrainPanel::onFinished);
+    connect(m_service, &ModelService::testProgress, this, &TrainPanel::onTestProgress);
     connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
         if (job.id == m_job.id || job.id == m_saveJob.id)
             showError(msg);
     });
     // Whatever way the training job ends (done, failed, cancelled), the buttons follow.
-    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome outcome) {
         if (job.id != m_job.id)
             return;
         m_start->setEnabled(true);
         m_cancel->setEnabled(false);
+        if (outcome != JobOutcome::Done) {
+            // No time left to show for a run that stopped.
+            m_progress->setFormat("%p%");
+            m_progress->setValue(0);
+            m_status->setText(outcome == JobOutcome::Failed ? tr("Training failed (see below); the classifier is unchanged.")
+                                                            : tr("Training cancelled; the classifier is unchanged."));
+        }
     });
     refreshModelLabel();
+    refreshAfterLabel();
 }
 
 ArchSpec TrainPanel::specForData(QString *why) const
 {
-    ArchSpec s = m_currentSpec();
+    const bool builtin = m_arch->currentData().toString() == "builtin";
+    ArchSpec s = builtin ? fashionMnistSpec() : m_currentSpec();
     const bool folder = m_data->currentData().toString() == "folder";
     s.inputSize = folder ? m_folderInput->value() : 28;
     s.inChannels = folder ? 3 : 1;
@@ -209,10 +318,51 @@ void TrainPanel::refreshModelLabel()
         return;
     }
     const Totals t = countTotals(s);
-    m_modelLabel->setText(tr("%1 from the sliders, %2: %3 params, %4 MACs per image")
-                              .arg(QString::fromStdString(describe(s)), why,
+    m_modelLabel->setText(tr("%1 from %2, %3: %4 params, %5 MACs per image")
+                              .arg(QString::fromStdString(describe(s)),
+                                   m_arch->currentData().toString() == "builtin" ? tr("the built-in family")
+                                                                                 : tr("the sliders"),
+                                   why,
                                    QString::fromStdString(humanCount(static_cast<double>(t.params))),
                                    QString::fromStdString(humanCount(static_cast<double>(t.macs)))));
+    if (m_after)
+        refreshAfterLabel();
+}
+
+void TrainPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Laid out while the tab was hidden: draw the plots at their real size.
+    for (QCustomPlot *p : {m_loss, m_accuracy})
+        p->replot();
+}
+
+void TrainPanel::refreshAfterLabel()
+{
+    const auto m = m_service->model();
+    const QString current = m ? QString::fromStdString(describe(m->info().spec)) : tr("the built-in model");
+    const QString trained = QString::fromStdString(describe(specForData()));
+    if (m_replace->isChecked())
+        m_after->setText(m_compare->isChecked()
+                             ? tr("Afterwards %1 (the first row, not the ResNet) classifies instead of %2.")
+                                   .arg(trained, current)
+                             : tr("Afterwards %1 classifies instead of %2.").arg(trained, current));
+    else
+        m_after->setText(tr("Afterwards %1 still classifies; a button offers the trained %2.").arg(current, trained));
+}
+
+void TrainPanel::onTestProgress(const Job &job, int run, qulonglong done, qulonglong total)
+{
+    if (job.id != m_job.id || total == 0)
+        return;
+    // Testing has its own bar: the training bar would sit at 100% meanwhile.
+    m_progress->setFormat(tr("testing %p%"));
+    m_progress->setValue(static_cast<int>(1000.0 * done / total));
+    m_status->setText(tr("Run %1/%2: evaluating on the test set... %3 of %4 images")
+                          .arg(run + 1)
+                          .arg(m_runs)
+                          .arg(QString::fromStdString(withThousands(static_cast<std::int64_t>(done))),
+                               QString::fromStdString(withThousands(static_cast<std::int64_t>(total)))));
 }
 
 TrainRequest TrainPanel::request() const
@@ -279,12 +429,19 @@ void TrainPanel::start()
         val->setName(tr("%1 validation").arg(names[run]));
         val->setScatterStyle(QCPScatterStyle::ssDisc);
     }
+    m_loss->legend->setVisible(true);
+    m_accuracy->legend->setVisible(true);
     m_loss->xAxis->setRange(0, r.options.epochs);
     m_accuracy->xAxis->setRange(0.5, r.options.epochs + 0.5);
     m_accuracy->yAxis->setRange(0, 100);
+    m_loss->yAxis->setRange(0, 1);
+    for (QCustomPlot *p : {m_loss, m_accuracy})
+        p->replot(); // the previous run's curves and axes go now, not at the first point
+    m_progress->setFormat("%p%");
     m_progress->setValue(0);
+    m_useTrained->setEnabled(false);
     m_status->setText(tr("Loading data..."));
-    m_job = m_service->train(r);
+    m_job = m_service->train(r, m_replace->isChecked());
 }
 
 void TrainPanel::onProgress(const Job &job, int run, const TrainProgress &p)
@@ -295,6 +452,15 @@ void TrainPanel::onProgress(const Job &job, int run, const TrainProgress &p)
     if (p.valAccuracy >= 0) {
         m_accuracy->graph(run * 2)->addData(p.epoch, 100.0 * p.trainAccuracy);
         m_accuracy->graph(run * 2 + 1)->addData(p.epoch, 100.0 * p.valAccuracy);
+        // Zoom to the points (they were squeezed at the top of 0..100).
+        double lo = 100;
+        for (int g = 0; g < m_accuracy->graphCount(); ++g) {
+            bool ok = false;
+            const QCPRange gr = m_accuracy->graph(g)->getValueRange(ok);
+            if (ok)
+                lo = std::min(lo, gr.lower);
+        }
+        m_accuracy->yAxis->setRange(std::max(0.0, std::floor(lo / 5) * 5 - 5), 100);
         m_accuracy->replot();
     } else {
         m_loss->graph(run)->addData(x, p.loss);
@@ -322,6 +488,7 @@ void TrainPanel::onFinished(const Job &job, const QString &summary)
     if (job.id != m_job.id)
         return;
     m_save->setEnabled(true);
+    m_progress->setFormat("%p%");
     m_progress->setValue(1000);
     const QStringList rows = summary.split('\n');
     m_table->setRowCount(static_cast<int>(rows.size()));
@@ -334,5 +501,13 @@ void TrainPanel::onFinished(const Job &job, const QString &summary)
             m_table->setItem(r, c, item);
         }
     }
-    m_status->setText(tr("Done. The trained model is now the one that classifies (save it to keep it)."));
+    m_trainedName = rows.value(0).section('\t', 0, 0);
+    if (m_replace->isChecked()) {
+        m_status->setText(tr("Done. %1 (trained, the first row) now classifies; save it to keep it.").arg(m_trainedName));
+    } else {
+        m_useTrained->setEnabled(true);
+        m_status->setText(tr("Done. The classifier is unchanged; \"Classify with the trained model\" uses %1 (the "
+                             "first row). Save it to keep it.")
+                              .arg(m_trainedName));
+    }
 }

@@ -3,6 +3,7 @@
 // and the compare mode (the current ResNeXt against the ResNet of equal
 // parameter count, same seed and schedule), with a final table.
 
+#include "dialogfolder.h"
 #include "modelservice.h"
 
 #include <QWidget>
@@ -40,14 +41,24 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     const Job &job() const { return m_job; }
 
-Q_SIGNALS:
-    // Asks the window to set the sliders to the built-in model's architecture.
-    void useBuiltinArchitecture();
+    // Where this panel's file dialogs start (the window's last folder).
+    void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
+    QComboBox *architectureCombo() const { return m_arch; }
+    QCheckBox *replaceCheck() const { return m_replace; }
+    QPushButton *useTrainedButton() const { return m_useTrained; }
+    QLabel *statusLabel() const { return m_status; }
+    QLabel *afterLabel() const { return m_after; }
+    QProgressBar *progressBar() const { return m_progress; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     void onProgress(const Job &job, int run, const resnext::TrainProgress &p);
     void onFinished(const Job &job, const QString &summary);
     void showError(const QString &message);
+    void onTestProgress(const Job &job, int run, qulonglong done, qulonglong total);
+    void refreshAfterLabel();
 
     ModelService *m_service;
     std::function<resnext::ArchSpec()> m_currentSpec;
@@ -58,6 +69,12 @@ private:
     int m_runs = 1;
     qint64 m_startMs = 0;
     QComboBox *m_data = nullptr;
+    QComboBox *m_arch = nullptr;
+    QCheckBox *m_replace = nullptr;
+    QLabel *m_after = nullptr;
+    QPushButton *m_useTrained = nullptr;
+    QString m_trainedName; // the first run's model of the finished job
+    DialogFolder m_dialogFolder;
     QLabel *m_modelLabel = nullptr;
     QSpinBox *m_epochs = nullptr;
     QSpinBox *m_batch = nullptr;
