@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_weights.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
@@ -32,6 +33,8 @@ Usage:
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
+  resnext-explorer convert FILE.pth --out FILE.safetensors
+  resnext-explorer weights --list [--all] [--format table|json]   weights in the torchvision/Hugging Face caches
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -47,7 +50,7 @@ SPEC is --preset NAME and/or:
   --channels 3            input image channels
   --stem-channels 64      channels of the stem convolution
 
-MODEL is --weights FILE.safetensors [--labels FILE] [--allow-partial], or a SPEC
+MODEL is --weights FILE.safetensors|FILE.pth [--labels FILE] [--allow-partial], or a SPEC
 (random weights), or by default the built-in Fashion-MNIST model; plus
 --device cpu|cuda (falls back to the CPU with a note) and --threads N.
 
@@ -121,6 +124,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
         std::map<std::string, std::function<int(int, char **)>> m = {
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
         for (const auto &[name, f] : engineCommands())
+            m.emplace(name, f);
+        for (const auto &[name, f] : weightsCommands())
             m.emplace(name, f);
         return m;
     }();

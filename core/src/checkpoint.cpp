@@ -36,12 +36,16 @@ std::string canonicalTensorName(const std::string &fileName)
 
 ArchSpec inferSpec(const SafetensorsFile &file)
 {
-    const std::string &label = file.label();
+    return inferSpec(file.tensors(), file.label());
+}
+
+ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &label)
+{
     const auto fail = [&](const std::string &why) {
         throw Error(label + ": cannot infer the architecture: " + why);
     };
     std::map<std::string, const TensorRecord *> byName;
-    for (const auto &t : file.tensors())
+    for (const auto &t : tensors)
         byName[canonicalTensorName(t.name)] = &t;
     const auto get = [&](const std::string &name, size_t dims) -> const TensorRecord & {
         const auto it = byName.find(name);

@@ -30,6 +30,8 @@ std::string canonicalTensorName(const std::string &fileName);
 // from layerN.M, block kind from conv3, C from conv2's grouping, d and planes
 // from the widths, classes from fc. Throws Error("<label>: cannot infer ...").
 ArchSpec inferSpec(const SafetensorsFile &file);
+// The same from names and shapes alone (e.g. a header read without the tensor bytes).
+ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &label);
 
 // The metadata this project writes: format, spec, labels, preprocessing (JSON).
 std::map<std::string, std::string> checkpointMetadata(const ModelInfo &info);

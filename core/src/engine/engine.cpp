@@ -6,6 +6,7 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/model.h"
+#include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 
 #include "resources.h"
@@ -555,7 +556,7 @@ public:
     std::unique_ptr<Model> load(const std::string &path, const LoadOptions &options, LoadReport *report,
                                 const std::string &device) override
     {
-        const SafetensorsFile file = SafetensorsFile::read(path);
+        const SafetensorsFile file = readWeightsFile(path); // safetensors or torch.save zip, by content
         return loadFrom(file, path, options, report, device);
     }
 
