@@ -807,7 +807,7 @@ const Obj *findStateDict(const Obj *root, const std::string &label)
             for (std::size_t i = 0; i < d->entries.size() && i < 6; ++i)
                 if (d->entries[i].first->kind == Obj::Kind::Str)
                     keys += (keys.empty() ? "" : ", ") + printable(d->entries[i].first->s);
-            fail(label, "no state dict of tensors found: entry '" + printable(k->s) + "' is a " + kindName(v->kind) +
+            fail(label, "no state dict of tensors found: entry '" + printable(k->s) + "' is not a tensor but a " + kindName(v->kind) +
                             " (keys: " + keys + (d->entries.size() > 6 ? ", ..." : "") + ")");
         }
     }
