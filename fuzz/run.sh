@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
-# Builds fuzz_safetensors with clang in build-fuzz/ and fuzzes it for
-# FUZZ_SECONDS (default 60) on a copy of fuzz/corpus, so the checked-in seeds
-# stay small. Exits non-zero if libFuzzer finds a crash; the reproducer is
-# saved under build-fuzz/artifacts/ (FUZZ_BUILD_DIR overrides the build folder).
+# Builds a fuzz target with clang in build-fuzz/ and fuzzes it for
+# FUZZ_SECONDS (default 60) on a copy of its seed corpus, so the checked-in
+# seeds stay small. FUZZ_TARGET picks the reader: fuzz_safetensors (default,
+# seeds in fuzz/corpus) or fuzz_pytorch (.pth files, seeds in fuzz/corpus_pth).
+# Exits non-zero if libFuzzer finds a crash; the reproducer is saved under
+# build-fuzz/artifacts/ (FUZZ_BUILD_DIR overrides the build folder).
 # Extra arguments go to libFuzzer.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
+target="${FUZZ_TARGET:-fuzz_safetensors}"
+case "$target" in
+  fuzz_safetensors) seeds=fuzz/corpus; dict=fuzz/safetensors.dict; maxlen=4096 ;;
+  fuzz_pytorch) seeds=fuzz/corpus_pth; dict=fuzz/pytorch.dict; maxlen=8192 ;;
+  *) echo "run.sh: unknown FUZZ_TARGET '$target'" >&2; exit 2 ;;
+esac
 
 cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$build" --target fuzz_safetensors -j "${FUZZ_JOBS:-1}"
+cmake --build "$build" --target "$target" -j "${FUZZ_JOBS:-1}"
 
 corpus="$(mktemp -d)"
 trap 'rm -rf "$corpus"' EXIT
-cp fuzz/corpus/* "$corpus/"
+cp "$seeds"/* "$corpus/"
 mkdir -p "$build/artifacts"
 
-"$build/fuzz_safetensors" \
+"$build/$target" \
   -max_total_time="${FUZZ_SECONDS:-60}" \
-  -dict=fuzz/safetensors.dict \
-  -max_len=4096 \
+  -dict="$dict" \
+  -max_len="$maxlen" \
   -timeout=10 \
   -rss_limit_mb=2048 \
   -print_final_stats=1 \

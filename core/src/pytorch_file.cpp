@@ -64,12 +64,7 @@ public:
     virtual void read(std::uint64_t offset, std::size_t n, char *dst) const = 0;
     std::string bytes(std::uint64_t offset, std::uint64_t n) const
     {
-        std::string out;
-        try {
-            out.resize(static_cast<std::size_t>(n));
-        } catch (const std::bad_alloc &) {
-            throw Error("out of memory reading " + std::to_string(n) + " bytes");
-        }
+        std::string out(static_cast<std::size_t>(n), '\0'); // callers turn bad_alloc into their message
         if (n)
             read(offset, static_cast<std::size_t>(n), out.data());
         return out;
@@ -1064,19 +1059,31 @@ SafetensorsFile readPytorchFile(const std::string &path)
 SafetensorsFile parsePytorch(const std::string &bytes, const std::string &label)
 {
     const MemorySource src(bytes);
-    return readFrom(src, label);
+    try {
+        return readFrom(src, label);
+    } catch (const std::bad_alloc &) {
+        fail(label, "out of memory");
+    }
 }
 
 std::vector<TensorRecord> readPytorchHeader(const std::string &path)
 {
     const FileSource src(path);
-    return headerFrom(src, path);
+    try {
+        return headerFrom(src, path);
+    } catch (const std::bad_alloc &) {
+        fail(path, "out of memory");
+    }
 }
 
 std::vector<TensorRecord> parsePytorchHeader(const std::string &bytes, const std::string &label)
 {
     const MemorySource src(bytes);
-    return headerFrom(src, label);
+    try {
+        return headerFrom(src, label);
+    } catch (const std::bad_alloc &) {
+        fail(label, "out of memory");
+    }
 }
 
 SafetensorsFile readWeightsFile(const std::string &path)
