@@ -33,6 +33,8 @@ Usage:
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
+  resnext-explorer calibrate --data fashion-mnist|DIR --out FILE.safetensors [MODEL] [--val-fraction 0.1]
+                             [--quantile 0.95] [--seed 0] [--format table|json]
   resnext-explorer convert FILE.pth --out FILE.safetensors
   resnext-explorer weights --list [--all] [--format table|json]   weights in the torchvision/Hugging Face caches
 
