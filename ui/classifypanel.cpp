@@ -157,6 +157,13 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
 
     m_error = makeInlineError("classifyError");
     outer->addWidget(m_error);
+    m_knows = new QLabel(tr("The built-in model knows only ten kinds of clothing in 28x28 grey images "
+                            "(Fashion-MNIST). For photos, open ImageNet weights with File -> Open weights: "
+                            "torchvision's .pth and timm's .safetensors files already on this computer are listed."));
+    m_knows->setObjectName("builtinNote");
+    m_knows->setWordWrap(true);
+    m_knows->setVisible(false);
+    outer->addWidget(m_knows);
 
     auto *body = new QHBoxLayout;
     // Left: the image, Grad-CAM, top-5 and the time split.
@@ -164,6 +171,11 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_title = new QLabel;
     m_title->setWordWrap(true);
     left->addWidget(m_title);
+    m_ood = new QLabel;
+    m_ood->setObjectName("oodWarning");
+    m_ood->setWordWrap(true);
+    m_ood->setVisible(false);
+    left->addWidget(m_ood);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
     m_image->setMinimumSize(160, 160);
@@ -253,6 +265,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     connect(m_service, &ModelService::modelChanged, this, [this](const QString &text) {
         m_model->setText(tr("<b>Model:</b> %1").arg(text.toHtmlEscaped()));
         if (auto m = m_service->model()) {
+            m_knows->setVisible(m->info().source == "built-in model");
             setBlocks(m->info().spec);
             m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
         }
@@ -357,6 +370,20 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
                          .arg(QFileInfo(m_result->imageName).fileName().toHtmlEscaped(),
                               QString::fromStdString(a.top.front().label).toHtmlEscaped())
                          .arg(100.0 * a.top.front().probability, 0, 'f', 1));
+    // Shown only when the checkpoint has the statistics (calibrate, or a model trained with validation).
+    m_ood->setVisible(a.oodKnown);
+    if (a.outOfDistribution) {
+        m_ood->setStyleSheet("QLabel { color: #b00020; font-weight: bold; }");
+        m_ood->setText(tr("This image is unlike the model's training data (distance %1, threshold %2): the classes "
+                          "below are only the nearest of what the model knows.")
+                           .arg(a.oodScore, 0, 'f', 0)
+                           .arg(a.oodThreshold, 0, 'f', 0));
+    } else if (a.oodKnown) {
+        m_ood->setStyleSheet("QLabel { color: gray; }");
+        m_ood->setText(tr("Like the model's training data (distance %1, threshold %2).")
+                           .arg(a.oodScore, 0, 'f', 0)
+                           .arg(a.oodThreshold, 0, 'f', 0));
+    }
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
                                                              : a.shown);

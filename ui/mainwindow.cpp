@@ -5,6 +5,7 @@
 #include "classifypanel.h"
 #include "modelservice.h"
 #include "trainpanel.h"
+#include "weightsdialog.h"
 #include "chartspanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
@@ -228,9 +229,8 @@ void MainWindow::setupActions()
         m_classify->classifyImage(img, tr("pasted image"));
     });
     paste->setShortcut(QKeySequence::Paste);
-    QAction *openWeightsAction = file->addAction(tr("Open &weights (.safetensors)..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open weights"), QString(),
-                                                          tr("safetensors (*.safetensors);;All files (*)"));
+    QAction *openWeightsAction = file->addAction(tr("Open &weights (.pth, .safetensors)..."), this, [this] {
+        const QString path = WeightsDialog::choose(this); // what the torchvision/HF caches hold, or any file
         if (!path.isEmpty())
             openWeights(path);
     });
@@ -502,7 +502,8 @@ void MainWindow::openWeights(const QString &path)
 void MainWindow::openPaths(const QStringList &paths)
 {
     for (const QString &p : paths) {
-        if (QFileInfo(p).suffix().toLower() == "safetensors") {
+        const QString suffix = QFileInfo(p).suffix().toLower();
+        if (suffix == "safetensors" || suffix == "pth" || suffix == "pt") {
             openWeights(p);
         } else {
             m_haveImage = true;
