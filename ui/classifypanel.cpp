@@ -157,9 +157,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
 
     m_error = makeInlineError("classifyError");
     outer->addWidget(m_error);
-    m_knows = new QLabel(tr("The built-in model knows only ten kinds of clothing in 28x28 grey images "
-                            "(Fashion-MNIST). For photos, open ImageNet weights with File -> Open weights: "
-                            "torchvision's .pth and timm's .safetensors files already on this computer are listed."));
+    m_knows = new QLabel(tr("The built-in model knows only 10 kinds of clothing as 28x28 grey images (Fashion-MNIST); "
+                            "for photos, File -> Open weights lists the ImageNet weights torchvision/timm left here."));
     m_knows->setObjectName("builtinNote");
     m_knows->setWordWrap(true);
     m_knows->setVisible(false);
