@@ -9,6 +9,8 @@
 #include "resnext/error.h"
 #include "resnext/safetensors.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,6 +56,8 @@ private Q_SLOTS:
     void brokenStatisticsRefused();
     void builtinModelFlagsPhotos();
     void classifyPrintsTheWarning();
+    void trainerFitsTheStatistics();
+    void calibrateCommand();
 
 private:
     QTemporaryDir m_dir;
@@ -196,6 +200,69 @@ void TestOod::classifyPrintsTheWarning()
     p.start(RESNEXT_EXE, {"classify", RESNEXT_SOURCE_DIR "/sample_images/photo-coffee.png", "--threads", "2"});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains("this image is unlike the model's training data"));
+}
+
+void TestOod::trainerFitsTheStatistics()
+{
+    TrainOptions o;
+    o.spec = fashionMnistSpec();
+    o.epochs = 1;
+    o.batch = 50;
+    o.limitTrain = 300;
+    const ImageSet train = loadFashionMnist(true);
+    TrainResult r = loadEngine().train(o, train, m_heldOut, fashionMnistClasses());
+    QVERIFY(r.ood);
+    QCOMPARE(r.ood->fitImages, size_t(300));
+    QCOMPARE(r.ood->heldOutImages, size_t(200));
+    QCOMPARE(r.ood->quantile, 0.95);
+    QVERIFY(r.model->ood());
+    // Five images cannot hold all ten classes: the model trains, without statistics.
+    o.limitTrain = 5;
+    r = loadEngine().train(o, train, m_heldOut, fashionMnistClasses());
+    QVERIFY(!r.ood);
+    QVERIFY(!r.model->ood());
+}
+
+void TestOod::calibrateCommand()
+{
+    // A small image folder: the 40 Fashion-MNIST samples that ship, by class.
+    const QDir samples(RESNEXT_SOURCE_DIR "/sample_images");
+    const QString root = m_dir.filePath("folder");
+    for (const QString &f : samples.entryList({"fmnist-test*.png"})) {
+        const QString cls = f.mid(QString("fmnist-test00000-").size()).chopped(4);
+        QDir().mkpath(root + "/" + cls);
+        QVERIFY(QFile::copy(samples.filePath(f), root + "/" + cls + "/" + f));
+    }
+    const auto run = [](const QStringList &args) {
+        QProcess p;
+        p.start(RESNEXT_EXE, args);
+        p.waitForFinished(300000);
+        return std::make_tuple(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                               QString::fromUtf8(p.readAllStandardError()));
+    };
+    const QString out = m_dir.filePath("calibrated-cli.safetensors");
+    auto [rc, stdOut, stdErr] = run({"calibrate", "--data", root, "--val-fraction", "0.5", "--out", out, "--format",
+                                     "json", "--threads", "2"});
+    QCOMPARE(rc, 0);
+    const QJsonObject j = QJsonDocument::fromJson(stdOut.toUtf8()).object();
+    QCOMPARE(j.value("fit_images").toInt(), 20);
+    QCOMPARE(j.value("held_out_images").toInt(), 20);
+    QCOMPARE(j.value("features").toInt(), 256);
+    QCOMPARE(j.value("held_out_pass_rate").toDouble(), 0.95); // 19 of 20
+    auto m = loadEngine().load(out.toStdString());
+    QVERIFY(m->ood());
+    QVERIFY(std::fabs(m->ood()->threshold - j.value("threshold").toDouble()) <= 1e-3 * m->ood()->threshold);
+
+    std::tie(rc, stdOut, stdErr) = run({"calibrate", "--data", root});
+    QCOMPARE(rc, 2);
+    QCOMPARE(stdErr, QString("resnext-explorer calibrate: calibrate: --out FILE.safetensors is required\n"));
+    std::tie(rc, stdOut, stdErr) = run({"calibrate", "--data", root, "--out", out, "--val-fraction", "0"});
+    QCOMPARE(rc, 2);
+    QCOMPARE(stdErr, QString("resnext-explorer calibrate: val-fraction: must be in (0, 0.9] (the threshold needs "
+                             "held-out images)\n"));
+    std::tie(rc, stdOut, stdErr) = run({"calibrate", "--data", root, "--out", out, "--quantile", "x"});
+    QCOMPARE(rc, 2);
+    QCOMPARE(stdErr, QString("resnext-explorer calibrate: quantile: 'x' is not a number\n"));
 }
 
 QTEST_APPLESS_MAIN(TestOod)

@@ -436,6 +436,20 @@ public:
                 throw Error("ood: label " + std::to_string(l) + " is outside the model's " + std::to_string(classes) +
                             " classes");
         const size_t total = fit.count() + heldOut.count();
+        // Statistics are replaced only when the whole calibration succeeds.
+        std::optional<Ood> previous = m_ood;
+        try {
+            return calibrate(fit, heldOut, quantile, progress, total);
+        } catch (...) {
+            m_ood = std::move(previous);
+            throw;
+        }
+    }
+
+    OodCalibration calibrate(const ImageSet &fit, const ImageSet &heldOut, double quantile,
+                             const std::function<bool(size_t, size_t)> &progress, size_t total)
+    {
+        const int classes = m_info.spec.numClasses;
         return guarded("ood", [&] {
             const auto tick = [&](size_t offset) {
                 return [&, offset](size_t done, size_t) { return !progress || progress(offset + done, total); };
@@ -1033,8 +1047,15 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
         net->eval();
         result.model = std::unique_ptr<Model>(new TorchModel(info, net, device));
         // Out-of-distribution statistics: fitted on what the model trained on, threshold on validation.
-        if (valSet.count())
-            result.ood = result.model->calibrateOod(n == trainSet.count() ? trainSet : subset(trainSet, all), valSet);
+        // A slice too small to hold every class gets none; the model itself is fine.
+        if (valSet.count()) {
+            try {
+                result.ood = result.model->calibrateOod(n == trainSet.count() ? trainSet : subset(trainSet, all), valSet);
+            } catch (const Cancelled &) {
+                throw;
+            } catch (const Error &) {
+            }
+        }
         result.seconds = msSince(start) / 1000.0;
         return result;
     });
