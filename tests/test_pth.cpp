@@ -287,7 +287,7 @@ void TestPth::refusedWithMessages_data()
                                       "torch.save(torch.load('";
     QTest::newRow("a list") << "list.pth" << "holds a list, not a state dict";
     QTest::newRow("not only tensors") << "mixed.pth"
-                                      << "no state dict of tensors found: entry 'epoch' is not a tensor but a int (keys: epoch, weights)";
+                                      << "no state dict of tensors found: entry 'epoch' is not a tensor but an int (keys: epoch, weights)";
     QTest::newRow("TorchScript") << "scripted.pt"
                                  << "is a TorchScript archive (torch.jit.save), not a state dict; save "
                                     "model.state_dict() with torch.save instead";

@@ -366,6 +366,13 @@ const char *kindName(Obj::Kind k)
     return "?";
 }
 
+// "an int", "a dict": for messages.
+std::string aKind(Obj::Kind k)
+{
+    const std::string name = kindName(k);
+    return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name;
+}
+
 struct StorageType {
     const char *name;
     DType dtype;
@@ -542,7 +549,7 @@ public:
                 pop();
                 Obj *o = top();
                 if (o->kind != Obj::Kind::Dict && o->kind != Obj::Kind::Tensor)
-                    bad("BUILD on a " + std::string(kindName(o->kind)) + " is not part of a state dict");
+                    bad("BUILD on " + aKind(o->kind) + " is not part of a state dict");
                 break;
             }
             default: {
@@ -666,13 +673,13 @@ private:
     void append(Obj *list, const std::vector<Obj *> &items)
     {
         if (list->kind != Obj::Kind::List)
-            bad("APPEND to a " + std::string(kindName(list->kind)));
+            bad("APPEND to " + aKind(list->kind));
         list->items.insert(list->items.end(), items.begin(), items.end());
     }
     void setItems(Obj *dict, const std::vector<Obj *> &items)
     {
         if (dict->kind != Obj::Kind::Dict)
-            bad("SETITEM on a " + std::string(kindName(dict->kind)));
+            bad("SETITEM on " + aKind(dict->kind));
         if (items.size() % 2)
             bad("SETITEMS with an odd number of values");
         for (std::size_t k = 0; k < items.size(); k += 2)
@@ -726,7 +733,7 @@ private:
     Obj *reduce(Obj *callable, Obj *args)
     {
         if (callable->kind != Obj::Kind::Global)
-            bad("REDUCE on a " + std::string(kindName(callable->kind)) + " rather than a known function");
+            bad("REDUCE on " + aKind(callable->kind) + " rather than a known function");
         if (args->kind != Obj::Kind::Tuple)
             bad("REDUCE with arguments that are not a tuple");
         const std::string &f = callable->s;
@@ -777,7 +784,7 @@ const Obj *findStateDict(const Obj *root, const std::string &label)
     const Obj *d = root;
     for (int depth = 0; depth < 4; ++depth) {
         if (d->kind != Obj::Kind::Dict)
-            fail(label, std::string("holds a ") + kindName(d->kind) + ", not a state dict");
+            fail(label, "holds " + aKind(d->kind) + ", not a state dict");
         const Obj *inner = nullptr;
         for (const char *w : kWrappers) {
             for (const auto &[k, v] : d->entries)
@@ -796,13 +803,13 @@ const Obj *findStateDict(const Obj *root, const std::string &label)
         fail(label, "the state dict is empty");
     for (const auto &[k, v] : d->entries) {
         if (k->kind != Obj::Kind::Str)
-            fail(label, std::string("state dict key is a ") + kindName(k->kind) + ", not a name");
+            fail(label, "state dict key is " + aKind(k->kind) + ", not a name");
         if (v->kind != Obj::Kind::Tensor) {
             std::string keys;
             for (std::size_t i = 0; i < d->entries.size() && i < 6; ++i)
                 if (d->entries[i].first->kind == Obj::Kind::Str)
                     keys += (keys.empty() ? "" : ", ") + printable(d->entries[i].first->s);
-            fail(label, "no state dict of tensors found: entry '" + printable(k->s) + "' is not a tensor but a " + kindName(v->kind) +
+            fail(label, "no state dict of tensors found: entry '" + printable(k->s) + "' is not a tensor but " + aKind(v->kind) +
                             " (keys: " + keys + (d->entries.size() > 6 ? ", ..." : "") + ")");
         }
     }
