@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds a fuzz target (FUZZ_TARGET: fuzz_safetensors (default), fuzz_checkpoint
-# or fuzz_cli) with clang in build-fuzz/ and fuzzes it for FUZZ_SECONDS
-# (default 60) on a copy of its corpus (fuzz/corpus for the safetensors reader,
-# fuzz/corpus-checkpoint, fuzz/corpus-cli), so the checked-in seeds stay small.
+# Builds a fuzz target (FUZZ_TARGET: fuzz_safetensors (default), fuzz_pytorch,
+# fuzz_checkpoint or fuzz_cli) with clang in build-fuzz/ and fuzzes it for
+# FUZZ_SECONDS (default 60) on a copy of its corpus (fuzz/corpus for the
+# safetensors reader, fuzz/corpus_pth, fuzz/corpus-checkpoint, fuzz/corpus-cli),
+# so the checked-in seeds stay small.
 # Exits non-zero if libFuzzer finds a crash; the reproducer is saved under
 # build-fuzz/artifacts/ (FUZZ_BUILD_DIR overrides the build folder).
 # Extra arguments go to libFuzzer.
@@ -16,6 +17,7 @@ case "$target" in
   fuzz_safetensors) seeds=fuzz/corpus;            dict=fuzz/safetensors.dict; max_len=4096 ;;
   fuzz_checkpoint)  seeds=fuzz/corpus-checkpoint; dict=fuzz/checkpoint.dict;  max_len=16384 ;;
   fuzz_cli)         seeds=fuzz/corpus-cli;        dict=fuzz/cli.dict;         max_len=1024 ;;
+  fuzz_pytorch)     seeds=fuzz/corpus_pth;        dict=fuzz/pytorch.dict;     max_len=8192 ;;
   *) echo "run.sh: unknown FUZZ_TARGET '$target'" >&2; exit 2 ;;
 esac
 

@@ -185,6 +185,12 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_strip->setToolTip(tr("Images opened together: click one to classify it."));
     m_strip->hide();
     outer->addWidget(m_strip);
+    m_knows = new QLabel(tr("The built-in model knows only 10 kinds of clothing as 28x28 grey images (Fashion-MNIST); "
+                            "for photos, File -> Open weights lists the ImageNet weights torchvision/timm left here."));
+    m_knows->setObjectName("builtinNote");
+    m_knows->setWordWrap(true);
+    m_knows->setVisible(false);
+    outer->addWidget(m_knows);
 
     auto *body = new QHBoxLayout;
     // Left: the image, Grad-CAM, top-5 and the time split.
@@ -192,6 +198,11 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_title = new QLabel;
     m_title->setWordWrap(true);
     left->addWidget(m_title);
+    m_ood = new QLabel;
+    m_ood->setObjectName("oodWarning");
+    m_ood->setWordWrap(true);
+    m_ood->setVisible(false);
+    left->addWidget(m_ood);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
     m_image->setMinimumSize(120, 120);
@@ -386,6 +397,7 @@ void ClassifyPanel::modelChanged(const Job &, const QString &text)
 {
     m_model->setText(tr("<b>Classifying with:</b> %1").arg(text.toHtmlEscaped()));
     if (auto m = m_service->model()) {
+        m_knows->setVisible(m->info().source == "built-in model");
         setBlocks(m->info().spec);
         m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
     }
@@ -542,6 +554,20 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
                               nonFinite ? tr(" &mdash; the outputs are NaN or infinite: the weights contain "
                                              "non-finite values")
                                         : QString()));
+    // Shown only when the checkpoint has the statistics (calibrate, or a model trained with validation).
+    m_ood->setVisible(a.oodKnown);
+    if (a.outOfDistribution) {
+        m_ood->setStyleSheet("QLabel { color: #b00020; font-weight: bold; }");
+        m_ood->setText(tr("This image is unlike the model's training data (distance %1, threshold %2): the classes "
+                          "below are only the nearest of what the model knows.")
+                           .arg(a.oodScore, 0, 'f', 0)
+                           .arg(a.oodThreshold, 0, 'f', 0));
+    } else if (a.oodKnown) {
+        m_ood->setStyleSheet("QLabel { color: gray; }");
+        m_ood->setText(tr("Like the model's training data (distance %1, threshold %2).")
+                           .arg(a.oodScore, 0, 'f', 0)
+                           .arg(a.oodThreshold, 0, 'f', 0));
+    }
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
                                                              : a.shown);

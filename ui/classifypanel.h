@@ -136,6 +136,8 @@ private:
     QLabel *m_model = nullptr;
     QLabel *m_image = nullptr;
     QLabel *m_title = nullptr;
+    QLabel *m_ood = nullptr;   // "this image is unlike the model's training data"
+    QLabel *m_knows = nullptr; // what the built-in model knows, and how to open ImageNet weights
     QLabel *m_timings = nullptr;
     QLabel *m_preprocess = nullptr;
     QLabel *m_error = nullptr;

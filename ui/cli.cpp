@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_export.h"
+#include "cli_weights.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -40,6 +41,10 @@ Usage:
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
   resnext-explorer export onnx [MODEL] --out model.onnx [--opset 13]
+  resnext-explorer calibrate --data fashion-mnist|DIR --out FILE.safetensors [MODEL] [--val-fraction 0.1]
+                             [--quantile 0.95] [--seed 0] [--format table|json]
+  resnext-explorer convert FILE.pth --out FILE.safetensors
+  resnext-explorer weights --list [--all] [--format table|json]   weights in the torchvision/Hugging Face caches
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -56,7 +61,7 @@ SPEC is --preset NAME and/or:
   --channels 3            input image channels
   --stem-channels 64      channels of the stem convolution
 
-MODEL is --weights FILE.safetensors [--labels FILE] [--allow-partial], or a SPEC
+MODEL is --weights FILE.safetensors|FILE.pth [--labels FILE] [--allow-partial], or a SPEC
 (random weights), or by default the built-in Fashion-MNIST model; plus
 --device cpu|cuda (falls back to the CPU with a note) and --threads N (default:
 the cores not busy with other work, from /proc/loadavg, at least 1; give each of
@@ -139,6 +144,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
             {"export", cmdExport}};
         for (const auto &[name, f] : engineCommands())
+            m.emplace(name, f);
+        for (const auto &[name, f] : weightsCommands())
             m.emplace(name, f);
         return m;
     }();

@@ -14,6 +14,7 @@
 #include "resnext/usecases.h"
 #include "resnext/validate.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -180,6 +181,11 @@ int cmdClassify(int argc, char **argv)
                               << (std::isfinite(r.top[i].probability) ? fixed(100 * r.top[i].probability, 2) + "%"
                                                                        : std::string("n/a "))
                               << "\n";
+                if (r.oodKnown)
+                    std::cout << "  " << (r.outOfDistribution ? "this image is unlike the model's training data"
+                                                              : "like the model's training data")
+                              << " (distance " << fixed(r.oodScore, 1) << ", threshold " << fixed(r.oodThreshold, 1)
+                              << ")\n";
                 std::cout << "  decode " << fixed(r.timings.decodeMs, 1) << " ms, preprocess "
                           << fixed(r.timings.preprocessMs, 1) << " ms, forward " << fixed(r.timings.forwardMs, 1)
                           << " ms\n";
@@ -188,12 +194,16 @@ int cmdClassify(int argc, char **argv)
                 for (const auto &p : r.top)
                     top.push_back({{"index", p.index}, {"label", p.label}, {"probability", p.probability}});
                 const auto ms = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-                results.push_back({{"image", path},
-                                   {"top", top},
-                                   {"timings_ms",
-                                    {{"decode", ms(r.timings.decodeMs)},
+                Json one{{"image", path}, {"top", top}};
+                if (r.oodKnown) {
+                    one["out_of_distribution"] = r.outOfDistribution;
+                    one["ood_score"] = r.oodScore;
+                    one["ood_threshold"] = r.oodThreshold;
+                }
+                one["timings_ms"] = {{"decode", ms(r.timings.decodeMs)},
                                      {"preprocess", ms(r.timings.preprocessMs)},
-                                     {"forward", ms(r.timings.forwardMs)}}}});
+                                     {"forward", ms(r.timings.forwardMs)}};
+                results.push_back(one);
             }
         } catch (const Cancelled &) {
             throw;
@@ -502,6 +512,75 @@ int cmdExportSamples(int argc, char **argv)
     return 0;
 }
 
+// Fits the out-of-distribution statistics of a model on a data set's training
+// split and sets the threshold on its validation split; writes the model with them.
+double parseDouble(const std::string &key, const std::string &text)
+{
+    char *end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || !std::isfinite(v))
+        throw SpecError(key, key + ": '" + text + "' is not a number");
+    return v;
+}
+
+int cmdCalibrate(int argc, char **argv)
+{
+    const Args a = parse("calibrate", argc, argv, 2,
+                         merge({kModelOptions, {"data", "out", "val-fraction", "seed", "quantile", "format"}}), kModelFlags);
+    if (!a.has("data"))
+        throw UsageError("calibrate: --data fashion-mnist|DIR is required");
+    if (!a.has("out"))
+        throw UsageError("calibrate: --out FILE.safetensors is required");
+    const auto format = parseFormat(a.get("format", "table"));
+    const double valFraction = a.has("val-fraction") ? parseDouble("val-fraction", a.get("val-fraction")) : 0.1;
+    const double quantile = a.has("quantile") ? parseDouble("quantile", a.get("quantile")) : 0.95;
+    const auto seed = static_cast<std::uint64_t>(a.has("seed") ? parseInt("seed", a.get("seed")) : 0);
+    if (!(valFraction > 0 && valFraction <= 0.9))
+        throw SpecError("val-fraction", "val-fraction: must be in (0, 0.9] (the threshold needs held-out images)");
+    Engine &e = engineFor(a);
+    auto model = modelFromArgs(a, e);
+    const ModelInfo &info = model->info();
+    const DataSplit data = loadData(a.get("data"), info.spec.inputSize, info.spec.inChannels, valFraction, seed);
+    const OodCalibration c = model->calibrateOod(data.train, data.validation, quantile, [&](size_t done, size_t total) {
+        if (format == Format::Table)
+            progressBar(std::cerr, static_cast<double>(done) / static_cast<double>(total), "features");
+        return true;
+    });
+    if (format == Format::Table)
+        std::cerr << "\n";
+    // The share of the test images that pass: the figure a user of the model sees.
+    const std::vector<double> test = model->oodScores(data.test);
+    const auto passed = static_cast<size_t>(
+        std::count_if(test.begin(), test.end(), [&](double v) { return v <= c.threshold; }));
+    model->save(a.get("out"));
+    const double testPass = test.empty() ? 0.0 : static_cast<double>(passed) / static_cast<double>(test.size());
+    if (format == Format::Json) {
+        std::cout << dumpJson(Json{{"model", describe(info.spec)},
+                                   {"data", data.description},
+                                   {"features", c.features},
+                                   {"fit_images", c.fitImages},
+                                   {"held_out_images", c.heldOutImages},
+                                   {"quantile", c.quantile},
+                                   {"threshold", c.threshold},
+                                   {"held_out_pass_rate", c.heldOutPassRate},
+                                   {"test_images", test.size()},
+                                   {"test_pass_rate", testPass},
+                                   {"out", a.get("out")}},
+                              false)
+                  << "\n";
+    } else {
+        std::cout << describe(info.spec) << " on " << data.description << "\n"
+                  << "class means and shared covariance of the " << c.features << " pooled features of "
+                  << c.fitImages << " training images\n"
+                  << "threshold " << fixed(c.threshold, 2) << " (the " << fixed(100 * c.quantile, 1)
+                  << "th percentile of " << c.heldOutImages << " held-out images; " << fixed(100 * c.heldOutPassRate, 2)
+                  << "% of them pass)\n"
+                  << "test images not flagged: " << passed << " / " << test.size() << " (" << fixed(100 * testPass, 2)
+                  << "%)\nwrote " << a.get("out") << "\n";
+    }
+    return 0;
+}
+
 } // namespace
 
 const std::set<std::string> kModelValueOptions = kModelOptions;
@@ -513,7 +592,8 @@ const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
 {
     static const std::map<std::string, std::function<int(int, char **)>> all = {
         {"classify", cmdClassify}, {"features", cmdFeatures}, {"bench", cmdBench},
-        {"train", cmdTrain},       {"evaluate", cmdEvaluate}, {"export-samples", cmdExportSamples}};
+        {"train", cmdTrain},       {"evaluate", cmdEvaluate}, {"export-samples", cmdExportSamples},
+        {"calibrate", cmdCalibrate}};
     return all;
 }
 

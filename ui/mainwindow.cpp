@@ -5,6 +5,7 @@
 #include "classifypanel.h"
 #include "modelservice.h"
 #include "trainpanel.h"
+#include "weightsdialog.h"
 #include "chartspanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
@@ -304,9 +305,8 @@ void MainWindow::setupActions()
     openImage->setShortcut(QKeySequence::Open);
     QAction *paste = file->addAction(tr("&Paste image"), this, [this] { pasteFrom(QApplication::clipboard()->mimeData()); });
     paste->setShortcut(QKeySequence::Paste);
-    QAction *openWeightsAction = file->addAction(tr("Open &weights (.safetensors)..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open weights"), startDir(),
-                                                          tr("safetensors (*.safetensors);;All files (*)"));
+    QAction *openWeightsAction = file->addAction(tr("Open &weights (.pth, .safetensors)..."), this, [this] {
+        const QString path = WeightsDialog::choose(this); // what the torchvision/HF caches hold, or any file
         rememberDir(path);
         if (!path.isEmpty())
             openWeights(path);
@@ -642,7 +642,8 @@ void MainWindow::openPaths(const QStringList &paths)
             images << p;
     m_classify->addToStrip(images); // several images: each stays one click away
     for (const QString &p : paths) {
-        if (QFileInfo(p).suffix().toLower() == "safetensors") {
+        const QString suffix = QFileInfo(p).suffix().toLower();
+        if (suffix == "safetensors" || suffix == "pth" || suffix == "pt") {
             openWeights(p);
         } else {
             m_haveImage = true;

@@ -26,9 +26,11 @@ std::string shapeText(const std::vector<std::int64_t> &shape)
 
 } // namespace
 
-TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
+namespace {
+
+// The file's tensors (by model name) against the plan of `spec`.
+TensorCheck checkAgainstPlan(const std::map<std::string, const TensorRecord *> &byName, const ArchSpec &spec)
 {
-    const auto byName = canonicalTensors(file);
     TensorCheck r;
     std::set<std::string> used;
     for (const PlannedTensor &t : planTensors(spec)) {
@@ -46,10 +48,18 @@ TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
             r.mismatched.push_back(t.name + ": file " + shapeText(it->second->shape) + " vs model " +
                                    shapeText(t.shape));
     }
+    // "ood.*" are this program's out-of-distribution statistics, not weights.
     for (const auto &[name, t] : byName)
-        if (!used.count(name))
+        if (!used.count(name) && name.rfind("ood.", 0) != 0)
             r.unexpected.push_back(printableText(name));
     return r;
+}
+
+} // namespace
+
+TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec)
+{
+    return checkAgainstPlan(canonicalTensors(file), spec);
 }
 
 std::string canonicalTensorName(const std::string &fileName)
@@ -81,11 +91,17 @@ std::map<std::string, const TensorRecord *> canonicalTensors(const SafetensorsFi
 
 ArchSpec inferSpec(const SafetensorsFile &file)
 {
-    const std::string &label = file.label();
+    return inferSpec(file.tensors(), file.label());
+}
+
+ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &label)
+{
     const auto fail = [&](const std::string &why) {
         throw Error(label + ": cannot infer the architecture: " + why);
     };
-    const auto byName = canonicalTensors(file);
+    std::map<std::string, const TensorRecord *> byName;
+    for (const auto &t : tensors)
+        byName[canonicalTensorName(t.name)] = &t;
     const auto get = [&](const std::string &name, size_t dims) -> const TensorRecord & {
         const auto it = byName.find(name);
         if (it == byName.end())
@@ -195,7 +211,7 @@ ArchSpec inferSpec(const SafetensorsFile &file)
                      " does not follow planes*d/64*C = " + std::to_string(s.stageGroupedWidth(st)));
     // Confirm the answer: every tensor the inferred model has that the file also
     // has must have the plan's shape (missing ones are the loader's to report).
-    const TensorCheck check = checkTensors(file, s);
+    const TensorCheck check = checkAgainstPlan(byName, s);
     if (!check.mismatched.empty())
         fail("the shapes do not fit " + describe(s) + ": " + check.mismatched.front());
     return s;

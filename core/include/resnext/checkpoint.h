@@ -48,6 +48,8 @@ TensorCheck checkTensors(const SafetensorsFile &file, const ArchSpec &spec);
 // from the widths, classes from fc; then confirms that the file's shapes fit the
 // plan of that spec. Throws Error("<label>: cannot infer ...").
 ArchSpec inferSpec(const SafetensorsFile &file);
+// The same from names and shapes alone (e.g. a header read without the tensor bytes).
+ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &label);
 
 // The metadata this project writes: format, spec, labels, preprocessing (JSON).
 std::map<std::string, std::string> checkpointMetadata(const ModelInfo &info);

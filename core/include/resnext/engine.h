@@ -84,6 +84,12 @@ struct FeatureMaps {
 struct Analysis {
     std::vector<Prediction> top;
     std::vector<float> logits; // all classes, before the softmax
+    // How unlike the model's training data the image is (Mahalanobis distance of
+    // the pooled features, see Model::calibrateOod); only when the checkpoint has the statistics.
+    bool oodKnown = false;
+    double oodScore = 0;            // squared distance to the nearest class mean
+    double oodThreshold = 0;        // scores above it are flagged
+    bool outOfDistribution = false; // oodKnown && oodScore > oodThreshold
     RgbImage shown;      // the preprocessed image the network saw (RGB8, for display)
     FeatureMaps features; // empty block name when no block was asked for
     Timings timings;
@@ -111,6 +117,20 @@ struct BenchResult {
     std::vector<double> timesMs; // one per run
     double medianMs = 0;
     double imagesPerSecond = 0;
+};
+
+// Out-of-distribution statistics fitted by Model::calibrateOod (Lee et al. 2018,
+// "A simple unified framework for detecting out-of-distribution samples"):
+// class means and one shared covariance of the pooled (pre-fc) features of the
+// fit images; an image's score is its smallest squared Mahalanobis distance to a
+// class mean; the threshold is the `quantile` of the held-out images' scores.
+struct OodCalibration {
+    std::size_t fitImages = 0;
+    std::size_t heldOutImages = 0;
+    int features = 0;           // pooled feature dimensions
+    double quantile = 0.95;     // share of held-out images that pass
+    double threshold = 0;
+    double heldOutPassRate = 0; // share of held-out scores <= threshold
 };
 
 struct EvalResult {
@@ -148,6 +168,16 @@ public:
     // shapes, in form (c) layout whatever the model's form (per-path tensors of
     // forms (a)/(b) concatenated into the grouped ones): what the exporters read.
     virtual std::vector<NamedTensor> tensors() const = 0;
+    // Fits the out-of-distribution statistics on `fit` (labelled, normally the
+    // training data) and sets the threshold on `heldOut` (images the model did not
+    // train on); save() then stores them ("ood.*" tensors and "ood" metadata).
+    virtual OodCalibration calibrateOod(const ImageSet &fit, const ImageSet &heldOut, double quantile = 0.95,
+                                        const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
+    // The calibration this model has (from its checkpoint or calibrateOod), if any.
+    virtual std::optional<OodCalibration> ood() const = 0;
+    // One score per image of data (see Analysis::oodScore); throws Error without statistics.
+    virtual std::vector<double> oodScores(const ImageSet &data,
+                                          const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
 };
 
 struct TrainOptions {
@@ -179,6 +209,7 @@ struct TrainProgress {
 struct TrainResult {
     std::unique_ptr<Model> model;
     std::vector<TrainProgress> epochs; // end-of-epoch records
+    std::optional<OodCalibration> ood;  // fitted on the training data, threshold on validation (when there is one)
     double seconds = 0;
 };
 
@@ -190,8 +221,9 @@ public:
     // A model with torchvision's random initialisation, seeded.
     virtual std::unique_ptr<Model> create(const ModelInfo &info, std::uint64_t seed = 0,
                                           const std::string &device = "cpu") = 0;
-    // Loads a safetensors checkpoint: architecture from the metadata, or inferred
-    // from the tensor shapes. Throws Error naming the file and the problem.
+    // Loads a safetensors checkpoint or a torch.save (.pth) state dict, told apart by
+    // content: architecture from the metadata, or inferred from the tensor shapes.
+    // Throws Error naming the file and the problem.
     virtual std::unique_ptr<Model> load(const std::string &path, const LoadOptions &options = {},
                                         LoadReport *report = nullptr, const std::string &device = "cpu") = 0;
     // The small Fashion-MNIST model that ships inside the program.

@@ -8,12 +8,16 @@
 #include "resnext/model.h"
 #include "resnext/plan.h"
 #include "resnext/random.h"
+#include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 #include "resnext/validate.h"
 
+#include "json.h"
 #include "resources.h"
 
 #include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
 
 #ifdef RESNEXT_WITH_CUDA
 #include <cuda_runtime_api.h>
@@ -215,8 +219,15 @@ public:
                     }
                 }
             }
-            auto logits = head(x).to(torch::kCPU).to(torch::kFloat).contiguous();
+            const auto pooledFeatures = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+            auto logits = m_net->fc(pooledFeatures).to(torch::kCPU).to(torch::kFloat).contiguous();
             auto probs = torch::softmax(logits, 1);
+            if (m_ood) {
+                out.oodKnown = true;
+                out.oodScore = oodScoresOf(pooledFeatures)[0].item<double>();
+                out.oodThreshold = m_ood->info.threshold;
+                out.outOfDistribution = out.oodScore > out.oodThreshold;
+            }
             out.timings.forwardMs = msSince(t0);
             out.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
 
@@ -358,19 +369,7 @@ public:
                 const size_t end = std::min(data.count(), start + static_cast<size_t>(batch));
                 std::vector<size_t> idx(end - start);
                 std::iota(idx.begin(), idx.end(), start);
-                torch::Tensor x;
-                if (direct) {
-                    x = batchFromPixels(data, idx, pre);
-                } else {
-                    std::vector<torch::Tensor> items;
-                    for (size_t i : idx) {
-                        auto in = preprocessPixels(data.image(i), data.height, data.width, data.channels, pre);
-                        items.push_back(torch::from_blob(in.chw.data(), {pre.channels, pre.size, pre.size},
-                                                         torch::kFloat)
-                                            .clone());
-                    }
-                    x = torch::stack(items);
-                }
+                const torch::Tensor x = inputBatch(data, idx, direct);
                 auto pred = m_net->forward(x.to(m_device)).argmax(1).to(torch::kCPU);
                 const auto *p = pred.data_ptr<int64_t>();
                 for (size_t i = 0; i < idx.size(); ++i) {
@@ -410,7 +409,20 @@ public:
                 add(p.key(), p.value());
             for (const auto &b : m_net->named_buffers(true))
                 add(b.key(), b.value());
-            writeSafetensors(path, tensors, checkpointMetadata(m_info));
+            auto metadata = checkpointMetadata(m_info);
+            if (m_ood) {
+                add("ood.class_means", m_ood->means);
+                add("ood.precision", m_ood->precision);
+                add("ood.threshold", torch::tensor(m_ood->info.threshold, torch::kDouble));
+                const OodCalibration &c = m_ood->info;
+                metadata["ood"] = nlohmann::json{{"method", "mahalanobis, tied covariance of pooled features"},
+                                                 {"quantile", c.quantile},
+                                                 {"fit_images", c.fitImages},
+                                                 {"held_out_images", c.heldOutImages},
+                                                 {"held_out_pass_rate", c.heldOutPassRate}}
+                                      .dump();
+            }
+            writeSafetensors(path, tensors, metadata);
             return 0;
         });
     }
@@ -472,7 +484,159 @@ public:
         });
     }
 
+    OodCalibration calibrateOod(const ImageSet &fit, const ImageSet &heldOut, double quantile,
+                                const std::function<bool(size_t, size_t)> &progress) override
+    {
+        if (!(quantile > 0 && quantile < 1))
+            throw Error("quantile: must be between 0 and 1 (got " + std::to_string(quantile) + ")");
+        if (fit.count() == 0)
+            throw Error("ood: no images to fit the class means on");
+        if (heldOut.count() == 0)
+            throw Error("ood: no held-out images to set the threshold on (use a validation split)");
+        const int classes = m_info.spec.numClasses;
+        for (auto l : fit.labels)
+            if (l < 0 || l >= classes)
+                throw Error("ood: label " + std::to_string(l) + " is outside the model's " + std::to_string(classes) +
+                            " classes");
+        const size_t total = fit.count() + heldOut.count();
+        // Statistics are replaced only when the whole calibration succeeds.
+        std::optional<Ood> previous = m_ood;
+        try {
+            return calibrate(fit, heldOut, quantile, progress, total);
+        } catch (...) {
+            m_ood = std::move(previous);
+            throw;
+        }
+    }
+
+    OodCalibration calibrate(const ImageSet &fit, const ImageSet &heldOut, double quantile,
+                             const std::function<bool(size_t, size_t)> &progress, size_t total)
+    {
+        const int classes = m_info.spec.numClasses;
+        return guarded("ood", [&] {
+            const auto tick = [&](size_t offset) {
+                return [&, offset](size_t done, size_t) { return !progress || progress(offset + done, total); };
+            };
+            const torch::Tensor f = featuresOf(fit, tick(0)); // N x D, double
+            const auto labels = torch::tensor(fit.labels, torch::kLong);
+            const int64_t dims = f.size(1);
+            auto sums = torch::zeros({classes, dims}, torch::kDouble).index_add_(0, labels, f);
+            auto counts = torch::bincount(labels, {}, classes).to(torch::kDouble);
+            for (int k = 0; k < classes; ++k)
+                if (counts[k].item<double>() == 0)
+                    throw Error("ood: class '" + labelOf(k) + "' has no images to fit on");
+            Ood o;
+            o.means = sums / counts.unsqueeze(1);
+            const auto centred = f - o.means.index_select(0, labels);
+            auto cov = centred.t().mm(centred) / static_cast<double>(f.size(0));
+            // A small ridge keeps the inverse finite when features are collinear (e.g. dead ReLUs).
+            const double ridge = 1e-6 * (cov.trace().item<double>() / static_cast<double>(dims) + 1e-12);
+            cov += ridge * torch::eye(dims, torch::kDouble);
+            o.precision = torch::linalg_inv(cov);
+            setOod(std::move(o));
+            auto scores = oodScoresOf(featuresOf(heldOut, tick(fit.count())));
+            std::vector<double> v(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+            std::sort(v.begin(), v.end());
+            const size_t at = std::min(v.size() - 1, static_cast<size_t>(std::ceil(quantile * v.size())) - 1);
+            OodCalibration &c = m_ood->info;
+            c.fitImages = fit.count();
+            c.heldOutImages = heldOut.count();
+            c.features = static_cast<int>(dims);
+            c.quantile = quantile;
+            c.threshold = v[at];
+            c.heldOutPassRate = static_cast<double>(std::upper_bound(v.begin(), v.end(), c.threshold) - v.begin()) /
+                                static_cast<double>(v.size());
+            return c;
+        });
+    }
+
+    std::optional<OodCalibration> ood() const override
+    {
+        return m_ood ? std::optional<OodCalibration>(m_ood->info) : std::nullopt;
+    }
+
+    std::vector<double> oodScores(const ImageSet &data, const std::function<bool(size_t, size_t)> &progress) override
+    {
+        if (!m_ood)
+            throw Error("ood: this model has no out-of-distribution statistics (run calibrate)");
+        return guarded("ood", [&] {
+            auto scores = oodScoresOf(featuresOf(data, progress));
+            return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+        });
+    }
+
+    // The statistics from a checkpoint: class means [classes, D], precision [D, D], threshold.
+    void setOod(torch::Tensor means, torch::Tensor precision, double threshold, const OodCalibration &info)
+    {
+        Ood o;
+        o.means = std::move(means);
+        o.precision = std::move(precision);
+        o.info = info;
+        o.info.threshold = threshold;
+        o.info.features = static_cast<int>(o.means.size(1));
+        setOod(std::move(o));
+    }
+
 private:
+    struct Ood {
+        torch::Tensor means, precision; // double, CPU
+        torch::Tensor meansP, meanTerm; // means * P and diag(means P means^T), precomputed
+        OodCalibration info;
+    };
+
+    void setOod(Ood o)
+    {
+        o.meansP = o.means.mm(o.precision);
+        o.meanTerm = (o.meansP * o.means).sum(1);
+        m_ood = std::move(o);
+    }
+
+    // min_k (f - mu_k)^T P (f - mu_k) for each row f, expanded so no B x K x D tensor is formed.
+    torch::Tensor oodScoresOf(const torch::Tensor &features) const
+    {
+        const auto f = features.to(torch::kCPU).to(torch::kDouble);
+        const auto fP = f.mm(m_ood->precision);
+        const auto d = (fP * f).sum(1, true) - 2.0 * f.mm(m_ood->meansP.t()) + m_ood->meanTerm.unsqueeze(0);
+        return std::get<0>(d.min(1)).clamp_min(0).contiguous();
+    }
+
+    // Pooled (pre-fc) features of every image, N x D, double on the CPU.
+    torch::Tensor featuresOf(const ImageSet &data, const std::function<bool(size_t, size_t)> &progress)
+    {
+        const auto &pre = m_info.preprocessing;
+        const bool direct = data.height == pre.size && data.width == pre.size &&
+                            (data.channels == pre.channels || data.channels == 1);
+        c10::InferenceMode guard;
+        std::vector<torch::Tensor> parts;
+        const size_t batch = 500;
+        for (size_t start = 0; start < data.count(); start += batch) {
+            const size_t end = std::min(data.count(), start + batch);
+            std::vector<size_t> idx(end - start);
+            std::iota(idx.begin(), idx.end(), start);
+            auto x = stem(inputBatch(data, idx, direct).to(m_device));
+            for (int s = 0; s < m_info.spec.numStages(); ++s)
+                x = m_net->stage(s)->forward(x);
+            parts.push_back(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1).to(torch::kCPU).to(torch::kDouble));
+            if (progress && !progress(end, data.count()))
+                throw Cancelled();
+        }
+        return parts.empty() ? torch::zeros({0, m_net->fc->options.in_features()}, torch::kDouble) : torch::cat(parts);
+    }
+
+    // Network input for images idx of a data set (resized unless `direct`).
+    torch::Tensor inputBatch(const ImageSet &data, const std::vector<size_t> &idx, bool direct) const
+    {
+        const auto &pre = m_info.preprocessing;
+        if (direct)
+            return batchFromPixels(data, idx, pre);
+        std::vector<torch::Tensor> items;
+        for (size_t i : idx) {
+            auto in = preprocessPixels(data.image(i), data.height, data.width, data.channels, pre);
+            items.push_back(torch::from_blob(in.chw.data(), {pre.channels, pre.size, pre.size}, torch::kFloat).clone());
+        }
+        return torch::stack(items);
+    }
+
     torch::Tensor stem(torch::Tensor x)
     {
         x = m_net->bn1(m_net->conv1(x)).relu_();
@@ -541,6 +705,7 @@ private:
     ModelInfo m_info;
     ResNet m_net;
     torch::Device m_device;
+    std::optional<Ood> m_ood;
 };
 
 std::vector<std::string> defaultLabels(const ArchSpec &spec)
@@ -602,7 +767,7 @@ public:
     std::unique_ptr<Model> load(const std::string &path, const LoadOptions &options, LoadReport *report,
                                 const std::string &device) override
     {
-        const SafetensorsFile file = SafetensorsFile::read(path);
+        const SafetensorsFile file = readWeightsFile(path); // safetensors or torch.save zip, by content
         return loadFrom(file, path, options, report, device);
     }
 
@@ -723,8 +888,58 @@ private:
                 info.spec = other;
             }
             net->to(d);
-            return std::unique_ptr<Model>(new TorchModel(std::move(info), std::move(net), d));
+            const int64_t dims = net->fc->options.in_features();
+            auto model = std::make_unique<TorchModel>(std::move(info), std::move(net), d);
+            readOod(file, byName, model->info().spec.numClasses, dims, *model);
+            return std::unique_ptr<Model>(std::move(model));
         });
+    }
+
+    // The "ood.*" tensors this program's calibrate/train write; all three or none.
+    static void readOod(const SafetensorsFile &file, const std::map<std::string, const TensorRecord *> &byName,
+                        int classes, int64_t dims, TorchModel &model)
+    {
+        const char *names[] = {"ood.class_means", "ood.precision", "ood.threshold"};
+        const std::vector<std::vector<int64_t>> shapes = {{classes, dims}, {dims, dims}, {}};
+        int present = 0;
+        for (const char *n : names)
+            present += byName.count(n) ? 1 : 0;
+        if (present == 0)
+            return;
+        std::vector<torch::Tensor> t;
+        for (size_t i = 0; i < 3; ++i) {
+            const auto it = byName.find(names[i]);
+            if (it == byName.end())
+                throw Error(file.label() + ": out-of-distribution statistics are incomplete (no tensor '" + names[i] +
+                            "')");
+            const TensorRecord &r = *it->second;
+            std::vector<int64_t> shape(r.shape.begin(), r.shape.end());
+            if (shape != shapes[i])
+                throw Error(file.label() + ": tensor '" + names[i] + "' has shape " + shapeText(shape) +
+                            ", expected " + shapeText(shapes[i]));
+            std::vector<float> v = toFloats(file, r);
+            for (float x : v)
+                if (!std::isfinite(x))
+                    throw Error(file.label() + ": tensor '" + names[i] + "' holds a value that is not finite");
+            t.push_back(torch::from_blob(v.data(), shape, torch::kFloat).to(torch::kDouble).clone());
+        }
+        OodCalibration info;
+        if (const auto it = file.metadata().find("ood"); it != file.metadata().end()) {
+            // Descriptive only (the threshold is the tensor); malformed text is ignored.
+            try {
+                const json::Value v = json::parse(it->second, 8);
+                const auto number = [&](const char *key, double fallback) {
+                    const json::Value *x = v.kind() == json::Value::Kind::Object ? v.find(key) : nullptr;
+                    return x && x->isNumber() ? x->asDouble() : fallback;
+                };
+                info.quantile = number("quantile", info.quantile);
+                info.fitImages = static_cast<size_t>(std::max(0.0, number("fit_images", 0)));
+                info.heldOutImages = static_cast<size_t>(std::max(0.0, number("held_out_images", 0)));
+                info.heldOutPassRate = number("held_out_pass_rate", 0);
+            } catch (const json::ParseError &) {
+            }
+        }
+        model.setOod(t[0], t[1], t[2].item<double>(), info);
     }
 };
 
@@ -879,6 +1094,16 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
         }
         net->eval();
         result.model = std::unique_ptr<Model>(new TorchModel(info, net, device));
+        // Out-of-distribution statistics: fitted on what the model trained on, threshold on validation.
+        // A slice too small to hold every class gets none; the model itself is fine.
+        if (valSet.count()) {
+            try {
+                result.ood = result.model->calibrateOod(n == trainSet.count() ? trainSet : subset(trainSet, all), valSet);
+            } catch (const Cancelled &) {
+                throw;
+            } catch (const Error &) {
+            }
+        }
         result.seconds = msSince(start) / 1000.0;
         return result;
     });

@@ -1,0 +1,62 @@
+// libFuzzer target for the .pth (torch.save zip) reader and its restricted
+// unpickler. Any input must either parse or throw resnext::Error with one line
+// starting with the label; anything else (crash, sanitizer report, leak, other
+// exception, broken invariant) is a finding. Built with RESNEXT_FUZZING, which
+// skips the CRC-32 check that a fuzzer cannot satisfy.
+#include "resnext/error.h"
+#include "resnext/pytorch_file.h"
+#include "resnext/safetensors.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+void check(bool ok)
+{
+    if (!ok)
+        std::abort();
+}
+
+void checkMessage(const resnext::Error &e)
+{
+    const std::string message = e.what();
+    check(message.rfind("fuzz: ", 0) == 0);
+    check(message.find('\n') == std::string::npos);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    const std::string bytes(reinterpret_cast<const char *>(data), size);
+    try {
+        const resnext::SafetensorsFile file = resnext::parsePytorch(bytes, "fuzz");
+        for (const resnext::TensorRecord &t : file.tensors()) {
+            check(t.end - t.begin == static_cast<std::uint64_t>(t.numel()) * resnext::dtypeSize(t.dtype));
+            if (t.begin != t.end) {
+                const unsigned char *p = file.data(t);
+                volatile unsigned char sink = p[0];
+                sink = p[t.end - t.begin - 1];
+                (void)sink;
+            }
+        }
+        // What the full reader accepts, the header reader must describe the same way.
+        const auto records = resnext::parsePytorchHeader(bytes, "fuzz");
+        check(records.size() == file.tensors().size());
+        for (const auto &r : records) {
+            const resnext::TensorRecord *t = file.find(r.name);
+            check(t && t->shape == r.shape && t->dtype == r.dtype);
+        }
+    } catch (const resnext::Error &e) {
+        checkMessage(e);
+    }
+    try {
+        resnext::parsePytorchHeader(bytes, "fuzz");
+    } catch (const resnext::Error &e) {
+        checkMessage(e);
+    }
+    return 0;
+}
