@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_profile.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
@@ -27,6 +28,9 @@ Usage:
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
+  resnext-explorer profile [SPEC] [--sweep-cardinality] [--by params|macs] [--batch N] [--runs 10]
+                          [--device cpu|cuda] [--threads N] [--dtype fp32|fp16] [--format table|json|csv]
+  resnext-explorer profile [SPEC] --train-step [--batch 8] [--format table|json]
   resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
@@ -119,7 +123,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
 {
     static const std::map<std::string, std::function<int(int, char **)>> all = [] {
         std::map<std::string, std::function<int(int, char **)>> m = {
-            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
+            {"profile", cmdProfile}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         return m;

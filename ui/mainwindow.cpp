@@ -6,6 +6,7 @@
 #include "modelservice.h"
 #include "trainpanel.h"
 #include "chartspanel.h"
+#include "costpanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
 
@@ -57,6 +58,7 @@ constexpr PanelEntry kPanels[] = {
     {"complexity", false, ""},
     {"block", true, QT_TRANSLATE_NOOP("MainWindow", "&Block diagram")},
     {"charts", true, QT_TRANSLATE_NOOP("MainWindow", "C&harts")},
+    {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
     {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
     {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
     {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
@@ -128,7 +130,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
-    m_panels = {{"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
+    m_cost = new CostPanel(m_service);
+    m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
                 {"train", m_train}};
     for (const PanelEntry &p : kPanels)
@@ -350,6 +353,7 @@ void MainWindow::updateViews()
     const auto atWidth = m_spec.block == BlockKind::Bottleneck ? cardinalityCurve(m_spec, kMaxCurveC, opt)
                                                                : std::vector<CurvePoint>{};
     m_charts->setCurves(atWidth, m_equalCache->curve, base.params, base.macs, m_spec.cardinality, by);
+    m_cost->setSummaries(cur, base, by);
 
     if (m_stageCombo->count() != m_spec.numStages()) {
         const QSignalBlocker b(m_stageCombo);

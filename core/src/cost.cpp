@@ -112,8 +112,10 @@ void CostAccumulator::add(const LayerInfo &l)
     m_lastOut = out;
 
     // Saved for backward.
-    if (l.type == "Conv2d")
+    if (l.type == "Conv2d") {
         m_saved = checkedAdd(m_saved, out); // BN's input
+        m_gradients = checkedAdd(m_gradients, out);
+    }
     else if (l.type == "ReLU")
         m_saved = checkedAdd(m_saved, out); // the next conv's input and relu's own result
     else if (l.type == "BatchNorm2d")
@@ -143,7 +145,7 @@ MemoryEstimate CostAccumulator::training() const
     m.optimizer = checkedMul(m_params, e);
     m.activations = checkedAdd(checkedMul(checkedMul(checkedAdd(m_input, m_saved), n), e),
                                checkedMul(checkedMul(m_indices, n), 8));
-    m.workspace = checkedMul(checkedMul(m_peakLive, n), e);
+    m.workspace = checkedMul(checkedMul(m_gradients, n), e);
     return m;
 }
 

@@ -113,8 +113,8 @@ std::string costText(const Summary &sum, bool md)
     os << li << "inference memory: " << mib(i.total()) << " = weights " << mib(i.weights) << " + activations "
        << mib(i.activations) << "\n";
     os << li << "training memory (SGD with momentum): " << mib(t.total()) << " = weights " << mib(t.weights)
-       << " + gradients " << mib(t.gradients) << " + momentum " << mib(t.optimizer) << " + saved activations "
-       << mib(t.activations) << " + backward working set " << mib(t.workspace) << "\n";
+       << " + gradients " << mib(t.gradients) << " + max(momentum " << mib(t.optimizer) << ", saved activations "
+       << mib(t.activations) << " + their gradients " << mib(t.workspace) << ")\n";
     return os.str();
 }
 

@@ -18,15 +18,20 @@
 //                    + the largest set of tensors live at once: a layer's input
 //                    and output, plus the block input held for the shortcut
 //                    (and, at the downsample, the main path's output).
-// Training memory  = weights + gradients (= params) + SGD momentum (= params)
-//                    + what autograd saves for backward: the input image, every
+// Training memory  = weights + gradients (= params)
+//                    + max(SGD momentum (= params, made in step() after the
+//                          backward freed the graph),
+//                          what autograd saves for backward: the input image, every
 //                    convolution's output (BN's input), every ReLU's output
 //                    (torchvision's ReLUs and the residual add work in place on
 //                    the BN output, so this is one tensor each), the max-pool's
 //                    output and its int64 indices, the fc's input
-//                    + the backward's working set: the largest gradient pair
-//                    (a layer's output gradient and input gradient) plus the
-//                    gradient held for the shortcut.
+//                    + the backward's working set: one gradient per convolution
+//                    output. The backward frees saved tensors from the small
+//                    (late) to the large (early) stages while it allocates
+//                    gradients of growing size, so on the CPU the gradients do
+//                    not fit into the freed memory; measured with LibTorch and
+//                    with PyTorch (README), the peak grows by about this much.)
 // Everything is exact arithmetic on the plan; how close the training estimate
 // comes to LibTorch's measured peak is in the README.
 
@@ -66,8 +71,13 @@ struct MemoryEstimate {
     std::int64_t gradients = 0;   // training: one gradient per parameter
     std::int64_t optimizer = 0;   // training: SGD's momentum buffer, one per parameter
     std::int64_t activations = 0; // inference: input + peak live tensors; training: saved for backward
-    std::int64_t workspace = 0;   // training: the backward pass's largest working set
-    std::int64_t total() const { return weights + gradients + optimizer + activations + workspace; }
+    std::int64_t workspace = 0;   // training: the backward's gradients of the activations
+    // The peak: SGD creates its momentum buffers in step(), after the backward
+    // has freed the graph, so they take the activations' place, not more.
+    std::int64_t total() const
+    {
+        return weights + gradients + (optimizer > activations + workspace ? optimizer : activations + workspace);
+    }
 };
 
 // Per-stage and total memory traffic and memory, fed one plan layer at a time
@@ -95,6 +105,7 @@ private:
     std::int64_t m_peakLive = 0;  // inference: largest live set
     std::int64_t m_saved = 0;     // training: saved for backward (FP elements)
     std::int64_t m_indices = 0;   // training: max-pool indices (int64 elements)
+    std::int64_t m_gradients = 0; // training: gradients of the conv outputs (backward working set)
     std::int64_t m_blockIn = 0;   // elements of the current block's input
     int m_stage = -1, m_block = -2;
     bool m_firstInBlock = false;
