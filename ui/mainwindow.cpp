@@ -58,10 +58,10 @@ constexpr PanelEntry kPanels[] = {
     {"complexity", false, ""},
     {"block", true, QT_TRANSLATE_NOOP("MainWindow", "&Block diagram")},
     {"charts", true, QT_TRANSLATE_NOOP("MainWindow", "C&harts")},
-    {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
     {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
     {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
     {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
+    {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
 };
 
 QString defaultSettingsPath()
