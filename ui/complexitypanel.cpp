@@ -25,19 +25,19 @@ QString cellText(std::int64_t v)
         .arg(QString::fromStdString(humanCount(static_cast<double>(v))), exact(v));
 }
 
+// The cost rows are one line each (the exact figure in the tooltip), so the
+// panel grows by little more than five lines.
 QString mibText(std::int64_t bytes)
 {
-    return QString("<span style='font-size:large; font-weight:600'>%1 MiB</span><br><span style='color:gray'>%2 "
-                   "bytes</span>")
-        .arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1)
-        .arg(exact(bytes));
+    return QString("<span style='font-weight:600'>%1 MiB</span>")
+        .arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
 }
 
-QString intensityText(double v)
+QString intensityText(double v) { return QString("<span style='font-weight:600'>%1</span>").arg(v, 0, 'f', 2); }
+
+QString compactText(std::int64_t v)
 {
-    return QString("<span style='font-size:large; font-weight:600'>%1</span><br><span style='color:gray'>MACs per "
-                   "byte</span>")
-        .arg(v, 0, 'f', 2);
+    return QString("<span style='font-weight:600'>%1</span>").arg(QString::fromStdString(humanCount(double(v))));
 }
 
 // Values of one summary in row order; intensity is stored x 1000 for the diff.
@@ -57,6 +57,8 @@ QString valueText(int row, std::int64_t v)
         return mibText(v);
     if (row == 5)
         return intensityText(static_cast<double>(v) / 1000.0);
+    if (row == 3)
+        return compactText(v);
     return cellText(v);
 }
 
@@ -114,6 +116,7 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
             m_cells[r][c] = cell;
         }
     }
+    grid->setVerticalSpacing(0);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
     grid->setColumnStretch(4, 1);
@@ -140,6 +143,10 @@ void ComplexityPanel::setSummaries(const Summary &cur, const Summary &base, cons
     for (int r = 0; r < kRowCount; ++r) {
         m_cells[r][0]->setText(valueText(r, curV.v[r]));
         m_cells[r][1]->setText(valueText(r, baseV.v[r]));
+        if (r >= 3 && r != 5) {
+            m_cells[r][0]->setToolTip(exact(curV.v[r]));
+            m_cells[r][1]->setToolTip(exact(baseV.v[r]));
+        }
         m_cells[r][2]->setText(diffText(curV.v[r], baseV.v[r]));
         if (pinned) {
             m_cells[r][3]->setText(valueText(r, pinV.v[r]));

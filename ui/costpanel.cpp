@@ -45,10 +45,10 @@ CostPanel::CostPanel(ModelService *service, QWidget *parent) : QWidget(parent), 
     m_device->addItem("cuda");
     m_device->setToolTip(tr("Where to measure (CUDA falls back to the CPU with a note)."));
     controls->addWidget(m_device);
-    m_measure = new QPushButton(tr("&Measure current"));
+    m_measure = new QPushButton(tr("&Measure"));
     m_measure->setObjectName("measureCurrent");
     m_measure->setToolTip(tr("Forward time per stage of the current model with random weights, on the worker."));
-    m_sweep = new QPushButton(tr("Measure the &sweep C = 1..64"));
+    m_sweep = new QPushButton(tr("&Sweep C = 1..64"));
     m_sweep->setObjectName("measureSweep");
     m_sweep->setToolTip(tr("Every C = 1, 2, 4, ..., 64 with the solver's d (equal complexity); cached per spec, "
                            "device, threads and batch."));
@@ -57,15 +57,19 @@ CostPanel::CostPanel(ModelService *service, QWidget *parent) : QWidget(parent), 
     controls->addWidget(m_measure);
     controls->addWidget(m_sweep);
     controls->addWidget(m_cancel);
+    controls->addStretch();
+    layout->addLayout(controls);
+    auto *statusRow = new QHBoxLayout;
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
-    controls->addWidget(m_progress, 1);
-    layout->addLayout(controls);
+    m_progress->setMaximumWidth(240);
+    statusRow->addWidget(m_progress);
     m_status = new QLabel;
     m_status->setObjectName("costStatus");
     m_status->setWordWrap(true);
-    layout->addWidget(m_status);
+    statusRow->addWidget(m_status, 1);
+    layout->addLayout(statusRow);
     m_cost = new QCustomPlot;
     m_cost->setObjectName("costPlot");
     setupCostPlot();
@@ -201,7 +205,7 @@ void CostPanel::showEvent(QShowEvent *event)
 void CostPanel::setupCostPlot()
 {
     QCustomPlot *plot = m_cost;
-    plot->setMinimumHeight(200);
+    plot->setMinimumHeight(120);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(
         0, 0,
@@ -287,7 +291,7 @@ void CostPanel::updateCostPlot()
 void CostPanel::setupStagePlot()
 {
     QCustomPlot *plot = m_stages;
-    plot->setMinimumHeight(160);
+    plot->setMinimumHeight(100);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(
         0, 0, new QCPTextElement(plot, tr("Activations and measured time per stage"), QFont(font().family(), 11, QFont::Bold)));

@@ -122,6 +122,7 @@ LayerTable::LayerTable(QWidget *parent) : QWidget(parent)
     auto *bottom = new QHBoxLayout;
     m_totals = new QLabel;
     m_totals->setObjectName("layerTotals");
+    m_totals->setWordWrap(true);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bottom->addWidget(m_totals, 1);
     auto *copy = new QPushButton(tr("&Copy"));
