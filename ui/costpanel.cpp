@@ -120,8 +120,10 @@ Job CostPanel::measure(bool sweep)
 {
     if (!m_current)
         return {};
-    if (m_job.id)
-        m_service->cancel(m_job);
+    if (m_job.id) {
+        const Job previous = m_job; // a copy: jobFinished resets m_job while cancel() still reads it
+        m_service->cancel(previous);
+    }
     if (measureKey() != m_measuredFor) {
         m_rows.clear();
         m_currentRow.reset();
@@ -144,8 +146,9 @@ Job CostPanel::measure(bool sweep)
 
 void CostPanel::cancel()
 {
-    if (m_job.id)
-        m_service->cancel(m_job);
+    const Job job = m_job; // a copy: jobFinished resets m_job while cancel() still reads it
+    if (job.id)
+        m_service->cancel(job);
 }
 
 void CostPanel::addRow(const Job &job, const ProfileRow &row, bool cached)
