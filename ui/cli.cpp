@@ -2,6 +2,7 @@
 #include "cli_engine.h"
 #include "cli_export.h"
 #include "cli_weights.h"
+#include "cli_profile.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -33,6 +34,9 @@ Usage:
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
+  resnext-explorer profile [SPEC] [--sweep-cardinality] [--by params|macs] [--batch N] [--runs 10]
+                          [--device cpu|cuda] [--threads N] [--dtype fp32|fp16] [--format table|json|csv]
+  resnext-explorer profile [SPEC] --train-step [--batch 8] [--format table|json]
   resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
@@ -142,7 +146,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
     static const std::map<std::string, std::function<int(int, char **)>> all = [] {
         std::map<std::string, std::function<int(int, char **)>> m = {
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
-            {"export", cmdExport}};
+            {"export", cmdExport},
+            {"profile", cmdProfile}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         for (const auto &[name, f] : weightsCommands())

@@ -11,7 +11,10 @@ using namespace resnext;
 
 namespace {
 
-const char *kRows[] = {"params", "macs", "flops"};
+// Counts first, then the cost beyond FLOPs (cost.h): activations, bytes moved,
+// MACs per byte, and the memory of an inference and a training step (batch 1, FP32).
+const char *kRows[] = {"params", "macs", "flops", "activations", "bytes", "intensity", "inference", "training"};
+constexpr int kRowCount = 8;
 const char *kColumns[] = {"current", "baseline", "diff", "pinned"};
 
 QString exact(std::int64_t v) { return QString::fromStdString(withThousands(v)); }
@@ -20,6 +23,43 @@ QString cellText(std::int64_t v)
 {
     return QString("<span style='font-size:large; font-weight:600'>%1</span><br><span style='color:gray'>%2</span>")
         .arg(QString::fromStdString(humanCount(static_cast<double>(v))), exact(v));
+}
+
+// The cost rows are one line each (the exact figure in the tooltip), so the
+// panel grows by little more than five lines.
+QString mibText(std::int64_t bytes)
+{
+    return QString("<span style='font-weight:600'>%1 MiB</span>")
+        .arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+QString intensityText(double v) { return QString("<span style='font-weight:600'>%1</span>").arg(v, 0, 'f', 2); }
+
+QString compactText(std::int64_t v)
+{
+    return QString("<span style='font-weight:600'>%1</span>").arg(QString::fromStdString(humanCount(double(v))));
+}
+
+// Values of one summary in row order; intensity is stored x 1000 for the diff.
+struct RowValues {
+    std::int64_t v[kRowCount];
+};
+
+RowValues valuesOf(const Summary &s)
+{
+    return {{s.params, s.macs, s.flops(), s.activations, s.bytes, std::llround(s.intensity() * 1000.0),
+             s.inference.total(), s.training.total()}};
+}
+
+QString valueText(int row, std::int64_t v)
+{
+    if (row == 4 || row == 6 || row == 7)
+        return mibText(v);
+    if (row == 5)
+        return intensityText(static_cast<double>(v) / 1000.0);
+    if (row == 3)
+        return compactText(v);
+    return cellText(v);
 }
 
 QString diffText(std::int64_t value, std::int64_t base)
@@ -42,17 +82,28 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
     m_title->setWordWrap(true);
     outer->addWidget(m_title);
     auto *grid = new QGridLayout;
-    const QString rowNames[] = {tr("Parameters"), tr("MACs"), tr("FLOPs (2 x MACs)")};
+    const QString rowNames[] = {tr("Parameters"),    tr("MACs"),           tr("FLOPs (2 x MACs)"),
+                                tr("Activations"),   tr("Memory access"),  tr("Arithmetic intensity"),
+                                tr("Inference memory"), tr("Training memory")};
     const QString rowTips[] = {
         tr("Learnable weights (BN's running statistics are buffers, not parameters), as torchvision counts."),
         tr("Multiply-accumulates of one forward pass of one image."),
-        tr("Floating-point operations = 2 x MACs (one multiply and one add each).")};
+        tr("Floating-point operations = 2 x MACs (one multiply and one add each)."),
+        tr("Output elements of every convolution for one image (RegNet's activations): they predict GPU run time "
+           "better than FLOPs."),
+        tr("Bytes every layer reads and writes (inputs + weights + outputs, ReLU and add included), one image, "
+           "FP32."),
+        tr("Conv/linear MACs per byte moved: grouped convolutions do few MACs per byte, so they are bound by "
+           "memory bandwidth, not arithmetic (ShuffleNet V2, guideline 2)."),
+        tr("Weights + the input + the largest set of tensors alive at once, one image, FP32."),
+        tr("Weights + gradients + SGD momentum + activations saved for backward + the backward's working set, one "
+           "image, FP32.")};
     for (int c = 0; c < 4; ++c) {
         m_headers[c] = new QLabel;
         m_headers[c]->setWordWrap(true);
         grid->addWidget(m_headers[c], 0, c + 1);
     }
-    for (int r = 0; r < 3; ++r) {
+    for (int r = 0; r < kRowCount; ++r) {
         auto *name = new QLabel("<b>" + rowNames[r] + "</b>");
         name->setToolTip(rowTips[r]);
         grid->addWidget(name, r + 1, 0);
@@ -65,6 +116,7 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
             m_cells[r][c] = cell;
         }
     }
+    grid->setVerticalSpacing(0);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
     grid->setColumnStretch(4, 1);
@@ -86,15 +138,18 @@ void ComplexityPanel::setSummaries(const Summary &cur, const Summary &base, cons
     m_headers[3]->setText(pinned ? tr("<b>Pinned</b><br>%1").arg(QString::fromStdString(describe(pinned->spec)))
                                  : tr("<b>Pinned</b><br><span style='color:gray'>none (Model &rarr; Pin, "
                                       "Ctrl+P)</span>"));
-    const std::int64_t curV[] = {cur.params, cur.macs, cur.flops()};
-    const std::int64_t baseV[] = {base.params, base.macs, base.flops()};
-    for (int r = 0; r < 3; ++r) {
-        m_cells[r][0]->setText(cellText(curV[r]));
-        m_cells[r][1]->setText(cellText(baseV[r]));
-        m_cells[r][2]->setText(diffText(curV[r], baseV[r]));
+    const RowValues curV = valuesOf(cur), baseV = valuesOf(base);
+    const RowValues pinV = pinned ? valuesOf(*pinned) : RowValues{};
+    for (int r = 0; r < kRowCount; ++r) {
+        m_cells[r][0]->setText(valueText(r, curV.v[r]));
+        m_cells[r][1]->setText(valueText(r, baseV.v[r]));
+        if (r >= 3 && r != 5) {
+            m_cells[r][0]->setToolTip(exact(curV.v[r]));
+            m_cells[r][1]->setToolTip(exact(baseV.v[r]));
+        }
+        m_cells[r][2]->setText(diffText(curV.v[r], baseV.v[r]));
         if (pinned) {
-            const std::int64_t p[] = {pinned->params, pinned->macs, pinned->flops()};
-            m_cells[r][3]->setText(cellText(p[r]));
+            m_cells[r][3]->setText(valueText(r, pinV.v[r]));
         } else {
             m_cells[r][3]->clear();
         }

@@ -1,5 +1,6 @@
 #pragma once
-// Params, MACs and FLOPs of the current model beside the ResNet of the same
+// Params, MACs, FLOPs and the cost beyond them (activations, bytes, intensity,
+// inference and training memory) of the current model beside the ResNet of the same
 // depth (C = 1, d = 64) and, when pinned, a second model. Shows what core computed.
 
 #include "resnext/accounting.h"
@@ -17,7 +18,8 @@ public:
     void setSummaries(const resnext::Summary &current, const resnext::Summary &baseline,
               const std::optional<resnext::Summary> &pinned);
 
-    // For tests: the label showing a value ("params", "macs", "flops") of a
+    // For tests: the label showing a value ("params", "macs", "flops",
+    // "activations", "bytes", "intensity", "inference", "training") of a
     // column ("current", "baseline", "diff", "pinned").
     QLabel *valueLabel(const QString &row, const QString &column) const;
 
@@ -25,5 +27,5 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_convention = nullptr;
     QLabel *m_headers[4] = {};
-    QLabel *m_cells[3][4] = {};
+    QLabel *m_cells[8][4] = {};
 };

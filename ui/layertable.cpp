@@ -47,6 +47,9 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
         case Params: return qlonglong(l.params);
         case Macs:
         case Share: return qlonglong(l.macs);
+        case Activations: return qlonglong(l.activations);
+        case Bytes: return qlonglong(memoryAccess(l, m_summary.cost).total());
+        case Intensity: return arithmeticIntensity(l, m_summary.cost);
         }
     }
     if (role == Qt::TextAlignmentRole)
@@ -71,6 +74,9 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
     case Groups: return l.groups;
     case Params: return QString::fromStdString(withThousands(l.params));
     case Macs: return QString::fromStdString(withThousands(l.macs));
+    case Activations: return l.activations ? QString::fromStdString(withThousands(l.activations)) : QString();
+    case Bytes: return QString::fromStdString(withThousands(memoryAccess(l, m_summary.cost).total()));
+    case Intensity: return l.macs ? QString::number(arithmeticIntensity(l, m_summary.cost), 'f', 2) : QString();
     case Share: return QString("%1%").arg(share, 0, 'f', 2);
     }
     return {};
@@ -80,7 +86,8 @@ QVariant LayerModel::headerData(int section, Qt::Orientation orientation, int ro
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    const char *names[] = {"Layer", "Type", "Output (C x H x W)", "Groups", "Params", "MACs", "Share of MACs"};
+    const char *names[] = {"Layer",       "Type",  "Output (C x H x W)", "Groups",    "Params",
+                           "MACs",        "Activations", "Bytes moved", "MACs/byte", "Share of MACs"};
     return tr(names[section]);
 }
 
@@ -108,11 +115,15 @@ LayerTable::LayerTable(QWidget *parent) : QWidget(parent)
     m_view->setColumnWidth(LayerModel::Groups, 70);
     m_view->setColumnWidth(LayerModel::Params, 120);
     m_view->setColumnWidth(LayerModel::Macs, 140);
+    m_view->setColumnWidth(LayerModel::Activations, 110);
+    m_view->setColumnWidth(LayerModel::Bytes, 120);
+    m_view->setColumnWidth(LayerModel::Intensity, 80);
     layout->addWidget(m_view, 1);
 
     auto *bottom = new QHBoxLayout;
     m_totals = new QLabel;
     m_totals->setObjectName("layerTotals");
+    m_totals->setWordWrap(true);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bottom->addWidget(m_totals, 1);
     auto *copy = new QPushButton(tr("&Copy"));
@@ -140,11 +151,17 @@ void LayerTable::setSummary(const Summary &summary)
 {
     m_summary = summary;
     m_model->setSummary(summary);
-    m_totals->setText(tr("<b>Total</b>: %1 layers listed, <b>%2</b> parameters, <b>%3</b> MACs (%4 FLOPs)")
+    m_totals->setText(tr("<b>Total</b>: %1 layers listed, <b>%2</b> parameters, <b>%3</b> MACs (%4 FLOPs), "
+                         "<b>%5</b> activations, <b>%6</b> bytes moved (every layer, ReLU and add included; "
+                         "batch %7, %8 bytes per element)")
                           .arg(summary.layers.size())
                           .arg(QString::fromStdString(withThousands(summary.params)),
                                QString::fromStdString(withThousands(summary.macs)),
-                               QString::fromStdString(humanCount(static_cast<double>(summary.flops())))));
+                               QString::fromStdString(humanCount(static_cast<double>(summary.flops()))),
+                               QString::fromStdString(withThousands(summary.activations)),
+                               QString::fromStdString(withThousands(summary.bytes)))
+                          .arg(summary.cost.batch)
+                          .arg(summary.cost.bytesPerElement));
 }
 
 QString LayerTable::selectionAsText() const

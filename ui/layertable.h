@@ -14,7 +14,7 @@ class QTableView;
 class LayerModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, Type, Output, Groups, Params, Macs, Share, ColumnCount };
+    enum Column { Name, Type, Output, Groups, Params, Macs, Activations, Bytes, Intensity, Share, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
     void setSummary(const resnext::Summary &summary);
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -7,6 +7,7 @@
 #include "trainpanel.h"
 #include "weightsdialog.h"
 #include "chartspanel.h"
+#include "costpanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
 
@@ -66,6 +67,7 @@ constexpr PanelEntry kPanels[] = {
     {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
     {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
     {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
+    {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
 };
 
 QString defaultSettingsPath()
@@ -218,7 +220,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     classifyScroll->setWidget(m_classify);
     classifyScroll->setFrameShape(QFrame::NoFrame);
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
-    m_panels = {{"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
+    m_cost = new CostPanel(m_service);
+    m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
                 {"train", m_train}};
     // A panel's tab page is the panel itself unless it sits in a scroll area.
@@ -473,6 +476,7 @@ void MainWindow::updateViews()
     const auto atWidth = m_spec.block == BlockKind::Bottleneck ? cardinalityCurve(m_spec, kMaxCurveC, opt)
                                                                : std::vector<CurvePoint>{};
     m_charts->setCurves(atWidth, m_equalCache->curve, base.params, base.macs, m_spec.cardinality, by);
+    m_cost->setSummaries(cur, base, by);
 
     if (m_stageCombo->count() != m_spec.numStages()) {
         const QSignalBlocker b(m_stageCombo);

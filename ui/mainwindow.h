@@ -17,6 +17,7 @@ class ClassifyPanel;
 class TrainPanel;
 class BlockDiagram;
 class ChartsPanel;
+class CostPanel;
 class ComplexityPanel;
 class LayerTable;
 class QAction;
@@ -66,6 +67,7 @@ public:
     ArchitecturePanel *architecturePanel() const { return m_arch; }
     ComplexityPanel *complexityPanel() const { return m_complexity; }
     ChartsPanel *chartsPanel() const { return m_charts; }
+    CostPanel *costPanel() const { return m_cost; }
     BlockDiagram *blockDiagram() const { return m_diagram; }
     LayerTable *layerTable() const { return m_table; }
     ClassifyPanel *classifyPanel() const { return m_classify; }
@@ -114,6 +116,7 @@ private:
     ArchitecturePanel *m_arch = nullptr;
     ComplexityPanel *m_complexity = nullptr;
     ChartsPanel *m_charts = nullptr;
+    CostPanel *m_cost = nullptr;
     BlockDiagram *m_diagram = nullptr;
     QComboBox *m_stageCombo = nullptr;
     LayerTable *m_table = nullptr;

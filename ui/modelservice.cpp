@@ -4,6 +4,7 @@
 #include "resnext/error.h"
 #include "resnext/export.h"
 #include "resnext/report.h"
+#include "resnext/serialize.h"
 
 #include <QMetaObject>
 
@@ -376,6 +377,50 @@ Job ModelService::train(const TrainRequest &req, bool replaceModel)
             setModel(job, trained);
         const QString summary = rows.join('\n');
         emitOnGui([this, job, summary] { Q_EMIT trainFinished(job, summary); });
+    });
+}
+
+Job ModelService::profile(const ProfileRequest &request)
+{
+    return post(JobKind::Profile, [this, request](const Job &job, const std::atomic<bool> &cancel) {
+        Engine &e = engine();
+        ProfileRequest req = request;
+        if (req.device == "cuda" && !e.deviceInfo().cudaAvailable) {
+            req.device = "cpu";
+            emitOnGui([this, job] { Q_EMIT failed(job, tr("CUDA is not available; measuring on the CPU.")); });
+        }
+        const std::vector<ArchSpec> specs = profileSpecs(req);
+        const int n = static_cast<int>(specs.size());
+        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        for (int i = 0; i < n; ++i) {
+            if (cancel.load())
+                throw Cancelled();
+            const ArchSpec &spec = specs[static_cast<size_t>(i)];
+            const std::string key = dumpJson(specJson(spec), false) + "|" + req.device + "|" +
+                                    std::to_string(e.deviceInfo().threads) + "|" + std::to_string(req.options.batch) +
+                                    "|" + std::to_string(req.options.runs) + "|" + std::to_string(req.bytesPerElement);
+            const auto hit = m_profileCache.find(key);
+            if (hit != m_profileCache.end()) {
+                const ProfileRow row = hit->second;
+                emitOnGui([this, job, row] { Q_EMIT profileRow(job, row, true); });
+                continue;
+            }
+            ProfileRequest one = req;
+            one.spec = spec;
+            one.sweepCardinality = false;
+            ProfileCallbacks cb;
+            cb.progress = [&](int, int, int done, int total) {
+                const auto now = std::chrono::steady_clock::now();
+                if (done == total || now - last > std::chrono::milliseconds(50)) {
+                    last = now;
+                    emitOnGui([this, job, i, n, done, total] { Q_EMIT profileProgress(job, i, n, done, total); });
+                }
+                return !cancel.load();
+            };
+            const ProfileRow row = resnext::profile(e, one, cb).front();
+            m_profileCache[key] = row;
+            emitOnGui([this, job, row] { Q_EMIT profileRow(job, row, false); });
+        }
     });
 }
 

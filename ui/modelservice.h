@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,7 +32,7 @@ struct AnalysisResult {
     QString device;
 };
 
-enum class JobKind { Model, Analyze, GradCam, Train, Save };
+enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile };
 enum class JobOutcome { Done, Failed, Cancelled, Dropped };
 
 // The identity of a request: every signal about it carries this.
@@ -74,6 +75,11 @@ public:
     Job saveModel(const QString &path, std::shared_ptr<resnext::Model> model = nullptr);
     // Writes the current model as ONNX (resnext/export.h); saved(job, path) when done.
     Job exportOnnx(const QString &path);
+    // Measures request.spec (or its equal-complexity sweep) with random weights
+    // through core's profile(); every row is cached per spec, device, threads,
+    // batch and runs, so a repeated request answers from the cache at once.
+    // The current model is untouched.
+    Job profile(const resnext::ProfileRequest &request);
 
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.
@@ -100,6 +106,10 @@ Q_SIGNALS:
     // Run `run`'s trained model is being tested: `done` of `total` test images.
     void testProgress(const Job &job, int run, qulonglong done, qulonglong total);
     void saved(const Job &job, const QString &path);
+    // Row `row` of `rows` is being measured: `done` of `total` passes.
+    void profileProgress(const Job &job, int row, int rows, int done, int total);
+    // One measured (or cached) row, as soon as it is there.
+    void profileRow(const Job &job, const resnext::ProfileRow &row, bool cached);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);
@@ -136,6 +146,7 @@ private:
     std::shared_ptr<resnext::Model> m_lastTrained;
     resnext::DeviceInfo m_device;
     bool m_announced = false; // engineReady sent (worker thread only)
+    std::map<std::string, resnext::ProfileRow> m_profileCache; // worker thread only
     std::thread m_thread;
 };
 

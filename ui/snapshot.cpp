@@ -3,6 +3,7 @@
 #include "classifypanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
+#include "costpanel.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -99,6 +100,17 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         if (!error.isEmpty())
             std::cerr << "resnext-explorer snapshot: note: " << resnext::printableText(error.toStdString(), 2000)
                       << "\n";
+    }
+    if (panel == "cost") {
+        // The cost panel's picture is the measured sweep: run it on the worker and wait.
+        window.costPanel()->measure(true);
+        QElapsedTimer timer;
+        timer.start();
+        while (window.modelService()->busy() && timer.elapsed() < 900000) {
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
+            QThread::msleep(10);
+        }
+        QApplication::processEvents();
     }
     QWidget *target = panel == "all" ? static_cast<QWidget *>(&window) : window.panel(panel);
     const QImage image = target->grab().toImage();

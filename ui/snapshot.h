@@ -7,7 +7,7 @@
 
 struct SnapshotRequest {
     std::string out;           // PNG path to write
-    std::string panel = "all"; // all, architecture, complexity, block, charts, layers
+    std::string panel = "all"; // all, architecture, complexity, block, charts, cost (measures the sweep), layers
     resnext::ArchSpec spec;
     int width = 1600;
     int height = 1000;

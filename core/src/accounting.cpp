@@ -40,17 +40,20 @@ i64 counted(const LayerInfo &l, const CountOptions &o)
 
 } // namespace
 
-Summary summarize(const ArchSpec &spec, const CountOptions &options)
+Summary summarize(const ArchSpec &spec, const CountOptions &options, const CostOptions &cost)
 {
     validate(spec);
     Summary sum;
     sum.spec = spec;
     sum.options = options;
+    sum.cost = cost;
+    CostAccumulator acc(spec.numStages() + 2, cost);
     sum.stages.push_back({"stem", 0, 0, 0});
     for (int i = 0; i < spec.numStages(); ++i)
         sum.stages.push_back({"layer" + std::to_string(i + 1), 0, 0, 0});
     sum.stages.push_back({"head", 0, 0, 0});
     detail::walkPlan(spec, true, [&](LayerInfo &l) {
+        acc.add(l);
         if (!listed(l, options))
             return;
         l.macs = counted(l, options);
@@ -64,7 +67,27 @@ Summary summarize(const ArchSpec &spec, const CountOptions &options)
         sum.layers.push_back(std::move(l));
     });
     detail::checkedMul(sum.macs, 2); // FLOPs = 2 x MACs must fit too
+    for (size_t i = 0; i < sum.stages.size(); ++i)
+        sum.stages[i].bytes = acc.stageBytes()[i];
+    sum.bytes = acc.bytes();
+    sum.inference = acc.inference();
+    sum.training = acc.training();
     return sum;
+}
+
+double Summary::intensity() const
+{
+    // Under count-all, `macs` includes elementwise ops; intensity stays conv/linear MACs.
+    std::int64_t convMacs = 0;
+    for (const auto &st : stages)
+        convMacs += st.macs;
+    if (options.countAll) {
+        convMacs = 0;
+        for (const auto &l : layers)
+            if (l.type == "Conv2d" || l.type == "Linear")
+                convMacs += l.macs;
+    }
+    return bytes > 0 ? static_cast<double>(convMacs) * cost.batch / static_cast<double>(bytes) : 0.0;
 }
 
 Totals countTotals(const ArchSpec &spec, const CountOptions &options)

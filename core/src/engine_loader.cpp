@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <string>
 
 namespace resnext {
 
@@ -20,6 +22,29 @@ std::string executableDir()
 }
 
 } // namespace
+
+ProcessMemory processMemory()
+{
+    ProcessMemory m;
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const auto kib = [](const std::string &l) { return std::int64_t(std::stoll(l.substr(l.find(':') + 1))) * 1024; };
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            m.rss = kib(line);
+        else if (line.rfind("VmHWM:", 0) == 0)
+            m.peak = kib(line);
+    }
+    return m;
+}
+
+bool resetPeakMemory()
+{
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+    out.flush();
+    return static_cast<bool>(out);
+}
 
 Engine &loadEngine()
 {

@@ -54,6 +54,70 @@ std::string percent(std::int64_t part, std::int64_t whole)
     return buf;
 }
 
+std::string fixed2(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+std::string mib(std::int64_t bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
+const char *dtypeName(int bytesPerElement)
+{
+    return bytesPerElement == 2 ? "fp16" : bytesPerElement == 8 ? "fp64" : "fp32";
+}
+
+Json memoryJson(const MemoryEstimate &m)
+{
+    return {{"weights", m.weights},     {"gradients", m.gradients}, {"optimizer", m.optimizer},
+            {"activations", m.activations}, {"workspace", m.workspace}, {"total", m.total()}};
+}
+
+// The "beyond FLOPs" lines shared by the table and markdown formats.
+std::string costText(const Summary &sum, bool md)
+{
+    std::ostringstream os;
+    const std::string b = md ? "**" : "";
+    const CostOptions &c = sum.cost;
+    os << b << "Beyond FLOPs" << b << " (batch " << c.batch << ", " << dtypeName(c.bytesPerElement)
+       << "; bytes = inputs + weights + outputs of every layer):\n\n";
+    if (md) {
+        os << "| stage | params | MACs | activations | bytes | MACs/byte |\n|---|---:|---:|---:|---:|---:|\n";
+    } else {
+        os << pad("stage", 10, false) << pad("params", 14, true) << pad("MACs", 17, true)
+           << pad("activations", 14, true) << pad("bytes", 16, true) << pad("MACs/byte", 11, true) << "\n";
+    }
+    for (const auto &st : sum.stages) {
+        const double in = st.bytes ? static_cast<double>(st.macs) * c.batch / static_cast<double>(st.bytes) : 0.0;
+        if (md)
+            os << "| " << st.name << " | " << withThousands(st.params) << " | " << withThousands(st.macs) << " | "
+               << withThousands(st.activations) << " | " << withThousands(st.bytes) << " | " << fixed2(in) << " |\n";
+        else
+            os << pad(st.name, 10, false) << pad(withThousands(st.params), 14, true)
+               << pad(withThousands(st.macs), 17, true) << pad(withThousands(st.activations), 14, true)
+               << pad(withThousands(st.bytes), 16, true) << pad(fixed2(in), 11, true) << "\n";
+    }
+    os << "\n";
+    const MemoryEstimate &i = sum.inference, &t = sum.training;
+    const std::string li = md ? "- " : "";
+    os << li << "activations: " << withThousands(sum.activations) << " (" << humanCount(static_cast<double>(sum.activations))
+       << ", conv output elements per image)\n";
+    os << li << "memory access: " << withThousands(sum.bytes) << " bytes (" << mib(sum.bytes) << "), "
+       << fixed2(sum.intensity()) << " MACs per byte\n";
+    os << li << "inference memory: " << mib(i.total()) << " = weights " << mib(i.weights) << " + activations "
+       << mib(i.activations) << "\n";
+    os << li << "training memory (SGD with momentum): " << mib(t.total()) << " = weights " << mib(t.weights)
+       << " + gradients " << mib(t.gradients) << " + max(momentum " << mib(t.optimizer) << ", saved activations "
+       << mib(t.activations) << " + their gradients " << mib(t.workspace) << ")\n";
+    return os.str();
+}
+
 } // namespace
 
 Format parseFormat(const std::string &text)
@@ -101,7 +165,11 @@ std::string formatSummary(const Summary &sum, Format format)
     case Format::Json: {
         Json stages = Json::array(), layers = Json::array();
         for (const auto &st : sum.stages)
-            stages.push_back({{"name", st.name}, {"params", st.params}, {"macs", st.macs}, {"activations", st.activations}});
+            stages.push_back({{"name", st.name},
+                              {"params", st.params},
+                              {"macs", st.macs},
+                              {"activations", st.activations},
+                              {"bytes", st.bytes}});
         for (const auto &l : sum.layers)
             layers.push_back({{"name", l.name},
                               {"type", l.type},
@@ -113,7 +181,9 @@ std::string formatSummary(const Summary &sum, Format format)
                               {"groups", l.groups},
                               {"params", l.params},
                               {"macs", l.macs},
-                              {"activations", l.activations}});
+                              {"activations", l.activations},
+                              {"bytes", memoryAccess(l, sum.cost).total()},
+                              {"intensity", arithmeticIntensity(l, sum.cost)}});
         os << dumpJson(Json{{"model", describe(sum.spec)},
                             {"spec", specJson(sum.spec)},
                             {"convention", conventionText(sum.options)},
@@ -121,16 +191,26 @@ std::string formatSummary(const Summary &sum, Format format)
                             {"macs", sum.macs},
                             {"flops", sum.flops()},
                             {"activations", sum.activations},
+                            {"batch", sum.cost.batch},
+                            {"dtype", dtypeName(sum.cost.bytesPerElement)},
+                            {"bytes", sum.bytes},
+                            {"intensity", sum.intensity()},
+                            {"memory", {{"inference", memoryJson(sum.inference)}, {"training", memoryJson(sum.training)}}},
                             {"stages", stages},
                             {"layers", layers}});
         break;
     }
     case Format::Csv:
-        os << "name,type,stage,out_channels,out_height,out_width,kernel,stride,groups,params,macs\n";
+        os << "name,type,stage,out_channels,out_height,out_width,kernel,stride,groups,params,macs,activations,bytes,"
+              "intensity\n";
         for (const auto &l : sum.layers)
             os << l.name << "," << l.type << "," << l.stage << "," << l.channels << "," << l.height << "," << l.width
-               << "," << l.kernel << "," << l.stride << "," << l.groups << "," << l.params << "," << l.macs << "\n";
-        os << "total,,,,,,,,," << sum.params << "," << sum.macs << "\n";
+               << "," << l.kernel << "," << l.stride << "," << l.groups << "," << l.params << "," << l.macs << ","
+               << l.activations << "," << memoryAccess(l, sum.cost).total() << ","
+               << fixed2(arithmeticIntensity(l, sum.cost)) << "\n";
+        // Bytes of the total include the layers the convention does not list (ReLU, add).
+        os << "total,,,,,,,,," << sum.params << "," << sum.macs << "," << sum.activations << "," << sum.bytes << ","
+           << fixed2(sum.intensity()) << "\n";
         break;
     case Format::Markdown:
         os << "**" << specLine(sum.spec) << "**\n\n";
@@ -143,7 +223,8 @@ std::string formatSummary(const Summary &sum, Format format)
         os << "| **total** | | | | **" << withThousands(sum.params) << "** | **" << withThousands(sum.macs)
            << "** | 100% |\n\n";
         os << "FLOPs = 2 x MACs = " << withThousands(sum.flops()) << ". Convention: " << conventionText(sum.options)
-           << ".\n";
+           << ".\n\n";
+        os << costText(sum, true);
         break;
     case Format::Table: {
         size_t nameW = 5;
@@ -165,7 +246,8 @@ std::string formatSummary(const Summary &sum, Format format)
         os << "MACs:   " << withThousands(sum.macs) << " (" << humanCount(static_cast<double>(sum.macs)) << ")\n";
         os << "FLOPs:  " << withThousands(sum.flops()) << " (" << humanCount(static_cast<double>(sum.flops()))
            << ", = 2 x MACs)\n";
-        os << "Counting convention: " << conventionText(sum.options) << ".\n";
+        os << "Counting convention: " << conventionText(sum.options) << ".\n\n";
+        os << costText(sum, false);
         break;
     }
     }

@@ -1,6 +1,8 @@
 #include "resnext/usecases.h"
 
 #include "resnext/error.h"
+#include "resnext/plan.h"
+#include "resnext/preprocess.h"
 #include "resnext/report.h"
 
 #include <algorithm>
@@ -73,6 +75,55 @@ TrainOutcome trainAndTest(Engine &engine, const TrainRequest &req, const TrainCa
     }
     out.runs = std::move(runs);
     return out;
+}
+
+std::vector<ArchSpec> profileSpecs(const ProfileRequest &req)
+{
+    validate(req.spec);
+    if (!req.sweepCardinality)
+        return {req.spec};
+    std::vector<ArchSpec> out;
+    for (int c : req.cardinalities) {
+        try {
+            out.push_back(matchWidth(req.spec, c, req.by).matched);
+        } catch (const SpecError &e) {
+            if (e.field() == "block")
+                throw; // basic blocks have no d: the whole sweep is meaningless
+            // no valid d for this C: a gap in the curve
+        }
+    }
+    return out;
+}
+
+std::vector<ProfileRow> profile(Engine &engine, const ProfileRequest &req, const ProfileCallbacks &cb)
+{
+    CostOptions cost;
+    cost.batch = req.options.batch;
+    cost.bytesPerElement = req.bytesPerElement;
+    validate(cost);
+    const std::vector<ArchSpec> specs = profileSpecs(req);
+    for (const ArchSpec &s : specs)
+        checkBuildable(s);
+    std::vector<ProfileRow> rows;
+    const int n = static_cast<int>(specs.size());
+    for (int i = 0; i < n; ++i) {
+        ProfileRow row;
+        row.spec = specs[static_cast<size_t>(i)];
+        row.summary = summarize(row.spec, {}, cost);
+        ModelInfo info;
+        info.spec = row.spec;
+        info.preprocessing = defaultPreprocessing(row.spec);
+        {
+            auto model = engine.create(info, 0, req.device);
+            row.measured = model->profile(req.options, [&](int done, int total) {
+                return !cb.progress || cb.progress(i, n, done, total);
+            });
+        } // the model is freed before the next one is built
+        if (cb.rowDone)
+            cb.rowDone(row);
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 } // namespace resnext

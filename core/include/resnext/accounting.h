@@ -4,6 +4,7 @@
 // fvcore's: only convolutions and linear layers cost MACs; BatchNorm, ReLU,
 // pooling and the residual add count 0. FLOPs are reported as 2 x MACs.
 
+#include "resnext/cost.h"
 #include "resnext/plan.h"
 #include "resnext/spec.h"
 
@@ -25,6 +26,7 @@ struct StageCost {
     std::int64_t params = 0;
     std::int64_t macs = 0;
     std::int64_t activations = 0; // output elements of the stage's convolutions (batch 1)
+    std::int64_t bytes = 0;       // memory access of every layer of the stage at Summary::cost (bytes)
 };
 
 struct Summary {
@@ -35,7 +37,16 @@ struct Summary {
     std::int64_t params = 0;
     std::int64_t macs = 0;
     std::int64_t activations = 0;
+    // Beyond FLOPs (cost.h): at `cost` (batch, dtype), bytes read and written by
+    // every layer (ReLU and add included whatever the convention lists), and the
+    // memory of an inference and of a training step.
+    CostOptions cost;
+    std::int64_t bytes = 0;
+    MemoryEstimate inference;
+    MemoryEstimate training;
     std::int64_t flops() const { return 2 * macs; }
+    // Conv/linear MACs (batch N) per byte moved.
+    double intensity() const;
 };
 
 struct Totals {
@@ -44,7 +55,9 @@ struct Totals {
 };
 
 // Validates the spec (throws SpecError) and returns the per-layer accounting.
-Summary summarize(const ArchSpec &spec, const CountOptions &options = {});
+// `cost` sets the batch and dtype of the memory figures (batch 1, FP32 by
+// default); the counts themselves are per image.
+Summary summarize(const ArchSpec &spec, const CountOptions &options = {}, const CostOptions &cost = {});
 // Totals only, without building the layer list (for solvers and curves).
 Totals countTotals(const ArchSpec &spec, const CountOptions &options = {});
 

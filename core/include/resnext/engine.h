@@ -133,6 +133,47 @@ struct OodCalibration {
     double heldOutPassRate = 0; // share of held-out scores <= threshold
 };
 
+struct ProfileOptions {
+    int batch = 1;   // images per forward pass, 1 to 4096
+    int runs = 10;   // timed passes; every figure is the median over them, 1 to 10000
+    int warmup = 2;  // untimed passes first
+    // Instead of timing the forward: one training step (train mode, forward,
+    // cross-entropy, backward, SGD with momentum 0.9) on random data, to measure
+    // its peak memory. It changes the weights and BN statistics: use it on a
+    // freshly created random model.
+    bool trainStep = false;
+};
+
+struct StageTime {
+    std::string name;     // "stem", "layer1", ..., "head"
+    double medianMs = 0;  // median over the runs (CUDA: synchronised around each stage)
+};
+
+struct ProfileResult {
+    std::string device;
+    int threads = 1;              // LibTorch intra-op threads used
+    int batch = 1;
+    int runs = 0;
+    std::vector<StageTime> stages; // empty for a training step
+    double totalMs = 0;           // median of the per-run sums over the stages (training step: its time)
+    // Peak resident memory of the process during the measurement (VmHWM, reset
+    // just before it when the kernel allows) and the resident memory just
+    // before; bytes. CUDA memory is not included.
+    std::int64_t peakRssBytes = 0;
+    std::int64_t startRssBytes = 0;
+};
+
+// Resident memory of this process (Linux /proc/self/status), in bytes: now and
+// its high-water mark. 0 where unavailable.
+struct ProcessMemory {
+    std::int64_t rss = 0;
+    std::int64_t peak = 0;
+};
+ProcessMemory processMemory();
+// Resets the high-water mark to the current resident size (writes 5 to
+// /proc/self/clear_refs); false when the kernel refuses.
+bool resetPeakMemory();
+
 struct EvalResult {
     std::size_t count = 0;
     std::size_t correct = 0;
@@ -156,6 +197,11 @@ public:
     virtual GradCam gradCam(const RgbImage &image, int classIndex, int stage) = 0;
     // Median forward time of random input of the spec's size.
     virtual BenchResult bench(const BenchOptions &options, const std::atomic<bool> *cancel = nullptr) = 0;
+    // Per-stage forward time of random input (or one training step, see
+    // ProfileOptions) and the process's peak memory meanwhile. `progress`
+    // (runs done, total) returning false cancels: throws Cancelled.
+    virtual ProfileResult profile(const ProfileOptions &options,
+                                  const std::function<bool(int done, int total)> &progress = {}) = 0;
     virtual EvalResult evaluate(const ImageSet &data, int batch = 256,
                                 const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
     // Writes the weights (form (c) names) with the spec, labels and preprocessing in the metadata.
@@ -238,7 +284,7 @@ public:
 // The version of the seam between front ends and libresnext_engine.so. Bump it
 // whenever this header's classes or structs change: a library of another
 // version is refused by name instead of crashing on a mismatched vtable.
-constexpr int kEngineApiVersion = 2;
+constexpr int kEngineApiVersion = 3;
 
 // Loads libresnext_engine.so once per process and returns the engine: from
 // $RESNEXT_ENGINE when set (only there), else beside the executable, in the

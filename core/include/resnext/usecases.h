@@ -60,4 +60,36 @@ struct TrainCallbacks {
 // spec, options) throws Error before the first step.
 TrainOutcome trainAndTest(Engine &engine, const TrainRequest &request, const TrainCallbacks &callbacks = {});
 
+struct ProfileRequest {
+    ArchSpec spec;
+    // Profile the equal-complexity curve instead of `spec` alone: for each of
+    // `cardinalities` the solver's d (matchWidth by `by`), skipping C's without one.
+    bool sweepCardinality = false;
+    std::vector<int> cardinalities = {1, 2, 4, 8, 16, 32, 64};
+    MatchBy by = MatchBy::Params;
+    ProfileOptions options;      // batch, runs, warm-up (the training step is not swept)
+    std::string device = "cpu";  // "cpu" or "cuda"
+    int bytesPerElement = 4;     // dtype of the analytic bytes and memory (the models run in FP32)
+};
+
+struct ProfileRow {
+    ArchSpec spec;
+    Summary summary;         // analytic: counts per image, bytes and memory at the request's batch
+    ProfileResult measured;  // on the engine, random weights (seed 0)
+};
+
+// The specs a request profiles, in order (cheap: no model is built).
+std::vector<ArchSpec> profileSpecs(const ProfileRequest &request);
+
+struct ProfileCallbacks {
+    // Progress of row `row` of `rows` (runs done of total); return false to cancel (throws Cancelled).
+    std::function<bool(int row, int rows, int done, int total)> progress;
+    // Each row as soon as it is measured (charts fill in as the sweep goes).
+    std::function<void(const ProfileRow &row)> rowDone;
+};
+
+// Builds each spec with random weights on the device and profiles it. Bad
+// input throws Error before the first model is built.
+std::vector<ProfileRow> profile(Engine &engine, const ProfileRequest &request, const ProfileCallbacks &callbacks = {});
+
 } // namespace resnext

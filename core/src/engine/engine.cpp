@@ -348,6 +348,98 @@ public:
         });
     }
 
+    ProfileResult profile(const ProfileOptions &o, const std::function<bool(int, int)> &progress) override
+    {
+        return guarded("profile", [&] {
+            if (o.batch < 1 || o.batch > 4096)
+                throw Error("batch: must be between 1 and 4096 (got " + std::to_string(o.batch) + ")");
+            if (o.runs < 1 || o.runs > 10000)
+                throw Error("runs: must be between 1 and 10000 (got " + std::to_string(o.runs) + ")");
+            const auto &s = m_info.spec;
+            ProfileResult r;
+            r.device = device();
+            r.threads = at::get_num_threads();
+            r.batch = o.batch;
+            const auto sync = [&] {
+                if (m_device.is_cuda())
+                    torch::cuda::synchronize();
+            };
+            const auto opts = torch::TensorOptions().device(m_device);
+            resetPeakMemory();
+            r.startRssBytes = processMemory().rss;
+            if (o.trainStep) {
+                r.runs = 1;
+                const auto t0 = Clock::now();
+                {
+                    m_net->train();
+                    struct EvalAgain { // back to inference however the step ends
+                        ResNet net;
+                        ~EvalAgain() { net->eval(); }
+                    } again{m_net};
+                    auto x = torch::randn({o.batch, s.inChannels, s.inputSize, s.inputSize}, opts);
+                    auto y = torch::randint(s.numClasses, {o.batch}, opts.dtype(torch::kLong));
+                    torch::optim::SGD opt(m_net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
+                    opt.zero_grad();
+                    auto loss = torch::nn::functional::cross_entropy(m_net->forward(x), y);
+                    loss.backward();
+                    opt.step();
+                    sync();
+                    r.peakRssBytes = processMemory().peak;
+                    // The gradients stay with the parameters: free them, as zero_grad(set_to_none) would.
+                    for (auto &p : m_net->parameters())
+                        p.mutable_grad() = torch::Tensor();
+                }
+                r.totalMs = msSince(t0);
+                if (progress)
+                    progress(1, 1);
+                return r;
+            }
+            c10::InferenceMode inference;
+            auto x0 = torch::randn({o.batch, s.inChannels, s.inputSize, s.inputSize}, opts);
+            const int n = s.numStages();
+            std::vector<std::vector<double>> times(static_cast<size_t>(n + 2));
+            std::vector<double> totals;
+            const int all = o.warmup + o.runs;
+            for (int run = 0; run < all; ++run) {
+                std::vector<double> t(static_cast<size_t>(n + 2));
+                sync();
+                auto t0 = Clock::now();
+                auto x = stem(x0);
+                sync();
+                t[0] = msSince(t0);
+                for (int st = 0; st < n; ++st) {
+                    t0 = Clock::now();
+                    x = m_net->stage(st)->forward(x);
+                    sync();
+                    t[static_cast<size_t>(st + 1)] = msSince(t0);
+                }
+                t0 = Clock::now();
+                head(x);
+                sync();
+                t[static_cast<size_t>(n + 1)] = msSince(t0);
+                if (run >= o.warmup) {
+                    for (size_t i = 0; i < t.size(); ++i)
+                        times[i].push_back(t[i]);
+                    totals.push_back(std::accumulate(t.begin(), t.end(), 0.0));
+                }
+                if (progress && !progress(run + 1, all))
+                    throw Cancelled();
+            }
+            const auto median = [](std::vector<double> v) {
+                std::sort(v.begin(), v.end());
+                const size_t k = v.size();
+                return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+            };
+            r.runs = o.runs;
+            for (int i = 0; i < n + 2; ++i)
+                r.stages.push_back({i == 0 ? "stem" : i == n + 1 ? "head" : "layer" + std::to_string(i),
+                                    median(times[static_cast<size_t>(i)])});
+            r.totalMs = median(totals);
+            r.peakRssBytes = processMemory().peak;
+            return r;
+        });
+    }
+
     EvalResult evaluate(const ImageSet &data, int batch,
                         const std::function<bool(size_t, size_t)> &progress) override
     {
