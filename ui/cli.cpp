@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_experiment.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
@@ -32,6 +33,10 @@ Usage:
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--compare-resnet] [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
+  resnext-explorer experiment cardinality|double|FILE.json --data fashion-mnist|DIR --out DIR [--depth N]
+                              [--seeds 3] [--epochs E] [--limit N] [--by params|macs] [--cardinalities 1,2,4]
+                              [--batch 128] [--lr 0.1] [--val-fraction 0.1] [--test-limit N] [SPEC]
+                              [--threads N] [--format table|json]
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -119,7 +124,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
 {
     static const std::map<std::string, std::function<int(int, char **)>> all = [] {
         std::map<std::string, std::function<int(int, char **)>> m = {
-            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot}};
+            {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
+            {"experiment", experimentCommand}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         return m;
