@@ -35,7 +35,7 @@ Usage:
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer experiment cardinality|double|FILE.json --data fashion-mnist|DIR --out DIR [--depth N]
                               [--seeds 3] [--epochs E] [--limit N] [--by params|macs] [--cardinalities 1,2,4]
-                              [--batch 128] [--lr 0.1] [--val-fraction 0.1] [--test-limit N] [SPEC]
+                              [--batch 128] [--lr 0.1] [--val-fraction 0.1] [--test-limit N] [--plot FILE.png] [SPEC]
                               [--threads N] [--format table|json]
 
 SPEC is --preset NAME and/or:

@@ -2,6 +2,8 @@
 // runExperiment), resumable in --out DIR, printed as a table or JSON.
 #include "cli.h"
 #include "cli_experiment.h"
+#include "experimentpanel.h"
+#include "plot.h"
 
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
@@ -9,6 +11,9 @@
 #include "resnext/experiment.h"
 #include "resnext/report.h"
 #include "resnext/serialize.h"
+
+#include <QApplication>
+#include <QFileInfo>
 
 #include <cstdio>
 #include <iomanip>
@@ -73,7 +78,7 @@ void printTable(const ExperimentResult &r)
 int cmdExperiment(int argc, char **argv)
 {
     std::set<std::string> valued = {"data",  "depth", "seeds",  "epochs", "limit",      "by",      "out",
-                                     "format", "batch", "lr",    "cardinalities", "val-fraction", "device", "threads", "test-limit"};
+                                     "format", "batch", "lr",    "cardinalities", "val-fraction", "device", "threads", "test-limit", "plot"};
     valued.insert(kSpecOptions.begin(), kSpecOptions.end());
     const Args a = parse("experiment", argc, argv, 2, valued, {"no-augment"});
     if (a.positional.size() != 1)
@@ -142,6 +147,14 @@ int cmdExperiment(int argc, char **argv)
     req.valFraction = number(a, "val-fraction", req.valFraction);
     req.schedule.augment = a.flags.count("no-augment") == 0;
     req.outDir = a.get("out");
+    const std::string plotPath = a.get("plot");
+    if (!plotPath.empty()) {
+        const QFileInfo f(QString::fromStdString(plotPath));
+        if (f.suffix().toLower() != "png")
+            throw SpecError("plot", "plot: '" + plotPath + "' must end in .png");
+        if (!f.absoluteDir().exists())
+            throw SpecError("plot", "plot: folder '" + f.absolutePath().toStdString() + "' does not exist");
+    }
     // Reports bad specs, depth and C's before the engine loads.
     experimentPoints(req, req.base.numClasses);
 
@@ -179,6 +192,18 @@ int cmdExperiment(int argc, char **argv)
     else
         printTable(result);
     std::cerr << "wrote " << req.outDir << "/summary.json, summary.csv and runs/*.json\n";
+    if (!plotPath.empty()) {
+        // The same drawing as the Experiments tab's Export PNG, offscreen.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QCustomPlot plot;
+        plot.resize(1100, 760);
+        drawExperiment(&plot, result);
+        if (!plot.savePng(QString::fromStdString(plotPath), 1100, 760))
+            throw Error("plot: '" + plotPath + "' cannot be written");
+        std::cerr << "wrote " << plotPath << "\n";
+    }
     return 0;
 }
 

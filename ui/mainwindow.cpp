@@ -5,6 +5,7 @@
 #include "classifypanel.h"
 #include "modelservice.h"
 #include "trainpanel.h"
+#include "experimentpanel.h"
 #include "chartspanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
@@ -114,6 +115,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_tabs->addTab(m_classify, tr("Classify && &features"));
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
     m_tabs->addTab(m_train, tr("&Train"));
+    m_experiments = new ExperimentPanel(m_service);
+    m_tabs->addTab(m_experiments, tr("E&xperiments"));
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
 
@@ -235,8 +238,8 @@ void MainWindow::setupActions()
     view->addAction(m_complexityDock->toggleViewAction());
     view->addSeparator();
     const QString tabNames[] = {tr("Block diagram"), tr("Charts"), tr("Layers"), tr("Classify && features"),
-                                tr("Train")};
-    for (int i = 0; i < 5; ++i) {
+                                tr("Train"), tr("Experiments")};
+    for (int i = 0; i < 6; ++i) {
         QAction *a = view->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
@@ -348,7 +351,7 @@ void MainWindow::updateViews()
 
 QStringList MainWindow::panelNames()
 {
-    return {"architecture", "complexity", "block", "charts", "layers", "classify", "train"};
+    return {"architecture", "complexity", "block", "charts", "layers", "classify", "train", "experiments"};
 }
 
 QWidget *MainWindow::panel(const QString &name) const
@@ -367,6 +370,8 @@ QWidget *MainWindow::panel(const QString &name) const
         return m_classify;
     if (name == "train")
         return m_train;
+    if (name == "experiments")
+        return m_experiments;
     return nullptr;
 }
 

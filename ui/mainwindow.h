@@ -14,6 +14,7 @@ class ArchitecturePanel;
 class ClassifyPanel;
 #include "modelservice.h"
 class TrainPanel;
+class ExperimentPanel;
 class BlockDiagram;
 class ChartsPanel;
 class ComplexityPanel;
@@ -56,6 +57,7 @@ public:
     LayerTable *layerTable() const { return m_table; }
     ClassifyPanel *classifyPanel() const { return m_classify; }
     TrainPanel *trainPanel() const { return m_train; }
+    ExperimentPanel *experimentPanel() const { return m_experiments; }
     ModelService *modelService() const { return m_service; }
     // Why the settings were not restored, if they were not.
     QString settingsMessage() const { return m_settingsMessage; }
@@ -104,6 +106,7 @@ private:
     ModelService *m_service = nullptr;
     ClassifyPanel *m_classify = nullptr;
     TrainPanel *m_train = nullptr;
+    ExperimentPanel *m_experiments = nullptr;
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
 };

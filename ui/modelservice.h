@@ -9,6 +9,7 @@
 // truth: the set of unfinished jobs, kept on the GUI thread.
 
 #include "resnext/engine.h"
+#include "resnext/experiment.h"
 #include "resnext/usecases.h"
 
 #include <QObject>
@@ -31,7 +32,7 @@ struct AnalysisResult {
     QString device;
 };
 
-enum class JobKind { Model, Analyze, GradCam, Train, Save };
+enum class JobKind { Model, Analyze, GradCam, Train, Save, Experiment };
 enum class JobOutcome { Done, Failed, Cancelled, Dropped };
 
 // The identity of a request: every signal about it carries this.
@@ -69,6 +70,9 @@ public:
     Job train(const resnext::TrainRequest &request);
     // Writes the current model's weights, spec, labels and preprocessing.
     Job saveModel(const QString &path);
+    // Runs core's runExperiment (specs x seeds, resumable in request.outDir);
+    // the current model is left as it is.
+    Job experiment(const resnext::ExperimentRequest &request);
 
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.
@@ -91,6 +95,10 @@ Q_SIGNALS:
     void trainProgress(const Job &job, int run, const resnext::TrainProgress &progress);
     void trainFinished(const Job &job, const QString &summary);
     void saved(const Job &job, const QString &path);
+    void experimentProgress(const Job &job, const resnext::ExperimentProgress &progress);
+    void experimentStatus(const Job &job, const QString &line);
+    // After every finished run (trained or resumed) and once at the end (`finished` true).
+    void experimentUpdated(const Job &job, std::shared_ptr<const resnext::ExperimentResult> result, bool finished);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);
