@@ -16,6 +16,7 @@
 #include <QFileInfo>
 
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -48,13 +49,13 @@ double number(const Args &a, const char *key, double fallback)
 void printTable(const ExperimentResult &r)
 {
     std::cout << r.name << "\n" << r.dataDescription << "\n\n";
-    std::cout << std::left << std::setw(26) << "point" << std::right << std::setw(11) << "params" << std::setw(13)
+    std::cout << std::left << std::setw(31) << "point" << std::right << std::setw(11) << "params" << std::setw(13)
               << "MACs" << std::setw(5) << "n" << std::setw(9) << "mean %" << std::setw(8) << "std" << std::setw(8)
               << "min" << std::setw(8) << "max" << "  diff to " << (r.points.empty() ? "" : r.points[0].label)
               << " (paired 95%)\n";
     for (size_t i = 0; i < r.points.size(); ++i) {
         const PointStats &a = r.accuracy[i];
-        std::cout << std::left << std::setw(26) << r.points[i].label << std::right << std::setw(11)
+        std::cout << std::left << std::setw(31) << r.points[i].label << std::right << std::setw(11)
                   << withThousands(r.points[i].totals.params) << std::setw(13)
                   << withThousands(r.points[i].totals.macs) << std::setw(5) << a.n << std::setw(9) << pct(a.mean)
                   << std::setw(8) << pct(a.stddev) << std::setw(8) << pct(a.min) << std::setw(8) << pct(a.max);
@@ -149,6 +150,9 @@ int cmdExperiment(int argc, char **argv)
     req.outDir = a.get("out");
     const std::string plotPath = a.get("plot");
     if (!plotPath.empty()) {
+        // The plot may go into the results folder, which the runner would create later.
+        std::error_code ec;
+        std::filesystem::create_directories(req.outDir, ec);
         const QFileInfo f(QString::fromStdString(plotPath));
         if (f.suffix().toLower() != "png")
             throw SpecError("plot", "plot: '" + plotPath + "' must end in .png");

@@ -553,9 +553,13 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
     result.points = experimentPoints(req, static_cast<int>(data.classNames.size()));
     {
         std::ostringstream name;
-        name << toString(req.kind);
-        if (req.kind != ExperimentKind::Custom)
-            name << " at equal " << toString(req.by) << ", layers " << layersText(result.points.front().spec);
+        if (req.kind == ExperimentKind::Cardinality)
+            name << "cardinality at equal " << toString(req.by) << ", layers " << layersText(result.points.front().spec);
+        else if (req.kind == ExperimentKind::Double)
+            name << "double the complexity (by " << toString(req.by) << "), layers "
+                 << layersText(result.points.front().spec);
+        else
+            name << "custom: " << result.points.size() << " specs";
         result.name = name.str();
         std::ostringstream d;
         d << data.description << "; split seed " << req.splitSeed << " (fixed for every run); training on the first "
