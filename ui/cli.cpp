@@ -3,6 +3,7 @@
 #include "cli_export.h"
 #include "cli_weights.h"
 #include "cli_profile.h"
+#include "cli_experiment.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -49,6 +50,10 @@ Usage:
                              [--quantile 0.95] [--seed 0] [--format table|json]
   resnext-explorer convert FILE.pth --out FILE.safetensors
   resnext-explorer weights --list [--all] [--format table|json]   weights in the torchvision/Hugging Face caches
+  resnext-explorer experiment cardinality|double|FILE.json --data fashion-mnist|DIR --out DIR [--depth N]
+                              [--seeds 3] [--epochs E] [--limit N] [--by params|macs] [--cardinalities 1,2,4]
+                              [--batch 128] [--lr 0.1] [--val-fraction 0.1] [--test-limit N] [--plot FILE.png] [SPEC]
+                              [--threads N] [--format table|json]
 
 SPEC is --preset NAME and/or:
   --layers 3,4,6,3        blocks per stage (1 to 6 stages)
@@ -147,7 +152,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
         std::map<std::string, std::function<int(int, char **)>> m = {
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
             {"export", cmdExport},
-            {"profile", cmdProfile}};
+            {"profile", cmdProfile},
+            {"experiment", experimentCommand}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         for (const auto &[name, f] : weightsCommands())

@@ -6,6 +6,7 @@
 #include "modelservice.h"
 #include "trainpanel.h"
 #include "weightsdialog.h"
+#include "experimentpanel.h"
 #include "chartspanel.h"
 #include "costpanel.h"
 #include "complexitypanel.h"
@@ -67,6 +68,7 @@ constexpr PanelEntry kPanels[] = {
     {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
     {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
     {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
+    {"experiments", true, QT_TRANSLATE_NOOP("MainWindow", "E&xperiments")},
     {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
 };
 
@@ -193,7 +195,14 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_complexity = new ComplexityPanel;
     m_complexityDock = new QDockWidget(tr("Complexity"), this);
     m_complexityDock->setObjectName("complexityDock");
-    m_complexityDock->setWidget(m_complexity);
+    // The cost rows make the panel tall: on a 720-pixel screen it scrolls
+    // instead of pushing the window off the screen.
+    auto *complexityScroll = new QScrollArea;
+    complexityScroll->setWidget(m_complexity);
+    complexityScroll->setWidgetResizable(true);
+    complexityScroll->setFrameShape(QFrame::NoFrame);
+    complexityScroll->setMinimumHeight(std::min(m_complexity->sizeHint().height(), 170));
+    m_complexityDock->setWidget(complexityScroll);
     addDockWidget(Qt::TopDockWidgetArea, m_complexityDock);
 
     m_tabs = new QTabWidget;
@@ -220,12 +229,22 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     classifyScroll->setWidget(m_classify);
     classifyScroll->setFrameShape(QFrame::NoFrame);
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
+    m_experiments = new ExperimentPanel(m_service);
     m_cost = new CostPanel(m_service);
     m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
-                {"train", m_train}};
+                {"train", m_train},          {"experiments", m_experiments}};
     // A panel's tab page is the panel itself unless it sits in a scroll area.
-    const std::map<QString, QWidget *> pages = {{"classify", classifyScroll}};
+    const auto scrolled = [](QWidget *page, const char *name) {
+        auto *area = new MinimumScrollArea;
+        area->setObjectName(name);
+        area->setWidget(page);
+        area->setFrameShape(QFrame::NoFrame);
+        return area;
+    };
+    const std::map<QString, QWidget *> pages = {{"classify", classifyScroll},
+                                                {"experiments", scrolled(m_experiments, "experimentsScroll")},
+                                                {"cost", scrolled(m_cost, "costScroll")}};
     for (const PanelEntry &p : kPanels)
         if (p.tab)
             m_tabs->addTab(pages.count(p.name) ? pages.at(p.name) : m_panels.at(p.name), tr(p.title));

@@ -15,6 +15,7 @@ class ArchitecturePanel;
 class ClassifyPanel;
 #include "modelservice.h"
 class TrainPanel;
+class ExperimentPanel;
 class BlockDiagram;
 class ChartsPanel;
 class CostPanel;
@@ -72,6 +73,7 @@ public:
     LayerTable *layerTable() const { return m_table; }
     ClassifyPanel *classifyPanel() const { return m_classify; }
     TrainPanel *trainPanel() const { return m_train; }
+    ExperimentPanel *experimentPanel() const { return m_experiments; }
     ModelService *modelService() const { return m_service; }
     // Model > Export > PyTorch code: writes model.py for the sliders' spec (and train.py
     // beside it) to `path`, asking with a file dialog when it is empty; the status bar reports.
@@ -128,6 +130,7 @@ private:
     ClassifyPanel *m_classify = nullptr;
     TrainPanel *m_train = nullptr;
     std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
+    ExperimentPanel *m_experiments = nullptr;
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
     QString m_lastDir; // the folder of the last file opened or saved

@@ -380,6 +380,34 @@ Job ModelService::train(const TrainRequest &req, bool replaceModel)
     });
 }
 
+Job ModelService::experiment(const ExperimentRequest &req)
+{
+    return post(JobKind::Experiment, [this, req](const Job &job, const std::atomic<bool> &cancel) {
+        Engine &e = engine();
+        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        ExperimentCallbacks cb;
+        cb.status = [&](const std::string &line) {
+            const QString text = QString::fromStdString(line);
+            emitOnGui([this, job, text] { Q_EMIT experimentStatus(job, text); });
+        };
+        cb.progress = [&](const ExperimentProgress &p) {
+            // Epoch ends and run starts always, steps at most ~20 times a second.
+            const auto now = std::chrono::steady_clock::now();
+            if (p.train.trainAccuracy >= 0 || p.train.steps == 0 || now - last > std::chrono::milliseconds(50)) {
+                last = now;
+                emitOnGui([this, job, p] { Q_EMIT experimentProgress(job, p); });
+            }
+            return !cancel.load();
+        };
+        cb.runFinished = [&](const ExperimentResult &r) {
+            auto copy = std::make_shared<const ExperimentResult>(r);
+            emitOnGui([this, job, copy] { Q_EMIT experimentUpdated(job, copy, false); });
+        };
+        auto result = std::make_shared<const ExperimentResult>(runExperiment(e, req, cb));
+        emitOnGui([this, job, result] { Q_EMIT experimentUpdated(job, result, true); });
+    });
+}
+
 Job ModelService::profile(const ProfileRequest &request)
 {
     return post(JobKind::Profile, [this, request](const Job &job, const std::atomic<bool> &cancel) {

@@ -9,6 +9,7 @@
 // truth: the set of unfinished jobs, kept on the GUI thread.
 
 #include "resnext/engine.h"
+#include "resnext/experiment.h"
 #include "resnext/usecases.h"
 
 #include <QObject>
@@ -32,7 +33,7 @@ struct AnalysisResult {
     QString device;
 };
 
-enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile };
+enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile, Experiment };
 enum class JobOutcome { Done, Failed, Cancelled, Dropped };
 
 // The identity of a request: every signal about it carries this.
@@ -80,6 +81,9 @@ public:
     // batch and runs, so a repeated request answers from the cache at once.
     // The current model is untouched.
     Job profile(const resnext::ProfileRequest &request);
+    // Runs core's runExperiment (specs x seeds, resumable in request.outDir);
+    // the current model is left as it is.
+    Job experiment(const resnext::ExperimentRequest &request);
 
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.
@@ -110,6 +114,10 @@ Q_SIGNALS:
     void profileProgress(const Job &job, int row, int rows, int done, int total);
     // One measured (or cached) row, as soon as it is there.
     void profileRow(const Job &job, const resnext::ProfileRow &row, bool cached);
+    void experimentProgress(const Job &job, const resnext::ExperimentProgress &progress);
+    void experimentStatus(const Job &job, const QString &line);
+    // After every finished run (trained or resumed) and once at the end (`finished` true).
+    void experimentUpdated(const Job &job, std::shared_ptr<const resnext::ExperimentResult> result, bool finished);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);

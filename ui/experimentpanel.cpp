@@ -1,0 +1,481 @@
+#include "experimentpanel.h"
+#include "inlineerror.h"
+
+#include "plot.h"
+
+#include "resnext/datasource.h"
+#include "resnext/error.h"
+#include "resnext/report.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace resnext;
+
+namespace {
+
+QString compact(std::int64_t v)
+{
+    const double d = static_cast<double>(v);
+    if (d >= 1e9)
+        return QString::number(d / 1e9, 'f', 2) + "G";
+    if (d >= 1e6)
+        return QString::number(d / 1e6, 'f', 1) + "M";
+    if (d >= 1e3)
+        return QString::number(d / 1e3, 'f', 0) + "k";
+    return QString::number(v);
+}
+
+QString shortLabel(const ExperimentPoint &p)
+{
+    return QString("%1x%2d").arg(p.spec.cardinality).arg(p.spec.width);
+}
+
+// One axis rect: faint per-seed curves, the mean with +-std error bars.
+void drawSeries(QCustomPlot *plot, QCPAxisRect *rect, const ExperimentResult &r, bool accuracy, bool logX)
+{
+    QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
+    const double scale = accuracy ? 100.0 : 1.0;
+    std::map<std::uint64_t, std::pair<QVector<double>, QVector<double>>> bySeed;
+    for (const RunRecord &run : r.runs) {
+        auto &[xs, ys] = bySeed[run.seed];
+        xs << r.points[static_cast<size_t>(run.point)].x;
+        ys << scale * (accuracy ? run.testAccuracy : run.finalLoss);
+    }
+    double lo = 1e300, hi = -1e300;
+    for (auto &[seed, xy] : bySeed) {
+        QCPGraph *g = plot->addGraph(x, y);
+        g->setData(xy.first, xy.second);
+        g->setPen(QPen(QColor(120, 120, 120, 90), 1));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(120, 120, 120, 110), 4));
+        g->setName(QString("seed %1").arg(seed));
+        g->removeFromLegend();
+        for (double v : xy.second) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    QVector<double> mx, my, err;
+    const auto &stats = accuracy ? r.accuracy : r.loss;
+    for (size_t i = 0; i < r.points.size() && i < stats.size(); ++i) {
+        if (stats[i].n == 0)
+            continue;
+        mx << r.points[i].x;
+        my << scale * stats[i].mean;
+        err << scale * stats[i].stddev;
+        lo = std::min(lo, scale * (stats[i].mean - stats[i].stddev));
+        hi = std::max(hi, scale * (stats[i].mean + stats[i].stddev));
+    }
+    const QColor colour = accuracy ? QColor(31, 119, 180) : QColor(214, 39, 40);
+    QCPGraph *mean = plot->addGraph(x, y);
+    mean->setData(mx, my);
+    mean->setPen(QPen(colour, 2));
+    mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 7));
+    mean->setName(accuracy ? QObject::tr("test accuracy, mean ± std over seeds")
+                           : QObject::tr("training loss (last epoch), mean ± std"));
+    auto *bars = new QCPErrorBars(x, y);
+    bars->setDataPlottable(mean);
+    bars->setData(err);
+    bars->setPen(QPen(colour, 1.5));
+    bars->removeFromLegend();
+    y->setLabel(accuracy ? QObject::tr("test accuracy (%)") : QObject::tr("training loss"));
+    if (lo <= hi) {
+        const double pad = std::max(0.05 * (hi - lo), accuracy ? 0.5 : 0.01);
+        y->setRange(lo - pad, hi + pad);
+    }
+    if (r.points.empty())
+        return;
+    double x0 = r.points.front().x, x1 = x0;
+    for (const ExperimentPoint &p : r.points) {
+        x0 = std::min(x0, p.x);
+        x1 = std::max(x1, p.x);
+    }
+    if (logX) {
+        x->setScaleType(QCPAxis::stLogarithmic);
+        x->setRange(x0 / 1.4, x1 * 1.4);
+    } else {
+        x->setScaleType(QCPAxis::stLinear);
+        x->setRange(x0 - 0.5, x1 + 0.5);
+    }
+}
+
+} // namespace
+
+void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
+{
+    plot->clearPlottables();
+    plot->clearItems();
+    if (plot->plotLayout()->rowCount() < 3) {
+        // Title, accuracy, loss (with params and MACs under its axis).
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(plot->font().family(), 10, QFont::Bold)));
+        auto *lower = new QCPAxisRect(plot);
+        plot->plotLayout()->addElement(2, 0, lower);
+        plot->plotLayout()->setRowStretchFactor(1, 1.6);
+        plot->plotLayout()->setRowStretchFactor(2, 1.0);
+        auto *group = new QCPMarginGroup(plot);
+        plot->axisRect(0)->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+        lower->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    }
+    QCPAxisRect *top = plot->axisRect(0), *bottom = plot->axisRect(1);
+    const bool cardinality = r.name.rfind("cardinality", 0) == 0;
+    drawSeries(plot, top, r, true, cardinality);
+    drawSeries(plot, bottom, r, false, cardinality);
+    QCPAxis *topX = top->axis(QCPAxis::atBottom), *bottomX = bottom->axis(QCPAxis::atBottom);
+    QSharedPointer<QCPAxisTickerText> under(new QCPAxisTickerText);
+    for (const ExperimentPoint &p : r.points)
+        under->addTick(p.x, QString("%1\n%2 params\n%3 MACs").arg(shortLabel(p), compact(p.totals.params),
+                                                                 compact(p.totals.macs)));
+    bottomX->setTicker(under);
+    bottomX->setLabel(cardinality ? QObject::tr("cardinality C (log scale), with the solver's d") : QString());
+    if (cardinality) {
+        QSharedPointer<QCPAxisTickerLog> log(new QCPAxisTickerLog);
+        log->setLogBase(2);
+        log->setSubTickCount(0);
+        topX->setTicker(log);
+        topX->setLabel(QObject::tr("cardinality C"));
+    } else {
+        QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
+        for (const ExperimentPoint &p : r.points)
+            names->addTick(p.x, QString::fromStdString(p.label));
+        topX->setTicker(names);
+        topX->setLabel(QString());
+    }
+    top->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    plot->legend->setVisible(true);
+    plot->legend->setFont(QFont(plot->font().family(), 8));
+    int seeds = 0;
+    for (const PointStats &st : r.accuracy)
+        seeds = std::max(seeds, st.n);
+    if (auto *title = qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0)))
+        title->setText(QObject::tr("%1: %2 of %3 runs, up to %4 seeds per point")
+                           .arg(QString::fromStdString(r.name))
+                           .arg(r.runs.size())
+                           .arg(r.plannedRuns)
+                           .arg(seeds));
+    plot->replot();
+}
+
+ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidget(parent), m_service(service)
+{
+    auto *outer = new QHBoxLayout(this);
+    auto *left = new QVBoxLayout;
+    auto *box = new QGroupBox(tr("Experiment"));
+    auto *form = new QFormLayout(box);
+    m_kind = new QComboBox;
+    m_kind->setObjectName("experimentKind");
+    m_kind->addItem(tr("Cardinality at equal complexity (Table 3)"), "cardinality");
+    m_kind->addItem(tr("Double the complexity: deeper, wider, more C (Table 4)"), "double");
+    m_kind->addItem(tr("Custom list of specs (JSON)..."), "custom");
+    form->addRow(tr("&Experiment"), m_kind);
+    m_customButton = new QPushButton(tr("Choose specs file..."));
+    form->addRow(tr("Specs"), m_customButton);
+    m_depth = new QSpinBox;
+    m_depth->setRange(1, 152);
+    m_depth->setValue(2);
+    m_depth->setToolTip(tr("Blocks per stage of the built-in family (CIFAR stem, 3 stages, planes 16/32/64, "
+                           "28x28 grey): 2 is the built-in model's depth."));
+    form->addRow(tr("&Depth"), m_depth);
+    m_cardinalities = new QLineEdit("1,2,4,8,16,32");
+    m_cardinalities->setToolTip(tr("The C's of the sweep; each gets the d the equal-complexity solver picks."));
+    form->addRow(tr("&C values"), m_cardinalities);
+    m_by = new QComboBox;
+    m_by->addItem(tr("parameters"), "params");
+    m_by->addItem(tr("MACs"), "macs");
+    form->addRow(tr("Equal &by"), m_by);
+    m_seeds = new QSpinBox;
+    m_seeds->setRange(1, 100);
+    m_seeds->setValue(3);
+    m_seeds->setToolTip(tr("Seeds 0..N-1 per point; runs differ only in the seed and the spec."));
+    form->addRow(tr("&Seeds"), m_seeds);
+    m_epochs = new QSpinBox;
+    m_epochs->setRange(1, 1000);
+    m_epochs->setValue(3);
+    form->addRow(tr("E&pochs"), m_epochs);
+    m_batch = new QSpinBox;
+    m_batch->setRange(1, 4096);
+    m_batch->setValue(64);
+    form->addRow(tr("&Batch"), m_batch);
+    m_limit = new QSpinBox;
+    m_limit->setRange(0, 1000000);
+    m_limit->setValue(1000);
+    m_limit->setSpecialValueText(tr("all"));
+    m_limit->setToolTip(tr("Train on the first N training images of the fixed split (0 = all); validation then "
+                           "uses N/2 images, balanced per class."));
+    form->addRow(tr("Training &images"), m_limit);
+    m_testLimit = new QSpinBox;
+    m_testLimit->setRange(0, 10000);
+    m_testLimit->setValue(2000);
+    m_testLimit->setSpecialValueText(tr("all"));
+    m_testLimit->setToolTip(tr("Test on the first N/10 test images of each class (0 = all 10,000)."));
+    form->addRow(tr("&Test images"), m_testLimit);
+    m_out = new QLineEdit;
+    m_out->setObjectName("experimentOut");
+    m_out->setPlaceholderText(tr("(not stored)"));
+    m_out->setToolTip(tr("Folder for one JSON per finished run and the summary: a restarted experiment with the "
+                         "same settings skips the runs already there."));
+    auto *outRow = new QHBoxLayout;
+    outRow->addWidget(m_out);
+    auto *browse = new QPushButton(tr("..."));
+    outRow->addWidget(browse);
+    form->addRow(tr("&Results folder"), outRow);
+    left->addWidget(box);
+    auto *buttons = new QHBoxLayout;
+    m_start = new QPushButton(tr("&Run"));
+    m_start->setObjectName("experimentStart");
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setEnabled(false);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_cancel);
+    left->addLayout(buttons);
+    auto *exports = new QHBoxLayout;
+    m_exportPng = new QPushButton(tr("Export PNG..."));
+    m_exportCsv = new QPushButton(tr("Export CSV..."));
+    m_exportPng->setEnabled(false);
+    m_exportCsv->setEnabled(false);
+    exports->addWidget(m_exportPng);
+    exports->addWidget(m_exportCsv);
+    left->addLayout(exports);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    left->addWidget(m_progress);
+    m_status = new QLabel(tr("Data: Fashion-MNIST, validation split fixed with seed 0; test accuracy is reported, "
+                             "never used to select a run."));
+    m_status->setObjectName("experimentStatus");
+    m_status->setWordWrap(true);
+    left->addWidget(m_status);
+    m_error = makeInlineError("experimentError");
+    left->addWidget(m_error);
+    left->addStretch();
+    outer->addLayout(left, 2);
+
+    auto *right = new QVBoxLayout;
+    m_plot = new QCustomPlot;
+    m_plot->setObjectName("experimentPlot");
+    m_plot->setMinimumHeight(380);
+    right->addWidget(m_plot, 3);
+    m_table = new QTableWidget(0, 12);
+    m_table->setObjectName("experimentTable");
+    m_table->setHorizontalHeaderLabels({tr("Point"), tr("C"), tr("d"), tr("Params"), tr("MACs"), tr("Runs"),
+                                        tr("Mean %"), tr("Std"), tr("Min"), tr("Max"), tr("Δ vs reference"),
+                                        tr("95% interval (paired)")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    right->addWidget(m_table, 2);
+    outer->addLayout(right, 5);
+
+    connect(m_kind, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { updateKind(); });
+    connect(m_customButton, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Specs file"), {}, tr("JSON (*.json)"));
+        if (!f.isEmpty()) {
+            m_customFile = f;
+            m_customButton->setText(QFileInfo(f).fileName());
+        }
+    });
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Results folder"), m_out->text());
+        if (!d.isEmpty())
+            m_out->setText(d);
+    });
+    connect(m_start, &QPushButton::clicked, this, &ExperimentPanel::start);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_service)
+            m_service->cancel(m_job);
+    });
+    connect(m_exportPng, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Export plot"), "experiment.png", tr("PNG (*.png)"));
+        if (!f.isEmpty())
+            exportPng(f);
+    });
+    connect(m_exportCsv, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Export table"), "experiment.csv", tr("CSV (*.csv)"));
+        if (!f.isEmpty())
+            exportCsv(f);
+    });
+    if (m_service) {
+        connect(m_service, &ModelService::experimentProgress, this, &ExperimentPanel::onProgress);
+        connect(m_service, &ModelService::experimentStatus, this, [this](const Job &job, const QString &line) {
+            if (job.id == m_job.id)
+                m_status->setText(line);
+        });
+        connect(m_service, &ModelService::experimentUpdated, this,
+                [this](const Job &job, std::shared_ptr<const ExperimentResult> r, bool finished) {
+                    if (job.id != m_job.id)
+                        return;
+                    showResult(std::move(r));
+                    if (finished)
+                        m_status->setText(tr("Done: %1 runs in %2 s.")
+                                              .arg(m_result->runs.size())
+                                              .arg(m_result->wallSeconds, 0, 'f', 1));
+                });
+        connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &message) {
+            if (job.id == m_job.id)
+                showError(message);
+        });
+        connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+            if (job.id != m_job.id)
+                return;
+            m_start->setEnabled(true);
+            m_cancel->setEnabled(false);
+        });
+    }
+    updateKind();
+}
+
+void ExperimentPanel::updateKind()
+{
+    const QString kind = m_kind->currentData().toString();
+    m_customButton->setEnabled(kind == "custom");
+    m_cardinalities->setEnabled(kind == "cardinality");
+    m_depth->setEnabled(kind != "custom");
+    m_by->setEnabled(kind != "custom");
+}
+
+ExperimentRequest ExperimentPanel::request() const
+{
+    ExperimentRequest r;
+    r.kind = parseExperimentKind(m_kind->currentData().toString().toStdString());
+    r.base = fashionMnistSpec();
+    r.depth = m_depth->value();
+    if (r.kind == ExperimentKind::Cardinality)
+        r.cardinalities = parseIntList("cardinalities", m_cardinalities->text().toStdString());
+    if (r.kind == ExperimentKind::Custom) {
+        if (m_customFile.isEmpty())
+            throw Error("specs: choose a JSON file with the specs of the custom experiment");
+        r.customSpecs = readCustomSpecs(m_customFile.toStdString());
+    }
+    r.by = parseMatchBy(m_by->currentData().toString().toStdString());
+    r.seeds = m_seeds->value();
+    r.schedule.epochs = m_epochs->value();
+    r.schedule.batch = m_batch->value();
+    r.schedule.limitTrain = static_cast<size_t>(m_limit->value());
+    r.testLimit = static_cast<size_t>(m_testLimit->value());
+    r.outDir = m_out->text().trimmed().toStdString();
+    experimentPoints(r, r.base.numClasses); // a bad depth or C is refused here, inline
+    return r;
+}
+
+void ExperimentPanel::start()
+{
+    if (!m_service)
+        return;
+    ExperimentRequest r;
+    try {
+        r = request();
+    } catch (const Error &e) {
+        showError(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_error->hide();
+    m_progress->setValue(0);
+    m_status->setText(tr("Loading the data..."));
+    m_job = m_service->experiment(r);
+    m_start->setEnabled(false);
+    m_cancel->setEnabled(true);
+}
+
+void ExperimentPanel::onProgress(const Job &job, const ExperimentProgress &p)
+{
+    if (job.id != m_job.id || p.runs <= 0)
+        return;
+    const TrainProgress &t = p.train;
+    double within = 0;
+    if (t.epochs > 0 && t.steps > 0)
+        within = (t.epoch - 1 + static_cast<double>(t.step) / static_cast<double>(t.steps)) / t.epochs;
+    m_progress->setValue(static_cast<int>(1000.0 * (p.done + within) / p.runs));
+    QString text = tr("Run %1 of %2 (%3 done), seed %4").arg(p.run + 1).arg(p.runs).arg(p.done).arg(p.seed);
+    if (m_result && static_cast<size_t>(p.point) < m_result->points.size())
+        text += ": " + QString::fromStdString(m_result->points[static_cast<size_t>(p.point)].label);
+    if (p.testing)
+        text += tr(", testing");
+    else if (t.epochs > 0)
+        text += tr(", epoch %1/%2, step %3/%4, loss %5").arg(t.epoch).arg(t.epochs).arg(t.step).arg(t.steps).arg(
+            t.loss, 0, 'f', 3);
+    m_status->setText(text);
+}
+
+void ExperimentPanel::showResult(std::shared_ptr<const ExperimentResult> result)
+{
+    m_result = std::move(result);
+    if (!m_result)
+        return;
+    drawExperiment(m_plot, *m_result);
+    updateTable();
+    m_exportPng->setEnabled(true);
+    m_exportCsv->setEnabled(true);
+}
+
+void ExperimentPanel::updateTable()
+{
+    const ExperimentResult &r = *m_result;
+    m_table->setRowCount(static_cast<int>(r.points.size()));
+    const auto pct = [](double v) { return QString::number(100.0 * v, 'f', 2); };
+    for (size_t i = 0; i < r.points.size(); ++i) {
+        const ExperimentPoint &p = r.points[i];
+        const PointStats a = i < r.accuracy.size() ? r.accuracy[i] : PointStats{};
+        const QStringList cells = {
+            QString::fromStdString(p.label),
+            QString::number(p.spec.cardinality),
+            QString::number(p.spec.width),
+            QString::fromStdString(withThousands(p.totals.params)),
+            QString::fromStdString(withThousands(p.totals.macs)),
+            QString::number(a.n),
+            a.n ? pct(a.mean) : QString(),
+            a.n ? pct(a.stddev) : QString(),
+            a.n ? pct(a.min) : QString(),
+            a.n ? pct(a.max) : QString(),
+            i == 0 ? tr("reference") : a.hasDiff ? (a.diffMean >= 0 ? "+" : "") + pct(a.diffMean) : QString(),
+            a.hasDiff ? QString("[%1, %2]").arg(pct(a.diffLow), pct(a.diffHigh)) : QString()};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c > 0)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(static_cast<int>(i), c, item);
+        }
+    }
+}
+
+bool ExperimentPanel::exportPng(const QString &path)
+{
+    if (!m_result || !m_plot->savePng(path, 1100, 760)) {
+        showError(tr("%1: cannot be written").arg(path));
+        return false;
+    }
+    return true;
+}
+
+bool ExperimentPanel::exportCsv(const QString &path)
+{
+    QFile f(path);
+    if (!m_result || !f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        showError(tr("%1: cannot be written").arg(path));
+        return false;
+    }
+    f.write(QByteArray::fromStdString(experimentCsv(*m_result)));
+    return true;
+}
+
+QString ExperimentPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
+
+void ExperimentPanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
