@@ -136,20 +136,8 @@ void ChartsPanel::setupCurvePlot()
 {
     QCustomPlot *plot = m_curve;
     plot->setMinimumHeight(160);
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(
-        0, 0,
-        new QCPTextElement(plot, tr("Complexity against cardinality C (hover for values)"),
-                           QFont(font().family(), 11, QFont::Bold)));
-    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-    auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-    ticker->setLogBase(2);
-    ticker->setSubTickCount(0);
-    plot->xAxis->setTicker(ticker);
-    plot->xAxis->setNumberFormat("f");
-    plot->xAxis->setNumberPrecision(0);
-    plot->xAxis->setLabel(tr("cardinality C (log scale)"));
-    plot->xAxis->setRange(0.9, 70);
+    addPlotTitle(plot, tr("Complexity against cardinality C (hover for values)"));
+    setLog2Axis(plot->xAxis, tr("cardinality C (log scale)"), 0.9, 70);
     plot->yAxis->setLabel(tr("parameters (millions)"));
     plot->yAxis2->setVisible(true);
     plot->yAxis2->setLabel(tr("MACs (billions)"));

@@ -209,20 +209,8 @@ void CostPanel::setupCostPlot()
 {
     QCustomPlot *plot = m_cost;
     plot->setMinimumHeight(120);
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(
-        0, 0,
-        new QCPTextElement(plot, tr("Cost against C at equal complexity, ResNet (C = 1) = 1"),
-                           QFont(font().family(), 11, QFont::Bold)));
-    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-    auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-    ticker->setLogBase(2);
-    ticker->setSubTickCount(0);
-    plot->xAxis->setTicker(ticker);
-    plot->xAxis->setNumberFormat("f");
-    plot->xAxis->setNumberPrecision(0);
-    plot->xAxis->setLabel(tr("cardinality C (log scale), d from the equal-complexity solver"));
-    plot->xAxis->setRange(0.8, 80);
+    addPlotTitle(plot, tr("Cost against C at equal complexity, ResNet (C = 1) = 1"));
+    setLog2Axis(plot->xAxis, tr("cardinality C (log scale), d from the equal-complexity solver"), 0.8, 80);
     plot->yAxis->setLabel(tr("relative to the ResNet"));
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));

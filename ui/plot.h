@@ -16,3 +16,8 @@
 #else
 #include <qcustomplot.h>
 #endif
+
+// A bold title row above the plot's axis rect.
+void addPlotTitle(QCustomPlot *plot, const QString &title);
+// A log2 axis with plain integer ticks (cardinality C runs 1, 2, 4, ...).
+void setLog2Axis(QCPAxis *axis, const QString &label, double lower, double upper);

@@ -65,29 +65,7 @@ bool dtypeFromString(const std::string &s, DType &out)
 
 // A string from the file (or the caller) as it may appear in a one-line UTF-8
 // message: control and invalid bytes escaped, long strings cut at a character boundary.
-std::string printable(std::string_view s)
-{
-    constexpr std::size_t kMaxShown = 120;
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-        if (i >= kMaxShown) {
-            out += "...";
-            break;
-        }
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const std::size_t len = json::utf8SequenceLength(s, i);
-        if (len == 0 || c < 0x20 || c == 0x7F) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02X", c);
-            out += buf;
-            ++i;
-        } else {
-            out.append(s.substr(i, len));
-            i += len;
-        }
-    }
-    return out;
-}
+std::string printable(std::string_view s) { return printableText(s, 120); }
 
 std::string tensorPrefix(std::string_view name)
 {
