@@ -26,6 +26,10 @@ const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
     static const std::map<std::string, std::function<int(int, char **)>> none;
     return none;
 }
+const std::map<std::string, std::function<int(int, char **)>> &weightsCommands() { return engineCommands(); }
+int cmdExport(int, char **) { return 0; }
+int cmdProfile(int, char **) { return 0; }
+int experimentCommand(int, char **) { return 0; }
 } // namespace cli
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)

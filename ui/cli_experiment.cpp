@@ -81,7 +81,7 @@ int cmdExperiment(int argc, char **argv)
     std::set<std::string> valued = {"data",  "depth", "seeds",  "epochs", "limit",      "by",      "out",
                                      "format", "batch", "lr",    "cardinalities", "val-fraction", "device", "threads", "test-limit", "plot"};
     valued.insert(kSpecOptions.begin(), kSpecOptions.end());
-    const Args a = parse("experiment", argc, argv, 2, valued, {"no-augment"});
+    const Args a = parse("experiment", argc, argv, 2, valued, {"no-augment"}, true);
     if (a.positional.size() != 1)
         throw UsageError("experiment: name one experiment: cardinality, double or FILE.json");
     if (!a.has("data"))

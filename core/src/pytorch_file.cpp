@@ -1,5 +1,7 @@
 #include "resnext/pytorch_file.h"
 
+#include "resnext/fileio.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -86,10 +88,9 @@ private:
 
 class FileSource : public Source {
 public:
-    explicit FileSource(const std::string &path) : m_path(path), m_fp(std::fopen(path.c_str(), "rb"), &std::fclose)
+    // Only regular files, opened without blocking: a FIFO or device is refused by name.
+    explicit FileSource(const std::string &path) : m_path(path), m_fp(openRegularFile(path))
     {
-        if (!m_fp)
-            fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
         if (fseeko(m_fp.get(), 0, SEEK_END) != 0)
             fail(path, std::string("cannot read file (") + std::strerror(errno) + ")");
         m_size = static_cast<std::uint64_t>(ftello(m_fp.get()));
@@ -1097,9 +1098,7 @@ SafetensorsFile readWeightsFile(const std::string &path)
 {
     std::string head(16, '\0');
     {
-        std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
-        if (!fp)
-            fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+        const auto fp = openRegularFile(path); // never blocks on a FIFO
         head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
     }
     switch (sniffWeightsFormat(head)) {
