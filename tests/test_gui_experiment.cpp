@@ -3,6 +3,7 @@
 #include "experimentpanel.h"
 #include "modelservice.h"
 #include "plot.h"
+#include "cli_process.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,20 +17,6 @@
 #include <QtTest>
 
 namespace {
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RESNEXT_EXE), args);
-    p.waitForFinished(600000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 const QStringList kTiny = {"--depth", "1", "--cardinalities", "1,4", "--seeds", "2", "--epochs", "1",
                            "--limit", "200", "--batch", "50", "--test-limit", "100", "--threads", "1"};

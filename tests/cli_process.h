@@ -1,0 +1,22 @@
+#pragma once
+// The real resnext-explorer executable as a process, for the tests of the
+// command line (RESNEXT_EXE is defined by tests/CMakeLists.txt).
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+struct Result {
+    int code = -1; // exit code; -1 when the process crashed or did not finish
+    QString out;
+    QString err;
+};
+
+inline Result run(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(RESNEXT_EXE), args);
+    p.waitForFinished(600000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
