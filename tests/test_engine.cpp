@@ -40,6 +40,39 @@ double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
     return m;
 }
 
+// max |a - b| relative to max |b|: the fast path's tolerance (issue 11: <= 1e-4).
+double relDiff(const std::vector<float> &a, const std::vector<float> &b)
+{
+    double scale = 0;
+    for (float v : b)
+        scale = std::max(scale, static_cast<double>(std::fabs(v)));
+    return a.empty() || a.size() != b.size() ? 1e9 : maxAbsDiff(a, b) / std::max(scale, 1e-30);
+}
+
+// The fast path against the plain one on one image: logits, and the block's
+// input, grouped maps and output. Leaves the model on the fast path.
+void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &block, double tolerance = 1e-4)
+{
+    m.setInferencePath(InferencePath::Plain);
+    const Analysis plain = m.analyze(img, 5, block);
+    m.setInferencePath(InferencePath::Fast);
+    QVERIFY(m.inferencePath() == InferencePath::Fast);
+    const Analysis fast = m.analyze(img, 5, block);
+    const auto check = [&](const char *what, const std::vector<float> &a, const std::vector<float> &b) {
+        const double d = relDiff(a, b);
+        QVERIFY2(d <= tolerance, qPrintable(QString("%1 %2: fast differs from plain by %3 (relative)")
+                                                .arg(QString::fromStdString(block), what)
+                                                .arg(d)));
+    };
+    check("logits", fast.logits, plain.logits);
+    check("block input", fast.features.input, plain.features.input);
+    check("grouped maps", fast.features.grouped, plain.features.grouped);
+    check("block output", fast.features.output, plain.features.output);
+    QCOMPARE(fast.features.cardinality, plain.features.cardinality);
+    QCOMPARE(fast.features.groupWidth, plain.features.groupWidth);
+    QCOMPARE(fast.top.front().index, plain.top.front().index);
+}
+
 ModelInfo smallInfo(BlockForm form = BlockForm::C)
 {
     ModelInfo info;
@@ -82,6 +115,8 @@ private Q_SLOTS:
     void trainingIsRepeatableAndCancellable();
     void builtinModelLoads();
     void cancelledBenchRestoresLayout();
+    void fastPathMatchesPlain();
+    void fastPathErrorsAndCancel();
 
 private:
     QTemporaryDir m_dir;
@@ -135,6 +170,9 @@ void TestEngine::torchvisionReproduced()
     auto model = loadEngine().load(base + ".safetensors");
     QCOMPARE(model->info().labels.size(), size_t(1000));
     QCOMPARE(model->info().labels[0], std::string("tench"));
+    // The plain LibTorch path against PyTorch to 1e-3 absolute; the fast path (the default) below.
+    const bool fast = model->inferencePath() == InferencePath::Fast;
+    model->setInferencePath(InferencePath::Plain);
     const Analysis a = model->analyze(decodeImage(base + ".png"), 5, "layer2.0");
     const SafetensorsFile ref = SafetensorsFile::read(base + "-reference.safetensors");
     const double logitDiff = maxAbsDiff(a.logits, floatsOf(ref, "logits"));
@@ -145,6 +183,26 @@ void TestEngine::torchvisionReproduced()
     QCOMPARE(a.features.groupWidth, 128 * width / 64);
     QCOMPARE(a.features.height, 28);
     QCOMPARE(int(a.features.groupEnergy.size()), cardinality);
+    if (!loadEngine().deviceInfo().fastPath)
+        QSKIP("this build has no oneDNN fast path");
+    // Issue 11: the fast path (the default after a load) equals PyTorch and the
+    // plain path to 1e-4 relative on real weights, for the logits and every captured map.
+    QVERIFY(fast);
+    const RgbImage img = decodeImage(base + ".png");
+    model->setInferencePath(InferencePath::Fast);
+    const Analysis f = model->analyze(img, 5, "layer2.0");
+    QVERIFY2(relDiff(f.logits, floatsOf(ref, "logits")) <= 1e-4,
+             qPrintable(QString("fast logits differ from PyTorch's by %1 (relative)").arg(relDiff(f.logits, floatsOf(ref, "logits")))));
+    QVERIFY(relDiff(f.features.grouped, floatsOf(ref, "grouped")) <= 1e-4);
+    for (const char *block : {"layer1.0", "layer2.0", "layer3.5", "layer4.2"})
+        compareFastWithPlain(*model, img, block);
+    if (loadEngine().deviceInfo().bf16) {
+        // BF16 keeps about 3 significant digits: it reports its own agreement, here the top class.
+        model->setInferencePath(InferencePath::FastBf16);
+        const Analysis b = model->analyze(img, 5, "layer2.0");
+        QCOMPARE(b.top.front().index, a.top.front().index);
+        QVERIFY2(relDiff(b.logits, a.logits) < 0.1, qPrintable(QString("bf16 logits off by %1").arg(relDiff(b.logits, a.logits))));
+    }
 }
 
 void TestEngine::halfPrecisionWeights()
@@ -286,6 +344,8 @@ void TestEngine::formAGroupsArePaths()
         QVERIFY(maxAbsDiff(ao.features.grouped, ac.features.grouped) <= 1e-4); // path i == group i
         QVERIFY(maxAbsDiff(ao.logits, ac.logits) <= 1e-4);
         QVERIFY(ao.features.form == form);
+        if (loadEngine().deviceInfo().fastPath) // the fast path of forms (a)/(b) shows the same tiles as their modules
+            compareFastWithPlain(*other, img, "layer2.1");
     }
     try {
         c->analyze(img, 1, "layer9.0");
@@ -460,6 +520,60 @@ void TestEngine::cancelledBenchRestoresLayout()
     const BenchResult r = m->bench(o, &cancel);
     QCOMPARE(r.timesMs.size(), size_t(5));
     QVERIFY(!m->channelsLast());
+}
+
+void TestEngine::fastPathMatchesPlain()
+{
+    if (!loadEngine().deviceInfo().fastPath)
+        QSKIP("this build has no oneDNN fast path");
+    // The built-in model: real BatchNorm statistics to fold, the CIFAR stem, 28x28 grey input.
+    auto builtin = loadEngine().loadBuiltin();
+    QVERIFY(builtin->inferencePath() == InferencePath::Fast);
+    QVERIFY(builtin->preparationMs() > 0); // prepared at load, not at the first image
+    for (const char *block : {"layer1.0", "layer2.0", "layer3.1"})
+        compareFastWithPlain(*builtin, noiseImage(28, 28, 3), block);
+    // Basic blocks (ResNet-18 shape, identity and downsample blocks), an odd input size,
+    // and a bottleneck of one group; random weights.
+    ArchSpec twoGroups = preset("resnext50_32x4d").spec;
+    twoGroups.layers = {2, 2, 2, 2};
+    twoGroups.cardinality = 2;
+    twoGroups.width = 40;
+    for (ArchSpec spec : {preset("resnet18").spec, twoGroups}) {
+        ModelInfo info;
+        spec.inputSize = 67;
+        info.spec = spec;
+        info.preprocessing = defaultPreprocessing(spec);
+        auto m = loadEngine().create(info, 3);
+        for (const char *block : {"layer1.0", "layer2.0", "layer2.1", "layer4.1"})
+            compareFastWithPlain(*m, noiseImage(80, 70, 5), block);
+    }
+}
+
+void TestEngine::fastPathErrorsAndCancel()
+{
+    if (!loadEngine().deviceInfo().fastPath)
+        QSKIP("this build has no oneDNN fast path");
+    auto m = loadEngine().create(smallInfo(), 2);
+    std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, m->analyze(noiseImage(28, 28, 1), 1, "layer2.0", &cancel));
+    cancel = false;
+    const Analysis a = m->analyze(noiseImage(28, 28, 1), 1, "layer2.0", &cancel); // still usable
+    QCOMPARE(a.features.block, std::string("layer2.0"));
+    BenchOptions o;
+    o.runs = 2;
+    o.batch = 3; // another batch size: primitives made on first use
+    QCOMPARE(m->bench(o).path, std::string("fast"));
+    m->setInferencePath(InferencePath::Plain);
+    QCOMPARE(m->bench(o).path, std::string("plain"));
+    if (!loadEngine().deviceInfo().bf16) {
+        try {
+            m->setInferencePath(InferencePath::FastBf16);
+            QFAIL("bf16 accepted on a CPU without it");
+        } catch (const Error &e) {
+            QVERIFY(QString(e.what()).startsWith("bf16: this CPU has no native BF16"));
+            QVERIFY(m->inferencePath() == InferencePath::Plain); // unchanged
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestEngine)

@@ -116,4 +116,17 @@ Engine &loadEngine()
     return *engine;
 }
 
+std::string toString(InferencePath path)
+{
+    switch (path) {
+    case InferencePath::Plain:
+        return "plain";
+    case InferencePath::Fast:
+        return "fast";
+    case InferencePath::FastBf16:
+        return "fast-bf16";
+    }
+    return "plain";
+}
+
 } // namespace resnext

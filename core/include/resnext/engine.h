@@ -33,7 +33,25 @@ struct DeviceInfo {
     std::string cudaName;       // e.g. "NVIDIA H100 80GB HBM3" when available
     int threads = 1;            // LibTorch intra-op threads in use
     std::string torchVersion;   // e.g. "1.13.1"
+    bool fastPath = false;      // this build has the oneDNN inference path (InferencePath::Fast)
+    bool bf16 = false;          // ... and this CPU runs its BF16 convolutions natively (AVX-512 BF16, AMX)
 };
+
+// How a model on the CPU runs inference for analyze() and bench() (classify,
+// features, the window). Grad-CAM, evaluate, profile and training always use
+// the plain LibTorch modules.
+enum class InferencePath {
+    // LibTorch's modules as they are (eager): conv, BN, ReLU one op at a time.
+    Plain,
+    // oneDNN directly: BatchNorm folded into the convolutions, weights prepacked
+    // once, ReLU and the residual sum + ReLU fused, activations kept in oneDNN's
+    // blocked layout. The default on the CPU when the build has it.
+    Fast,
+    // The same in BF16 (weights and activations; bias, pooling and fc in FP32):
+    // faster, with its own rounding. Only on CPUs with native BF16; never chosen silently.
+    FastBf16,
+};
+std::string toString(InferencePath path); // "plain", "fast", "fast-bf16"
 
 struct LoadOptions {
     // Load what matches and leave the rest at its initial values instead of refusing.
@@ -113,6 +131,7 @@ struct BenchOptions {
 
 struct BenchResult {
     std::string device;
+    std::string path;            // "plain", "fast" or "fast-bf16" (see InferencePath)
     int batch = 1;
     std::vector<double> timesMs; // one per run
     double medianMs = 0;
@@ -209,7 +228,17 @@ public:
     // True while the convolution weights are in channels-last (NHWC) layout.
     virtual bool channelsLast() const = 0;
     // Moves the model to "cpu" or "cuda"; a CUDA failure throws Error and leaves it where it was.
+    // On CUDA the plain path runs; back on the CPU the chosen path does again.
     virtual void toDevice(const std::string &device) = 0;
+    // Chooses the inference path and prepares it now for batch 1 (folding and
+    // prepacking; tens of milliseconds, so call it on a worker). Throws Error and
+    // keeps the current path when it is not available (a build without oneDNN, a
+    // CPU without BF16 for FastBf16).
+    virtual void setInferencePath(InferencePath path) = 0;
+    // The chosen path; on CUDA, Plain is what runs whatever was chosen.
+    virtual InferencePath inferencePath() const = 0;
+    // Milliseconds the last preparation of the fast path took (0 before any).
+    virtual double preparationMs() const = 0;
     // CPU float copies of every parameter and buffer with torchvision's names and
     // shapes, in form (c) layout whatever the model's form (per-path tensors of
     // forms (a)/(b) concatenated into the grouped ones): what the exporters read.
@@ -284,7 +313,7 @@ public:
 // The version of the seam between front ends and libresnext_engine.so. Bump it
 // whenever this header's classes or structs change: a library of another
 // version is refused by name instead of crashing on a mismatched vtable.
-constexpr int kEngineApiVersion = 3;
+constexpr int kEngineApiVersion = 4;
 
 // Loads libresnext_engine.so once per process and returns the engine: from
 // $RESNEXT_ENGINE when set (only there), else beside the executable, in the

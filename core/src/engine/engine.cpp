@@ -12,6 +12,7 @@
 #include "resnext/safetensors.h"
 #include "resnext/validate.h"
 
+#include "engine/fastpath.h"
 #include "json.h"
 #include "resources.h"
 
@@ -203,6 +204,20 @@ public:
             auto x = torch::from_blob(in.chw.data(), {1, pre.channels, pre.size, pre.size}, torch::kFloat)
                          .to(m_device);
             torch::Tensor blockIn, grouped, blockOut;
+            if (fast::Net *net = fastNet()) {
+                fast::Capture capture;
+                capture.stage = wantStage;
+                capture.block = wantBlock;
+                torch::Tensor pooled;
+                auto logits = net->forward(x, &pooled, &capture, cancel);
+                finishAnalysis(out, logits, pooled, topk, t0);
+                if (capture.grouped.defined()) {
+                    t0 = Clock::now();
+                    fillFeatures(out.features, block, capture.input, capture.grouped, capture.output);
+                    out.timings.featuresMs = msSince(t0);
+                }
+                return out;
+            }
             x = stem(x);
             for (int s = 0; s < m_info.spec.numStages(); ++s) {
                 auto seq = m_net->stage(s);
@@ -220,28 +235,7 @@ public:
                 }
             }
             const auto pooledFeatures = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-            auto logits = m_net->fc(pooledFeatures).to(torch::kCPU).to(torch::kFloat).contiguous();
-            auto probs = torch::softmax(logits, 1);
-            if (m_ood) {
-                out.oodKnown = true;
-                out.oodScore = oodScoresOf(pooledFeatures)[0].item<double>();
-                out.oodThreshold = m_ood->info.threshold;
-                out.outOfDistribution = out.oodScore > out.oodThreshold;
-            }
-            out.timings.forwardMs = msSince(t0);
-            out.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
-
-            const int k = std::clamp(topk, 1, m_info.spec.numClasses);
-            const auto top = probs.topk(k, 1);
-            const auto values = std::get<0>(top).contiguous();
-            const auto indices = std::get<1>(top).contiguous();
-            for (int i = 0; i < k; ++i) {
-                Prediction p;
-                p.index = static_cast<int>(indices[0][i].item<int64_t>());
-                p.probability = values[0][i].item<double>();
-                p.label = labelOf(p.index);
-                out.top.push_back(p);
-            }
+            finishAnalysis(out, m_net->fc(pooledFeatures), pooledFeatures, topk, t0);
             if (grouped.defined()) {
                 t0 = Clock::now();
                 fillFeatures(out.features, block, blockIn, grouped, blockOut);
@@ -325,17 +319,26 @@ public:
                 if (m_device.is_cuda())
                     torch::cuda::synchronize();
             };
+            // The chosen inference path; channels-last and FP16 are experiments on the plain modules.
+            fast::Net *fastNet = o.channelsLast || o.half ? nullptr : this->fastNet();
+            const auto forward = [&] {
+                if (fastNet)
+                    fastNet->forward(x);
+                else
+                    net->forward(x);
+            };
             for (int i = 0; i < o.warmup; ++i)
-                net->forward(x);
+                forward();
             sync();
             BenchResult r;
             r.device = device();
+            r.path = toString(fastNet ? m_path : InferencePath::Plain);
             r.batch = o.batch;
             for (int i = 0; i < o.runs; ++i) {
                 if (cancel && cancel->load())
                     throw Cancelled();
                 const auto t0 = Clock::now();
-                net->forward(x);
+                forward();
                 sync();
                 r.timesMs.push_back(msSince(t0));
             }
@@ -384,6 +387,7 @@ public:
                     loss.backward();
                     opt.step();
                     sync();
+                    m_fast.reset(); // the weights changed: the fast path refolds them on next use
                     r.peakRssBytes = processMemory().peak;
                     // The gradients stay with the parameters: free them, as zero_grad(set_to_none) would.
                     for (auto &p : m_net->parameters())
@@ -537,43 +541,76 @@ public:
         });
     }
 
+    void setInferencePath(InferencePath path) override
+    {
+        if (path != InferencePath::Plain && !fast::available())
+            throw Error("inference path: this build has no oneDNN fast path (build with libdnnl-dev); use plain");
+        if (path == InferencePath::FastBf16 && !fast::bf16Native())
+            throw Error("bf16: this CPU has no native BF16 convolutions (AVX-512 BF16 or AMX); use fast (FP32)");
+        guarded("inference path", [&] {
+            const auto t0 = Clock::now();
+            std::unique_ptr<fast::Net> net;
+            if (path != InferencePath::Plain && m_device.is_cpu()) {
+                net = makeFastNet(path == InferencePath::FastBf16);
+                net->prepare(1);
+            }
+            m_path = path;
+            m_fast = std::move(net);
+            m_prepareMs = msSince(t0);
+            return 0;
+        });
+    }
+
+    InferencePath inferencePath() const override { return m_path; }
+    double preparationMs() const override { return m_prepareMs; }
+
     std::vector<NamedTensor> tensors() const override
     {
         return guarded("tensors", [&] {
-            // Form (a)/(b) per-path tensors "X.paths.I.leaf" join into form (c)'s "X.leaf":
-            // outputs concatenate (dim 0), form (a)'s per-path conv3 inputs (dim 1).
-            std::vector<std::string> order;
-            std::map<std::string, std::vector<torch::Tensor>> parts;
-            const auto add = [&](const std::string &name, const torch::Tensor &t) {
-                std::string key = name;
-                const auto at = name.find(".paths.");
-                if (at != std::string::npos)
-                    key = name.substr(0, at + 1) + name.substr(name.find('.', at + 7) + 1);
-                if (!parts.count(key))
-                    order.push_back(key);
-                parts[key].push_back(t.detach().to(torch::kCPU).to(torch::kFloat));
-            };
-            for (const auto &p : m_net->named_parameters(true))
-                add(p.key(), p.value());
-            for (const auto &b : m_net->named_buffers(true))
-                add(b.key(), b.value());
             std::vector<NamedTensor> out;
-            for (const auto &key : order) {
-                const auto &list = parts[key];
-                torch::Tensor t = list.front();
-                if (list.size() > 1 && t.dim() > 0) {
-                    const bool conv3 = key.size() >= 12 && key.compare(key.size() - 12, 12, "conv3.weight") == 0;
-                    t = torch::cat(list, conv3 ? 1 : 0);
-                }
-                t = t.contiguous();
+            for (const auto &[name, t] : formCTensors()) {
                 NamedTensor n;
-                n.name = key;
+                n.name = name;
                 n.shape.assign(t.sizes().begin(), t.sizes().end());
                 n.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
                 out.push_back(std::move(n));
             }
             return out;
         });
+    }
+
+    // Every parameter and buffer as CPU float tensors with form (c)'s names, in
+    // the model's order: form (a)/(b) per-path tensors "X.paths.I.leaf" join into
+    // form (c)'s "X.leaf" (outputs concatenate on dim 0, form (a)'s per-path conv3
+    // inputs on dim 1).
+    std::vector<std::pair<std::string, torch::Tensor>> formCTensors() const
+    {
+        std::vector<std::string> order;
+        std::map<std::string, std::vector<torch::Tensor>> parts;
+        const auto add = [&](const std::string &name, const torch::Tensor &t) {
+            std::string key = name;
+            const auto at = name.find(".paths.");
+            if (at != std::string::npos)
+                key = name.substr(0, at + 1) + name.substr(name.find('.', at + 7) + 1);
+            if (!parts.count(key))
+                order.push_back(key);
+            parts[key].push_back(t.detach().to(torch::kCPU).to(torch::kFloat));
+        };
+        for (const auto &p : m_net->named_parameters(true))
+            add(p.key(), p.value());
+        for (const auto &b : m_net->named_buffers(true))
+            add(b.key(), b.value());
+        std::vector<std::pair<std::string, torch::Tensor>> out;
+        for (const auto &key : order) {
+            const auto &list = parts[key];
+            torch::Tensor t = list.front();
+            if (list.size() > 1 && t.dim() > 0) {
+                const bool conv3 = key.size() >= 12 && key.compare(key.size() - 12, 12, "conv3.weight") == 0;
+                t = torch::cat(list, conv3 ? 1 : 0);
+            }
+            out.emplace_back(key, t.contiguous());
+        }
+        return out;
     }
 
     OodCalibration calibrateOod(const ImageSet &fit, const ImageSet &heldOut, double quantile,
@@ -670,6 +707,28 @@ public:
     }
 
 private:
+    // The fast path of the chosen kind on the CPU, made on first use; null for the plain path.
+    fast::Net *fastNet()
+    {
+        if (m_path == InferencePath::Plain || !m_device.is_cpu())
+            return nullptr;
+        if (!m_fast) {
+            const auto t0 = Clock::now();
+            m_fast = makeFastNet(m_path == InferencePath::FastBf16);
+            m_prepareMs = msSince(t0);
+        }
+        return m_fast.get();
+    }
+
+    std::unique_ptr<fast::Net> makeFastNet(bool bf16) const
+    {
+        c10::InferenceMode guard;
+        std::map<std::string, torch::Tensor> byName;
+        for (auto &[name, t] : formCTensors())
+            byName.emplace(name, t);
+        return std::make_unique<fast::Net>(m_info.spec, byName, bf16);
+    }
+
     struct Ood {
         torch::Tensor means, precision; // double, CPU
         torch::Tensor meansP, meanTerm; // means * P and diag(means P means^T), precomputed
@@ -748,6 +807,33 @@ private:
                                                               : "class " + std::to_string(index);
     }
 
+    // Logits, top-k and the OOD score of one image, and the forward time since t0.
+    void finishAnalysis(Analysis &out, const torch::Tensor &rawLogits, const torch::Tensor &pooledFeatures, int topk,
+                        Clock::time_point t0) const
+    {
+        auto logits = rawLogits.to(torch::kCPU).to(torch::kFloat).contiguous();
+        auto probs = torch::softmax(logits, 1);
+        if (m_ood) {
+            out.oodKnown = true;
+            out.oodScore = oodScoresOf(pooledFeatures)[0].item<double>();
+            out.oodThreshold = m_ood->info.threshold;
+            out.outOfDistribution = out.oodScore > out.oodThreshold;
+        }
+        out.timings.forwardMs = msSince(t0);
+        out.logits.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+        const int k = std::clamp(topk, 1, m_info.spec.numClasses);
+        const auto top = probs.topk(k, 1);
+        const auto values = std::get<0>(top).contiguous();
+        const auto indices = std::get<1>(top).contiguous();
+        for (int i = 0; i < k; ++i) {
+            Prediction p;
+            p.index = static_cast<int>(indices[0][i].item<int64_t>());
+            p.probability = values[0][i].item<double>();
+            p.label = labelOf(p.index);
+            out.top.push_back(p);
+        }
+    }
+
     void fillFeatures(FeatureMaps &f, const std::string &block, const torch::Tensor &in, const torch::Tensor &grouped,
                       const torch::Tensor &out) const
     {
@@ -798,6 +884,9 @@ private:
     ResNet m_net;
     torch::Device m_device;
     std::optional<Ood> m_ood;
+    InferencePath m_path = fast::available() ? InferencePath::Fast : InferencePath::Plain;
+    std::unique_ptr<fast::Net> m_fast; // for m_path on the CPU; made on first use
+    double m_prepareMs = 0;
 };
 
 std::vector<std::string> defaultLabels(const ArchSpec &spec)
@@ -834,6 +923,8 @@ public:
         d.threads = at::get_num_threads();
         d.torchVersion = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                          std::to_string(TORCH_VERSION_PATCH);
+        d.fastPath = fast::available();
+        d.bf16 = d.fastPath && fast::bf16Native();
         return d;
     }
 
@@ -983,6 +1074,8 @@ private:
             const int64_t dims = net->fc->options.in_features();
             auto model = std::make_unique<TorchModel>(std::move(info), std::move(net), d);
             readOod(file, byName, model->info().spec.numClasses, dims, *model);
+            // Fold and prepack now, on the loading worker, not at the first image.
+            model->setInferencePath(model->inferencePath());
             return std::unique_ptr<Model>(std::move(model));
         });
     }

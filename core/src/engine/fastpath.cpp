@@ -1,0 +1,387 @@
+#include "engine/fastpath.h"
+
+#include "resnext/engine.h"
+#include "resnext/error.h"
+
+#include <ATen/Parallel.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#if defined(RESNEXT_WITH_DNNL)
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+
+namespace resnext::fast {
+
+#if !defined(RESNEXT_WITH_DNNL)
+
+bool available() { return false; }
+bool bf16Native() { return false; }
+
+struct Net::Impl {};
+Net::Net(const ArchSpec &, const std::map<std::string, at::Tensor> &, bool)
+{
+    throw Error("fast path: this build has no oneDNN (install libdnnl-dev and rebuild); use the plain path");
+}
+Net::~Net() = default;
+void Net::prepare(int) {}
+at::Tensor Net::forward(const at::Tensor &, at::Tensor *, Capture *, const std::atomic<bool> *) { return {}; }
+bool Net::bf16() const { return false; }
+double Net::prepareMs() const { return 0; }
+
+#else
+
+bool available() { return true; }
+
+bool bf16Native()
+{
+    // oneDNN dispatches BF16 convolutions to native kernels from avx512_core_bf16
+    // (AVX-512 BF16) up; below that it emulates them, slower than FP32.
+    const auto isa = dnnl::get_effective_cpu_isa();
+    return isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
+}
+
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+using DType = memory::data_type;
+using Clock = std::chrono::steady_clock;
+
+// A convolution with BatchNorm folded in: w' = w * g / sqrt(v + eps), b' = beta - m * g / sqrt(v + eps).
+struct ConvW {
+    std::string name; // "layer1.0.conv2"
+    int in = 0, out = 0, kernel = 1, stride = 1, padding = 0, groups = 1;
+    at::Tensor weight; // [out, in / groups, k, k] float
+    at::Tensor bias;   // [out] float
+};
+
+struct BlockW {
+    bool bottleneck = true;
+    ConvW c1, c2, c3; // c3 unused for basic blocks
+    std::optional<ConvW> down;
+};
+
+const at::Tensor &need(const std::map<std::string, at::Tensor> &t, const std::string &name)
+{
+    const auto it = t.find(name);
+    if (it == t.end())
+        throw Error("fast path: the model has no tensor '" + name + "'");
+    return it->second;
+}
+
+ConvW fold(const std::map<std::string, at::Tensor> &t, const std::string &conv, const std::string &bn, int stride,
+           int padding, int groups)
+{
+    ConvW c;
+    c.name = conv;
+    const auto &w = need(t, conv + ".weight");
+    const auto gamma = need(t, bn + ".weight").to(at::kDouble);
+    const auto beta = need(t, bn + ".bias").to(at::kDouble);
+    const auto mean = need(t, bn + ".running_mean").to(at::kDouble);
+    const auto var = need(t, bn + ".running_var").to(at::kDouble);
+    const auto scale = gamma / (var + 1e-5).sqrt(); // torchvision's BatchNorm2d eps
+    // The per-channel factors in double, the product in float: one rounding, like the plain path's BN.
+    c.weight = (w.to(at::kFloat) * scale.to(at::kFloat).view({-1, 1, 1, 1})).contiguous();
+    c.bias = (beta - mean * scale).to(at::kFloat).contiguous();
+    c.out = static_cast<int>(w.size(0));
+    c.in = static_cast<int>(w.size(1)) * groups;
+    c.kernel = static_cast<int>(w.size(2));
+    c.stride = stride;
+    c.padding = padding;
+    c.groups = groups;
+    return c;
+}
+
+// One primitive to run with its arguments.
+struct Step {
+    dnnl::primitive prim;
+    std::unordered_map<int, memory> args;
+};
+
+// Where one block's tensors are, for capturing them.
+struct BlockPoints {
+    size_t first = 0;   // index of the block's first step
+    size_t grouped = 0; // index of the grouped convolution's step (conv2)
+    size_t last = 0;    // index of its last step
+    memory in, mid, out;
+};
+
+// The primitives for one batch size.
+struct Built {
+    int batch = 0;
+    memory input;        // user memory, NCHW f32 (its handle is set per call)
+    std::vector<Step> steps;
+    std::vector<std::vector<BlockPoints>> blocks;
+    memory pooledUser;   // [N, D, 1, 1] f32 plain
+    int features = 0;
+};
+
+} // namespace
+
+struct Net::Impl {
+    ArchSpec spec;
+    bool bf16 = false;
+    dnnl::engine eng{dnnl::engine::kind::cpu, 0};
+    dnnl::stream strm{eng};
+    ConvW stem;
+    std::vector<std::vector<BlockW>> stages;
+    at::Tensor fcWeight, fcBias;
+    std::vector<std::unique_ptr<Built>> built; // a few batch sizes, most recent last
+    // Prepacked weights, shared by the batch sizes whose primitives want the same layout.
+    std::vector<std::tuple<const ConvW *, memory::desc, memory>> packed;
+    double prepareMs = 0;
+    bool verbose = std::getenv("RESNEXT_FAST_VERBOSE") != nullptr;
+
+    DType act() const { return bf16 ? DType::bf16 : DType::f32; }
+
+    memory packWeights(const ConvW &c, const memory::desc &want)
+    {
+        for (const auto &[conv, desc, mem] : packed)
+            if (conv == &c && desc == want)
+                return mem;
+        memory::dims dims = c.groups > 1 ? memory::dims{c.groups, c.out / c.groups, c.in / c.groups, c.kernel, c.kernel}
+                                         : memory::dims{c.out, c.in, c.kernel, c.kernel};
+        memory user({dims, DType::f32, c.groups > 1 ? Tag::goihw : Tag::oihw}, eng, c.weight.data_ptr());
+        memory dst(want, eng);
+        dnnl::reorder(user, dst).execute(strm, user, dst);
+        strm.wait();
+        packed.emplace_back(&c, want, dst);
+        return dst;
+    }
+
+    // A convolution reading `src`; its output goes to `dst` when given (with the
+    // residual sum when `sum`), else to a new memory of layout `dstWant` when
+    // given, else of the layout oneDNN picks. When oneDNN has no optimised kernel
+    // for `src`'s layout, `src` is reordered into the layout it prefers first.
+    memory addConv(Built &b, const ConvW &c, memory src, bool relu, const memory *dst = nullptr, bool sum = false,
+                   const memory::desc *dstWant = nullptr)
+    {
+        const auto inDims = src.get_desc().dims();
+        const memory::dim oh = (inDims[2] + 2 * c.padding - c.kernel) / c.stride + 1;
+        const memory::dim ow = (inDims[3] + 2 * c.padding - c.kernel) / c.stride + 1;
+        const memory::desc dstMd = dst       ? dst->get_desc()
+                                   : dstWant ? *dstWant
+                                             : memory::desc({inDims[0], c.out, oh, ow}, act(), Tag::any);
+        dnnl::post_ops ops;
+        if (sum)
+            ops.append_sum(1.f);
+        if (relu)
+            ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+        dnnl::primitive_attr attr;
+        attr.set_post_ops(ops);
+        auto pd = convDesc(c, src.get_desc(), dstMd, attr);
+        if (isReference(pd)) {
+            auto any = convDesc(c, memory::desc(inDims, act(), Tag::any), dstMd, attr);
+            if (!isReference(any)) {
+                memory moved(any.src_desc(), eng);
+                b.steps.push_back({dnnl::reorder(src, moved), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, moved}}});
+                src = moved;
+                pd = any;
+            }
+        }
+        if (verbose)
+            std::cerr << "fast: " << c.name << " " << pd.impl_info_str() << "\n";
+        memory out = dst ? *dst : memory(pd.dst_desc(), eng);
+        memory w = packWeights(c, pd.weights_desc());
+        memory bias({{c.out}, DType::f32, Tag::x}, eng, c.bias.data_ptr());
+        b.steps.push_back({dnnl::convolution_forward(pd),
+                           {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, out}}});
+        return out;
+    }
+
+    static bool isReference(const dnnl::convolution_forward::primitive_desc &pd)
+    {
+        return std::string(pd.impl_info_str()).rfind("ref", 0) == 0;
+    }
+
+    dnnl::convolution_forward::primitive_desc convDesc(const ConvW &c, const memory::desc &src,
+                                                       const memory::desc &dst, const dnnl::primitive_attr &attr)
+    {
+        const memory::dims wdims = c.groups > 1
+                                       ? memory::dims{c.groups, c.out / c.groups, c.in / c.groups, c.kernel, c.kernel}
+                                       : memory::dims{c.out, c.in, c.kernel, c.kernel};
+        const dnnl::convolution_forward::desc d(
+            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
+            memory::desc(wdims, act(), Tag::any), memory::desc({c.out}, DType::f32, Tag::x), dst,
+            {c.stride, c.stride}, {c.padding, c.padding}, {c.padding, c.padding});
+        return dnnl::convolution_forward::primitive_desc(d, attr, eng);
+    }
+
+    // The source layout a convolution would like, to have its producer write it directly.
+    memory::desc preferredSrc(const ConvW &c, const memory::dims &inDims)
+    {
+        const memory::dim oh = (inDims[2] + 2 * c.padding - c.kernel) / c.stride + 1;
+        const memory::dim ow = (inDims[3] + 2 * c.padding - c.kernel) / c.stride + 1;
+        return convDesc(c, memory::desc(inDims, act(), Tag::any), memory::desc({inDims[0], c.out, oh, ow}, act(), Tag::any),
+                        dnnl::primitive_attr())
+            .src_desc();
+    }
+
+    std::unique_ptr<Built> build(int batch)
+    {
+        auto b = std::make_unique<Built>();
+        b->batch = batch;
+        const int size = spec.inputSize;
+        const memory::dims inDims{batch, spec.inChannels, size, size};
+        b->input = memory({inDims, DType::f32, Tag::nchw}, eng, nullptr);
+        memory x = b->input;
+        if (bf16) {
+            memory cast({inDims, DType::bf16, Tag::nchw}, eng);
+            b->steps.push_back({dnnl::reorder(x, cast), {{DNNL_ARG_FROM, x}, {DNNL_ARG_TO, cast}}});
+            x = cast;
+        }
+        x = addConv(*b, stem, x, true);
+        if (spec.stem == Stem::ImageNet) {
+            const auto d = x.get_desc().dims();
+            const memory::dim oh = (d[2] + 2 - 3) / 2 + 1, ow = (d[3] + 2 - 3) / 2 + 1;
+            const dnnl::pooling_forward::desc pdsc(dnnl::prop_kind::forward_inference,
+                                                  dnnl::algorithm::pooling_max, x.get_desc(),
+                                                  memory::desc({d[0], d[1], oh, ow}, act(), Tag::any), {2, 2},
+                                                  {3, 3}, {1, 1}, {1, 1});
+            const dnnl::pooling_forward::primitive_desc pd(pdsc, eng);
+            memory y(pd.dst_desc(), eng);
+            b->steps.push_back({dnnl::pooling_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}}});
+            x = y;
+        }
+        b->blocks.resize(stages.size());
+        for (size_t s = 0; s < stages.size(); ++s) {
+            for (const BlockW &bw : stages[s]) {
+                BlockPoints p;
+                p.first = b->steps.size();
+                p.in = x;
+                memory t1 = addConv(*b, bw.c1, x, true);
+                // The block's output: a new memory after a downsample, else its input,
+                // which the last convolution adds into in place (a capture copies it first).
+                // (addConv may put a reorder before its convolution: the convolution is the last step.)
+                if (bw.bottleneck)
+                    p.mid = addConv(*b, bw.c2, t1, true);
+                else
+                    p.mid = t1; // basic blocks show their first convolution
+                p.grouped = b->steps.size() - 1;
+                memory y = bw.down ? addConv(*b, *bw.down, x, false) : x;
+                addConv(*b, bw.bottleneck ? bw.c3 : bw.c2, bw.bottleneck ? p.mid : t1, true, &y, true);
+                p.last = b->steps.size() - 1;
+                p.out = y;
+                b->blocks[s].push_back(p);
+                x = y;
+            }
+        }
+        const auto d = x.get_desc().dims();
+        b->features = static_cast<int>(d[1]);
+        const dnnl::pooling_forward::desc avg(dnnl::prop_kind::forward_inference,
+                                              dnnl::algorithm::pooling_avg_exclude_padding, x.get_desc(),
+                                              memory::desc({d[0], d[1], 1, 1}, act(), Tag::any), {d[2], d[3]},
+                                              {d[2], d[3]}, {0, 0}, {0, 0});
+        const dnnl::pooling_forward::primitive_desc apd(avg, eng);
+        memory pooled(apd.dst_desc(), eng);
+        b->steps.push_back({dnnl::pooling_forward(apd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, pooled}}});
+        b->pooledUser = memory({{d[0], d[1], 1, 1}, DType::f32, Tag::nchw}, eng);
+        b->steps.push_back({dnnl::reorder(pooled, b->pooledUser), {{DNNL_ARG_FROM, pooled}, {DNNL_ARG_TO, b->pooledUser}}});
+        return b;
+    }
+
+    Built &get(int batch)
+    {
+        for (size_t i = 0; i < built.size(); ++i)
+            if (built[i]->batch == batch)
+                return *built[i];
+        const auto t0 = Clock::now();
+        if (built.size() >= 3)
+            built.erase(built.begin());
+        built.push_back(build(batch));
+        prepareMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        return *built.back();
+    }
+
+    void copyOut(memory from, at::Tensor &to)
+    {
+        const auto d = from.get_desc().dims();
+        to = at::empty({d[0], d[1], d[2], d[3]}, at::kFloat);
+        memory user({d, DType::f32, Tag::nchw}, eng, to.data_ptr());
+        dnnl::reorder(from, user).execute(strm, from, user);
+    }
+};
+
+Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool bf16) : m(std::make_unique<Impl>())
+{
+    const auto t0 = Clock::now();
+    m->spec = spec;
+    m->bf16 = bf16;
+    if (bf16 && !bf16Native())
+        throw Error("bf16: this CPU has no native BF16 convolutions (AVX-512 BF16 or AMX); use FP32");
+    const bool imagenet = spec.stem == Stem::ImageNet;
+    m->stem = fold(t, "conv1", "bn1", imagenet ? 2 : 1, imagenet ? 3 : 1, 1);
+    const bool bottleneck = spec.block == BlockKind::Bottleneck;
+    for (int s = 0; s < spec.numStages(); ++s) {
+        std::vector<BlockW> blocks;
+        for (int i = 0; i < spec.layers[static_cast<size_t>(s)]; ++i) {
+            const std::string p = "layer" + std::to_string(s + 1) + "." + std::to_string(i) + ".";
+            const int stride = (i == 0 && s > 0) ? 2 : 1;
+            BlockW b;
+            b.bottleneck = bottleneck;
+            if (bottleneck) {
+                b.c1 = fold(t, p + "conv1", p + "bn1", 1, 0, 1);
+                b.c2 = fold(t, p + "conv2", p + "bn2", stride, 1, spec.cardinality);
+                b.c3 = fold(t, p + "conv3", p + "bn3", 1, 0, 1);
+            } else {
+                b.c1 = fold(t, p + "conv1", p + "bn1", stride, 1, 1);
+                b.c2 = fold(t, p + "conv2", p + "bn2", 1, 1, 1);
+            }
+            if (t.count(p + "downsample.0.weight"))
+                b.down = fold(t, p + "downsample.0", p + "downsample.1", stride, 0, 1);
+            blocks.push_back(std::move(b));
+        }
+        m->stages.push_back(std::move(blocks));
+    }
+    m->fcWeight = need(t, "fc.weight").to(at::kFloat).contiguous();
+    m->fcBias = need(t, "fc.bias").to(at::kFloat).contiguous();
+    m->prepareMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+Net::~Net() = default;
+
+void Net::prepare(int batch)
+{
+    at::init_num_threads(); // oneDNN's OpenMP threads follow LibTorch's setting on this thread too
+    m->get(batch);
+}
+
+at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *capture, const std::atomic<bool> *cancel)
+{
+    at::init_num_threads();
+    const auto in = x.to(at::kFloat).contiguous();
+    Built &b = m->get(static_cast<int>(in.size(0)));
+    b.input.set_data_handle(in.data_ptr());
+    BlockPoints *cap = nullptr;
+    if (capture && capture->stage >= 0)
+        cap = &b.blocks.at(static_cast<size_t>(capture->stage)).at(static_cast<size_t>(capture->block));
+    for (size_t i = 0; i < b.steps.size(); ++i) {
+        if (cancel && cancel->load())
+            throw Cancelled();
+        if (cap && i == cap->first)
+            m->copyOut(cap->in, capture->input);
+        b.steps[i].prim.execute(m->strm, b.steps[i].args);
+        if (cap && i == cap->grouped)
+            m->copyOut(cap->mid, capture->grouped);
+        if (cap && i == cap->last)
+            m->copyOut(cap->out, capture->output);
+    }
+    m->strm.wait();
+    auto feats = at::empty({b.batch, b.features}, at::kFloat);
+    std::memcpy(feats.data_ptr<float>(), b.pooledUser.get_data_handle(), sizeof(float) * feats.numel());
+    if (pooled)
+        *pooled = feats;
+    return at::linear(feats, m->fcWeight, m->fcBias);
+}
+
+bool Net::bf16() const { return m->bf16; }
+double Net::prepareMs() const { return m->prepareMs; }
+
+#endif
+
+} // namespace resnext::fast

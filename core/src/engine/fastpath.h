@@ -1,0 +1,60 @@
+#pragma once
+// The fast CPU inference path: the network run through oneDNN directly, with
+// BatchNorm folded into the convolutions, weights prepacked once in the layout
+// oneDNN chooses, ReLU and the residual sum + ReLU fused into the convolutions
+// as post-ops, and activations kept in oneDNN's blocked layout from the stem to
+// the pooling. Private to libresnext_engine.so (LibTorch types are fine here).
+//
+// Built only when oneDNN 2.x's headers are found (Debian: libdnnl-dev, the same
+// libdnnl.so.2 Debian's LibTorch links); otherwise available() is false and the
+// engine uses the plain LibTorch path.
+
+#include "resnext/spec.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace resnext::fast {
+
+// True when this build has the oneDNN path.
+bool available();
+// True when the CPU runs BF16 convolutions natively (AVX-512 BF16 or AMX).
+bool bf16Native();
+
+// What to copy out of one block while the network runs (plain NCHW float).
+struct Capture {
+    int stage = -1; // 0-based stage; -1 = nothing
+    int block = -1;
+    at::Tensor input, grouped, output; // filled by forward: [N, C, H, W]
+};
+
+class Net {
+public:
+    // `tensors`: the model's parameters and buffers with form (c) names (CPU).
+    // Folds, checks and keeps the weights; the per-batch primitives are made on
+    // first use of a batch size (prepare() makes them ahead). Throws Error.
+    Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &tensors, bool bf16);
+    ~Net();
+    Net(const Net &) = delete;
+    Net &operator=(const Net &) = delete;
+
+    // Makes (or finds) the primitives and prepacked weights for `batch`.
+    void prepare(int batch);
+    // x: [N, C, H, W] float CPU. Returns the logits [N, classes] (float); the
+    // pooled features [N, D] go to *pooled when given.
+    at::Tensor forward(const at::Tensor &x, at::Tensor *pooled = nullptr, Capture *capture = nullptr,
+                       const std::atomic<bool> *cancel = nullptr);
+    bool bf16() const;
+    // Wall time of the last prepare() that built something (folding counts in the first).
+    double prepareMs() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace resnext::fast
