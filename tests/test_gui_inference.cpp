@@ -67,6 +67,7 @@ private Q_SLOTS:
     void failedRerunClearsTheView();
     void imageOpenedAtStartShowsItsMaps();
     void torchVersionWrittenOneWay();
+    void inferencePathChosenInTheWindow();
 
 private:
     QTemporaryDir m_dir;
@@ -520,6 +521,43 @@ void TestGuiInference::torchVersionWrittenOneWay()
         QVERIFY2(v == version, qPrintable("README names LibTorch " + v + "; the library says " + version));
     }
     QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+}
+
+void TestGuiInference::inferencePathChosenInTheWindow()
+{
+    // Issue 11: the window offers the fast (oneDNN) path by default, BF16 only with
+    // its agreement figure, and the plain path; each choice re-runs the image shown.
+    MainWindow w(m_dir.filePath("path.ini"));
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    auto *combo = c->findChild<QComboBox *>("pathCombo");
+    QVERIFY(combo);
+    const DeviceInfo d = loadEngine().deviceInfo();
+    if (!d.fastPath) {
+        QCOMPARE(combo->count(), 1); // plain only
+        return;
+    }
+    QVERIFY(c->result()->path == InferencePath::Fast);
+    const std::string before = c->result()->analysis.top.front().label;
+    const auto choose = [&](InferencePath path) {
+        const int i = combo->findData(static_cast<int>(path));
+        QVERIFY(i >= 0);
+        combo->setCurrentIndex(i);
+        Q_EMIT combo->activated(i);
+        QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->result()->path == path, 60000);
+    };
+    choose(InferencePath::Plain);
+    QCOMPARE(c->result()->analysis.top.front().label, before);
+    QCOMPARE(c->pathNote(), QString("Plain LibTorch modules (eager)."));
+    if (d.bf16) {
+        choose(InferencePath::FastBf16);
+        QVERIFY2(c->pathNote().startsWith("BF16: top-1 agrees with fast on "), qPrintable(c->pathNote()));
+        QVERIFY(c->pathNote().contains(" sample images; logits within "));
+    }
+    choose(InferencePath::Fast);
+    QVERIFY(c->pathNote().startsWith("oneDNN, FP32: prepared in "));
+    QVERIFY(c->errorText().isEmpty());
 }
 
 QTEST_MAIN(TestGuiInference)

@@ -162,6 +162,18 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_device->setToolTip(tr("Where the network runs. CUDA appears when this LibTorch has it and a GPU is visible."));
     bar->addWidget(new QLabel(tr("Device:")));
     bar->addWidget(m_device);
+    m_path = new QComboBox;
+    m_path->setObjectName("pathCombo");
+    m_path->setSizeAdjustPolicy(QComboBox::AdjustToContents); // the fast entries arrive with the engine
+    m_path->addItem(tr("Plain"), QVariant::fromValue(static_cast<int>(InferencePath::Plain)));
+    m_path->setToolTip(tr("How the CPU runs the network for images and feature maps.\n"
+                          "Fast: oneDNN with BatchNorm folded into the convolutions, prepacked weights and fused "
+                          "ReLU / residual sum (equal to Plain to 1e-4).\n"
+                          "Fast BF16: the same in bfloat16, faster, with its own rounding; its top-1 agreement with "
+                          "FP32 on the sample images is shown when you choose it.\n"
+                          "Plain: LibTorch's modules one op at a time. Grad-CAM always uses the plain modules."));
+    bar->addWidget(new QLabel(tr("Inference:")));
+    bar->addWidget(m_path);
     bar->addWidget(open);
     bar->addWidget(cancel);
     outer->addLayout(bar);
@@ -228,6 +240,12 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_timings->setObjectName("timings");
     m_timings->setWordWrap(true);
     left->addWidget(m_timings);
+    m_pathNote = new QLabel;
+    m_pathNote->setObjectName("pathNote");
+    m_pathNote->setWordWrap(true);
+    m_pathNote->setStyleSheet("color: gray");
+    m_pathNote->setVisible(false);
+    left->addWidget(m_pathNote);
     m_preprocess = new QLabel;
     m_preprocess->setWordWrap(true);
     m_preprocess->setStyleSheet("color: gray");
@@ -341,6 +359,18 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     connect(m_norm, &QComboBox::currentIndexChanged, this, &ClassifyPanel::renderFeatures);
     connect(m_grid, &FeatureGridView::tileClicked, this, &ClassifyPanel::showGroup);
     connect(m_device, &QComboBox::activated, this, [this] { Q_EMIT deviceChanged(device()); });
+    connect(m_path, &QComboBox::activated, this,
+            [this] { Q_EMIT inferencePathChosen(static_cast<InferencePath>(m_path->currentData().toInt())); });
+    connect(m_service, &ModelService::inferencePathChanged, this,
+            [this](const Job &, InferencePath path, const QString &note) {
+                const int i = m_path->findData(static_cast<int>(path));
+                if (i >= 0)
+                    m_path->setCurrentIndex(i);
+                m_pathNote->setText(note);
+                m_pathNote->setVisible(!note.isEmpty());
+                if (m_shown.valid())
+                    rerunShown(); // the image on screen, through the path just chosen
+            });
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"),
                                                           m_dialogFolder.in("groups.png"), tr("PNG image (*.png)"));
@@ -358,6 +388,18 @@ void ClassifyPanel::setCudaAvailable(const QString &name)
     if (m_device->findData("cuda") < 0)
         m_device->addItem(tr("CUDA: %1").arg(name), "cuda");
 }
+
+void ClassifyPanel::setPathsAvailable(bool fast, bool bf16)
+{
+    if (fast && m_path->findData(static_cast<int>(InferencePath::Fast)) < 0) {
+        m_path->insertItem(0, tr("Fast (oneDNN)"), static_cast<int>(InferencePath::Fast));
+        if (bf16)
+            m_path->insertItem(1, tr("Fast BF16"), static_cast<int>(InferencePath::FastBf16));
+        m_path->setCurrentIndex(0); // what a model runs on by default
+    }
+}
+
+QString ClassifyPanel::pathNote() const { return m_pathNote->isHidden() ? QString() : m_pathNote->text(); }
 
 QString ClassifyPanel::block() const { return m_block->currentText(); }
 
@@ -594,12 +636,12 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     m_top->yAxis->setRange(0.4, a.top.size() + 0.6);
     m_top->replot();
     const Timings &t = a.timings;
-    m_timings->setText(tr("decode %1 ms + preprocess %2 ms + forward %3 ms + feature maps %4 ms on %5")
+    m_timings->setText(tr("decode %1 ms + preprocess %2 ms + forward %3 ms + feature maps %4 ms on %5, %6 path")
                            .arg(t.decodeMs, 0, 'f', 1)
                            .arg(t.preprocessMs, 0, 'f', 1)
                            .arg(t.forwardMs, 0, 'f', 1)
                            .arg(t.featuresMs, 0, 'f', 1)
-                           .arg(m_result->device));
+                           .arg(m_result->device, QString::fromStdString(toString(m_result->path))));
     renderFeatures();
 }
 

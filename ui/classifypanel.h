@@ -88,6 +88,9 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     QString device() const;
     void setCudaAvailable(const QString &name);
+    // Offers the inference paths this build and CPU have (fast FP32 and BF16 need oneDNN; BF16 native BF16).
+    void setPathsAvailable(bool fast, bool bf16);
+    QString pathNote() const;
     bool exportFeatures(const QString &path, QString *error) const;
     QCustomPlot *topChart() const { return m_top; }
     QCustomPlot *energyChart() const { return m_energy; }
@@ -95,6 +98,8 @@ public:
 
 Q_SIGNALS:
     void deviceChanged(const QString &device);
+    // The user chose another inference path ("fast", "fast-bf16" or "plain").
+    void inferencePathChosen(resnext::InferencePath path);
     // The "Open image..." button: the window runs its file dialog.
     void openRequested();
     // "Show this model in the explorer": set the sliders to the classifier's model.
@@ -146,6 +151,8 @@ private:
     QLabel *m_groupLarge = nullptr;
     QCheckBox *m_camCheck = nullptr;
     QComboBox *m_device = nullptr;
+    QComboBox *m_path = nullptr;
+    QLabel *m_pathNote = nullptr;
     QComboBox *m_block = nullptr;
     QComboBox *m_colormap = nullptr;
     QComboBox *m_norm = nullptr;

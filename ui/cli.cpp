@@ -14,6 +14,7 @@
 #include "resnext/report.h"
 #include "snapshot.h"
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
 
@@ -249,6 +250,19 @@ resnext::ArchSpec specFromArgs(const Args &a)
 bool isCommand(const std::string &word)
 {
     return commands().count(word) > 0 || word == "help" || word == "--help" || word == "-h" || word == "--version";
+}
+
+std::string sampleImagesDir()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path() / ".." / "share" / "resnext-explorer" / "sample_images";
+        if (fs::is_directory(installed, ec))
+            return fs::canonical(installed, ec).string();
+    }
+    return fs::is_directory(RESNEXT_SAMPLE_DIR, ec) ? std::string(RESNEXT_SAMPLE_DIR) : std::string();
 }
 
 int run(int argc, char **argv)

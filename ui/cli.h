@@ -41,6 +41,10 @@ Args parse(const std::string &command, int argc, char **argv, int first, const s
 resnext::ArchSpec specFromArgs(const Args &args);
 
 bool isCommand(const std::string &word);
+
+// The sample images that ship with the program: the installed copy beside it
+// (../share/resnext-explorer/sample_images), else the source tree's; "" when neither exists.
+std::string sampleImagesDir();
 // Runs a subcommand; returns the process exit code (0 ok, 2 bad input, 1 failure).
 int run(int argc, char **argv);
 

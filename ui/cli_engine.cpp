@@ -32,6 +32,8 @@ using namespace resnext;
 
 const std::set<std::string> kModelOptions = {"weights", "labels", "device", "threads"};
 const std::set<std::string> kModelFlags = {"builtin", "allow-partial"};
+// The inference path of classify, features and bench (see resnext::InferencePath).
+const std::set<std::string> kPathFlags = {"plain", "bf16"};
 
 std::set<std::string> merge(std::initializer_list<std::set<std::string>> sets)
 {
@@ -124,6 +126,32 @@ std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallb
     return make("cpu");
 }
 
+// --plain or --bf16 (the oneDNN FP32 path by default, where the build has it);
+// prepares the chosen path now, as a load would.
+void applyPathFlags(const Args &a, Model &model)
+{
+    const bool plain = a.flags.count("plain") > 0, bf16 = a.flags.count("bf16") > 0;
+    if (plain && bf16)
+        throw UsageError("plain: --plain and --bf16 exclude each other (--bf16 is the fast path in BF16)");
+    if (model.device() != "cpu" && (plain || bf16))
+        throw UsageError(std::string(plain ? "plain" : "bf16") + ": inference paths are for the CPU; on CUDA the "
+                         "plain path runs (use --half for FP16)");
+    if (!bf16) {
+        model.setInferencePath(plain ? InferencePath::Plain : model.inferencePath());
+        return;
+    }
+    // BF16 is never chosen silently: say how far it agrees with FP32 first.
+    const std::string samples = sampleImagesDir();
+    if (samples.empty()) {
+        model.setInferencePath(InferencePath::FastBf16);
+        std::cerr << "note: bf16: no sample images found to measure its agreement with fp32\n";
+        return;
+    }
+    const PathAgreement agreement =
+        comparePaths(model, InferencePath::Fast, InferencePath::FastBf16, listImageFiles(samples));
+    std::cerr << "note: bf16: " << describe(agreement) << "\n";
+}
+
 void progressBar(std::ostream &os, double fraction, const std::string &text)
 {
     const int width = 28;
@@ -145,7 +173,8 @@ std::string clock(double seconds)
 int cmdClassify(int argc, char **argv)
 {
     const Args a =
-        parse("classify", argc, argv, 2, merge({kSpecOptions, kModelOptions, {"topk", "format"}}), kModelFlags, true);
+        parse("classify", argc, argv, 2, merge({kSpecOptions, kModelOptions, {"topk", "format"}}),
+              merge({kModelFlags, kPathFlags}), true);
     if (a.positional.empty())
         throw UsageError("classify: give one or more image files");
     const auto format = parseFormat(a.get("format", "table"));
@@ -156,13 +185,15 @@ int cmdClassify(int argc, char **argv)
         throw SpecError("topk", "topk: must be between 1 and 1000 (got " + std::to_string(topk) + ")");
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e);
+    applyPathFlags(a, *model);
     const ModelInfo &info = model->info();
     Json results = Json::array();
     int failures = 0, nonFinite = 0;
     if (format == Format::Table)
         std::cout << "model: " << describe(info.spec) << " (" << printableText(info.source) << ") on "
                   << model->device() << ", " << e.deviceInfo().threads
-                  << " threads\npreprocessing: " << describe(info.preprocessing) << "\n";
+                  << " threads, " << toString(model->inferencePath()) << " path\npreprocessing: "
+                  << describe(info.preprocessing) << "\n";
     for (const auto &path : a.positional) {
         try {
             const auto t0 = std::chrono::steady_clock::now();
@@ -220,6 +251,7 @@ int cmdClassify(int argc, char **argv)
                                    {"weights", info.source},
                                    {"device", model->device()},
                                    {"threads", e.deviceInfo().threads},
+                                   {"path", toString(model->inferencePath())},
                                    {"results", results}});
     return failures ? 2 : 0;
 }
@@ -227,7 +259,8 @@ int cmdClassify(int argc, char **argv)
 int cmdFeatures(int argc, char **argv)
 {
     const Args a = parse("features", argc, argv, 2,
-                         merge({kSpecOptions, kModelOptions, {"block", "out", "colormap", "norm"}}), kModelFlags, true);
+                         merge({kSpecOptions, kModelOptions, {"block", "out", "colormap", "norm"}}),
+                         merge({kModelFlags, kPathFlags}), true);
     if (a.positional.size() != 1)
         throw UsageError("features: give exactly one image file");
     if (!a.has("out"))
@@ -245,6 +278,7 @@ int cmdFeatures(int argc, char **argv)
     Args modelArgs = a;
     modelArgs.options.erase("block");
     auto model = modelFromArgs(modelArgs, e);
+    applyPathFlags(a, *model);
     const RgbImage img = decodeImage(a.positional[0]);
     const Analysis r = model->analyze(img, 5, block);
     const FeatureMaps &f = r.features;
@@ -274,10 +308,13 @@ int cmdFeatures(int argc, char **argv)
 int cmdBench(int argc, char **argv)
 {
     const Args a = parse("bench", argc, argv, 2, merge({kSpecOptions, kModelOptions, {"batch", "runs", "warmup", "format"}}),
-                         merge({kModelFlags, {"half", "channels-last"}}));
+                         merge({kModelFlags, kPathFlags, {"half", "channels-last"}}));
     const auto format = parseFormat(a.get("format", "table"));
+    if ((a.flags.count("half") || a.flags.count("channels-last")) && a.flags.count("bf16"))
+        throw UsageError("bf16: --half and --channels-last run the plain LibTorch modules; --bf16 is the fast path's");
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e, "resnext50_32x4d");
+    applyPathFlags(a, *model);
     BenchOptions o;
     if (a.has("batch"))
         o.batch = parseInt("batch", a.get("batch"));
@@ -290,6 +327,8 @@ int cmdBench(int argc, char **argv)
     validateBenchOptions(o);
     const BenchResult r = model->bench(o);
     const ArchSpec &s = model->info().spec;
+    // Achieved arithmetic rate: 2 FLOPs per multiply-accumulate, torchvision's MAC count.
+    const double gflops = r.medianMs > 0 ? 2.0 * static_cast<double>(countTotals(s).macs) * r.batch / (r.medianMs * 1e6) : 0;
     if (format == Format::Json) {
         std::cout << dumpJson(Json{{"model", describe(s)},
                                    {"device", r.device},
@@ -299,15 +338,22 @@ int cmdBench(int argc, char **argv)
                                    {"half", o.half},
                                    {"channels_last", o.channelsLast},
                                    {"runs", o.runs},
+                                   {"path", r.path},
+                                   {"prepare_ms", model->preparationMs()},
                                    {"median_ms", r.medianMs},
+                                   {"gflops_per_s", gflops},
                                    {"images_per_s", r.imagesPerSecond}},
                               false)
                   << "\n";
     } else {
         std::cout << describe(s) << " on " << r.device << " (" << e.deviceInfo().threads << " threads), batch "
                   << r.batch << ", " << s.inputSize << "x" << s.inputSize << (o.half ? ", fp16" : "")
-                  << (o.channelsLast ? ", channels-last" : "") << ": median " << fixed(r.medianMs, 2) << " ms over "
-                  << o.runs << " runs, " << fixed(r.imagesPerSecond, 1) << " images/s\n";
+                  << (o.channelsLast ? ", channels-last" : "") << ", " << r.path << " path: median "
+                  << fixed(r.medianMs, 2) << " ms over " << o.runs << " runs, " << fixed(r.imagesPerSecond, 1)
+                  << " images/s, " << fixed(gflops, 1) << " GFLOP/s\n";
+        if (r.path != "plain")
+            std::cout << "preparation (BatchNorm folding, weight prepacking): " << fixed(model->preparationMs(), 1)
+                      << " ms\n";
     }
     return 0;
 }

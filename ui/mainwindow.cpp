@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "cli.h"
+
 #include "architecturepanel.h"
 #include "blockdiagram.h"
 #include "classifypanel.h"
@@ -154,11 +156,8 @@ QString MainWindow::startDir() const
         return m_lastDir;
     // First use: the sample images that ship with the program (beside it when
     // installed, in the source tree when run from the build).
-    for (const QString &dir : {QApplication::applicationDirPath() + "/../share/resnext-explorer/sample_images",
-                               QStringLiteral(RESNEXT_SAMPLE_DIR)})
-        if (QDir(dir).exists())
-            return QDir(dir).canonicalPath();
-    return QDir::homePath();
+    const QString samples = QString::fromStdString(cli::sampleImagesDir());
+    return samples.isEmpty() ? QDir::homePath() : samples;
 }
 
 void MainWindow::rememberDir(const QString &file)
@@ -256,6 +255,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
         const auto d = m_service->deviceInfo();
         if (d.cudaAvailable)
             m_classify->setCudaAvailable(QString::fromStdString(d.cudaName));
+        m_classify->setPathsAvailable(d.fastPath, d.bf16);
     });
     connect(m_service, &ModelService::modelChanged, this, [this](const Job &job) {
         auto m = m_service->model();
@@ -288,6 +288,9 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_classify->setDialogFolder(folder);
     m_train->setDialogFolder(folder);
     connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
+    connect(m_classify, &ClassifyPanel::inferencePathChosen, this, [this](InferencePath path) {
+        m_service->setInferencePath(path, QString::fromStdString(cli::sampleImagesDir()));
+    });
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i >= 0)

@@ -180,9 +180,52 @@ std::shared_ptr<Model> ModelService::lastTrained() const
     return m_lastTrained;
 }
 
+QString ModelService::applyPath(Model &m, InferencePath path, const std::atomic<bool> *cancel)
+{
+    if (path != InferencePath::FastBf16) {
+        m.setInferencePath(path);
+        return path == InferencePath::Plain
+                   ? tr("Plain LibTorch modules (eager).")
+                   : tr("oneDNN, FP32: prepared in %1 ms (BatchNorm folded, weights prepacked).")
+                         .arg(m.preparationMs(), 0, 'f', 0);
+    }
+    if (m_samplesDir.isEmpty()) {
+        m.setInferencePath(path);
+        return tr("BF16: no sample images found to measure its agreement with FP32.");
+    }
+    const PathAgreement a = comparePaths(m, InferencePath::Fast, InferencePath::FastBf16,
+                                         listImageFiles(m_samplesDir.toStdString()),
+                                         [cancel](std::size_t, std::size_t) { return !cancel || !cancel->load(); });
+    return tr("BF16: %1.").arg(QString::fromStdString(describe(a)));
+}
+
+Job ModelService::setInferencePath(InferencePath path, const QString &samplesDir)
+{
+    return post(JobKind::Model, [this, path, samplesDir](const Job &job, const std::atomic<bool> &cancel) {
+        m_samplesDir = samplesDir;
+        auto m = model();
+        QString note;
+        if (m)
+            note = applyPath(*m, path, &cancel); // throws (and keeps the path) when it is not available
+        m_path = path;
+        emitOnGui([this, job, path, note] { Q_EMIT inferencePathChanged(job, path, note); });
+    });
+}
+
 void ModelService::setModel(const Job &job, std::shared_ptr<Model> m)
 {
     const ModelInfo &info = m->info();
+    if (m_path && *m_path != m->inferencePath() && m->device() == "cpu") {
+        // The path chosen in the window holds for every model after it.
+        try {
+            const InferencePath path = *m_path;
+            const QString note = applyPath(*m, path, nullptr);
+            emitOnGui([this, job, path, note] { Q_EMIT inferencePathChanged(job, path, note); });
+        } catch (const Error &e) {
+            const QString note = QString::fromUtf8(e.what());
+            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
+        }
+    }
     // Warm-up: the first forward of a model pays for kernel selection and
     // allocation (about a second for resnext50_32x4d here). Pay it now, on the
     // worker, so that the first image shown reports the steady-state time.
@@ -303,6 +346,7 @@ void ModelService::runAnalysis(const Job &job, const std::atomic<bool> &cancel, 
     r->imageName = name;
     r->image = std::move(image);
     r->device = QString::fromStdString(m->device());
+    r->path = m->device() == "cpu" ? m->inferencePath() : InferencePath::Plain;
     std::shared_ptr<const AnalysisResult> out = r;
     emitOnGui([this, job, out] { Q_EMIT analysisReady(job, out); });
 }

@@ -31,6 +31,7 @@ struct AnalysisResult {
     QString imageName;
     resnext::RgbImage image; // the decoded original, kept for Grad-CAM
     QString device;
+    resnext::InferencePath path = resnext::InferencePath::Plain; // the path that computed it
 };
 
 enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile, Experiment };
@@ -69,6 +70,11 @@ public:
     Job analyzeSample(int index, const QString &block);
     // Moves the current model to "cpu" or "cuda" (falls back to the CPU with a note).
     Job toDevice(const QString &device);
+    // Chooses the inference path of the current model and of every model after
+    // it (prepared on the worker). Choosing FastBf16 first measures its agreement
+    // with the FP32 fast path on the images in `samplesDir`; inferencePathChanged
+    // carries the line. On failure the path stays as it was and failed() explains.
+    Job setInferencePath(resnext::InferencePath path, const QString &samplesDir);
     // Trains (and tests) through core's trainAndTest. The first run's model is
     // kept as lastTrained(); with `replaceModel` it also becomes the current model.
     Job train(const resnext::TrainRequest &request, bool replaceModel = true);
@@ -102,6 +108,8 @@ public:
 Q_SIGNALS:
     void engineReady(const QString &description);
     void modelChanged(const Job &job, const QString &description);
+    // The current model now runs on `path`; `note` says what it cost or how BF16 agrees.
+    void inferencePathChanged(const Job &job, resnext::InferencePath path, const QString &note);
     void analysisReady(const Job &job, std::shared_ptr<const AnalysisResult> result);
     void gradCamReady(const Job &job, std::shared_ptr<const AnalysisResult> forResult,
                       std::shared_ptr<const resnext::GradCam> cam);
@@ -137,6 +145,8 @@ private:
     void finish(const Job &job, JobOutcome outcome); // GUI thread
     resnext::Engine &engine(); // loads the shared library on first use (worker thread)
     void setModel(const Job &job, std::shared_ptr<resnext::Model> m);
+    // Puts `m` on m_path (worker thread); the line for inferencePathChanged.
+    QString applyPath(resnext::Model &m, resnext::InferencePath path, const std::atomic<bool> *cancel);
     // Worker side of every analysis job: run, then hand the result to the GUI.
     void runAnalysis(const Job &job, const std::atomic<bool> &cancel, resnext::RgbImage image, const QString &name,
                      const QString &block, double decodeMs);
@@ -154,6 +164,9 @@ private:
     std::shared_ptr<resnext::Model> m_lastTrained;
     resnext::DeviceInfo m_device;
     bool m_announced = false; // engineReady sent (worker thread only)
+    // The inference path chosen in the window (worker thread only); unset = each model's default.
+    std::optional<resnext::InferencePath> m_path;
+    QString m_samplesDir; // worker thread only
     std::map<std::string, resnext::ProfileRow> m_profileCache; // worker thread only
     std::thread m_thread;
 };

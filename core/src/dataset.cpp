@@ -428,6 +428,17 @@ std::vector<fs::path> listSorted(const fs::path &folder, Keep keep)
 
 } // namespace
 
+std::vector<std::string> listImageFiles(const std::string &folder)
+{
+    std::vector<std::string> out;
+    for (const fs::path &p : listSorted(folder, [](const fs::directory_entry &e) {
+             std::error_code c;
+             return e.is_regular_file(c) && hasImageExtension(e.path());
+         }))
+        out.push_back(p.string());
+    return out;
+}
+
 std::size_t ImageSet::imageBytes() const
 {
     if (height <= 0 || width <= 0 || channels <= 0)

@@ -1,11 +1,14 @@
 #include "resnext/usecases.h"
 
 #include "resnext/error.h"
+#include "resnext/image.h"
 #include "resnext/plan.h"
 #include "resnext/preprocess.h"
 #include "resnext/report.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iomanip>
 #include <sstream>
 
 namespace resnext {
@@ -124,6 +127,66 @@ std::vector<ProfileRow> profile(Engine &engine, const ProfileRequest &req, const
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+PathAgreement comparePaths(Model &model, InferencePath reference, InferencePath other,
+                           const std::vector<std::string> &files,
+                           const std::function<bool(std::size_t, std::size_t)> &progress)
+{
+    const InferencePath before = model.inferencePath();
+    PathAgreement r;
+    r.reference = reference;
+    r.other = other;
+    std::vector<RgbImage> images;
+    std::vector<std::string> names;
+    for (const auto &f : files) {
+        try {
+            images.push_back(decodeImage(f));
+            names.push_back(f);
+        } catch (const Error &) {
+            // a sample that does not decode is not evidence either way
+        }
+    }
+    std::vector<Analysis> ref;
+    const std::size_t total = 2 * images.size();
+    try {
+        model.setInferencePath(reference);
+        for (std::size_t i = 0; i < images.size(); ++i) {
+            ref.push_back(model.analyze(images[i], 1, ""));
+            if (progress && !progress(i + 1, total))
+                throw Cancelled();
+        }
+        model.setInferencePath(other);
+        for (std::size_t i = 0; i < images.size(); ++i) {
+            const Analysis a = model.analyze(images[i], 1, "");
+            double scale = 0, diff = 0;
+            for (std::size_t k = 0; k < a.logits.size() && k < ref[i].logits.size(); ++k) {
+                scale = std::max(scale, static_cast<double>(std::fabs(ref[i].logits[k])));
+                diff = std::max(diff, static_cast<double>(std::fabs(a.logits[k] - ref[i].logits[k])));
+            }
+            r.maxRelativeLogitDiff = std::max(r.maxRelativeLogitDiff, scale > 0 ? diff / scale : diff);
+            ++r.images;
+            if (a.top.front().index == ref[i].top.front().index)
+                ++r.top1Agree;
+            else
+                r.differ.push_back(names[i]);
+            if (progress && !progress(images.size() + i + 1, total))
+                throw Cancelled();
+        }
+    } catch (...) {
+        model.setInferencePath(before);
+        throw;
+    }
+    return r;
+}
+
+std::string describe(const PathAgreement &a)
+{
+    std::ostringstream os;
+    os << "top-1 agrees with " << toString(a.reference) << " on " << a.top1Agree << "/" << a.images
+       << " sample images; logits within " << std::fixed << std::setprecision(2) << 100.0 * a.maxRelativeLogitDiff
+       << "% (relative)";
+    return os.str();
 }
 
 } // namespace resnext

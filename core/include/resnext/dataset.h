@@ -48,6 +48,10 @@ constexpr const char *kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 // an Error "<path>: not found; install Debian's dataset-fashion-mnist package".
 ImageSet loadFashionMnist(bool train, const std::string &dir = kFashionMnistDir);
 
+// The image files (png, jpg, jpeg, bmp, webp, tif, tiff) directly in `folder`,
+// sorted by name, hidden files left out. Throws Error when it cannot be listed.
+std::vector<std::string> listImageFiles(const std::string &folder);
+
 // Fashion-MNIST's 10 class names in label order: "T-shirt/top", "Trouser", ..., "Ankle boot".
 const std::vector<std::string> &fashionMnistClasses();
 

@@ -92,4 +92,25 @@ struct ProfileCallbacks {
 // input throws Error before the first model is built.
 std::vector<ProfileRow> profile(Engine &engine, const ProfileRequest &request, const ProfileCallbacks &callbacks = {});
 
+// How far another inference path agrees with a reference path over some images
+// (issue 11: BF16 against FP32 on the sample images; never chosen silently).
+struct PathAgreement {
+    InferencePath reference = InferencePath::Fast;
+    InferencePath other = InferencePath::FastBf16;
+    std::size_t images = 0;
+    std::size_t top1Agree = 0;        // images whose top class is the same on both paths
+    double maxRelativeLogitDiff = 0;  // max over images of max|a - b| / max|b| of the logits
+    std::vector<std::string> differ;  // the files whose top class differs
+};
+
+// Classifies every file on both paths and leaves the model on `other`. Files
+// that cannot be decoded are skipped. `progress` (done, total) returning false
+// cancels: throws Cancelled, with the model back on the path it had.
+PathAgreement comparePaths(Model &model, InferencePath reference, InferencePath other,
+                           const std::vector<std::string> &files,
+                           const std::function<bool(std::size_t done, std::size_t total)> &progress = {});
+
+// "top-1 agrees with fast on 44/44 sample images; logits within 1.2% (relative)"
+std::string describe(const PathAgreement &agreement);
+
 } // namespace resnext
