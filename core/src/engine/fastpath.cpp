@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -118,7 +119,13 @@ struct Built {
     std::vector<Step> steps;
     std::vector<std::vector<BlockPoints>> blocks;
     memory pooledUser;   // [N, D, 1, 1] f32 plain
+    memory logitsUser;   // [N, classes] f32 plain
+    memory fcWeights;    // fc's weights in the layout the inner product wants
     int features = 0;
+    int classes = 0;
+    // Temporaries of a block (conv1/conv2 outputs, reorders) are dead once it
+    // ends: later blocks reuse them, so the activations stay few and in cache.
+    std::vector<memory> spare, inUse;
 };
 
 } // namespace
@@ -138,6 +145,32 @@ struct Net::Impl {
     bool verbose = std::getenv("RESNEXT_FAST_VERBOSE") != nullptr;
 
     DType act() const { return bf16 ? DType::bf16 : DType::f32; }
+    // Activations in the layout oneDNN picks (nChw16c here). NHWC with its brgconv
+    // kernels measured the same for resnext50_32x4d (RESNEXT_FAST_NHWC=1 to compare).
+    bool nhwc = std::getenv("RESNEXT_FAST_NHWC") != nullptr;
+    Tag actTag() const { return nhwc ? Tag::nhwc : Tag::any; }
+
+    memory allocate(const memory::desc &md) { return memory(md, eng); }
+
+    // A temporary of the block being built (see Built::spare).
+    memory temporary(Built &b, const memory::desc &md)
+    {
+        for (size_t i = 0; i < b.spare.size(); ++i)
+            if (b.spare[i].get_desc() == md) {
+                memory m = b.spare[i];
+                b.spare.erase(b.spare.begin() + static_cast<std::ptrdiff_t>(i));
+                b.inUse.push_back(m);
+                return m;
+            }
+        b.inUse.push_back(allocate(md));
+        return b.inUse.back();
+    }
+
+    void endBlock(Built &b)
+    {
+        b.spare.insert(b.spare.end(), b.inUse.begin(), b.inUse.end());
+        b.inUse.clear();
+    }
 
     memory packWeights(const ConvW &c, const memory::desc &want)
     {
@@ -147,7 +180,7 @@ struct Net::Impl {
         memory::dims dims = c.groups > 1 ? memory::dims{c.groups, c.out / c.groups, c.in / c.groups, c.kernel, c.kernel}
                                          : memory::dims{c.out, c.in, c.kernel, c.kernel};
         memory user({dims, DType::f32, c.groups > 1 ? Tag::goihw : Tag::oihw}, eng, c.weight.data_ptr());
-        memory dst(want, eng);
+        memory dst = allocate(want);
         dnnl::reorder(user, dst).execute(strm, user, dst);
         strm.wait();
         packed.emplace_back(&c, want, dst);
@@ -155,18 +188,17 @@ struct Net::Impl {
     }
 
     // A convolution reading `src`; its output goes to `dst` when given (with the
-    // residual sum when `sum`), else to a new memory of layout `dstWant` when
-    // given, else of the layout oneDNN picks. When oneDNN has no optimised kernel
+    // residual sum when `sum`), else to a new memory (kept for the whole pass when
+    // `persistent`, else a temporary of the block) in the layout oneDNN picks. When oneDNN has no optimised kernel
     // for `src`'s layout, `src` is reordered into the layout it prefers first.
     memory addConv(Built &b, const ConvW &c, memory src, bool relu, const memory *dst = nullptr, bool sum = false,
-                   const memory::desc *dstWant = nullptr)
+                   bool persistent = false)
     {
         const auto inDims = src.get_desc().dims();
         const memory::dim oh = (inDims[2] + 2 * c.padding - c.kernel) / c.stride + 1;
         const memory::dim ow = (inDims[3] + 2 * c.padding - c.kernel) / c.stride + 1;
-        const memory::desc dstMd = dst       ? dst->get_desc()
-                                   : dstWant ? *dstWant
-                                             : memory::desc({inDims[0], c.out, oh, ow}, act(), Tag::any);
+        const memory::desc dstMd =
+            dst ? dst->get_desc() : memory::desc({inDims[0], c.out, oh, ow}, act(), actTag());
         dnnl::post_ops ops;
         if (sum)
             ops.append_sum(1.f);
@@ -178,7 +210,7 @@ struct Net::Impl {
         if (isReference(pd)) {
             auto any = convDesc(c, memory::desc(inDims, act(), Tag::any), dstMd, attr);
             if (!isReference(any)) {
-                memory moved(any.src_desc(), eng);
+                memory moved = temporary(b, any.src_desc());
                 b.steps.push_back({dnnl::reorder(src, moved), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, moved}}});
                 src = moved;
                 pd = any;
@@ -186,7 +218,7 @@ struct Net::Impl {
         }
         if (verbose)
             std::cerr << "fast: " << c.name << " " << pd.impl_info_str() << "\n";
-        memory out = dst ? *dst : memory(pd.dst_desc(), eng);
+        memory out = dst ? *dst : persistent ? allocate(pd.dst_desc()) : temporary(b, pd.dst_desc());
         memory w = packWeights(c, pd.weights_desc());
         memory bias({{c.out}, DType::f32, Tag::x}, eng, c.bias.data_ptr());
         b.steps.push_back({dnnl::convolution_forward(pd),
@@ -235,16 +267,16 @@ struct Net::Impl {
             b->steps.push_back({dnnl::reorder(x, cast), {{DNNL_ARG_FROM, x}, {DNNL_ARG_TO, cast}}});
             x = cast;
         }
-        x = addConv(*b, stem, x, true);
+        x = addConv(*b, stem, x, true, nullptr, false, true);
         if (spec.stem == Stem::ImageNet) {
             const auto d = x.get_desc().dims();
             const memory::dim oh = (d[2] + 2 - 3) / 2 + 1, ow = (d[3] + 2 - 3) / 2 + 1;
             const dnnl::pooling_forward::desc pdsc(dnnl::prop_kind::forward_inference,
                                                   dnnl::algorithm::pooling_max, x.get_desc(),
-                                                  memory::desc({d[0], d[1], oh, ow}, act(), Tag::any), {2, 2},
+                                                  memory::desc({d[0], d[1], oh, ow}, act(), actTag()), {2, 2},
                                                   {3, 3}, {1, 1}, {1, 1});
             const dnnl::pooling_forward::primitive_desc pd(pdsc, eng);
-            memory y(pd.dst_desc(), eng);
+            memory y = allocate(pd.dst_desc());
             b->steps.push_back({dnnl::pooling_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}}});
             x = y;
         }
@@ -263,10 +295,11 @@ struct Net::Impl {
                 else
                     p.mid = t1; // basic blocks show their first convolution
                 p.grouped = b->steps.size() - 1;
-                memory y = bw.down ? addConv(*b, *bw.down, x, false) : x;
+                memory y = bw.down ? addConv(*b, *bw.down, x, false, nullptr, false, true) : x;
                 addConv(*b, bw.bottleneck ? bw.c3 : bw.c2, bw.bottleneck ? p.mid : t1, true, &y, true);
                 p.last = b->steps.size() - 1;
                 p.out = y;
+                endBlock(*b);
                 b->blocks[s].push_back(p);
                 x = y;
             }
@@ -282,6 +315,26 @@ struct Net::Impl {
         b->steps.push_back({dnnl::pooling_forward(apd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, pooled}}});
         b->pooledUser = memory({{d[0], d[1], 1, 1}, DType::f32, Tag::nchw}, eng);
         b->steps.push_back({dnnl::reorder(pooled, b->pooledUser), {{DNNL_ARG_FROM, pooled}, {DNNL_ARG_TO, b->pooledUser}}});
+        // fc as oneDNN's inner product too: no LibTorch op (and no other thread pool) inside the forward.
+        b->classes = static_cast<int>(fcWeight.size(0));
+        const memory::desc src2({d[0], d[1]}, DType::f32, Tag::ab);
+        const memory::desc dst2({d[0], b->classes}, DType::f32, Tag::ab);
+        const dnnl::inner_product_forward::desc ipd(dnnl::prop_kind::forward_inference, src2,
+                                                    memory::desc({b->classes, d[1]}, DType::f32, Tag::any),
+                                                    memory::desc({b->classes}, DType::f32, Tag::x), dst2);
+        const dnnl::inner_product_forward::primitive_desc ippd(ipd, eng);
+        memory wUser({{b->classes, d[1]}, DType::f32, Tag::ab}, eng, fcWeight.data_ptr());
+        b->fcWeights = memory(ippd.weights_desc(), eng);
+        dnnl::reorder(wUser, b->fcWeights).execute(strm, wUser, b->fcWeights);
+        strm.wait();
+        memory src2m(src2, eng, b->pooledUser.get_data_handle());
+        memory biasm({{b->classes}, DType::f32, Tag::x}, eng, fcBias.data_ptr());
+        b->logitsUser = memory(dst2, eng);
+        b->steps.push_back({dnnl::inner_product_forward(ippd),
+                            {{DNNL_ARG_SRC, src2m},
+                             {DNNL_ARG_WEIGHTS, b->fcWeights},
+                             {DNNL_ARG_BIAS, biasm},
+                             {DNNL_ARG_DST, b->logitsUser}}});
         return b;
     }
 
@@ -347,14 +400,17 @@ Net::~Net() = default;
 
 void Net::prepare(int batch)
 {
-    at::init_num_threads(); // oneDNN's OpenMP threads follow LibTorch's setting on this thread too
+    // oneDNN's OpenMP threads follow LibTorch's setting: ATen initialises each
+    // thread's OpenMP count once, lazily (not init_num_threads() per call: that
+    // also rebuilds LibTorch's pthreadpool, a new spinning thread every time).
+    (void)at::get_num_threads();
     m->get(batch);
 }
 
 at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *capture, const std::atomic<bool> *cancel)
 {
-    at::init_num_threads();
-    const auto in = x.to(at::kFloat).contiguous();
+    (void)at::get_num_threads(); // see prepare()
+    const auto in = x.scalar_type() == at::kFloat && x.is_contiguous() ? x : x.to(at::kFloat).contiguous();
     Built &b = m->get(static_cast<int>(in.size(0)));
     b.input.set_data_handle(in.data_ptr());
     BlockPoints *cap = nullptr;
@@ -372,11 +428,13 @@ at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *captur
             m->copyOut(cap->out, capture->output);
     }
     m->strm.wait();
-    auto feats = at::empty({b.batch, b.features}, at::kFloat);
-    std::memcpy(feats.data_ptr<float>(), b.pooledUser.get_data_handle(), sizeof(float) * feats.numel());
-    if (pooled)
-        *pooled = feats;
-    return at::linear(feats, m->fcWeight, m->fcBias);
+    if (pooled) {
+        *pooled = at::empty({b.batch, b.features}, at::kFloat);
+        std::memcpy(pooled->data_ptr<float>(), b.pooledUser.get_data_handle(), sizeof(float) * pooled->numel());
+    }
+    auto logits = at::empty({b.batch, b.classes}, at::kFloat);
+    std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
+    return logits;
 }
 
 bool Net::bf16() const { return m->bf16; }
