@@ -234,6 +234,30 @@ void TestCli::classifyBuiltin()
     QCOMPARE(top.size(), 3);
     QCOMPARE(top[0].toObject().value("label").toString(), QString("Ankle boot"));
     QVERIFY(results[0].toObject().value("timings_ms").toObject().value("forward").toDouble() > 0);
+    const QString path = o.value("path").toString();
+    QVERIFY(path == "fast" || path == "plain");
+    if (path == "fast") {
+        // BF16 says how far it agrees with FP32 on the sample images before it answers, on stderr.
+        const Result b = run({"classify", img, "--format", "json", "--bf16"});
+        if (b.code == 2) { // a CPU without native BF16 refuses it by name
+            QCOMPARE(b.err.trimmed(), QString("resnext-explorer classify: bf16: this CPU has no native BF16 "
+                                              "convolutions (AVX-512 BF16 or AMX); use fast (FP32)"));
+            return;
+        }
+        QCOMPARE(b.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(b.out.toUtf8()).object().value("path").toString(), QString("fast-bf16"));
+        QVERIFY2(b.err.startsWith("note: bf16: top-1 agrees with fast on ") && b.err.contains("/44 sample images"),
+                 qPrintable(b.err));
+        QCOMPARE(QJsonDocument::fromJson(b.out.toUtf8())
+                     .object()
+                     .value("results")[0]
+                     .toObject()
+                     .value("top")[0]
+                     .toObject()
+                     .value("label")
+                     .toString(),
+                 QString("Ankle boot"));
+    }
 }
 
 void TestCli::classifyBadImages_data()
@@ -335,6 +359,20 @@ void TestCli::benchJson()
     QVERIFY(o.value("images_per_s").toDouble() > 0);
     QCOMPARE(o.value("threads").toInt(), 1);
     QCOMPARE(o.value("device").toString(), QString("cpu"));
+    // Issue 11: the path is in the output; --plain and --bf16 choose it.
+    QCOMPARE(o.value("path").toString(), QString(o.value("prepare_ms").toDouble() > 0 ? "fast" : "plain"));
+    QVERIFY(o.value("gflops_per_s").toDouble() > 0);
+    const Result plain = run(QStringList{"bench", "--runs", "2", "--format", "json", "--plain"} + kTinySpec);
+    QCOMPARE(plain.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(plain.out.toUtf8()).object().value("path").toString(), QString("plain"));
+    const Result both = run(QStringList{"bench", "--plain", "--bf16"} + kTinySpec);
+    QCOMPARE(both.code, 2);
+    QCOMPARE(both.err.trimmed(), QString("resnext-explorer bench: plain: --plain and --bf16 exclude each other (--bf16 "
+                                         "is the fast path in BF16)"));
+    const Result halfBf16 = run(QStringList{"bench", "--half", "--bf16"} + kTinySpec);
+    QCOMPARE(halfBf16.code, 2);
+    QCOMPARE(halfBf16.err.trimmed(), QString("resnext-explorer bench: bf16: --half and --channels-last run the plain "
+                                             "LibTorch modules; --bf16 is the fast path's"));
     const Result cuda = run(QStringList{"bench", "--runs", "1", "--device", "cuda"} + kTinySpec);
     QCOMPARE(cuda.code, 0); // no CUDA here: falls back to the CPU with a note
     QVERIFY(cuda.err.contains("using the CPU") || cuda.out.contains("cuda"));

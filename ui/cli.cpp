@@ -33,13 +33,14 @@ Usage:
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
   resnext-explorer snapshot --out FILE.png [SPEC] [--panel all|NAME] [--size WxH] [--image FILE] [--weights FILE]
-  resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
+  resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--plain | --bf16] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
-                            [--norm channel|group|layer]
+                            [--norm channel|group|layer] [--plain | --bf16]
   resnext-explorer profile [SPEC] [--sweep-cardinality] [--by params|macs] [--batch N] [--runs 10]
                           [--device cpu|cuda] [--threads N] [--dtype fp32|fp16] [--format table|json|csv]
   resnext-explorer profile [SPEC] --train-step [--batch 8] [--format table|json]
-  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
+  resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--plain | --bf16] [--half] [--channels-last]
+                        [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
                          [--format table|json]
@@ -76,6 +77,10 @@ MODEL is --weights FILE.safetensors|FILE.pth [--labels FILE] [--allow-partial], 
 --device cpu|cuda (falls back to the CPU with a note) and --threads N (default:
 the cores not busy with other work, from /proc/loadavg, at least 1; give each of
 several runs at once an explicit --threads).
+classify, features and bench run on the CPU through oneDNN by default (BatchNorm
+folded, weights prepacked, ReLU and residual sum fused; equal to the plain path
+to 1e-4); --plain runs LibTorch's modules, --bf16 the oneDNN path in BF16 (it
+first prints its top-1 agreement with FP32 on the sample images).
 
 Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
 --count-all also counts BN, ReLU, pooling and the residual add.
