@@ -4,6 +4,7 @@
 #include "cli_weights.h"
 #include "cli_profile.h"
 #include "cli_experiment.h"
+#include "cli_video.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -38,6 +39,9 @@ Usage:
   resnext-explorer profile [SPEC] [--sweep-cardinality] [--by params|macs] [--batch N] [--runs 10]
                           [--device cpu|cuda] [--threads N] [--dtype fp32|fp16] [--format table|json|csv]
   resnext-explorer profile [SPEC] --train-step [--batch 8] [--format table|json]
+  resnext-explorer video FILE [MODEL] [--block layer2.0] [--every N] [--limit N] [--format table|json|csv]
+                         [--out DIR] [--colormap viridis|magma|gray] [--norm channel|group|layer]
+  resnext-explorer make-clip IMAGE... --out FILE.avi [--size 160] [--fps 30] [--seconds-per-image 0.5]
   resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--half] [--channels-last] [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
@@ -157,6 +161,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         for (const auto &[name, f] : weightsCommands())
+            m.emplace(name, f);
+        for (const auto &[name, f] : videoCommands())
             m.emplace(name, f);
         return m;
     }();
