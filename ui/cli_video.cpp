@@ -6,6 +6,7 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/fileio.h"
+#include "resnext/plan.h"
 #include "resnext/report.h"
 #include "resnext/serialize.h"
 #include "resnext/validate.h"
@@ -84,6 +85,8 @@ int cmdVideo(int argc, char **argv)
     modelArgs.options.erase("block");
     auto model = loadModelFromArgs(modelArgs);
     const ModelInfo &info = model->info();
+    if (!o.block.empty())
+        checkBlock(info.spec, parseBlockName(o.block), o.block); // before the table's header
     const int threads = loadEngine().deviceInfo().threads;
 
     Json frames = Json::array();
