@@ -12,6 +12,7 @@
 #include "resnext/fileio.h"
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
+#include "resnext/video.h"
 #include "resnext/report.h"
 #include "snapshot.h"
 
@@ -33,6 +34,7 @@ Usage:
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
   resnext-explorer snapshot --out FILE.png [SPEC] [--panel all|NAME] [--size WxH] [--image FILE] [--weights FILE]
+                            [--video FILE [--video-frames 30]]
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer]
@@ -124,7 +126,8 @@ int cmdPresets(int argc, char **argv)
 
 int cmdSnapshot(int argc, char **argv)
 {
-    const Args a = parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights"}), {});
+    const Args a =
+        parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights", "video", "video-frames"}), {});
     if (!a.has("out"))
         throw UsageError("snapshot: --out FILE.png is required");
     SnapshotRequest req;
@@ -139,6 +142,14 @@ int cmdSnapshot(int argc, char **argv)
         resnext::decodeImage(req.image);
     if (a.has("weights"))
         resnext::canonicalTensors(resnext::SafetensorsFile::read(req.weights));
+    req.video = a.get("video");
+    if (a.has("video"))
+        resnext::openVideoFile(req.video);
+    if (a.has("video-frames")) {
+        req.videoFrames = resnext::parseInt("video-frames", a.get("video-frames"));
+        if (req.videoFrames < 1 || req.videoFrames > 100000)
+            throw UsageError("video-frames: must be between 1 and 100000 (got " + a.get("video-frames") + ")");
+    }
     const std::string size = a.get("size", "1600x1000");
     const auto x = size.find('x');
     if (x == std::string::npos)

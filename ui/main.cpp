@@ -24,9 +24,15 @@ int main(int argc, char **argv)
     window.show();
     window.startInference();
     QStringList files;
-    for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]).rfind("-", 0) != 0)
+    QString video;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--video" && i + 1 < argc)
+            video = QString::fromLocal8Bit(argv[++i]); // whatever its extension
+        else if (std::string(argv[i]).rfind("-", 0) != 0)
             files << QString::fromLocal8Bit(argv[i]);
+    }
     window.openPaths(files);
+    if (!video.isEmpty())
+        window.openVideo(video);
     return app.exec();
 }
