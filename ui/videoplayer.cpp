@@ -75,6 +75,12 @@ VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *p
             return;
         m_sent.erase(job.id);
         m_inFlight = {};
+        if (!m_stopMessage.isEmpty()) {
+            // The last frame's result cleared the panel's message: say it again.
+            m_panel->showError(m_stopMessage);
+            m_stopMessage.clear();
+            return;
+        }
         pump(); // the worker is free: the newest frame, if one came meanwhile
     });
 }
@@ -108,6 +114,8 @@ bool VideoPlayer::open(const VideoInput &input)
     }
     m_modelRate.reset();
     m_shownCount = 0;
+    m_ended = false;
+    m_stopMessage.clear();
     m_lastIndex = -1;
     m_latencyMs = 0;
     m_name = QString::fromStdString(m_source->name());
@@ -163,7 +171,9 @@ void VideoPlayer::play()
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_run = true;
+        m_rewind = m_ended; // Play at the end starts again
     }
+    m_ended = false;
     m_wake.notify_all();
     m_playing = true;
     m_panel->setLive(true);
@@ -195,7 +205,9 @@ void VideoPlayer::step()
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         ++m_steps;
+        m_rewind = m_ended;
     }
+    m_ended = false;
     m_wake.notify_all();
 }
 
@@ -238,13 +250,15 @@ void VideoPlayer::captureLoop()
     VideoClock::time_point start;
     std::int64_t startIndex = 0;
     for (;;) {
-        bool stepping = false;
+        bool stepping = false, rewindFirst = false;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || m_run || m_steps > 0; });
             if (m_stop)
                 return;
             stepping = !m_run;
+            rewindFirst = m_rewind;
+            m_rewind = false;
             if (stepping) {
                 --m_steps;
                 clockSet = false;
@@ -253,6 +267,8 @@ void VideoPlayer::captureLoop()
         VideoFrame f;
         bool got = false;
         try {
+            if (rewindFirst && m_source->rewind())
+                clockSet = false;
             got = m_source->read(f);
         } catch (const std::exception &e) {
             const QString msg = QString::fromStdString(printableText(e.what(), 2000));
@@ -344,8 +360,11 @@ void VideoPlayer::onCaptureError(const QString &message)
     pause();
     stopThread();
     m_source.reset();
+    m_box.reset();
     updateButtons();
     m_panel->showError(message);
+    if (m_inFlight.id && m_service->pending(m_inFlight))
+        m_stopMessage = message;
     m_stats->setText(tr("Stopped: %1").arg(message.toHtmlEscaped()));
     Q_EMIT streamFailed(message);
 }
@@ -353,7 +372,8 @@ void VideoPlayer::onCaptureError(const QString &message)
 void VideoPlayer::onEnded()
 {
     pause();
-    m_stats->setText(m_stats->text() + tr(" &mdash; end of the video"));
+    m_ended = true;
+    updateStats();
 }
 
 void VideoPlayer::updateStats()
@@ -373,5 +393,5 @@ void VideoPlayer::updateStats()
                          .arg(m_box.dropped())
                          .arg(frame)
                          .arg(m_lastPositionMs / 1000.0, 0, 'f', 2)
-                         .arg(m_playing ? QString() : tr(" &mdash; paused")));
+                         .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused")));
 }

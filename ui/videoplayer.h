@@ -101,12 +101,15 @@ private:
     bool m_stop = false;
     bool m_run = false;  // capture continuously
     int m_steps = 0;     // single frames asked for while paused
+    bool m_rewind = false; // back to the first frame before the next read (Play after the end)
     bool m_loopOn = true;
     std::atomic<bool> m_notified{false};
     std::atomic<double> m_rate{0}; // a frameReady is queued to the GUI
 
     // GUI thread.
     bool m_playing = false;
+    bool m_ended = false; // a file reached its end without looping
+    QString m_stopMessage; // why the stream stopped: shown again over the last frame's result
     Job m_inFlight;                 // this player's analysis job, while pending
     std::map<quint64, resnext::VideoFrame> m_sent; // job id -> frame (image dropped), for latency
     resnext::RateMeter m_captureRate{30}; // fed by the capture thread, read under m_rateMutex
