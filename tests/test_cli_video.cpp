@@ -80,6 +80,9 @@ private Q_SLOTS:
             QTest::newRow("no camera") << QStringList{"video", "--camera", "0"}
                                        << "resnext-explorer video: camera 0: no camera found (/dev/video0 does not exist; "
                                           "this machine has no /dev/video* device)\n";
+        QTest::newRow("snapshot video") << QStringList{"snapshot", "--out", "/tmp/never.png", "--video",
+                                                       QStringLiteral(RESNEXT_SOURCE_DIR "/README.md")}
+                                        << "resnext-explorer snapshot: " RESNEXT_SOURCE_DIR "/README.md: not a video file OpenCV can read\n";
         QTest::newRow("clip needs out") << QStringList{"make-clip", kClip}
                                         << "resnext-explorer make-clip: make-clip: --out FILE.avi is required\n";
     }

@@ -12,7 +12,6 @@
 #include "resnext/fileio.h"
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
-#include "resnext/video.h"
 #include "resnext/report.h"
 #include "snapshot.h"
 
@@ -142,9 +141,7 @@ int cmdSnapshot(int argc, char **argv)
         resnext::decodeImage(req.image);
     if (a.has("weights"))
         resnext::canonicalTensors(resnext::SafetensorsFile::read(req.weights));
-    req.video = a.get("video");
-    if (a.has("video"))
-        resnext::openVideoFile(req.video);
+    req.video = a.get("video"); // checked by renderSnapshot, before a window exists
     if (a.has("video-frames")) {
         req.videoFrames = resnext::parseInt("video-frames", a.get("video-frames"));
         if (req.videoFrames < 1 || req.videoFrames > 100000)

@@ -339,7 +339,7 @@ void MainWindow::setupActions()
             openVideo(path);
         }
     });
-    openVideoAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    openVideoAction->setShortcut(QKeySequence(tr("Ctrl+Alt+O")));
     QAction *paste = file->addAction(tr("&Paste image"), this, [this] { pasteFrom(QApplication::clipboard()->mimeData()); });
     paste->setShortcut(QKeySequence::Paste);
     QAction *openWeightsAction = file->addAction(tr("Open &weights (.pth, .safetensors)..."), this, [this] {

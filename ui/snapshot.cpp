@@ -11,6 +11,7 @@
 
 #include "resnext/error.h"
 #include "resnext/fileio.h"
+#include "resnext/video.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -52,6 +53,15 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         std::cerr << "resnext-explorer snapshot: out: folder '" << out.absolutePath().toStdString()
                   << "' does not exist\n";
         return 2;
+    }
+    if (!req.video.empty()) {
+        // A bad video file is refused here, not shown as an error panel with exit 0.
+        try {
+            resnext::openVideoFile(req.video);
+        } catch (const resnext::Error &e) {
+            std::cerr << "resnext-explorer snapshot: " << resnext::printableText(e.what(), 2000) << "\n";
+            return 2;
+        }
     }
     qInstallMessageHandler(quietOffscreen);
     QApplication app(argc, argv);
