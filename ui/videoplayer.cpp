@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace resnext;
 
 VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *parent)
@@ -64,6 +66,9 @@ VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *p
         const auto now = VideoClock::now();
         m_latencyMs = std::chrono::duration<double, std::milli>(now - it->second.captured).count();
         m_modelRate.tick(now);
+        m_recentLatencies.push_back(m_latencyMs);
+        if (m_recentLatencies.size() > 30)
+            m_recentLatencies.erase(m_recentLatencies.begin());
         ++m_shownCount;
         m_lastIndex = it->second.index;
         m_lastPositionMs = it->second.positionMs;
@@ -118,6 +123,7 @@ bool VideoPlayer::open(const VideoInput &input)
     m_stopMessage.clear();
     m_lastIndex = -1;
     m_latencyMs = 0;
+    m_recentLatencies.clear();
     m_name = QString::fromStdString(m_source->name());
     m_frameCount = m_source->frameCount();
     m_shortName = m_source->isCamera() ? QString::fromStdString(input.describe()) : QFileInfo(m_name).fileName();
@@ -383,15 +389,19 @@ void VideoPlayer::updateStats()
         std::lock_guard<std::mutex> lock(m_rateMutex);
         capture = m_captureRate.perSecond();
     }
+    std::vector<double> sorted = m_recentLatencies;
+    std::sort(sorted.begin(), sorted.end());
+    const double latency = sorted.empty() ? 0.0 : sorted[sorted.size() / 2];
     const QString frame = m_frameCount > 0 ? tr("frame %1 of %2").arg(m_lastIndex).arg(m_frameCount)
                                            : tr("frame %1").arg(m_lastIndex);
-    m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms (capture to shown) "
+    m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms (capture to shown, median of the last %8) "
                         "&middot; %4 dropped &middot; %5 (%6 s)%7")
                          .arg(capture, 0, 'f', 1)
                          .arg(m_modelRate.perSecond(), 0, 'f', 1)
-                         .arg(m_latencyMs, 0, 'f', 0)
+                         .arg(latency, 0, 'f', 0)
                          .arg(m_box.dropped())
                          .arg(frame)
                          .arg(m_lastPositionMs / 1000.0, 0, 'f', 2)
-                         .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused")));
+                         .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused"))
+                         .arg(sorted.size()));
 }

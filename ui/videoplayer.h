@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 class QCheckBox;
 class QLabel;
@@ -116,6 +117,7 @@ private:
     mutable std::mutex m_rateMutex;
     resnext::RateMeter m_modelRate{30};
     double m_latencyMs = 0;
+    std::vector<double> m_recentLatencies; // the last 30, for the median shown
     qint64 m_shownCount = 0;
     qint64 m_lastIndex = -1;
     double m_lastPositionMs = 0;
