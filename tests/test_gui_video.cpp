@@ -130,8 +130,12 @@ private Q_SLOTS:
         w.startInference();
         VideoPlayer *p = w.videoPlayer();
         ClassifyPanel *c = w.classifyPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->deviceInfo().torchVersion.empty(), 30000);
+        const int threadsBefore = w.modelService()->deviceInfo().threads;
         QVERIFY(w.openVideo(kClip));
         QVERIFY(waitFrames(p, 3));
+        // While a video is open LibTorch leaves a core to the window and the capture thread.
+        QCOMPARE(w.modelService()->deviceInfo().threads, VideoPlayer::videoThreads());
         auto *blocks = c->findChild<QComboBox *>("blockCombo");
         blocks->setCurrentIndex(blocks->findText("layer3.0"));
         QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(c->result()->analysis.features.block), QString("layer3.0"),
@@ -145,6 +149,7 @@ private Q_SLOTS:
         p->close();
         QVERIFY(p->isHidden());
         QVERIFY(c->result()); // the last frame stays
+        QTRY_COMPARE_WITH_TIMEOUT(w.modelService()->deviceInfo().threads, threadsBefore, 30000);
     }
 
     void noCameraAndCameraMenu()

@@ -1,6 +1,7 @@
 #include "videoplayer.h"
 
 #include "resnext/fileio.h"
+#include "resnext/validate.h"
 
 #include <QCheckBox>
 #include <QFileInfo>
@@ -137,7 +138,10 @@ bool VideoPlayer::open(const VideoInput &input)
     // Measured on 2 cores: with both busy in LibTorch's OpenMP threads the
     // window and the capture thread starve (7 frames/s shown instead of 30).
     if (m_threadsBefore == 0) {
-        m_threadsBefore = std::max(1, m_service->deviceInfo().threads);
+        // Before the engine has loaded, deviceInfo() is a default; the engine
+        // starts with defaultThreadCount() (the idle cores).
+        const DeviceInfo d = m_service->deviceInfo();
+        m_threadsBefore = d.torchVersion.empty() ? defaultThreadCount() : std::max(1, d.threads);
         m_service->setThreads(videoThreads());
     }
     show();
