@@ -249,6 +249,27 @@ private Q_SLOTS:
         QVERIFY(c->result());
     }
 
+    void commandLineOpensVideos()
+    {
+        QTemporaryDir dir;
+        // --video takes any name; a positional file plays when its extension is a video's.
+        const QString odd = dir.filePath("lecture.clip");
+        QVERIFY(QFile::copy(kClip, odd));
+        MainWindow w(m_dir.filePath("h.ini"));
+        w.show();
+        w.startInference();
+        w.openArguments({"--video", odd});
+        QVERIFY(w.videoPlayer()->isPlaying());
+        QCOMPARE(w.videoPlayer()->sourceName(), odd);
+        MainWindow w2(m_dir.filePath("i.ini"));
+        w2.show();
+        w2.startInference();
+        w2.openArguments({kClip});
+        QVERIFY(w2.videoPlayer()->isPlaying());
+        QCOMPARE(w2.videoPlayer()->sourceName(), kClip);
+        QVERIFY(waitFrames(w2.videoPlayer(), 2));
+    }
+
     void endWithoutLoopPauses()
     {
         QTemporaryDir dir;

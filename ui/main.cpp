@@ -23,16 +23,9 @@ int main(int argc, char **argv)
     MainWindow window;
     window.show();
     window.startInference();
-    QStringList files;
-    QString video;
-    for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--video" && i + 1 < argc)
-            video = QString::fromLocal8Bit(argv[++i]); // whatever its extension
-        else if (std::string(argv[i]).rfind("-", 0) != 0)
-            files << QString::fromLocal8Bit(argv[i]);
-    }
-    window.openPaths(files);
-    if (!video.isEmpty())
-        window.openVideo(video);
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    window.openArguments(args);
     return app.exec();
 }

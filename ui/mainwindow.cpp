@@ -723,6 +723,21 @@ bool MainWindow::openVideo(const QString &path)
     return true;
 }
 
+void MainWindow::openArguments(const QStringList &args)
+{
+    QStringList files;
+    QString video;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == "--video" && i + 1 < args.size())
+            video = args[++i];
+        else if (!args[i].startsWith('-'))
+            files << args[i];
+    }
+    openPaths(files);
+    if (!video.isEmpty())
+        openVideo(video);
+}
+
 bool MainWindow::openCamera(int index)
 {
     showPanel("classify");

@@ -44,6 +44,9 @@ public:
     // Plays a video file or camera N in the classify panel; false (and the
     // panel says why) when it cannot be opened.
     bool openVideo(const QString &path);
+    // The command line's files (images, weights, videos by extension) and
+    // `--video FILE` (whatever its extension); other options are Qt's, skipped.
+    void openArguments(const QStringList &args);
     bool openCamera(int index);
     // `allowPartial` loads what matches when the file does not fit its
     // architecture (the GUI's form of --allow-partial, offered after a refusal).
