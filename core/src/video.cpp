@@ -9,7 +9,7 @@
 #include <opencv2/videoio.hpp>
 
 #include <algorithm>
-#include <cerrno>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
