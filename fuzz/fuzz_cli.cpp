@@ -4,6 +4,7 @@
 // Anything but success or a UsageError / resnext::Error is a finding.
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_video.h"
 #include "snapshot.h"
 
 #include "resnext/accounting.h"
@@ -27,6 +28,7 @@ const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
     return none;
 }
 const std::map<std::string, std::function<int(int, char **)>> &weightsCommands() { return engineCommands(); }
+const std::map<std::string, std::function<int(int, char **)>> &videoCommands() { return engineCommands(); }
 int cmdExport(int, char **) { return 0; }
 int cmdProfile(int, char **) { return 0; }
 int experimentCommand(int, char **) { return 0; }

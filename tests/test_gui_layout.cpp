@@ -7,6 +7,7 @@
 #include "classifypanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
+#include "videoplayer.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -141,14 +142,17 @@ void TestGuiLayout::fitToScreenKeepsTheFrameOnScreen()
 void TestGuiLayout::everyPanelReadable_data()
 {
     QTest::addColumn<QSize>("size"); // empty: as the window opens on the 1280x720 screen
-    QTest::newRow("1280x720") << QSize();
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    QTest::addColumn<bool>("video");  // the sample clip played, then paused (its controls and figures show)
+    QTest::newRow("1280x720") << QSize() << false;
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << false;
+    QTest::newRow("1280x720, video") << QSize() << true;
 }
 
 void TestGuiLayout::everyPanelReadable()
 {
     QFETCH(QSize, size);
-    MainWindow w(m_dir.filePath(QString("panels-%1.ini").arg(size.width())));
+    QFETCH(bool, video);
+    MainWindow w(m_dir.filePath(QString("panels-%1-%2.ini").arg(size.width()).arg(video)));
     if (size.isValid())
         w.resize(size);
     const QSize wanted = w.size();
@@ -167,6 +171,12 @@ void TestGuiLayout::everyPanelReadable()
     QTRY_VERIFY_WITH_TIMEOUT(w.classifyPanel()->result()->imageName == files.last() && w.classifyPanel()->gradCam() &&
                                  !w.modelService()->busy(),
                              120000);
+    if (video) {
+        QVERIFY(w.openVideo(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/sample_clip.avi")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.videoPlayer()->framesShown() >= 5, 120000);
+        w.videoPlayer()->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(w.classifyPanel()->gradCam() && !w.modelService()->busy(), 120000);
+    }
     if (qEnvironmentVariableIsSet("LAYOUT_SHOTS"))
         w.grab().save(QString("%1/layout-%2.png").arg(qEnvironmentVariable("LAYOUT_SHOTS")).arg(w.width()));
     QCOMPARE(w.size(), wanted); // no panel's minimum size makes the window larger

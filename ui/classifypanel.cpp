@@ -349,12 +349,16 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
             showError(msg);
     });
     connect(m_camCheck, &QCheckBox::toggled, this, [this](bool on) {
-        if (on && !m_cam)
+        if (on && !m_cam && !m_live)
             requestGradCam();
         if (m_result)
             showResult(m_result);
     });
-    connect(m_block, &QComboBox::activated, this, [this] { rerunShown(); });
+    // Playing, the next frame is analysed with the new block anyway.
+    connect(m_block, &QComboBox::activated, this, [this] {
+        if (!m_live)
+            rerunShown();
+    });
     connect(m_colormap, &QComboBox::currentIndexChanged, this, &ClassifyPanel::renderFeatures);
     connect(m_norm, &QComboBox::currentIndexChanged, this, &ClassifyPanel::renderFeatures);
     connect(m_grid, &FeatureGridView::tileClicked, this, &ClassifyPanel::showGroup);
@@ -379,6 +383,12 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
         if (!path.isEmpty() && !exportFeatures(path, &error))
             showError(error);
     });
+}
+
+void ClassifyPanel::setVideoBar(QWidget *bar)
+{
+    // Under the model row and the error line, above the image.
+    static_cast<QVBoxLayout *>(layout())->insertWidget(2, bar);
 }
 
 QString ClassifyPanel::device() const { return m_device->currentData().toString(); }
@@ -445,6 +455,8 @@ void ClassifyPanel::modelChanged(const Job &, const QString &text)
     }
     // An error about an earlier image or model no longer describes what is on screen.
     showError({});
+    if (m_live)
+        return; // the next video frame runs on the new model
     if (m_requested.valid() && m_service->pending(m_analysisJob)) {
         // Asked before this model arrived (e.g. a file on the command line at
         // start-up): ask again, now with this model's blocks for the maps.
@@ -510,6 +522,8 @@ void ClassifyPanel::request(const Source &source)
         track(m_service->analyzeSample(source.sample, block()));
     else if (!source.file.isEmpty())
         track(m_service->analyzeFile(source.file, block()));
+    else if (!source.frame.empty())
+        track(m_service->analyzeImage(source.frame, source.name, block()));
     else
         track(m_service->analyzeImage(fromQImage(source.image), source.name, block()));
 }
@@ -536,6 +550,22 @@ void ClassifyPanel::classifySample(int index)
     s.sample = index;
     s.name = tr("Fashion-MNIST test image %1").arg(index);
     request(s);
+}
+
+Job ClassifyPanel::classifyFrame(const RgbImage &frame, const QString &name)
+{
+    Source s;
+    s.frame = frame;
+    s.name = name;
+    request(s);
+    return m_analysisJob;
+}
+
+void ClassifyPanel::setLive(bool live)
+{
+    m_live = live;
+    if (!live && m_result && m_camCheck->isChecked() && !m_cam)
+        requestGradCam(); // paused: the frame on screen gets its Grad-CAM
 }
 
 void ClassifyPanel::rerunShown()
@@ -580,7 +610,7 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     if (fresh) {
         m_cam.reset();
         showError({});
-        if (m_camCheck->isChecked())
+        if (m_camCheck->isChecked() && !m_live)
             requestGradCam();
     }
     const Analysis &a = m_result->analysis;

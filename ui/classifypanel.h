@@ -75,6 +75,15 @@ public:
     void classifyImage(const QImage &image, const QString &name);
     // Fashion-MNIST test image `index` (the first-launch example).
     void classifySample(int index);
+    // A video frame (VideoPlayer); returns the job that analyses it.
+    Job classifyFrame(const resnext::RgbImage &frame, const QString &name);
+    // Live video: each new frame is the next request, so block and model
+    // changes apply to it instead of re-running the frame on screen, and
+    // Grad-CAM waits for the pause (when it is computed for the frame shown).
+    void setLive(bool live);
+    bool live() const { return m_live; }
+    // Puts the video controls (VideoPlayer) above the image.
+    void setVideoBar(QWidget *bar);
     QString block() const;
     void setBlocks(const resnext::ArchSpec &spec);
     void showError(const QString &message);
@@ -126,9 +135,10 @@ private:
     struct Source {
         QString file;
         QImage image;
+        resnext::RgbImage frame; // a video frame, already decoded
         QString name;
         int sample = -1;
-        bool valid() const { return !file.isEmpty() || !image.isNull() || sample >= 0; }
+        bool valid() const { return !file.isEmpty() || !image.isNull() || !frame.empty() || sample >= 0; }
     };
     void request(const Source &source);
 
@@ -162,6 +172,7 @@ private:
     Source m_requested; // what m_analysisJob analyses
     Source m_shown;     // what m_result shows
     bool m_rerunning = false; // m_analysisJob re-runs m_shown on a new model
+    bool m_live = false;      // a video is playing
     QString m_loadAnywayPath;
     DialogFolder m_dialogFolder;
     QListWidget *m_strip = nullptr;

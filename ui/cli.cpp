@@ -4,6 +4,7 @@
 #include "cli_weights.h"
 #include "cli_profile.h"
 #include "cli_experiment.h"
+#include "cli_video.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -33,12 +34,16 @@ Usage:
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
   resnext-explorer snapshot --out FILE.png [SPEC] [--panel all|NAME] [--size WxH] [--image FILE] [--weights FILE]
+                            [--video FILE [--video-frames 30]]
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--plain | --bf16] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
                             [--norm channel|group|layer] [--plain | --bf16]
   resnext-explorer profile [SPEC] [--sweep-cardinality] [--by params|macs] [--batch N] [--runs 10]
                           [--device cpu|cuda] [--threads N] [--dtype fp32|fp16] [--format table|json|csv]
   resnext-explorer profile [SPEC] --train-step [--batch 8] [--format table|json]
+  resnext-explorer video FILE [MODEL] [--block layer2.0] [--every N] [--limit N] [--format table|json|csv]
+                         [--out DIR] [--colormap viridis|magma|gray] [--norm channel|group|layer]
+  resnext-explorer make-clip IMAGE... --out FILE.avi [--size 160] [--fps 30] [--seconds-per-image 0.5]
   resnext-explorer bench [MODEL] [--batch 1] [--runs 20] [--warmup 3] [--plain | --bf16] [--half] [--channels-last]
                         [--format table|json]
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
@@ -126,7 +131,8 @@ int cmdPresets(int argc, char **argv)
 
 int cmdSnapshot(int argc, char **argv)
 {
-    const Args a = parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights"}), {});
+    const Args a =
+        parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights", "video", "video-frames"}), {});
     if (!a.has("out"))
         throw UsageError("snapshot: --out FILE.png is required");
     SnapshotRequest req;
@@ -141,6 +147,12 @@ int cmdSnapshot(int argc, char **argv)
         resnext::decodeImage(req.image);
     if (a.has("weights"))
         resnext::canonicalTensors(resnext::SafetensorsFile::read(req.weights));
+    req.video = a.get("video"); // checked by renderSnapshot, before a window exists
+    if (a.has("video-frames")) {
+        req.videoFrames = resnext::parseInt("video-frames", a.get("video-frames"));
+        if (req.videoFrames < 1 || req.videoFrames > 100000)
+            throw UsageError("video-frames: must be between 1 and 100000 (got " + a.get("video-frames") + ")");
+    }
     const std::string size = a.get("size", "1600x1000");
     const auto x = size.find('x');
     if (x == std::string::npos)
@@ -163,6 +175,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         for (const auto &[name, f] : weightsCommands())
+            m.emplace(name, f);
+        for (const auto &[name, f] : videoCommands())
             m.emplace(name, f);
         return m;
     }();

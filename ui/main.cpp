@@ -23,10 +23,9 @@ int main(int argc, char **argv)
     MainWindow window;
     window.show();
     window.startInference();
-    QStringList files;
+    QStringList args;
     for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]).rfind("-", 0) != 0)
-            files << QString::fromLocal8Bit(argv[i]);
-    window.openPaths(files);
+        args << QString::fromLocal8Bit(argv[i]);
+    window.openArguments(args);
     return app.exec();
 }

@@ -5,6 +5,7 @@
 #include "architecturepanel.h"
 #include "blockdiagram.h"
 #include "classifypanel.h"
+#include "videoplayer.h"
 #include "modelservice.h"
 #include "trainpanel.h"
 #include "weightsdialog.h"
@@ -222,6 +223,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_table = new LayerTable;
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
+    m_video = new VideoPlayer(m_service, m_classify);
+    m_classify->setVideoBar(m_video);
     // On a low screen the panel scrolls rather than squeezing its charts over each other.
     auto *classifyScroll = new MinimumScrollArea;
     classifyScroll->setObjectName("classifyScroll");
@@ -328,6 +331,18 @@ void MainWindow::setupActions()
     QAction *openImage = file->addAction(tr("&Open image..."), this, openImages);
     connect(m_classify, &ClassifyPanel::openRequested, this, openImages);
     openImage->setShortcut(QKeySequence::Open);
+    QAction *openVideoAction = file->addAction(tr("Open &video..."), this, [this] {
+        QStringList patterns;
+        for (const auto &e : videoFileExtensions())
+            patterns << "*." + QString::fromStdString(e);
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open video"), startDir(), tr("Videos (%1);;All files (*)").arg(patterns.join(' ')));
+        if (!path.isEmpty()) {
+            rememberDir(path);
+            openVideo(path);
+        }
+    });
+    openVideoAction->setShortcut(QKeySequence(tr("Ctrl+Alt+O")));
     QAction *paste = file->addAction(tr("&Paste image"), this, [this] { pasteFrom(QApplication::clipboard()->mimeData()); });
     paste->setShortcut(QKeySequence::Paste);
     QAction *openWeightsAction = file->addAction(tr("Open &weights (.pth, .safetensors)..."), this, [this] {
@@ -354,6 +369,22 @@ void MainWindow::setupActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    // The capture devices present when the menu opens (plugging one in needs no restart).
+    QMenu *camera = menuBar()->addMenu(tr("&Camera"));
+    camera->setObjectName("cameraMenu");
+    const auto listCameraActions = [this, camera] {
+        camera->clear();
+        const auto cams = listCameras();
+        if (cams.empty())
+            camera->addAction(tr("No camera found"))->setEnabled(false);
+        for (const CameraInfo &c : cams)
+            camera->addAction(QString("%1 (%2)").arg(QString::fromStdString(c.name.empty() ? "camera" : c.name),
+                                                     QString::fromStdString(c.device)),
+                              this, [this, i = c.index] { openCamera(i); });
+    };
+    connect(camera, &QMenu::aboutToShow, this, listCameraActions);
+    listCameraActions();
 
     QMenu *model = menuBar()->addMenu(tr("&Model"));
     QAction *pin = model->addAction(tr("&Pin current model for comparison"), this, &MainWindow::pinCurrent);
@@ -664,19 +695,61 @@ void MainWindow::openPaths(const QStringList &paths)
         rememberDir(paths.first()); // dropped or pasted files count as "last folder" too
     QStringList images;
     for (const QString &p : paths)
-        if (QFileInfo(p).suffix().toLower() != "safetensors")
+        if (QFileInfo(p).suffix().toLower() != "safetensors" && !looksLikeVideoFile(p.toStdString()))
             images << p;
+    if (!images.isEmpty())
+        m_video->pause(); // an image replaces the frame on screen
     m_classify->addToStrip(images); // several images: each stays one click away
     for (const QString &p : paths) {
         const QString suffix = QFileInfo(p).suffix().toLower();
         if (suffix == "safetensors" || suffix == "pth" || suffix == "pt") {
             openWeights(p);
+        } else if (looksLikeVideoFile(p.toStdString())) {
+            openVideo(p);
         } else {
             m_haveImage = true;
             showPanel("classify");
             m_classify->classifyFile(p); // dropped faster than computed: only the newest runs
         }
     }
+}
+
+bool MainWindow::openVideo(const QString &path)
+{
+    showPanel("classify");
+    resnext::VideoInput in;
+    in.file = path.toStdString();
+    if (!m_video->open(in))
+        return false;
+    rememberDir(path);
+    m_haveImage = true; // no first-launch sample over the video
+    return true;
+}
+
+void MainWindow::openArguments(const QStringList &args)
+{
+    QStringList files;
+    QString video;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == "--video" && i + 1 < args.size())
+            video = args[++i];
+        else if (!args[i].startsWith('-'))
+            files << args[i];
+    }
+    openPaths(files);
+    if (!video.isEmpty())
+        openVideo(video);
+}
+
+bool MainWindow::openCamera(int index)
+{
+    showPanel("classify");
+    resnext::VideoInput in;
+    in.camera = index;
+    if (!m_video->open(in))
+        return false;
+    m_haveImage = true;
+    return true;
 }
 
 QStringList MainWindow::localPaths(const QMimeData *mime)

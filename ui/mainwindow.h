@@ -13,6 +13,7 @@
 
 class ArchitecturePanel;
 class ClassifyPanel;
+class VideoPlayer;
 #include "modelservice.h"
 class TrainPanel;
 class ExperimentPanel;
@@ -40,6 +41,13 @@ public:
     void startInference();
     // Images are classified; .safetensors files are loaded as weights.
     void openPaths(const QStringList &paths);
+    // Plays a video file or camera N in the classify panel; false (and the
+    // panel says why) when it cannot be opened.
+    bool openVideo(const QString &path);
+    // The command line's files (images, weights, videos by extension) and
+    // `--video FILE` (whatever its extension); other options are Qt's, skipped.
+    void openArguments(const QStringList &args);
+    bool openCamera(int index);
     // `allowPartial` loads what matches when the file does not fit its
     // architecture (the GUI's form of --allow-partial, offered after a refusal).
     void openWeights(const QString &path, bool allowPartial = false);
@@ -72,6 +80,7 @@ public:
     BlockDiagram *blockDiagram() const { return m_diagram; }
     LayerTable *layerTable() const { return m_table; }
     ClassifyPanel *classifyPanel() const { return m_classify; }
+    VideoPlayer *videoPlayer() const { return m_video; }
     TrainPanel *trainPanel() const { return m_train; }
     ExperimentPanel *experimentPanel() const { return m_experiments; }
     ModelService *modelService() const { return m_service; }
@@ -128,6 +137,7 @@ private:
     QAction *m_holdAction = nullptr;
     ModelService *m_service = nullptr;
     ClassifyPanel *m_classify = nullptr;
+    VideoPlayer *m_video = nullptr;
     TrainPanel *m_train = nullptr;
     std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
     ExperimentPanel *m_experiments = nullptr;

@@ -560,3 +560,14 @@ Job ModelService::toDevice(const QString &device)
             emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
     });
 }
+
+Job ModelService::setThreads(int threads)
+{
+    return post(JobKind::Model, [this, threads](const Job &, const std::atomic<bool> &) {
+        Engine &e = engine();
+        e.setThreads(threads);
+        const DeviceInfo d = e.deviceInfo();
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_device = d;
+    });
+}

@@ -68,6 +68,9 @@ public:
     Job gradCam(std::shared_ptr<const AnalysisResult> result, int classIndex, int stage);
     // Image `index` of the Fashion-MNIST test set (the first-launch example).
     Job analyzeSample(int index, const QString &block);
+    // Sets LibTorch's intra-op threads, on the worker where the work runs
+    // (deviceInfo().threads follows).
+    Job setThreads(int threads);
     // Moves the current model to "cpu" or "cuda" (falls back to the CPU with a note).
     Job toDevice(const QString &device);
     // Chooses the inference path of the current model and of every model after

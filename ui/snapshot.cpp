@@ -4,12 +4,14 @@
 #include "mainwindow.h"
 #include "modelservice.h"
 #include "costpanel.h"
+#include "videoplayer.h"
 
 #include <QElapsedTimer>
 #include <QThread>
 
 #include "resnext/error.h"
 #include "resnext/fileio.h"
+#include "resnext/video.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -52,6 +54,15 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
                   << "' does not exist\n";
         return 2;
     }
+    if (!req.video.empty()) {
+        // A bad video file is refused here, not shown as an error panel with exit 0.
+        try {
+            resnext::openVideoFile(req.video);
+        } catch (const resnext::Error &e) {
+            std::cerr << "resnext-explorer snapshot: " << resnext::printableText(e.what(), 2000) << "\n";
+            return 2;
+        }
+    }
     qInstallMessageHandler(quietOffscreen);
     QApplication app(argc, argv);
     QApplication::setApplicationVersion(RESNEXT_VERSION);
@@ -65,7 +76,7 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         window.showPanel(panel);
     window.show();
     QApplication::processEvents();
-    if (panel == "all" || panel == "classify" || !req.image.empty() || !req.weights.empty()) {
+    if (panel == "all" || panel == "classify" || !req.image.empty() || !req.weights.empty() || !req.video.empty()) {
         // Run the real inference path and wait until its results (and Grad-CAM) are shown.
         if (req.weights.empty())
             window.startInference();
@@ -73,6 +84,22 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
             window.openWeights(QString::fromStdString(req.weights));
         if (!req.image.empty())
             window.openPaths({QString::fromStdString(req.image)});
+        if (!req.video.empty()) {
+            // Play for real (the figures in the bar are measured), then pause on a frame.
+            if (!window.openVideo(QString::fromStdString(req.video))) {
+                std::cerr << "resnext-explorer snapshot: "
+                          << resnext::printableText(window.classifyPanel()->errorText().toStdString(), 2000) << "\n";
+                return 2;
+            }
+            VideoPlayer *player = window.videoPlayer();
+            QElapsedTimer playing;
+            playing.start();
+            while (player->framesShown() < req.videoFrames && player->isOpen() && playing.elapsed() < 120000) {
+                QApplication::processEvents(QEventLoop::AllEvents, 20);
+                QThread::msleep(2);
+            }
+            player->pause();
+        }
         if (panel != "all")
             window.showPanel(panel);
         QElapsedTimer timer;

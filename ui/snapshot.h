@@ -13,6 +13,8 @@ struct SnapshotRequest {
     int height = 1000;
     std::string image;   // classify this image first (classify panel / whole window)
     std::string weights; // with these weights instead of the built-in model
+    std::string video;   // play this video file in the classify panel ...
+    int videoFrames = 30; // ... until this many frames were shown, then pause (Grad-CAM of the last)
 };
 
 // Creates the QApplication (offscreen unless QT_QPA_PLATFORM is set), shows the
