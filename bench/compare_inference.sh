@@ -21,13 +21,22 @@ for ((i = 0; i < rounds; i++)); do
   frozen+=("$(/usr/bin/python3 bench/torchvision_bench.py --mode frozen --model "$model" --threads "$threads" --batch "$batch" --runs $runs | field median_ms)")
 done
 med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-f=$(med "${fast[@]}"); p=$(med "${plain[@]}"); e=$(med "${eager[@]}"); z=$(med "${frozen[@]}")
+r1() { xargs printf '%.1f'; }
+f=$(med "${fast[@]}" | r1); p=$(med "${plain[@]}" | r1); e=$(med "${eager[@]}" | r1); z=$(med "${frozen[@]}" | r1)
 gmacs=$($exe summary --preset "$model" --format json | awk -F': ' '/"macs"/ && !done { gsub(/[^0-9]/, "", $2); print $2; done = 1 }')
 echo "$model, batch $batch, $threads threads, median of $rounds rounds x $runs runs each (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "  resnext-explorer fast (oneDNN${*:+ $*}):    $f ms   (rounds: ${fast[*]}; preparation $(med "${prep[@]}") ms)"
-echo "  resnext-explorer plain (LibTorch):     $p ms   (rounds: ${plain[*]})"
-echo "  PyTorch eager (Python):                $e ms   (rounds: ${eager[*]})"
-echo "  PyTorch TorchScript frozen+optimized:  $z ms   (rounds: ${frozen[*]})"
+echo "  resnext-explorer fast (oneDNN${*:+ $*}):    $f ms   (rounds: $(printf '%.1f ' "${fast[@]}"); preparation $(med "${prep[@]}" | r1) ms)"
+echo "  resnext-explorer plain (LibTorch):     $p ms   (rounds: $(printf '%.1f ' "${plain[@]}"))"
+echo "  PyTorch eager (Python):                $e ms   (rounds: $(printf '%.1f ' "${eager[@]}"))"
+echo "  PyTorch TorchScript frozen+optimized:  $z ms   (rounds: $(printf '%.1f ' "${frozen[@]}"))"
+# Each round runs the four side by side: the median of the rounds' own ratios is less
+# sensitive to a noisy moment than the ratio of the medians.
+rr=(); re=()
+for ((i = 0; i < rounds; i++)); do
+  rr+=("$(awk -v a="${fast[$i]}" -v b="${frozen[$i]}" 'BEGIN { print a / b }')")
+  re+=("$(awk -v a="${fast[$i]}" -v b="${eager[$i]}" 'BEGIN { print a / b }')")
+done
+echo "  per-round ratios: fast/frozen $(printf '%.2f ' "${rr[@]}")(median $(med "${rr[@]}" | xargs printf '%.2f')), fast/eager $(printf '%.2f ' "${re[@]}")(median $(med "${re[@]}" | xargs printf '%.2f'))"
 awk -v f="$f" -v p="$p" -v e="$e" -v z="$z" -v m="$gmacs" -v b="$batch" 'BEGIN {
-  printf "  ratios: fast/frozen %.2f, fast/eager %.2f, plain/eager %.2f, frozen/eager %.2f\n", f / z, f / e, p / e, z / e
+  printf "  ratios of the medians: fast/frozen %.2f, fast/eager %.2f, plain/eager %.2f, frozen/eager %.2f\n", f / z, f / e, p / e, z / e
   printf "  achieved: fast %.0f GFLOP/s, frozen %.0f GFLOP/s (%.2f GFLOP per image)\n", 2 * m * b / (f * 1e6), 2 * m * b / (z * 1e6), 2 * m / 1e9 }'
