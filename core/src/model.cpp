@@ -126,7 +126,9 @@ torch::Tensor BlockImpl::forwardWithTransform(const torch::Tensor &x, torch::Ten
     return out.add_(identity).relu_();
 }
 
-torch::Tensor BlockImpl::merge(const torch::Tensor &x, const torch::Tensor &transformed)
+torch::Tensor BlockImpl::shortcut(const torch::Tensor &x) { return downsample ? downsample->forward(x) : x; }
+
+torch::Tensor BlockImpl::merge(const torch::Tensor &x, const torch::Tensor &transformed, const torch::Tensor &identity)
 {
     torch::Tensor out;
     if (kind == BlockKind::Basic) {
@@ -141,8 +143,7 @@ torch::Tensor BlockImpl::merge(const torch::Tensor &x, const torch::Tensor &tran
         }
         out = bn3(out);
     }
-    const auto identity = downsample ? downsample->forward(x) : x;
-    return out.add_(identity).relu_();
+    return out.add_(identity.defined() ? identity : shortcut(x)).relu_();
 }
 
 ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)

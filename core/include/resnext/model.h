@@ -44,7 +44,10 @@ public:
     // The rest of the block from a (possibly edited) split-transform output
     // `transformed` of input x: conv3/BN3 (summed per path in form a), the
     // shortcut, the add and ReLU. merge(x, t) with forwardWithTransform's t is forward(x).
-    torch::Tensor merge(const torch::Tensor &x, const torch::Tensor &transformed);
+    // `identity`, when defined, is shortcut(x) computed once by the caller.
+    torch::Tensor merge(const torch::Tensor &x, const torch::Tensor &transformed, const torch::Tensor &identity = {});
+    // The shortcut branch: x, or the downsampling projection of x.
+    torch::Tensor shortcut(const torch::Tensor &x);
 
     BlockKind kind;
     BlockForm form;

@@ -89,16 +89,17 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
         r.pooled.insert(r.pooled.end(), pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
         r.predicted.insert(r.predicted.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
         r.correct += correctOf(pred, idx);
+        const torch::Tensor identity = block->shortcut(blockIn); // the same for every edit
         for (int g = 0; g < c; ++g) {
             if (o.ablateZeroed) {
                 auto edited = t.clone();
                 edited.narrow(1, g * d, d).zero_();
-                r.zeroedCorrect[static_cast<std::size_t>(g)] += correctOf(rest(block->merge(blockIn, edited)), idx);
+                r.zeroedCorrect[static_cast<std::size_t>(g)] += correctOf(rest(block->merge(blockIn, edited, identity)), idx);
             }
             if (o.ablateKeptOnly) {
                 auto edited = torch::zeros_like(t);
                 edited.narrow(1, g * d, d).copy_(t.narrow(1, g * d, d));
-                r.keptOnlyCorrect[static_cast<std::size_t>(g)] += correctOf(rest(block->merge(blockIn, edited)), idx);
+                r.keptOnlyCorrect[static_cast<std::size_t>(g)] += correctOf(rest(block->merge(blockIn, edited, identity)), idx);
             }
         }
         if (progress && !progress(end, data.count()))
