@@ -138,6 +138,8 @@ int cmdGroups(int argc, char **argv)
         throw SpecError("format", "format: groups supports table or json (got '" + a.get("format") + "')");
     GroupRequest req;
     req.pass.block = a.get("block", "layer2.0");
+    if (req.pass.block.empty())
+        throw UsageError("block: empty; name a residual block like layer2.0");
     if (a.has("limit")) {
         const int limit = parseInt("limit", a.get("limit"));
         if (limit < 0)
@@ -160,7 +162,10 @@ int cmdGroups(int argc, char **argv)
     const std::string out = a.get("out");
     ensureFolder(out, "out");
 
-    auto model = loadModelFromArgs(a);
+    // Here --block names a residual block, not the spec's block kind.
+    Args modelArgs = a;
+    modelArgs.options.erase("block");
+    auto model = loadModelFromArgs(modelArgs);
     validateGroupRequest(req, *model); // a bad block fails before the data is read
     const std::string source = a.get("data");
     const ImageSet data = loadEvaluationSet(source, model->info().spec);

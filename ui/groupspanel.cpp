@@ -325,4 +325,4 @@ void GroupsPanel::showError(const QString &message)
     m_error->setVisible(!message.isEmpty());
 }
 
-QString GroupsPanel::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
+QString GroupsPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
