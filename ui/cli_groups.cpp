@@ -188,7 +188,11 @@ int cmdGroups(int argc, char **argv)
         if (r.hasUntrained)
             printAnalysis(r.untrained);
         std::cout << "analysis of " << r.trained.count << " images" << (r.hasUntrained ? " (trained and untrained)" : "")
-                  << " in " << std::fixed << std::setprecision(1) << r.seconds << " s\n";
+                  << " in " << std::fixed << std::setprecision(1) << r.seconds << " s (trained pass "
+                  << r.trained.seconds;
+        if (r.hasUntrained)
+            std::cout << " s, untrained pass " << r.untrained.seconds;
+        std::cout << " s)\n";
     }
     for (const auto &f : written)
         std::cerr << "wrote " << printableText(f) << "\n";

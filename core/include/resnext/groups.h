@@ -25,7 +25,7 @@ class Model;
 // What the engine's pass over the data does (Model::groupActivations).
 struct GroupPassOptions {
     std::string block = "layer2.0"; // the block whose grouped convolution is analysed
-    int batch = 256;                // images per forward pass (1 to 4096); evaluate's default
+    int batch = 500;                // images per forward pass (1 to 4096); the evaluate command's default
     bool ablateZeroed = true;       // accuracy with each group zeroed in turn
     bool ablateKeptOnly = false;    // accuracy with every group but one zeroed
 };
