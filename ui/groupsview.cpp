@@ -129,7 +129,7 @@ void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &titl
     plot->xAxis2 = rect->axis(QCPAxis::atTop);
     plot->yAxis2 = rect->axis(QCPAxis::atRight);
     auto *legend = new QCPLegend;
-    rect->insetLayout()->addElement(legend, Qt::AlignBottom | Qt::AlignRight);
+    rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
     legend->setLayer("legend");
     plot->legend = legend;
     const int c = a.cardinality;
@@ -161,7 +161,7 @@ void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &titl
     plot->xAxis->setLabel("group");
     plot->yAxis->setLabel("accuracy change (points)");
     const double pad = std::max(0.5, 0.08 * (hi - lo));
-    plot->yAxis->setRange(lo - pad, hi + pad);
+    plot->yAxis->setRange(lo - pad, hi + pad + 0.22 * (hi - lo + pad)); // room for the legend above the bars
     plot->legend->setVisible(true);
     setTitle(plot, title + QString(": base accuracy %1%").arg(100.0 * a.accuracy, 0, 'f', 2));
     plot->replot();
