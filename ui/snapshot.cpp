@@ -6,8 +6,6 @@
 #include "costpanel.h"
 #include "groupspanel.h"
 
-#include <QSpinBox>
-
 #include <QElapsedTimer>
 #include <QThread>
 
@@ -19,6 +17,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImageWriter>
+#include <QSpinBox>
 #include <QTemporaryDir>
 
 #include <iostream>
