@@ -32,6 +32,7 @@ const std::map<std::string, std::function<int(int, char **)>> &videoCommands() {
 int cmdExport(int, char **) { return 0; }
 int cmdProfile(int, char **) { return 0; }
 int experimentCommand(int, char **) { return 0; }
+int groupsCommand(int, char **) { return 0; }
 } // namespace cli
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)

@@ -713,7 +713,19 @@ void ClassifyPanel::renderFeatures()
     m_energy->xAxis->setRange(-0.6, f.cardinality - 0.4);
     m_energy->yAxis->setRange(0, hi > 0 ? hi * 1.1 : 1);
     m_energy->replot();
+    if (m_pendingGroup >= 0 && m_pendingGroup < f.cardinality)
+        m_grid->setSelected(m_pendingGroup);
+    m_pendingGroup = -1;
     showGroup(m_grid->selected() >= 0 ? m_grid->selected() : 0);
+}
+
+void ClassifyPanel::classifyImageWithGroup(const QImage &image, const QString &name, const QString &block, int group)
+{
+    const int i = m_block->findText(block);
+    if (i >= 0)
+        m_block->setCurrentIndex(i);
+    m_pendingGroup = group;
+    classifyImage(image, name);
 }
 
 void ClassifyPanel::showGroup(int group)

@@ -73,6 +73,8 @@ public:
     // Sends an image file to the worker (the newest one wins).
     void classifyFile(const QString &path);
     void classifyImage(const QImage &image, const QString &name);
+    // Classifies `image` with `block`'s maps and group `group` selected (the Groups tab's top images).
+    void classifyImageWithGroup(const QImage &image, const QString &name, const QString &block, int group);
     // Fashion-MNIST test image `index` (the first-launch example).
     void classifySample(int index);
     // A video frame (VideoPlayer); returns the job that analyses it.
@@ -173,6 +175,7 @@ private:
     Source m_shown;     // what m_result shows
     bool m_rerunning = false; // m_analysisJob re-runs m_shown on a new model
     bool m_live = false;      // a video is playing
+    int m_pendingGroup = -1;  // the group to select when the next maps arrive
     QString m_loadAnywayPath;
     DialogFolder m_dialogFolder;
     QListWidget *m_strip = nullptr;

@@ -5,6 +5,7 @@
 #include "cli_profile.h"
 #include "cli_experiment.h"
 #include "cli_video.h"
+#include "cli_groups.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
@@ -50,6 +51,9 @@ Usage:
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
                          [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--format table|json]
+  resnext-explorer groups --data fashion-mnist|DIR --out DIR [--block layer2.0] [MODEL] [--limit N] [--top 8]
+                          [--batch 256] [--keep-only] [--no-ablation] [--no-untrained] [--seed 0]
+                          [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
   resnext-explorer export onnx [MODEL] --out model.onnx [--opset 13]
@@ -171,7 +175,8 @@ const std::map<std::string, std::function<int(int, char **)>> &commands()
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
             {"export", cmdExport},
             {"profile", cmdProfile},
-            {"experiment", experimentCommand}};
+            {"experiment", experimentCommand},
+            {"groups", groupsCommand}};
         for (const auto &[name, f] : engineCommands())
             m.emplace(name, f);
         for (const auto &[name, f] : weightsCommands())

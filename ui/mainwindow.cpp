@@ -10,6 +10,7 @@
 #include "trainpanel.h"
 #include "weightsdialog.h"
 #include "experimentpanel.h"
+#include "groupspanel.h"
 #include "chartspanel.h"
 #include "costpanel.h"
 #include "complexitypanel.h"
@@ -72,6 +73,7 @@ constexpr PanelEntry kPanels[] = {
     {"classify", true, QT_TRANSLATE_NOOP("MainWindow", "Classify && &features")},
     {"train", true, QT_TRANSLATE_NOOP("MainWindow", "&Train")},
     {"experiments", true, QT_TRANSLATE_NOOP("MainWindow", "E&xperiments")},
+    {"groups", true, QT_TRANSLATE_NOOP("MainWindow", "&Groups")},
     {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
 };
 
@@ -232,10 +234,11 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     classifyScroll->setFrameShape(QFrame::NoFrame);
     m_train = new TrainPanel(m_service, [this] { return m_spec; });
     m_experiments = new ExperimentPanel(m_service);
+    m_groups = new GroupsPanel(m_service);
     m_cost = new CostPanel(m_service);
     m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
-                {"train", m_train},          {"experiments", m_experiments}};
+                {"train", m_train},          {"experiments", m_experiments}, {"groups", m_groups}};
     // A panel's tab page is the panel itself unless it sits in a scroll area.
     const auto scrolled = [](QWidget *page, const char *name) {
         auto *area = new MinimumScrollArea;
@@ -246,6 +249,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     };
     const std::map<QString, QWidget *> pages = {{"classify", classifyScroll},
                                                 {"experiments", scrolled(m_experiments, "experimentsScroll")},
+                                                {"groups", scrolled(m_groups, "groupsScroll")},
                                                 {"cost", scrolled(m_cost, "costScroll")}};
     for (const PanelEntry &p : kPanels)
         if (p.tab)
@@ -273,6 +277,15 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
             m_classify->classifySample(0);
         }
     });
+    connect(m_service, &ModelService::modelChanged, this, [this] {
+        if (auto m = m_service->model())
+            m_groups->setBlocks(m->info().spec);
+    });
+    connect(m_groups, &GroupsPanel::openInClassify, this,
+            [this, classifyScroll](const QImage &image, const QString &name, const QString &block, int group) {
+                m_tabs->setCurrentWidget(classifyScroll);
+                m_classify->classifyImageWithGroup(image, name, block, group);
+            });
     connect(m_service, &ModelService::failed, this,
             [this](const Job &, const QString &msg) { statusBar()->showMessage(msg, 8000); });
     // One model classifies; the sliders may show another. Both views say so and

@@ -17,6 +17,7 @@ class VideoPlayer;
 #include "modelservice.h"
 class TrainPanel;
 class ExperimentPanel;
+class GroupsPanel;
 class BlockDiagram;
 class ChartsPanel;
 class CostPanel;
@@ -83,6 +84,7 @@ public:
     VideoPlayer *videoPlayer() const { return m_video; }
     TrainPanel *trainPanel() const { return m_train; }
     ExperimentPanel *experimentPanel() const { return m_experiments; }
+    GroupsPanel *groupsPanel() const { return m_groups; }
     ModelService *modelService() const { return m_service; }
     // Model > Export > PyTorch code: writes model.py for the sliders' spec (and train.py
     // beside it) to `path`, asking with a file dialog when it is empty; the status bar reports.
@@ -141,6 +143,7 @@ private:
     TrainPanel *m_train = nullptr;
     std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
     ExperimentPanel *m_experiments = nullptr;
+    GroupsPanel *m_groups = nullptr;
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
     QString m_lastDir; // the folder of the last file opened or saved

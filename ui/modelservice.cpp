@@ -9,6 +9,7 @@
 #include <QMetaObject>
 
 #include <chrono>
+#include <numeric>
 
 using namespace resnext;
 
@@ -449,6 +450,40 @@ Job ModelService::experiment(const ExperimentRequest &req)
         };
         auto result = std::make_shared<const ExperimentResult>(runExperiment(e, req, cb));
         emitOnGui([this, job, result] { Q_EMIT experimentUpdated(job, result, true); });
+    });
+}
+
+Job ModelService::groups(const QString &source, const GroupRequest &request)
+{
+    return post(JobKind::Groups, [this, source, request](const Job &job, const std::atomic<bool> &cancel) {
+        Engine &e = engine();
+        const std::shared_ptr<Model> m = model();
+        if (!m)
+            throw Error("groups: no model is loaded yet");
+        validateGroupRequest(request, *m);
+        auto result = std::make_shared<GroupsResult>();
+        result->source = source;
+        result->data = loadEvaluationSet(source.toStdString(), m->info().spec);
+        if (request.limit > 0 && request.limit < result->data.count()) {
+            std::vector<std::size_t> first(request.limit);
+            std::iota(first.begin(), first.end(), 0);
+            result->data = subset(result->data, first);
+        }
+        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        GroupCallbacks cb;
+        cb.progress = [&](std::size_t done, std::size_t total) {
+            const auto now = std::chrono::steady_clock::now();
+            if (done == total || now - last > std::chrono::milliseconds(50)) {
+                last = now;
+                emitOnGui([this, job, done, total] { Q_EMIT groupsProgress(job, done, total); });
+            }
+            return !cancel.load();
+        };
+        GroupRequest req = request;
+        req.limit = 0; // applied above, so that the strips index the same images
+        result->report = analyzeGroups(e, *m, result->data, source.toStdString(), req, cb);
+        std::shared_ptr<const GroupsResult> done = result;
+        emitOnGui([this, job, done] { Q_EMIT groupsReady(job, done); });
     });
 }
 

@@ -10,6 +10,7 @@
 
 #include "resnext/engine.h"
 #include "resnext/experiment.h"
+#include "resnext/groups.h"
 #include "resnext/usecases.h"
 
 #include <QObject>
@@ -34,7 +35,14 @@ struct AnalysisResult {
     resnext::InferencePath path = resnext::InferencePath::Plain; // the path that computed it
 };
 
-enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile, Experiment };
+// A group analysis and the images it ran on (for the top-image strips).
+struct GroupsResult {
+    resnext::GroupReport report;
+    resnext::ImageSet data; // after the request's limit
+    QString source;         // "fashion-mnist" or the folder
+};
+
+enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile, Experiment, Groups };
 enum class JobOutcome { Done, Failed, Cancelled, Dropped };
 
 // The identity of a request: every signal about it carries this.
@@ -94,6 +102,10 @@ public:
     // the current model is left as it is.
     Job experiment(const resnext::ExperimentRequest &request);
 
+    // Runs core's analyzeGroups on the current model (and an untrained one of
+    // its spec) over `source`: "fashion-mnist" (the test set) or an image folder.
+    Job groups(const QString &source, const resnext::GroupRequest &request);
+
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.
     void cancel(const Job &job);
@@ -129,6 +141,9 @@ Q_SIGNALS:
     void experimentStatus(const Job &job, const QString &line);
     // After every finished run (trained or resumed) and once at the end (`finished` true).
     void experimentUpdated(const Job &job, std::shared_ptr<const resnext::ExperimentResult> result, bool finished);
+    // Images done of total (both models) of a group analysis.
+    void groupsProgress(const Job &job, qulonglong done, qulonglong total);
+    void groupsReady(const Job &job, std::shared_ptr<const GroupsResult> result);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);

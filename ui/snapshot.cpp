@@ -5,6 +5,7 @@
 #include "modelservice.h"
 #include "costpanel.h"
 #include "videoplayer.h"
+#include "groupspanel.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImageWriter>
+#include <QSpinBox>
 #include <QTemporaryDir>
 
 #include <iostream>
@@ -127,6 +129,23 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         if (!error.isEmpty())
             std::cerr << "resnext-explorer snapshot: note: " << resnext::printableText(error.toStdString(), 2000)
                       << "\n";
+    }
+    if (panel == "groups") {
+        // The groups panel's picture is an analysis of the built-in model over 1,000 test images.
+        const auto waitIdle = [&] {
+            QElapsedTimer timer;
+            timer.start();
+            while ((window.modelService()->busy() || !window.modelService()->model()) && timer.elapsed() < 900000) {
+                QApplication::processEvents(QEventLoop::AllEvents, 50);
+                QThread::msleep(10);
+            }
+        };
+        window.startInference();
+        waitIdle();
+        window.groupsPanel()->limitSpin()->setValue(1000);
+        window.groupsPanel()->start();
+        waitIdle();
+        QApplication::processEvents();
     }
     if (panel == "cost") {
         // The cost panel's picture is the measured sweep: run it on the worker and wait.

@@ -126,6 +126,26 @@ torch::Tensor BlockImpl::forwardWithTransform(const torch::Tensor &x, torch::Ten
     return out.add_(identity).relu_();
 }
 
+torch::Tensor BlockImpl::shortcut(const torch::Tensor &x) { return downsample ? downsample->forward(x) : x; }
+
+torch::Tensor BlockImpl::merge(const torch::Tensor &x, const torch::Tensor &transformed, const torch::Tensor &identity)
+{
+    torch::Tensor out;
+    if (kind == BlockKind::Basic) {
+        out = bn2(conv2(transformed));
+    } else if (form != BlockForm::A) {
+        out = bn3(conv3(transformed));
+    } else {
+        const int64_t d = transformed.size(1) / static_cast<int64_t>(paths->size());
+        for (size_t i = 0; i < paths->size(); ++i) {
+            auto y = paths->ptr<PathImpl>(i)->conv3(transformed.narrow(1, static_cast<int64_t>(i) * d, d));
+            out = out.defined() ? out + y : y;
+        }
+        out = bn3(out);
+    }
+    return out.add_(identity.defined() ? identity : shortcut(x)).relu_();
+}
+
 ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
 {
     if (spec.stem == Stem::ImageNet)

@@ -8,6 +8,7 @@
 #include "resnext/checkpoint.h"
 #include "resnext/dataset.h"
 #include "resnext/export.h"
+#include "resnext/groups.h"
 #include "resnext/image.h"
 #include "resnext/spec.h"
 
@@ -253,6 +254,13 @@ public:
     // One score per image of data (see Analysis::oodScore); throws Error without statistics.
     virtual std::vector<double> oodScores(const ImageSet &data,
                                           const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
+    // One pass over `data` for the group analysis (resnext/groups.h): each
+    // image's per-group energy and pooled channels at options.block, the
+    // unablated predictions (those of evaluate() at the same batch), and the
+    // accuracy with each group zeroed / kept alone (the network before the
+    // block runs once per batch). `progress` returning false throws Cancelled.
+    virtual GroupActivations groupActivations(const ImageSet &data, const GroupPassOptions &options,
+                                              const std::function<bool(std::size_t done, std::size_t total)> &progress = {}) = 0;
 };
 
 struct TrainOptions {
@@ -313,7 +321,7 @@ public:
 // The version of the seam between front ends and libresnext_engine.so. Bump it
 // whenever this header's classes or structs change: a library of another
 // version is refused by name instead of crashing on a mismatched vtable.
-constexpr int kEngineApiVersion = 4;
+constexpr int kEngineApiVersion = 5;
 
 // Loads libresnext_engine.so once per process and returns the engine: from
 // $RESNEXT_ENGINE when set (only there), else beside the executable, in the

@@ -41,6 +41,13 @@ public:
     // 3x3 conv, its BN and ReLU; for forms a/b the concatenated path outputs) in
     // *transformed when given. Basic blocks store the output of their first conv.
     torch::Tensor forwardWithTransform(const torch::Tensor &x, torch::Tensor *transformed);
+    // The rest of the block from a (possibly edited) split-transform output
+    // `transformed` of input x: conv3/BN3 (summed per path in form a), the
+    // shortcut, the add and ReLU. merge(x, t) with forwardWithTransform's t is forward(x).
+    // `identity`, when defined, is shortcut(x) computed once by the caller.
+    torch::Tensor merge(const torch::Tensor &x, const torch::Tensor &transformed, const torch::Tensor &identity = {});
+    // The shortcut branch: x, or the downsampling projection of x.
+    torch::Tensor shortcut(const torch::Tensor &x);
 
     BlockKind kind;
     BlockForm form;

@@ -13,6 +13,7 @@
 #include "resnext/validate.h"
 
 #include "engine/fastpath.h"
+#include "groups_pass.h"
 #include "json.h"
 #include "resources.h"
 
@@ -691,6 +692,18 @@ public:
         return guarded("ood", [&] {
             auto scores = oodScoresOf(featuresOf(data, progress));
             return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+        });
+    }
+
+    GroupActivations groupActivations(const ImageSet &data, const GroupPassOptions &options,
+                                      const std::function<bool(size_t, size_t)> &progress) override
+    {
+        const auto &pre = m_info.preprocessing;
+        const bool direct = data.height == pre.size && data.width == pre.size &&
+                            (data.channels == pre.channels || data.channels == 1);
+        return guarded("groups", [&] {
+            return runGroupPass(m_net, m_info.spec, m_device, data, options,
+                                [&](const std::vector<size_t> &idx) { return inputBatch(data, idx, direct); }, progress);
         });
     }
 

@@ -1,0 +1,206 @@
+// `resnext-explorer groups`: core's analyzeGroups over a data set for the model
+// and (unless --no-untrained) a random model of its spec; the numbers as a
+// table or JSON, the files (groups.json, *.csv) and the figures (*.png, drawn
+// offscreen as the Groups tab draws them) in --out DIR.
+#include "cli.h"
+#include "cli_engine.h"
+#include "cli_groups.h"
+#include "groupsview.h"
+
+#include "resnext/engine.h"
+#include "resnext/error.h"
+#include "resnext/fileio.h"
+#include "resnext/groups.h"
+#include "resnext/report.h"
+#include "resnext/serialize.h"
+#include "resnext/usecases.h"
+#include "resnext/validate.h"
+
+#include <QApplication>
+#include <QPainter>
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+namespace cli {
+
+namespace {
+
+using namespace resnext;
+
+void printAnalysis(const GroupAnalysis &a)
+{
+    std::cout << a.model << ": " << a.block << ", C = " << a.cardinality << " groups of d = " << a.groupWidth
+              << " maps " << a.height << "x" << a.width << ", " << a.count << " images\n"
+              << "accuracy " << std::fixed << std::setprecision(2) << 100.0 * a.accuracy
+              << "%, mean off-diagonal linear CKA " << std::setprecision(3) << a.meanOffDiagonalCka << "\n\n";
+    std::cout << std::left << std::setw(7) << "group" << std::right << std::setw(8) << "SI" << "  " << std::left
+              << std::setw(14) << "preferred" << std::right << std::setw(13) << "mean energy";
+    if (!a.zeroedAccuracy.empty())
+        std::cout << std::setw(12) << "zeroed pp";
+    if (!a.keptOnlyAccuracy.empty())
+        std::cout << std::setw(12) << "alone pp";
+    std::cout << "\n";
+    for (const int g : groupOrder(a, true)) {
+        const auto i = static_cast<size_t>(g);
+        const int pref = a.preferredClass[i];
+        std::cout << std::left << std::setw(7) << ("g" + std::to_string(g)) << std::right << std::setw(8)
+                  << std::setprecision(3) << a.selectivityIndex[i] << "  " << std::left << std::setw(14)
+                  << (pref >= 0 ? printableText(a.classNames[static_cast<size_t>(pref)]) : "-") << std::right
+                  << std::setw(13) << std::setprecision(4) << a.meanEnergy[i];
+        if (!a.zeroedAccuracy.empty())
+            std::cout << std::setw(12) << std::setprecision(2) << 100.0 * (a.zeroedAccuracy[i] - a.accuracy);
+        if (!a.keptOnlyAccuracy.empty())
+            std::cout << std::setw(12) << std::setprecision(2) << 100.0 * (a.keptOnlyAccuracy[i] - a.accuracy);
+        std::cout << "\n";
+    }
+    std::cout << "\n";
+}
+
+// Two plots side by side (trained | untrained) in one PNG.
+void savePair(const std::string &path, const std::function<void(QCustomPlot *, const GroupAnalysis &)> &draw,
+              const GroupReport &r, int width, int height)
+{
+    QImage out(r.hasUntrained ? 2 * width : width, height, QImage::Format_RGB32);
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    int x = 0;
+    for (const GroupAnalysis *a : {&r.trained, r.hasUntrained ? &r.untrained : nullptr}) {
+        if (!a)
+            continue;
+        QCustomPlot plot;
+        plot.resize(width, height);
+        draw(&plot, *a);
+        painter.drawPixmap(x, 0, plot.toPixmap(width, height));
+        x += width;
+    }
+    painter.end();
+    if (!out.save(QString::fromStdString(path)))
+        throw Error("out: '" + path + "' cannot be written");
+}
+
+QString titleOf(const GroupAnalysis &a, const char *what)
+{
+    return QString("%1, %2 (%3)")
+        .arg(what, QString::fromStdString(a.block), a.model == "trained" ? QString("trained") : QString("untrained"));
+}
+
+std::vector<std::string> writeFigures(const GroupReport &r, const ImageSet &data, const std::string &dir, int argc,
+                                      char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    namespace fs = std::filesystem;
+    const auto file = [&](const char *name) { return (fs::path(dir) / name).string(); };
+    std::vector<std::string> written;
+    savePair(file("selectivity.png"),
+             [](QCustomPlot *p, const GroupAnalysis &a) {
+                 drawSelectivity(p, a, groupOrder(a, true), titleOf(a, "Mean energy per class"));
+             },
+             r, 820, 120 + 26 * r.trained.cardinality + 120);
+    written.push_back(file("selectivity.png"));
+    savePair(file("cka.png"), [](QCustomPlot *p, const GroupAnalysis &a) { drawCka(p, a, titleOf(a, "Linear CKA")); },
+             r, 620, 560);
+    written.push_back(file("cka.png"));
+    if (!r.trained.zeroedAccuracy.empty() || !r.trained.keptOnlyAccuracy.empty()) {
+        savePair(file("ablation.png"),
+                 [](QCustomPlot *p, const GroupAnalysis &a) { drawAblation(p, a, titleOf(a, "Ablation")); }, r, 700,
+                 440);
+        written.push_back(file("ablation.png"));
+    }
+    for (const GroupAnalysis *a : {&r.trained, r.hasUntrained ? &r.untrained : nullptr}) {
+        if (!a)
+            continue;
+        const char *name = a == &r.trained ? "top_images.png" : "untrained_top_images.png";
+        if (!topImagesStrip(*a, data, groupOrder(*a, true), 56).save(QString::fromStdString(file(name))))
+            throw Error("out: '" + file(name) + "' cannot be written");
+        written.push_back(file(name));
+    }
+    return written;
+}
+
+int cmdGroups(int argc, char **argv)
+{
+    std::set<std::string> valued = {"data", "block", "limit", "top", "batch", "format", "out", "seed"};
+    valued.insert(kSpecOptions.begin(), kSpecOptions.end());
+    valued.insert(kModelValueOptions.begin(), kModelValueOptions.end());
+    std::set<std::string> flags = {"keep-only", "no-untrained", "no-ablation"};
+    flags.insert(kModelFlagOptions.begin(), kModelFlagOptions.end());
+    const Args a = parse("groups", argc, argv, 2, valued, flags);
+    if (!a.has("data"))
+        throw UsageError("groups: --data fashion-mnist|DIR is required");
+    if (!a.has("out"))
+        throw UsageError("groups: --out DIR is required (the figures and numbers go there)");
+    const Format format = parseFormat(a.get("format", "table"));
+    if (format != Format::Table && format != Format::Json)
+        throw SpecError("format", "format: groups supports table or json (got '" + a.get("format") + "')");
+    GroupRequest req;
+    req.pass.block = a.get("block", "layer2.0");
+    if (req.pass.block.empty())
+        throw UsageError("block: empty; name a residual block like layer2.0");
+    if (a.has("limit")) {
+        const int limit = parseInt("limit", a.get("limit"));
+        if (limit < 0)
+            throw SpecError("limit", "limit: must be 0 (all) or a number of images (got " + std::to_string(limit) + ")");
+        req.limit = static_cast<size_t>(limit);
+    }
+    if (a.has("top"))
+        req.topK = parseInt("top", a.get("top"));
+    if (a.has("batch"))
+        req.pass.batch = parseInt("batch", a.get("batch"));
+    if (a.has("seed")) {
+        const int seed = parseInt("seed", a.get("seed"));
+        if (seed < 0)
+            throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(seed) + ")");
+        req.seed = static_cast<std::uint64_t>(seed);
+    }
+    req.untrained = a.flags.count("no-untrained") == 0;
+    req.pass.ablateZeroed = a.flags.count("no-ablation") == 0;
+    req.pass.ablateKeptOnly = a.flags.count("keep-only") > 0;
+    const std::string out = a.get("out");
+    ensureFolder(out, "out");
+
+    // Here --block names a residual block, not the spec's block kind.
+    Args modelArgs = a;
+    modelArgs.options.erase("block");
+    auto model = loadModelFromArgs(modelArgs);
+    validateGroupRequest(req, *model); // a bad block fails before the data is read
+    const std::string source = a.get("data");
+    const ImageSet data = loadEvaluationSet(source, model->info().spec);
+    Engine &e = loadEngine();
+    std::cerr << e.deviceInfo().threads << " threads, " << model->device() << "\n";
+    GroupCallbacks cb;
+    cb.progress = [&](size_t done, size_t total) {
+        std::cerr << "\r  " << done << " / " << total << " images" << std::flush;
+        return true;
+    };
+    const GroupReport r = analyzeGroups(e, *model, data, source, req, cb);
+    std::cerr << "\n";
+    auto written = writeGroupFiles(r, out);
+    for (const auto &f : writeFigures(r, data, out, argc, argv))
+        written.push_back(f);
+    if (format == Format::Json) {
+        std::cout << dumpJson(groupReportJson(r), false) << "\n";
+    } else {
+        printAnalysis(r.trained);
+        if (r.hasUntrained)
+            printAnalysis(r.untrained);
+        std::cout << "analysis of " << r.trained.count << " images" << (r.hasUntrained ? " (trained and untrained)" : "")
+                  << " in " << std::fixed << std::setprecision(1) << r.seconds << " s (trained pass "
+                  << r.trained.seconds;
+        if (r.hasUntrained)
+            std::cout << " s, untrained pass " << r.untrained.seconds;
+        std::cout << " s)\n";
+    }
+    for (const auto &f : written)
+        std::cerr << "wrote " << printableText(f) << "\n";
+    return 0;
+}
+
+} // namespace
+
+int groupsCommand(int argc, char **argv) { return cmdGroups(argc, argv); }
+
+} // namespace cli

@@ -1,0 +1,328 @@
+#include "groupspanel.h"
+
+#include "groupsview.h"
+#include "inlineerror.h"
+
+#include "resnext/error.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace resnext;
+
+namespace {
+constexpr int kCell = 40;     // pixels per top image in the strips
+constexpr int kLabel = 150;   // topImagesStrip's label column
+constexpr int kGap = 4;       // and its gap
+} // namespace
+
+TopImagesView::TopImagesView(QWidget *parent) : QWidget(parent)
+{
+    setCursor(Qt::PointingHandCursor);
+    setToolTip(tr("Each group's images with the highest energy: click one to open it in the Classify tab."));
+}
+
+void TopImagesView::setStrip(const QImage &strip, const std::vector<int> &order,
+                             const std::vector<std::vector<std::size_t>> &top, int cell)
+{
+    m_strip = strip;
+    m_order = order;
+    m_top = top;
+    m_cell = cell;
+    updateGeometry();
+    update();
+}
+
+QSize TopImagesView::sizeHint() const { return m_strip.isNull() ? QSize(200, 60) : m_strip.size(); }
+
+std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &pos) const
+{
+    if (m_cell <= 0 || pos.x() < kLabel || pos.y() < kGap)
+        return {-1, 0};
+    const int row = (pos.y() - kGap) / (m_cell + kGap);
+    const int col = (pos.x() - kLabel) / (m_cell + kGap);
+    if (row < 0 || row >= static_cast<int>(m_order.size()))
+        return {-1, 0};
+    const int g = m_order[static_cast<size_t>(row)];
+    const auto &images = m_top[static_cast<size_t>(g)];
+    if (col < 0 || col >= static_cast<int>(images.size()))
+        return {-1, 0};
+    return {g, images[static_cast<size_t>(col)]};
+}
+
+void TopImagesView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    if (!m_strip.isNull())
+        p.drawImage(0, 0, m_strip);
+}
+
+void TopImagesView::mousePressEvent(QMouseEvent *event)
+{
+    const auto [group, index] = imageAt(event->position().toPoint());
+    if (group >= 0)
+        Q_EMIT imageClicked(group, index);
+}
+
+GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(parent), m_service(service)
+{
+    auto *outer = new QVBoxLayout(this);
+    auto *intro = new QLabel(
+        tr("Do the groups specialise? The seed claim of split-transform-merge is that each of the C paths learns its "
+           "own features. Run the loaded model over a data set and compare its groups with those of the same "
+           "network untrained: energy per class, the images each group likes best, how alike the groups are "
+           "(linear CKA) and what each contributes (ablation)."));
+    intro->setWordWrap(true);
+    outer->addWidget(intro);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Data:")));
+    m_data = new QComboBox;
+    m_data->setObjectName("groupsData");
+    m_data->addItem(tr("Fashion-MNIST test set"), "fashion-mnist");
+    m_data->addItem(tr("Image folder..."), QString());
+    m_data->setToolTip(tr("The labelled images to run: Fashion-MNIST's 10,000 test images, or a folder "
+                          "root/<class>/*.png"));
+    controls->addWidget(m_data);
+    controls->addWidget(new QLabel(tr("Block:")));
+    m_block = new QComboBox;
+    m_block->setObjectName("groupsBlock");
+    controls->addWidget(m_block);
+    controls->addWidget(new QLabel(tr("Images:")));
+    m_limit = new QSpinBox;
+    m_limit->setObjectName("groupsLimit");
+    m_limit->setRange(0, 1000000);
+    m_limit->setSpecialValueText(tr("all"));
+    m_limit->setValue(2000);
+    m_limit->setToolTip(tr("Use only the first N images (all: the whole set)"));
+    controls->addWidget(m_limit);
+    controls->addWidget(new QLabel(tr("Top:")));
+    m_topK = new QSpinBox;
+    m_topK->setRange(1, 20);
+    m_topK->setValue(8);
+    m_topK->setToolTip(tr("Images per group in the top strips"));
+    controls->addWidget(m_topK);
+    controls->addStretch();
+    outer->addLayout(controls);
+    controls = new QHBoxLayout;
+    m_untrained = new QCheckBox(tr("Untrained too"));
+    m_untrained->setObjectName("groupsUntrained");
+    m_untrained->setChecked(true);
+    m_untrained->setToolTip(tr("Also analyse the randomly initialised network of the same spec (seed 0), so that "
+                               "structure is not mistaken for what training created"));
+    controls->addWidget(m_untrained);
+    m_keepOnly = new QCheckBox(tr("Keep-one ablation"));
+    m_keepOnly->setToolTip(tr("Besides zeroing each group, also zero all groups but one (twice the ablation time)"));
+    controls->addWidget(m_keepOnly);
+    m_run = new QPushButton(tr("Run"));
+    m_run->setObjectName("groupsRun");
+    controls->addWidget(m_run);
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setObjectName("groupsCancel");
+    m_cancel->setEnabled(false);
+    controls->addWidget(m_cancel);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setMaximumWidth(160);
+    controls->addWidget(m_progress);
+    controls->addStretch();
+    outer->addLayout(controls);
+
+    m_error = makeInlineError("groupsError");
+    outer->addWidget(m_error);
+    auto *summaryRow = new QHBoxLayout;
+    m_summary = new QLabel(tr("Nothing analysed yet: choose a block and press Run."));
+    m_summary->setObjectName("groupsSummary");
+    m_summary->setWordWrap(true);
+    summaryRow->addWidget(m_summary, 1);
+    m_sort = new QCheckBox(tr("Sort groups by selectivity"));
+    m_sort->setObjectName("groupsSort");
+    m_sort->setChecked(true);
+    m_sort->setToolTip(tr("Order the heat-map rows and strips by the class-selectivity index "
+                          "(mu_max - mu_rest) / (mu_max + mu_rest), most selective first"));
+    summaryRow->addWidget(m_sort);
+    outer->addLayout(summaryRow);
+
+    auto *grid = new QGridLayout;
+    for (int col = 0; col < 2; ++col) {
+        m_columnTitle[col] = new QLabel(col == 0 ? tr("<b>Trained</b>") : tr("<b>Untrained</b> (random init)"));
+        grid->addWidget(m_columnTitle[col], 0, col);
+        const auto plot = [&](int row, int height) {
+            auto *p = new QCustomPlot;
+            p->setMinimumSize(300, height);
+            grid->addWidget(p, row, col);
+            return p;
+        };
+        m_selectivity[col] = plot(1, 300);
+        m_cka[col] = plot(2, 280);
+        m_ablation[col] = plot(3, 220);
+        m_top[col] = new TopImagesView;
+        grid->addWidget(m_top[col], 4, col, Qt::AlignTop | Qt::AlignLeft);
+        connect(m_top[col], &TopImagesView::imageClicked, this, [this, col](int group, std::size_t index) {
+            if (!m_result)
+                return;
+            const GroupAnalysis &a = col == 0 ? m_result->report.trained : m_result->report.untrained;
+            QImage img = dataImage(m_result->data, index).convertToFormat(QImage::Format_RGB888);
+            Q_EMIT openInClassify(img, tr("%1 image %2").arg(m_result->source).arg(index),
+                                  QString::fromStdString(a.block), group);
+        });
+    }
+    outer->addLayout(grid);
+    outer->addStretch();
+
+    connect(m_data, &QComboBox::activated, this, [this](int i) {
+        if (i != 1)
+            return;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"),
+                                                              m_folder);
+        if (dir.isEmpty()) {
+            m_data->setCurrentIndex(0);
+            return;
+        }
+        setSource(dir);
+    });
+    connect(m_run, &QPushButton::clicked, this, &GroupsPanel::start);
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_service->cancel(m_job); });
+    connect(m_sort, &QCheckBox::toggled, this, &GroupsPanel::redraw);
+    connect(m_service, &ModelService::groupsProgress, this, [this](const Job &job, qulonglong done, qulonglong total) {
+        if (job.id != m_job.id)
+            return;
+        m_progress->setRange(0, static_cast<int>(total));
+        m_progress->setValue(static_cast<int>(done));
+    });
+    connect(m_service, &ModelService::groupsReady, this,
+            [this](const Job &job, std::shared_ptr<const GroupsResult> r) {
+                if (job.id == m_job.id)
+                    showResult(std::move(r));
+            });
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &message) {
+        if (job.id == m_job.id)
+            showError(message);
+    });
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+        if (job.id != m_job.id)
+            return;
+        m_run->setEnabled(true);
+        m_cancel->setEnabled(false);
+    });
+    redraw();
+}
+
+void GroupsPanel::setBlocks(const ArchSpec &spec)
+{
+    const QString keep = m_block->currentText();
+    m_block->clear();
+    for (int s = 0; s < spec.numStages(); ++s)
+        for (int b = 0; b < spec.layers[static_cast<size_t>(s)]; ++b)
+            m_block->addItem(QString("layer%1.%2").arg(s + 1).arg(b));
+    const int i = m_block->findText(keep.isEmpty() ? QString("layer2.0") : keep);
+    m_block->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+GroupRequest GroupsPanel::request() const
+{
+    GroupRequest r;
+    r.pass.block = m_block->currentText().toStdString();
+    r.pass.ablateKeptOnly = m_keepOnly->isChecked();
+    r.topK = m_topK->value();
+    r.limit = static_cast<std::size_t>(m_limit->value());
+    r.untrained = m_untrained->isChecked();
+    return r;
+}
+
+QString GroupsPanel::source() const
+{
+    return m_data->currentIndex() == 1 ? m_folder : QString("fashion-mnist");
+}
+
+void GroupsPanel::setSource(const QString &source)
+{
+    if (source == "fashion-mnist") {
+        m_data->setCurrentIndex(0);
+        return;
+    }
+    m_folder = source;
+    m_data->setItemText(1, tr("Folder: %1").arg(source));
+    m_data->setCurrentIndex(1);
+}
+
+void GroupsPanel::start()
+{
+    if (m_service->pending(m_job))
+        return;
+    if (m_block->count() == 0) {
+        showError(tr("groups: no model is loaded yet"));
+        return;
+    }
+    if (source().isEmpty()) {
+        showError(tr("data: choose an image folder first"));
+        return;
+    }
+    showError({});
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_run->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_job = m_service->groups(source(), request());
+}
+
+void GroupsPanel::showResult(std::shared_ptr<const GroupsResult> result)
+{
+    m_result = std::move(result);
+    redraw();
+}
+
+void GroupsPanel::redraw()
+{
+    const bool two = m_result && m_result->report.hasUntrained;
+    for (int col = 0; col < 2; ++col) {
+        const bool visible = col == 0 || two || !m_result;
+        for (QWidget *w : std::initializer_list<QWidget *>{m_columnTitle[col], m_selectivity[col], m_cka[col],
+                                                            m_ablation[col], m_top[col]})
+            w->setVisible(visible);
+    }
+    if (!m_result)
+        return;
+    const GroupReport &r = m_result->report;
+    QString text = tr("<b>%1</b> over %2 images of %3: trained accuracy %4%, mean off-diagonal CKA %5")
+                       .arg(QString::fromStdString(r.trained.block))
+                       .arg(r.trained.count)
+                       .arg(m_result->source.toHtmlEscaped())
+                       .arg(100.0 * r.trained.accuracy, 0, 'f', 2)
+                       .arg(r.trained.meanOffDiagonalCka, 0, 'f', 3);
+    if (r.hasUntrained)
+        text += tr("; untrained %1%, CKA %2").arg(100.0 * r.untrained.accuracy, 0, 'f', 2).arg(r.untrained.meanOffDiagonalCka, 0, 'f', 3);
+    text += tr(" (%1 s)").arg(r.seconds, 0, 'f', 1);
+    m_summary->setText(text);
+    for (int col = 0; col < (two ? 2 : 1); ++col) {
+        const GroupAnalysis &a = col == 0 ? r.trained : r.untrained;
+        const auto order = groupOrder(a, m_sort->isChecked());
+        const QString who = col == 0 ? tr("trained") : tr("untrained");
+        drawSelectivity(m_selectivity[col], a, order, tr("Mean energy per class (%1)").arg(who));
+        drawCka(m_cka[col], a, tr("Linear CKA (%1)").arg(who));
+        if (a.zeroedAccuracy.empty() && a.keptOnlyAccuracy.empty())
+            m_ablation[col]->hide();
+        else
+            drawAblation(m_ablation[col], a, tr("Ablation (%1)").arg(who));
+        m_top[col]->setStrip(topImagesStrip(a, m_result->data, order, kCell), order, a.topImages, kCell);
+    }
+}
+
+void GroupsPanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+QString GroupsPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
