@@ -98,6 +98,16 @@ ConvW fold(const std::map<std::string, at::Tensor> &t, const std::string &conv, 
     return c;
 }
 
+// oneDNN reports failures as dnnl::error: turn them into one-line Errors at this file's boundary.
+template <typename F> auto oneDnn(const char *what, F &&f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const dnnl::error &e) {
+        throw Error(std::string("fast path: ") + what + ": " + e.what());
+    }
+}
+
 // One primitive to run with its arguments.
 struct Step {
     dnnl::primitive prim;
@@ -404,37 +414,39 @@ void Net::prepare(int batch)
     // thread's OpenMP count once, lazily (not init_num_threads() per call: that
     // also rebuilds LibTorch's pthreadpool, a new spinning thread every time).
     (void)at::get_num_threads();
-    m->get(batch);
+    oneDnn("preparing", [&] { return &m->get(batch); });
 }
 
 at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *capture, const std::atomic<bool> *cancel)
 {
-    (void)at::get_num_threads(); // see prepare()
-    const auto in = x.scalar_type() == at::kFloat && x.is_contiguous() ? x : x.to(at::kFloat).contiguous();
-    Built &b = m->get(static_cast<int>(in.size(0)));
-    b.input.set_data_handle(in.data_ptr());
-    BlockPoints *cap = nullptr;
-    if (capture && capture->stage >= 0)
-        cap = &b.blocks.at(static_cast<size_t>(capture->stage)).at(static_cast<size_t>(capture->block));
-    for (size_t i = 0; i < b.steps.size(); ++i) {
-        if (cancel && cancel->load())
-            throw Cancelled();
-        if (cap && i == cap->first)
-            m->copyOut(cap->in, capture->input);
-        b.steps[i].prim.execute(m->strm, b.steps[i].args);
-        if (cap && i == cap->grouped)
-            m->copyOut(cap->mid, capture->grouped);
-        if (cap && i == cap->last)
-            m->copyOut(cap->out, capture->output);
-    }
-    m->strm.wait();
-    if (pooled) {
-        *pooled = at::empty({b.batch, b.features}, at::kFloat);
-        std::memcpy(pooled->data_ptr<float>(), b.pooledUser.get_data_handle(), sizeof(float) * pooled->numel());
-    }
-    auto logits = at::empty({b.batch, b.classes}, at::kFloat);
-    std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
-    return logits;
+    return oneDnn("running", [&] {
+        (void)at::get_num_threads(); // see prepare()
+        const auto in = x.scalar_type() == at::kFloat && x.is_contiguous() ? x : x.to(at::kFloat).contiguous();
+        Built &b = m->get(static_cast<int>(in.size(0)));
+        b.input.set_data_handle(in.data_ptr());
+        BlockPoints *cap = nullptr;
+        if (capture && capture->stage >= 0)
+            cap = &b.blocks.at(static_cast<size_t>(capture->stage)).at(static_cast<size_t>(capture->block));
+        for (size_t i = 0; i < b.steps.size(); ++i) {
+            if (cancel && cancel->load())
+                throw Cancelled();
+            if (cap && i == cap->first)
+                m->copyOut(cap->in, capture->input);
+            b.steps[i].prim.execute(m->strm, b.steps[i].args);
+            if (cap && i == cap->grouped)
+                m->copyOut(cap->mid, capture->grouped);
+            if (cap && i == cap->last)
+                m->copyOut(cap->out, capture->output);
+        }
+        m->strm.wait();
+        if (pooled) {
+            *pooled = at::empty({b.batch, b.features}, at::kFloat);
+            std::memcpy(pooled->data_ptr<float>(), b.pooledUser.get_data_handle(), sizeof(float) * pooled->numel());
+        }
+        auto logits = at::empty({b.batch, b.classes}, at::kFloat);
+        std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
+        return logits;
+    });
 }
 
 bool Net::bf16() const { return m->bf16; }
