@@ -2,6 +2,7 @@
 
 #include "resnext/engine.h"
 #include "resnext/error.h"
+#include "resnext/plan.h"
 
 #include <ATen/Parallel.h>
 
@@ -146,6 +147,7 @@ struct Net::Impl {
     dnnl::engine eng{dnnl::engine::kind::cpu, 0};
     dnnl::stream strm{eng};
     ConvW stem;
+    std::optional<std::tuple<int, int, int>> maxPool; // kernel, stride, padding (the ImageNet stem's)
     std::vector<std::vector<BlockW>> stages;
     at::Tensor fcWeight, fcBias;
     std::vector<std::unique_ptr<Built>> built; // a few batch sizes, most recent last
@@ -278,13 +280,14 @@ struct Net::Impl {
             x = cast;
         }
         x = addConv(*b, stem, x, true, nullptr, false, true);
-        if (spec.stem == Stem::ImageNet) {
+        if (maxPool) {
+            const auto [k, st, pad] = *maxPool;
             const auto d = x.get_desc().dims();
-            const memory::dim oh = (d[2] + 2 - 3) / 2 + 1, ow = (d[3] + 2 - 3) / 2 + 1;
+            const memory::dim oh = (d[2] + 2 * pad - k) / st + 1, ow = (d[3] + 2 * pad - k) / st + 1;
             const dnnl::pooling_forward::desc pdsc(dnnl::prop_kind::forward_inference,
                                                   dnnl::algorithm::pooling_max, x.get_desc(),
-                                                  memory::desc({d[0], d[1], oh, ow}, act(), actTag()), {2, 2},
-                                                  {3, 3}, {1, 1}, {1, 1});
+                                                  memory::desc({d[0], d[1], oh, ow}, act(), actTag()), {st, st},
+                                                  {k, k}, {pad, pad}, {pad, pad});
             const dnnl::pooling_forward::primitive_desc pd(pdsc, eng);
             memory y = allocate(pd.dst_desc());
             b->steps.push_back({dnnl::pooling_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}}});
@@ -377,26 +380,36 @@ Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool 
     m->bf16 = bf16;
     if (bf16 && !bf16Native())
         throw Error("bf16: this CPU has no native BF16 convolutions (AVX-512 BF16 or AMX); use FP32");
-    const bool imagenet = spec.stem == Stem::ImageNet;
-    m->stem = fold(t, "conv1", "bn1", imagenet ? 2 : 1, imagenet ? 3 : 1, 1);
+    // The geometry of every convolution (stride, padding, groups) and of the
+    // max-pool comes from the layer plan, the one description of the network;
+    // each Conv2d is followed by its BatchNorm2d there.
+    std::map<std::string, const LayerInfo *> plan;
+    const std::vector<LayerInfo> layers = planLayers(spec);
+    for (const LayerInfo &l : layers)
+        plan[l.name] = &l;
+    const auto conv = [&](const std::string &name, const std::string &bn) {
+        const auto it = plan.find(name);
+        if (it == plan.end() || it->second->type != "Conv2d")
+            throw Error("fast path: the layer plan has no convolution '" + name + "'");
+        const LayerInfo &l = *it->second;
+        return fold(t, name, bn, l.stride, l.padding, l.groups);
+    };
+    m->stem = conv("conv1", "bn1");
+    if (const auto pool = plan.find("maxpool"); pool != plan.end())
+        m->maxPool = {pool->second->kernel, pool->second->stride, pool->second->padding};
     const bool bottleneck = spec.block == BlockKind::Bottleneck;
     for (int s = 0; s < spec.numStages(); ++s) {
         std::vector<BlockW> blocks;
         for (int i = 0; i < spec.layers[static_cast<size_t>(s)]; ++i) {
             const std::string p = "layer" + std::to_string(s + 1) + "." + std::to_string(i) + ".";
-            const int stride = (i == 0 && s > 0) ? 2 : 1;
             BlockW b;
             b.bottleneck = bottleneck;
-            if (bottleneck) {
-                b.c1 = fold(t, p + "conv1", p + "bn1", 1, 0, 1);
-                b.c2 = fold(t, p + "conv2", p + "bn2", stride, 1, spec.cardinality);
-                b.c3 = fold(t, p + "conv3", p + "bn3", 1, 0, 1);
-            } else {
-                b.c1 = fold(t, p + "conv1", p + "bn1", stride, 1, 1);
-                b.c2 = fold(t, p + "conv2", p + "bn2", 1, 1, 1);
-            }
-            if (t.count(p + "downsample.0.weight"))
-                b.down = fold(t, p + "downsample.0", p + "downsample.1", stride, 0, 1);
+            b.c1 = conv(p + "conv1", p + "bn1");
+            b.c2 = conv(p + "conv2", p + "bn2");
+            if (bottleneck)
+                b.c3 = conv(p + "conv3", p + "bn3");
+            if (plan.count(p + "downsample.0"))
+                b.down = conv(p + "downsample.0", p + "downsample.1");
             blocks.push_back(std::move(b));
         }
         m->stages.push_back(std::move(blocks));
