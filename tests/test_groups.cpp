@@ -16,6 +16,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <random>
 
@@ -320,9 +321,14 @@ private Q_SLOTS:
         const ImageSet data = firstImages(200);
         GroupRequest req;
         req.untrained = false;
+        // On the plain path, where the two forms are different modules (the fast
+        // path folds both into the same form (c) weights).
+        c->setInferencePath(InferencePath::Plain);
+        a->setInferencePath(InferencePath::Plain);
         const GroupReport rc = analyzeGroups(e, *c, data, "fashion-mnist", req);
         const GroupReport ra = analyzeGroups(e, *a, data, "fashion-mnist", req);
         const GroupAnalysis &x = rc.trained, &y = ra.trained;
+        QCOMPARE(QString::fromStdString(x.path), QString("plain"));
         QCOMPARE(x.correct, y.correct);
         QCOMPARE(x.zeroedAccuracy, y.zeroedAccuracy);
         QCOMPARE(x.topImages, y.topImages);
@@ -334,6 +340,42 @@ private Q_SLOTS:
                 QVERIFY(close(x.selectivity[g][k], y.selectivity[g][k]));
             for (std::size_t h = 0; h < 8; ++h)
                 QVERIFY(close(x.cka[g][h], y.cka[g][h]));
+        }
+    }
+
+    void fastAndPlainPassesAgree()
+    {
+        if (!haveFashionMnist())
+            QSKIP("Debian's dataset-fashion-mnist is not installed");
+        Engine &e = loadEngine();
+        if (!e.deviceInfo().fastPath)
+            QSKIP("this build has no oneDNN fast path");
+        e.setThreads(2);
+        auto fast = e.loadBuiltin();
+        auto plain = e.loadBuiltin();
+        plain->setInferencePath(InferencePath::Plain);
+        const ImageSet data = firstImages(300);
+        GroupPassOptions o;
+        o.batch = 128; // 128, 128, 44: a last batch of another size too
+        o.ablateKeptOnly = true;
+        const GroupActivations f = fast->groupActivations(data, o), p = plain->groupActivations(data, o);
+        QCOMPARE(QString::fromStdString(f.path), QString("fast"));
+        QCOMPARE(QString::fromStdString(p.path), QString("plain"));
+        QCOMPARE(f.energy.size(), p.energy.size());
+        for (std::size_t i = 0; i < f.energy.size(); ++i)
+            QVERIFY2(std::fabs(f.energy[i] - p.energy[i]) <= 1e-4 * (1e-3 + std::fabs(p.energy[i])),
+                     qPrintable(QString("energy %1: %2 vs %3").arg(i).arg(f.energy[i]).arg(p.energy[i])));
+        for (std::size_t i = 0; i < f.pooled.size(); ++i)
+            QVERIFY(std::fabs(f.pooled[i] - p.pooled[i]) <= 1e-4 * (1e-3 + std::fabs(p.pooled[i])));
+        // Predictions may differ only where two logits tie to float rounding: none
+        // of these images, so the counts agree exactly; the ablation's re-runs (the
+        // fast path's forwardEdits against LibTorch's modules) agree to one image.
+        QCOMPARE(f.predicted, p.predicted);
+        QCOMPARE(f.correct, p.correct);
+        for (std::size_t g = 0; g < 8; ++g) {
+            QVERIFY2(std::llabs(static_cast<long long>(f.zeroedCorrect[g]) - static_cast<long long>(p.zeroedCorrect[g])) <= 1,
+                     qPrintable(QString("group %1 zeroed: %2 vs %3").arg(g).arg(f.zeroedCorrect[g]).arg(p.zeroedCorrect[g])));
+            QVERIFY(std::llabs(static_cast<long long>(f.keptOnlyCorrect[g]) - static_cast<long long>(p.keptOnlyCorrect[g])) <= 1);
         }
     }
 

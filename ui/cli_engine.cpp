@@ -377,7 +377,8 @@ void printConfusion(const EvalResult &r, const std::vector<std::string> &labels)
 
 int cmdEvaluate(int argc, char **argv)
 {
-    const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch"}}), kModelFlags);
+    const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch"}}),
+                         merge({kModelFlags, kPathFlags}));
     if (!a.has("data"))
         throw UsageError("evaluate: --data fashion-mnist|DIR is required");
     const auto format = parseFormat(a.get("format", "table"));
@@ -385,10 +386,12 @@ int cmdEvaluate(int argc, char **argv)
     validateEvalBatch(batch);
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e);
+    applyPathFlags(a, *model);
     const ModelInfo &info = model->info();
     const std::string source = a.get("data");
     const ImageSet test = loadEvaluationSet(source, info.spec);
     const EvalResult r = model->evaluate(test, batch);
+    const std::string path = model->device() == "cpu" ? toString(model->inferencePath()) : "plain";
     if (format == Format::Json) {
         std::cout << dumpJson(Json{{"model", describe(info.spec)},
                                    {"weights", info.source},
@@ -397,13 +400,14 @@ int cmdEvaluate(int argc, char **argv)
                                    {"correct", r.correct},
                                    {"accuracy", r.accuracy()},
                                    {"seconds", r.seconds},
+                                   {"path", path},
                                    {"confusion", r.confusion}},
                               false)
                   << "\n";
     } else {
         std::cout << describe(info.spec) << " (" << printableText(info.source) << ") on " << printableText(source) << ": " << r.correct << " / "
                   << r.count << " correct, accuracy " << fixed(100 * r.accuracy(), 2) << "% in " << fixed(r.seconds, 2)
-                  << " s\n\n";
+                  << " s (" << path << " path)\n\n";
         printConfusion(r, info.labels);
     }
     return 0;

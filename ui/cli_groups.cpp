@@ -126,7 +126,7 @@ int cmdGroups(int argc, char **argv)
     std::set<std::string> valued = {"data", "block", "limit", "top", "batch", "format", "out", "seed"};
     valued.insert(kSpecOptions.begin(), kSpecOptions.end());
     valued.insert(kModelValueOptions.begin(), kModelValueOptions.end());
-    std::set<std::string> flags = {"keep-only", "no-untrained", "no-ablation"};
+    std::set<std::string> flags = {"keep-only", "no-untrained", "no-ablation", "plain"};
     flags.insert(kModelFlagOptions.begin(), kModelFlagOptions.end());
     const Args a = parse("groups", argc, argv, 2, valued, flags);
     if (!a.has("data"))
@@ -166,6 +166,11 @@ int cmdGroups(int argc, char **argv)
     Args modelArgs = a;
     modelArgs.options.erase("block");
     auto model = loadModelFromArgs(modelArgs);
+    if (a.flags.count("plain")) {
+        if (model->device() != "cpu")
+            throw UsageError("plain: inference paths are for the CPU; on CUDA the plain path runs");
+        model->setInferencePath(InferencePath::Plain); // LibTorch's modules, for comparison
+    }
     validateGroupRequest(req, *model); // a bad block fails before the data is read
     const std::string source = a.get("data");
     const ImageSet data = loadEvaluationSet(source, model->info().spec);
@@ -188,8 +193,8 @@ int cmdGroups(int argc, char **argv)
         if (r.hasUntrained)
             printAnalysis(r.untrained);
         std::cout << "analysis of " << r.trained.count << " images" << (r.hasUntrained ? " (trained and untrained)" : "")
-                  << " in " << std::fixed << std::setprecision(1) << r.seconds << " s (trained pass "
-                  << r.trained.seconds;
+                  << " in " << std::fixed << std::setprecision(1) << r.seconds << " s on the " << r.trained.path
+                  << " path (trained pass " << r.trained.seconds;
         if (r.hasUntrained)
             std::cout << " s, untrained pass " << r.untrained.seconds;
         std::cout << " s)\n";

@@ -110,6 +110,7 @@ Json analysisJson(const GroupAnalysis &a)
                 {"cka", a.cka},
                 {"mean_off_diagonal_cka", a.meanOffDiagonalCka},
                 {"ablation", ablation},
+                {"path", a.path},
                 {"seconds", a.seconds}};
 }
 
@@ -195,6 +196,7 @@ GroupAnalysis summarizeGroups(const GroupActivations &pass, const ImageSet &data
     a.width = pass.width;
     a.count = pass.count;
     a.seconds = pass.seconds;
+    a.path = pass.path;
     a.classNames = data.classNames;
     const std::size_t c = static_cast<std::size_t>(pass.cardinality), n = pass.count;
     std::int64_t maxLabel = -1;
@@ -308,6 +310,8 @@ GroupReport analyzeGroups(Engine &engine, Model &model, const ImageSet &data, co
         auto random = engine.create(info, request.seed, "cpu");
         if (model.device() != "cpu")
             random->toDevice("cuda");
+        else if (model.inferencePath() == InferencePath::Plain)
+            random->setInferencePath(InferencePath::Plain); // both models on the same path
         report.untrained = summarizeGroups(random->groupActivations(*use, request.pass, tick(n)), *use, request.topK);
         report.untrained.model = "untrained (random init, seed " + std::to_string(request.seed) + ")";
         report.hasUntrained = true;

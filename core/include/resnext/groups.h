@@ -43,6 +43,9 @@ struct GroupActivations {
     std::size_t correct = 0;             // unablated correct predictions
     std::vector<std::size_t> zeroedCorrect;   // [C] (empty unless ablateZeroed)
     std::vector<std::size_t> keptOnlyCorrect; // [C] (empty unless ablateKeptOnly)
+    // Where the pass ran: "fast" (oneDNN, FP32, whenever the model's inference
+    // path is fast or fast-bf16 on the CPU) or "plain" (LibTorch's modules).
+    std::string path = "plain";
     double seconds = 0;
 };
 
@@ -83,6 +86,7 @@ struct GroupAnalysis {
     double accuracy = 0;                     // unablated, = Model::evaluate's at the same batch
     std::vector<double> zeroedAccuracy;      // [C] accuracy with group g zeroed (empty if not asked)
     std::vector<double> keptOnlyAccuracy;    // [C] accuracy with only group g kept (empty if not asked)
+    std::string path;                        // "fast" (oneDNN, FP32) or "plain" (LibTorch)
     double seconds = 0;                      // the engine pass
 };
 

@@ -467,7 +467,9 @@ public:
                 std::vector<size_t> idx(end - start);
                 std::iota(idx.begin(), idx.end(), start);
                 const torch::Tensor x = inputBatch(data, idx, direct);
-                auto pred = m_net->forward(x.to(m_device)).argmax(1).to(torch::kCPU);
+                // On the model's inference path, like classify (the fast path where it is chosen).
+                fast::Net *fast = fastNet();
+                auto pred = (fast ? fast->forward(x) : m_net->forward(x.to(m_device))).argmax(1).to(torch::kCPU);
                 const auto *p = pred.data_ptr<int64_t>();
                 for (size_t i = 0; i < idx.size(); ++i) {
                     const auto truth = data.labels[idx[i]];
@@ -702,7 +704,15 @@ public:
         const bool direct = data.height == pre.size && data.width == pre.size &&
                             (data.channels == pre.channels || data.channels == 1);
         return guarded("groups", [&] {
-            return runGroupPass(m_net, m_info.spec, m_device, data, options,
+            // On the fast path in FP32 whenever the model's path is a fast one (BF16
+            // would round the accuracies the ablation compares), else on the plain path.
+            fast::Net *net = m_info.spec.block == BlockKind::Bottleneck ? fastNet() : nullptr;
+            std::unique_ptr<fast::Net> fp32;
+            if (net && net->bf16()) {
+                fp32 = makeFastNet(false);
+                net = fp32.get();
+            }
+            return runGroupPass(m_net, m_info.spec, m_device, data, options, net,
                                 [&](const std::vector<size_t> &idx) { return inputBatch(data, idx, direct); }, progress);
         });
     }
@@ -1281,6 +1291,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
             p.trainAccuracy = correct / seen;
             p.epochSeconds = msSince(epochStart) / 1000.0;
             TorchModel probe(info, net, device);
+            probe.setInferencePath(InferencePath::Plain); // the training's own modules, no folding per epoch
             if (valSet.count()) {
                 auto r = probe.evaluate(valSet, 500, {});
                 p.valAccuracy = r.accuracy();

@@ -6,6 +6,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <cmath>
@@ -32,6 +33,11 @@ Net::Net(const ArchSpec &, const std::map<std::string, at::Tensor> &, bool)
 Net::~Net() = default;
 void Net::prepare(int) {}
 at::Tensor Net::forward(const at::Tensor &, at::Tensor *, Capture *, const std::atomic<bool> *) { return {}; }
+std::vector<at::Tensor> Net::forwardEdits(int, int, const at::Tensor &, int, const std::function<at::Tensor(int)> &,
+                                          const std::atomic<bool> *)
+{
+    return {};
+}
 bool Net::bf16() const { return false; }
 double Net::prepareMs() const { return 0; }
 
@@ -459,6 +465,58 @@ at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *captur
         auto logits = at::empty({b.batch, b.classes}, at::kFloat);
         std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
         return logits;
+    });
+}
+
+std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor &input, int edits,
+                                          const std::function<at::Tensor(int)> &edited,
+                                          const std::atomic<bool> *cancel)
+{
+    return oneDnn("running", [&] {
+        (void)at::get_num_threads(); // see prepare()
+        if (stage < 0 || static_cast<size_t>(stage) >= m->stages.size() || block < 0 ||
+            static_cast<size_t>(block) >= m->stages[static_cast<size_t>(stage)].size())
+            throw Error("fast path: no block " + std::to_string(block) + " in stage " + std::to_string(stage + 1));
+        const BlockW &bw = m->stages[static_cast<size_t>(stage)][static_cast<size_t>(block)];
+        if (!bw.bottleneck)
+            throw Error("fast path: the edits start at a bottleneck block's merge; this block is a basic block");
+        const auto in = input.scalar_type() == at::kFloat && input.is_contiguous() ? input : input.to(at::kFloat).contiguous();
+        Built &b = m->get(static_cast<int>(in.size(0)));
+        BlockPoints &p = b.blocks[static_cast<size_t>(stage)][static_cast<size_t>(block)];
+        const auto sameDims = [](const memory &mem, const at::Tensor &t) {
+            const auto d = mem.get_desc().dims();
+            return t.dim() == 4 && std::equal(d.begin(), d.end(), t.sizes().begin());
+        };
+        if (!sameDims(p.in, in))
+            throw Error("fast path: the block input's shape does not match the network's");
+        // The block's input in the network's own layout, once: without a
+        // downsample the merge adds into it in place, so each edit starts from
+        // this copy.
+        const auto inDims = p.in.get_desc().dims();
+        memory user({inDims, DType::f32, Tag::nchw}, m->eng, in.data_ptr());
+        memory saved(p.in.get_desc(), m->eng);
+        dnnl::reorder(user, saved).execute(m->strm, user, saved);
+        std::vector<at::Tensor> out;
+        for (int k = 0; k < edits; ++k) {
+            if (cancel && cancel->load())
+                throw Cancelled();
+            at::Tensor g = edited(k);
+            if (g.scalar_type() != at::kFloat || !g.is_contiguous())
+                g = g.to(at::kFloat).contiguous();
+            if (!sameDims(p.mid, g))
+                throw Error("fast path: the edited grouped activation's shape does not match the block's");
+            memory gu({p.mid.get_desc().dims(), DType::f32, Tag::nchw}, m->eng, g.data_ptr());
+            if (!bw.down || k == 0)
+                dnnl::reorder(saved, p.in).execute(m->strm, saved, p.in);
+            dnnl::reorder(gu, p.mid).execute(m->strm, gu, p.mid);
+            for (size_t i = p.grouped + 1; i < b.steps.size(); ++i)
+                b.steps[i].prim.execute(m->strm, b.steps[i].args);
+            m->strm.wait();
+            auto logits = at::empty({b.batch, b.classes}, at::kFloat);
+            std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
+            out.push_back(std::move(logits));
+        }
+        return out;
     });
 }
 

@@ -14,9 +14,11 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace resnext::fast {
 
@@ -48,6 +50,15 @@ public:
     // pooled features [N, D] go to *pooled when given.
     at::Tensor forward(const at::Tensor &x, at::Tensor *pooled = nullptr, Capture *capture = nullptr,
                        const std::atomic<bool> *cancel = nullptr);
+    // For the group analysis: the network from one bottleneck block's last
+    // convolution (its merge) to the logits, run once per edit of the block's
+    // grouped activation. `input` is the block's input and `edited(k)` the
+    // grouped convolution's output after BN and ReLU for edit k, both
+    // [N, C, H, W] float as a Capture gives them. Returns each edit's logits
+    // [N, classes]. Throws Error (Cancelled when `cancel` is set).
+    std::vector<at::Tensor> forwardEdits(int stage, int block, const at::Tensor &input, int edits,
+                                         const std::function<at::Tensor(int)> &edited,
+                                         const std::atomic<bool> *cancel = nullptr);
     bool bf16() const;
     // Wall time of the last prepare() that built something (folding counts in the first).
     double prepareMs() const;

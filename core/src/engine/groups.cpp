@@ -23,12 +23,14 @@ namespace resnext {
 
 namespace {
 // Images per call of the network after the block when running the edits
-// (the built-in model at 2048: about 200 MB per layer2 activation, 2 GB peak resident).
-constexpr std::size_t kTailImages = 2048;
+// (256: a layer2 activation of the built-in model stays under glibc's 32 MB
+// mmap threshold, so the tensors are reused instead of mapped and faulted in
+// anew each call: 2048 spent a quarter of the time in the kernel).
+constexpr std::size_t kTailImages = 256;
 } // namespace
 
 GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::Device &device, const ImageSet &data,
-                              const GroupPassOptions &o,
+                              const GroupPassOptions &o, fast::Net *fastNet,
                               const std::function<torch::Tensor(const std::vector<std::size_t> &)> &input,
                               const std::function<bool(std::size_t, std::size_t)> &progress)
 {
@@ -51,6 +53,7 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
         r.zeroedCorrect.assign(static_cast<std::size_t>(c), 0);
     if (o.ablateKeptOnly)
         r.keptOnlyCorrect.assign(static_cast<std::size_t>(c), 0);
+    r.path = fastNet ? "fast" : "plain";
 
     c10::InferenceMode guard;
     // A trained model's activations hold subnormal floats, which cost the CPU
@@ -88,17 +91,27 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
         const std::size_t end = std::min(data.count(), start + batch);
         std::vector<std::size_t> idx(end - start);
         std::iota(idx.begin(), idx.end(), start);
-        auto x = input(idx).to(device);
-        x = net->bn1(net->conv1(x)).relu_();
-        if (spec.stem == Stem::ImageNet)
-            x = torch::max_pool2d(x, 3, 2, 1);
-        for (int s = 0; s < ref.stage; ++s)
-            x = net->stage(s)->forward(x);
-        for (int b = 0; b < ref.block; ++b)
-            x = stage->ptr<BlockImpl>(static_cast<std::size_t>(b))->forward(x);
-        const torch::Tensor blockIn = x;
-        torch::Tensor t;
-        const auto pred = rest(block->forwardWithTransform(blockIn, &t));
+        torch::Tensor blockIn, t, pred;
+        if (fastNet) {
+            // One fast pass gives the prediction, the block's input and its grouped activation.
+            fast::Capture capture;
+            capture.stage = ref.stage;
+            capture.block = ref.block;
+            pred = fastNet->forward(input(idx), nullptr, &capture).argmax(1).contiguous();
+            blockIn = capture.input;
+            t = capture.grouped;
+        } else {
+            auto x = input(idx).to(device);
+            x = net->bn1(net->conv1(x)).relu_();
+            if (spec.stem == Stem::ImageNet)
+                x = torch::max_pool2d(x, 3, 2, 1);
+            for (int s = 0; s < ref.stage; ++s)
+                x = net->stage(s)->forward(x);
+            for (int b = 0; b < ref.block; ++b)
+                x = stage->ptr<BlockImpl>(static_cast<std::size_t>(b))->forward(x);
+            blockIn = x;
+            pred = rest(block->forwardWithTransform(blockIn, &t));
+        }
         const int64_t bsz = t.size(0), d = t.size(1) / c;
         r.groupWidth = static_cast<int>(d);
         r.height = static_cast<int>(t.size(2));
@@ -110,10 +123,7 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
         r.pooled.insert(r.pooled.end(), pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
         r.predicted.insert(r.predicted.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
         r.correct += correctOf(pred, idx);
-        const torch::Tensor identity = block->shortcut(blockIn); // the same for every edit
-        // Every edit of this batch (group g zeroed, or kept alone) goes through the
-        // rest of the network in as few calls as memory allows: larger batches
-        // run faster per image on the CPU, and eval-mode BN treats each image alone.
+        // Every edit of this batch: group g zeroed, or kept alone.
         std::vector<std::pair<int, bool>> edits; // (group, kept alone)
         for (int g = 0; g < c; ++g) {
             if (o.ablateZeroed)
@@ -121,29 +131,46 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
             if (o.ablateKeptOnly)
                 edits.emplace_back(g, true);
         }
-        const std::size_t perCall = std::max<std::size_t>(1, kTailImages / static_cast<std::size_t>(bsz));
-        for (std::size_t e0 = 0; e0 < edits.size(); e0 += perCall) {
-            const std::size_t e1 = std::min(edits.size(), e0 + perCall);
-            std::vector<torch::Tensor> parts;
-            for (std::size_t e = e0; e < e1; ++e) {
-                const auto [g, keptAlone] = edits[e];
-                torch::Tensor edited;
-                if (keptAlone) {
-                    edited = torch::zeros_like(t);
-                    edited.narrow(1, g * d, d).copy_(t.narrow(1, g * d, d));
-                } else {
-                    edited = t.clone();
-                    edited.narrow(1, g * d, d).zero_();
-                }
-                parts.push_back(edited);
+        const auto editOf = [&](std::size_t e) {
+            const auto [g, keptAlone] = edits[e];
+            torch::Tensor edited;
+            if (keptAlone) {
+                edited = torch::zeros_like(t, at::MemoryFormat::Contiguous);
+                edited.narrow(1, g * d, d).copy_(t.narrow(1, g * d, d));
+            } else {
+                edited = t.contiguous().clone();
+                edited.narrow(1, g * d, d).zero_();
             }
-            const auto k = static_cast<int64_t>(parts.size());
-            const auto preds =
-                rest(block->merge(blockIn, k == 1 ? parts[0] : torch::cat(parts), identity.repeat({k, 1, 1, 1})));
-            for (std::size_t e = e0; e < e1; ++e) {
-                const auto [g, keptAlone] = edits[e];
-                const auto pred = preds.narrow(0, static_cast<int64_t>(e - e0) * bsz, bsz).contiguous();
-                (keptAlone ? r.keptOnlyCorrect : r.zeroedCorrect)[static_cast<std::size_t>(g)] += correctOf(pred, idx);
+            return edited;
+        };
+        const auto count = [&](std::size_t e, const torch::Tensor &pred) {
+            const auto [g, keptAlone] = edits[e];
+            (keptAlone ? r.keptOnlyCorrect : r.zeroedCorrect)[static_cast<std::size_t>(g)] += correctOf(pred, idx);
+        };
+        if (fastNet && !edits.empty()) {
+            // The fast path runs the block's merge and everything after it once
+            // per edit, on this batch's block input kept in its own layout.
+            const auto logits = fastNet->forwardEdits(
+                ref.stage, ref.block, blockIn, static_cast<int>(edits.size()),
+                [&](int e) { return editOf(static_cast<std::size_t>(e)); });
+            for (std::size_t e = 0; e < edits.size(); ++e)
+                count(e, logits[e].argmax(1).contiguous());
+        } else if (!edits.empty()) {
+            const torch::Tensor identity = block->shortcut(blockIn); // the same for every edit
+            // The edits go through the rest of the network in as few calls as
+            // memory allows: larger batches run faster per image on the CPU, and
+            // eval-mode BN treats each image alone.
+            const std::size_t perCall = std::max<std::size_t>(1, kTailImages / static_cast<std::size_t>(bsz));
+            for (std::size_t e0 = 0; e0 < edits.size(); e0 += perCall) {
+                const std::size_t e1 = std::min(edits.size(), e0 + perCall);
+                std::vector<torch::Tensor> parts;
+                for (std::size_t e = e0; e < e1; ++e)
+                    parts.push_back(editOf(e));
+                const auto k = static_cast<int64_t>(parts.size());
+                const auto preds = rest(
+                    block->merge(blockIn, k == 1 ? parts[0] : torch::cat(parts), identity.repeat({k, 1, 1, 1})));
+                for (std::size_t e = e0; e < e1; ++e)
+                    count(e, preds.narrow(0, static_cast<int64_t>(e - e0) * bsz, bsz).contiguous());
             }
         }
         if (progress && !progress(end, data.count()))
