@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <random>
+#include <set>
 
 using namespace resnext;
 
@@ -412,6 +413,88 @@ private Q_SLOTS:
         const auto files = writeGroupFiles(r, dir.path().toStdString() + "/out");
         QCOMPARE(files.size(), std::size_t{7});
         QVERIFY(QFile::exists(dir.path() + "/out/cka.csv"));
+    }
+
+    void unlabelledImagesAreLabelledByTheTrainedModel()
+    {
+        Engine &e = loadEngine();
+        e.setThreads(2);
+        auto model = e.loadBuiltin();
+        const std::string samples = std::string(RESNEXT_SOURCE_DIR) + "/sample_images";
+        QVERIFY(isUnlabelledFolder(samples));
+        QVERIFY(!isUnlabelledFolder("fashion-mnist"));
+        QVERIFY(!isUnlabelledFolder("/nonexistent/folder"));
+        QTemporaryDir dir; // one sub-folder per class: labelled, not unlabelled
+        QVERIFY(QDir(dir.path()).mkpath("a"));
+        QVERIFY(QFile::copy(QString::fromStdString(samples) + "/photo-coffee.png", dir.filePath("a/x.png")));
+        QVERIFY(!isUnlabelledFolder(dir.path().toStdString()));
+        QVERIFY(QFile::copy(QString::fromStdString(samples) + "/photo-coffee.png", dir.filePath("y.png")));
+        QVERIFY(!isUnlabelledFolder(dir.path().toStdString())); // a class folder wins over a stray image
+
+        const std::vector<std::string> files = listImageFiles(samples);
+        const ImageSet data = loadUnlabelledImages(files, model->info().spec);
+        QCOMPARE(data.count(), files.size());
+        QCOMPARE(data.width, 28);
+        QCOMPARE(data.classNames, std::vector<std::string>{"unlabelled"});
+        GroupRequest req;
+        req.predictedLabels = true;
+        req.pass.ablateKeptOnly = true;
+        const GroupReport r = analyzeGroups(e, *model, data, "sample_images", req);
+        QVERIFY(r.predictedLabels && r.trained.predictedLabels && r.untrained.predictedLabels);
+        // The labels are the trained model's own predictions: it agrees with all of them.
+        QCOMPARE(r.trained.accuracy, 1.0);
+        QVERIFY(r.untrained.accuracy < 0.5);
+        // The classes are the predicted ones, by the model's names, each image in one.
+        const auto &names = model->info().labels;
+        QVERIFY(!r.trained.classNames.empty());
+        for (const std::string &c : r.trained.classNames)
+            QVERIFY2(std::find(names.begin(), names.end(), c) != names.end(), c.c_str());
+        // Each image's class is what classify says of it.
+        GroupRequest labelled = req;
+        labelled.predictedLabels = false;
+        ImageSet byHand = data;
+        byHand.classNames = names;
+        for (std::size_t i = 0; i < data.count(); ++i) {
+            RgbImage img;
+            img.width = img.height = 28;
+            for (int p = 0; p < 28 * 28; ++p)
+                for (int ch = 0; ch < 3; ++ch)
+                    img.pixels.push_back(data.image(i)[p]);
+            byHand.labels[i] = model->analyze(img, 1, "").top.at(0).index;
+        }
+        const GroupReport h = analyzeGroups(e, *model, byHand, "sample_images", labelled);
+        QCOMPARE(h.trained.accuracy, 1.0);
+        QCOMPARE(h.trained.zeroedAccuracy, r.trained.zeroedAccuracy);
+        QCOMPARE(h.trained.keptOnlyAccuracy, r.trained.keptOnlyAccuracy);
+        QCOMPARE(h.untrained.accuracy, r.untrained.accuracy);
+        QCOMPARE(QString::fromStdString(groupReportJson(r)["labels"].get<std::string>()),
+                 QString("predicted by the trained model"));
+        QCOMPARE(QString::fromStdString(groupReportJson(h)["labels"].get<std::string>()), QString("data"));
+
+        // A few images predicted as few classes: the table has just those columns.
+        const ImageSet three = subset(data, {0, 2, 18}); // an ankle boot, a trouser, a bag
+        const GroupReport t = analyzeGroups(e, *model, three, "three", req);
+        QCOMPARE(t.trained.accuracy, 1.0);
+        std::set<std::int64_t> predicted = {byHand.labels[0], byHand.labels[2], byHand.labels[18]};
+        QCOMPARE(t.trained.classNames.size(), predicted.size());
+        QCOMPARE(t.trained.selectivity.at(0).size(), predicted.size());
+        QCOMPARE(t.trained.classNames.front(), names[static_cast<std::size_t>(*predicted.begin())]);
+        for (const int p : t.trained.preferredClass)
+            QVERIFY(p >= 0 && p < static_cast<int>(predicted.size()));
+
+        // Bad input by name.
+        try {
+            loadUnlabelledImages({}, model->info().spec);
+            QFAIL("no error");
+        } catch (const Error &err) {
+            QCOMPARE(QString(err.what()), QString("data: no images to analyse"));
+        }
+        try {
+            loadUnlabelledImages({samples + "/README.md"}, model->info().spec);
+            QFAIL("no error");
+        } catch (const Error &err) {
+            QVERIFY2(QString(err.what()).startsWith(QString::fromStdString(samples + "/README.md: ")), err.what());
+        }
     }
 
     void cancelStopsThePass()

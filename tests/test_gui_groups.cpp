@@ -108,6 +108,60 @@ private Q_SLOTS:
         QCOMPARE(panel.result(), r);
     }
 
+    void droppedImagesAreASource()
+    {
+        ModelService service;
+        GroupsPanel panel(&service);
+        QSignalSpy loaded(&service, &ModelService::modelChanged);
+        service.loadBuiltin("cpu");
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 60000);
+        panel.setBlocks(service.model()->info().spec);
+        panel.setSource("dropped");
+        QCOMPARE(panel.source(), QString("dropped"));
+        panel.start(); // nothing dropped yet: said inline, no job
+        QCOMPARE(panel.errorText(), QString("data: no images dropped yet; drop or open images in the Classify tab first"));
+        QCOMPARE(panel.job().id, quint64(0));
+
+        const QString dir = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/");
+        const QStringList files = {dir + "fmnist-test00000-ankle-boot.png", dir + "fmnist-test00002-trouser.png",
+                                   dir + "fmnist-test00018-bag.png", dir + "photo-coffee.png"};
+        panel.setDroppedImages(files);
+        QCOMPARE(panel.dataCombo()->itemText(2), QString("Images dropped so far (4)"));
+        panel.untrainedCheck()->setChecked(false);
+        panel.start();
+        QVERIFY(panel.job().id != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!service.pending(panel.job()), 120000);
+        QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+        const auto r = panel.result();
+        QVERIFY(r);
+        QVERIFY(r->report.predictedLabels);
+        QCOMPARE(r->files, files);
+        QCOMPARE(r->data.count(), std::size_t{4});
+        QCOMPARE(r->report.trained.accuracy, 1.0); // its own predictions are the labels
+        QVERIFY(panel.summaryLabel()->text().contains("the trained model's predictions"));
+        QVERIFY(panel.summaryLabel()->text().contains("4 image(s) dropped so far"));
+        // The heat map has a column per predicted class.
+        QCOMPARE(colorMapOf(panel.selectivityPlot(false))->data()->keySize(),
+                 static_cast<int>(r->report.trained.classNames.size()));
+        // A top image opens as its file, by its name.
+        QSignalSpy open(&panel, &GroupsPanel::openInClassify);
+        TopImagesView *view = panel.topView(false);
+        const QPoint at(150 + 10, 4 + 10);
+        const auto [group, index] = view->imageAt(at);
+        QVERIFY(group >= 0);
+        QTest::mouseClick(view, Qt::LeftButton, {}, at);
+        QCOMPARE(open.count(), 1);
+        QCOMPARE(open.at(0).at(1).toString(), QFileInfo(files[static_cast<int>(index)]).fileName());
+        QCOMPARE(qvariant_cast<QImage>(open.at(0).at(0)).size(), QImage(files[static_cast<int>(index)]).size());
+
+        // A dropped file that has since gone: one line naming it, the result stays.
+        panel.setDroppedImages({dir + "no-such-image.png"});
+        panel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!service.pending(panel.job()), 60000);
+        QVERIFY2(panel.errorText().startsWith(dir + "no-such-image.png: "), qPrintable(panel.errorText()));
+        QCOMPARE(panel.result(), r);
+    }
+
     void runWithoutAModelIsRefusedInline()
     {
         ModelService service;
@@ -151,6 +205,21 @@ private Q_SLOTS:
         const double fromCsv = lines[2].split(',')[4].toDouble(); // cka[1][3]
         const double fromJson = t["cka"].toArray().at(1).toArray().at(3).toDouble();
         QVERIFY(std::fabs(fromCsv - fromJson) < 1e-8);
+    }
+
+    void cliLabelsAFolderWithoutClassesByPrediction()
+    {
+        QTemporaryDir dir;
+        const Result r = run({"groups", "--data", QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images"), "--no-untrained",
+                              "--top", "2", "--threads", "1", "--format", "json", "--out", dir.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("has no class folders: each image is labelled with the trained model's prediction"),
+                 qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["labels"].toString(), QString("predicted by the trained model"));
+        const QJsonObject t = j["trained"].toObject();
+        QCOMPARE(t["count"].toInt(), 44);
+        QCOMPARE(t["accuracy"].toDouble(), 1.0);
     }
 
     void cliBadInput_data()

@@ -4,6 +4,7 @@
 // sliders, training runs with live curves and compare mode, and cancels.
 #include "architecturepanel.h"
 #include "classifypanel.h"
+#include "groupspanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
 #include "plot.h"
@@ -138,6 +139,9 @@ void TestGuiInference::newestImageWins()
     w.openPaths(files); // dropped faster than computed
     QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy() && c->result()->imageName == files.last(), 60000);
     QVERIFY2(spy.count() < files.size(), qPrintable(QString("%1 analyses for %2 drops").arg(spy.count()).arg(files.size())));
+    // Every dropped image is a data source of the Groups tab.
+    QCOMPARE(w.groupsPanel()->droppedImages(), files);
+    QCOMPARE(w.groupsPanel()->dataCombo()->itemText(2), QString("Images dropped so far (6)"));
 }
 
 void TestGuiInference::weightsSetTheSliders()

@@ -495,6 +495,14 @@ void ClassifyPanel::addToStrip(const QStringList &paths)
     m_strip->setVisible(m_strip->count() > 1);
 }
 
+QStringList ClassifyPanel::openedImages() const
+{
+    QStringList paths;
+    for (int i = 0; i < m_strip->count(); ++i)
+        paths << m_strip->item(i)->data(Qt::UserRole).toString();
+    return paths;
+}
+
 void ClassifyPanel::clearView(const QString &why)
 {
     m_result.reset();

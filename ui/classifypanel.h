@@ -62,6 +62,8 @@ public:
     // Adds images to the strip of opened images (each is one click away).
     void addToStrip(const QStringList &paths);
     QListWidget *strip() const { return m_strip; }
+    // The image files opened or dropped so far, in the strip's order.
+    QStringList openedImages() const;
     // Where this panel's file dialogs start (the window's last folder).
     void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
     QPushButton *showInExplorerButton() const { return m_showInExplorer; }

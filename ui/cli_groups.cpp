@@ -29,11 +29,11 @@ namespace {
 
 using namespace resnext;
 
-void printAnalysis(const GroupAnalysis &a)
+void printAnalysis(const GroupAnalysis &a, bool predictedLabels)
 {
     std::cout << a.model << ": " << a.block << ", C = " << a.cardinality << " groups of d = " << a.groupWidth
               << " maps " << a.height << "x" << a.width << ", " << a.count << " images\n"
-              << "accuracy " << std::fixed << std::setprecision(2) << 100.0 * a.accuracy
+              << (predictedLabels ? "agreement with the trained model's predictions " : "accuracy ") << std::fixed << std::setprecision(2) << 100.0 * a.accuracy
               << "%, mean off-diagonal linear CKA " << std::setprecision(3) << a.meanOffDiagonalCka << "\n\n";
     std::cout << std::left << std::setw(7) << "group" << std::right << std::setw(8) << "SI" << "  " << std::left
               << std::setw(14) << "preferred" << std::right << std::setw(13) << "mean energy";
@@ -97,7 +97,8 @@ std::vector<std::string> writeFigures(const GroupReport &r, const ImageSet &data
     std::vector<std::string> written;
     savePair(file("selectivity.png"),
              [](QCustomPlot *p, const GroupAnalysis &a) {
-                 drawSelectivity(p, a, groupOrder(a, true), titleOf(a, "Mean energy per class"));
+                 drawSelectivity(p, a, groupOrder(a, true),
+                                 titleOf(a, a.predictedLabels ? "Mean energy per predicted class" : "Mean energy per class"));
              },
              r, 820, 120 + 26 * r.trained.cardinality + 120);
     written.push_back(file("selectivity.png"));
@@ -173,7 +174,16 @@ int cmdGroups(int argc, char **argv)
     }
     validateGroupRequest(req, *model); // a bad block fails before the data is read
     const std::string source = a.get("data");
-    const ImageSet data = loadEvaluationSet(source, model->info().spec);
+    ImageSet data;
+    if (isUnlabelledFolder(source)) {
+        // A folder of images with no class folders: the model's own predictions label them.
+        data = loadUnlabelledImages(listImageFiles(source), model->info().spec);
+        req.predictedLabels = true;
+        std::cerr << "note: " << printableText(source) << " has no class folders: each image is labelled with the "
+                  << "trained model's prediction, and accuracy means agreement with it\n";
+    } else {
+        data = loadEvaluationSet(source, model->info().spec);
+    }
     Engine &e = loadEngine();
     std::cerr << e.deviceInfo().threads << " threads, " << model->device() << "\n";
     GroupCallbacks cb;
@@ -189,9 +199,9 @@ int cmdGroups(int argc, char **argv)
     if (format == Format::Json) {
         std::cout << dumpJson(groupReportJson(r), false) << "\n";
     } else {
-        printAnalysis(r.trained);
+        printAnalysis(r.trained, r.predictedLabels);
         if (r.hasUntrained)
-            printAnalysis(r.untrained);
+            printAnalysis(r.untrained, r.predictedLabels);
         std::cout << "analysis of " << r.trained.count << " images" << (r.hasUntrained ? " (trained and untrained)" : "")
                   << " in " << std::fixed << std::setprecision(1) << r.seconds << " s on the " << r.trained.path
                   << " path (trained pass " << r.trained.seconds;

@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -91,8 +92,11 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     m_data->setObjectName("groupsData");
     m_data->addItem(tr("Fashion-MNIST test set"), "fashion-mnist");
     m_data->addItem(tr("Image folder..."), QString());
-    m_data->setToolTip(tr("The labelled images to run: Fashion-MNIST's 10,000 test images, or a folder "
-                          "root/<class>/*.png"));
+    m_data->addItem(tr("Images dropped so far (0)"), "dropped");
+    m_data->setToolTip(tr("The images to run: Fashion-MNIST's 10,000 test images; a folder root/<class>/*.png "
+                          "(or a folder of images with no class folders); or the images dropped or opened so far. "
+                          "Images without labels are labelled with the trained model's predictions, and accuracy "
+                          "then means agreement with them."));
     controls->addWidget(m_data);
     controls->addWidget(new QLabel(tr("Block:")));
     m_block = new QComboBox;
@@ -173,9 +177,15 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
             if (!m_result)
                 return;
             const GroupAnalysis &a = col == 0 ? m_result->report.trained : m_result->report.untrained;
-            QImage img = dataImage(m_result->data, index).convertToFormat(QImage::Format_RGB888);
-            Q_EMIT openInClassify(img, tr("%1 image %2").arg(m_result->source).arg(index),
-                                  QString::fromStdString(a.block), group);
+            const bool file = index < static_cast<std::size_t>(m_result->files.size());
+            // A dropped image opens as its file, at full size; a data-set image as the model sees it.
+            QImage img = file ? QImage(m_result->files[static_cast<int>(index)]) : QImage();
+            if (img.isNull())
+                img = dataImage(m_result->data, index);
+            img = img.convertToFormat(QImage::Format_RGB888);
+            const QString name = file ? QFileInfo(m_result->files[static_cast<int>(index)]).fileName()
+                                      : tr("%1 image %2").arg(m_result->source).arg(index);
+            Q_EMIT openInClassify(img, name, QString::fromStdString(a.block), group);
         });
     }
     outer->addLayout(grid);
@@ -184,7 +194,7 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     connect(m_data, &QComboBox::activated, this, [this](int i) {
         if (i != 1)
             return;
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class)"),
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class, or unlabelled images)"),
                                                               m_folder);
         if (dir.isEmpty()) {
             m_data->setCurrentIndex(0);
@@ -243,18 +253,31 @@ GroupRequest GroupsPanel::request() const
 
 QString GroupsPanel::source() const
 {
-    return m_data->currentIndex() == 1 ? m_folder : QString("fashion-mnist");
+    switch (m_data->currentIndex()) {
+    case 1:
+        return m_folder;
+    case 2:
+        return "dropped";
+    default:
+        return "fashion-mnist";
+    }
 }
 
 void GroupsPanel::setSource(const QString &source)
 {
-    if (source == "fashion-mnist") {
-        m_data->setCurrentIndex(0);
+    if (source == "fashion-mnist" || source == "dropped") {
+        m_data->setCurrentIndex(source == "dropped" ? 2 : 0);
         return;
     }
     m_folder = source;
     m_data->setItemText(1, tr("Folder: %1").arg(source));
     m_data->setCurrentIndex(1);
+}
+
+void GroupsPanel::setDroppedImages(const QStringList &paths)
+{
+    m_dropped = paths;
+    m_data->setItemText(2, tr("Images dropped so far (%1)").arg(paths.size()));
 }
 
 void GroupsPanel::start()
@@ -269,12 +292,16 @@ void GroupsPanel::start()
         showError(tr("data: choose an image folder first"));
         return;
     }
+    if (source() == "dropped" && m_dropped.isEmpty()) {
+        showError(tr("data: no images dropped yet; drop or open images in the Classify tab first"));
+        return;
+    }
     showError({});
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
-    m_job = m_service->groups(source(), request());
+    m_job = m_service->groups(source(), request(), source() == "dropped" ? m_dropped : QStringList());
 }
 
 void GroupsPanel::showResult(std::shared_ptr<const GroupsResult> result)
@@ -301,15 +328,27 @@ void GroupsPanel::redraw()
                        .arg(m_result->source.toHtmlEscaped())
                        .arg(100.0 * r.trained.accuracy, 0, 'f', 2)
                        .arg(r.trained.meanOffDiagonalCka, 0, 'f', 3);
+    if (r.predictedLabels)
+        text = tr("<b>%1</b> over %2 images of %3 (no labels: the classes are the trained model's predictions), "
+                  "mean off-diagonal CKA %4")
+                   .arg(QString::fromStdString(r.trained.block))
+                   .arg(r.trained.count)
+                   .arg(m_result->source.toHtmlEscaped())
+                   .arg(r.trained.meanOffDiagonalCka, 0, 'f', 3);
     if (r.hasUntrained)
-        text += tr("; untrained %1%, CKA %2").arg(100.0 * r.untrained.accuracy, 0, 'f', 2).arg(r.untrained.meanOffDiagonalCka, 0, 'f', 3);
+        text += tr("; untrained %1 %2%, CKA %3")
+                    .arg(r.predictedLabels ? tr("agrees with them on") : tr("accuracy"))
+                    .arg(100.0 * r.untrained.accuracy, 0, 'f', 2)
+                    .arg(r.untrained.meanOffDiagonalCka, 0, 'f', 3);
     text += tr(" (%1 s)").arg(r.seconds, 0, 'f', 1);
     m_summary->setText(text);
     for (int col = 0; col < (two ? 2 : 1); ++col) {
         const GroupAnalysis &a = col == 0 ? r.trained : r.untrained;
         const auto order = groupOrder(a, m_sort->isChecked());
         const QString who = col == 0 ? tr("trained") : tr("untrained");
-        drawSelectivity(m_selectivity[col], a, order, tr("Mean energy per class (%1)").arg(who));
+        drawSelectivity(m_selectivity[col], a, order,
+                        (a.predictedLabels ? tr("Mean energy per predicted class (%1)") : tr("Mean energy per class (%1)"))
+                            .arg(who));
         drawCka(m_cka[col], a, tr("Linear CKA (%1)").arg(who));
         if (a.zeroedAccuracy.empty() && a.keptOnlyAccuracy.empty())
             m_ablation[col]->hide();

@@ -57,11 +57,15 @@ public:
     // The request the controls describe (the data source separately).
     resnext::GroupRequest request() const;
     QString source() const;
-    void setSource(const QString &source); // "fashion-mnist" or a folder
+    void setSource(const QString &source); // "fashion-mnist", a folder, or "dropped"
+    // The images opened or dropped in this session (the "Images dropped so far" source).
+    void setDroppedImages(const QStringList &paths);
     void start();
     void showResult(std::shared_ptr<const GroupsResult> result);
     QString errorText() const;
 
+    QComboBox *dataCombo() const { return m_data; }
+    QStringList droppedImages() const { return m_dropped; }
     QComboBox *blockCombo() const { return m_block; }
     QSpinBox *limitSpin() const { return m_limit; }
     QCheckBox *untrainedCheck() const { return m_untrained; }
@@ -87,6 +91,7 @@ private:
     ModelService *m_service;
     Job m_job;
     QString m_folder;
+    QStringList m_dropped;
     std::shared_ptr<const GroupsResult> m_result;
     QComboBox *m_data = nullptr;
     QComboBox *m_block = nullptr;

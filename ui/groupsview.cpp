@@ -159,11 +159,12 @@ void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &titl
     plot->xAxis->setTicker(textTicks(labels));
     plot->xAxis->setRange(-0.6, c - 0.4);
     plot->xAxis->setLabel("group");
-    plot->yAxis->setLabel("accuracy change (points)");
+    const QString measure = a.predictedLabels ? "agreement" : "accuracy";
+    plot->yAxis->setLabel(measure + " change (points)");
     const double pad = std::max(0.5, 0.08 * (hi - lo));
     plot->yAxis->setRange(lo - pad, hi + pad + 0.22 * (hi - lo + pad)); // room for the legend above the bars
     plot->legend->setVisible(true);
-    setTitle(plot, title + QString(": base accuracy %1%").arg(100.0 * a.accuracy, 0, 'f', 2));
+    setTitle(plot, title + QString(": base %1 %2%").arg(measure).arg(100.0 * a.accuracy, 0, 'f', 2));
     plot->replot();
 }
 

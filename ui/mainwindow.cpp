@@ -713,6 +713,7 @@ void MainWindow::openPaths(const QStringList &paths)
     if (!images.isEmpty())
         m_video->pause(); // an image replaces the frame on screen
     m_classify->addToStrip(images); // several images: each stays one click away
+    m_groups->setDroppedImages(m_classify->openedImages()); // a data source of the Groups tab
     for (const QString &p : paths) {
         const QString suffix = QFileInfo(p).suffix().toLower();
         if (suffix == "safetensors" || suffix == "pth" || suffix == "pt") {

@@ -453,9 +453,9 @@ Job ModelService::experiment(const ExperimentRequest &req)
     });
 }
 
-Job ModelService::groups(const QString &source, const GroupRequest &request)
+Job ModelService::groups(const QString &source, const GroupRequest &request, const QStringList &files)
 {
-    return post(JobKind::Groups, [this, source, request](const Job &job, const std::atomic<bool> &cancel) {
+    return post(JobKind::Groups, [this, source, request, files](const Job &job, const std::atomic<bool> &cancel) {
         Engine &e = engine();
         const std::shared_ptr<Model> m = model();
         if (!m)
@@ -463,11 +463,32 @@ Job ModelService::groups(const QString &source, const GroupRequest &request)
         validateGroupRequest(request, *m);
         auto result = std::make_shared<GroupsResult>();
         result->source = source;
-        result->data = loadEvaluationSet(source.toStdString(), m->info().spec);
+        GroupRequest req = request;
+        if (source == "dropped") {
+            if (files.isEmpty())
+                throw Error("data: no images dropped yet; drop or open images in the Classify tab first");
+            std::vector<std::string> paths;
+            for (const QString &f : files)
+                paths.push_back(f.toStdString());
+            result->source = tr("the %n image(s) dropped so far", nullptr, static_cast<int>(files.size()));
+            result->files = files;
+            result->data = loadUnlabelledImages(paths, m->info().spec);
+            req.predictedLabels = true;
+        } else if (isUnlabelledFolder(source.toStdString())) {
+            std::vector<std::string> paths = listImageFiles(source.toStdString());
+            for (const std::string &p : paths)
+                result->files << QString::fromStdString(p);
+            result->data = loadUnlabelledImages(paths, m->info().spec);
+            req.predictedLabels = true;
+        } else {
+            result->data = loadEvaluationSet(source.toStdString(), m->info().spec);
+        }
         if (request.limit > 0 && request.limit < result->data.count()) {
             std::vector<std::size_t> first(request.limit);
             std::iota(first.begin(), first.end(), 0);
             result->data = subset(result->data, first);
+            if (!result->files.isEmpty())
+                result->files = result->files.mid(0, static_cast<int>(request.limit));
         }
         auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
         GroupCallbacks cb;
@@ -479,9 +500,8 @@ Job ModelService::groups(const QString &source, const GroupRequest &request)
             }
             return !cancel.load();
         };
-        GroupRequest req = request;
         req.limit = 0; // applied above, so that the strips index the same images
-        result->report = analyzeGroups(e, *m, result->data, source.toStdString(), req, cb);
+        result->report = analyzeGroups(e, *m, result->data, result->source.toStdString(), req, cb);
         std::shared_ptr<const GroupsResult> done = result;
         emitOnGui([this, job, done] { Q_EMIT groupsReady(job, done); });
     });

@@ -39,7 +39,8 @@ struct AnalysisResult {
 struct GroupsResult {
     resnext::GroupReport report;
     resnext::ImageSet data; // after the request's limit
-    QString source;         // "fashion-mnist" or the folder
+    QString source;         // "fashion-mnist", the folder, or "images dropped so far"
+    QStringList files;      // the dropped images, in data order (empty for the other sources)
 };
 
 enum class JobKind { Model, Analyze, GradCam, Train, Save, Profile, Experiment, Groups };
@@ -104,7 +105,9 @@ public:
 
     // Runs core's analyzeGroups on the current model (and an untrained one of
     // its spec) over `source`: "fashion-mnist" (the test set) or an image folder.
-    Job groups(const QString &source, const resnext::GroupRequest &request);
+    // `source` is "fashion-mnist", a folder (with class sub-folders, or without:
+    // then unlabelled), or "dropped" for `files`, images without labels.
+    Job groups(const QString &source, const resnext::GroupRequest &request, const QStringList &files = {});
 
     // Cancels one job: a waiting one is removed (it finishes as Cancelled), a
     // running one stops at its next cancel point. Other jobs are untouched.

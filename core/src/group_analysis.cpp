@@ -114,6 +114,46 @@ Json analysisJson(const GroupAnalysis &a)
                 {"seconds", a.seconds}};
 }
 
+// `data` with each image labelled by the class the model predicts for it,
+// named by the model's labels.
+ImageSet labelledByPrediction(const ImageSet &data, const std::vector<std::int64_t> &predicted, const ModelInfo &info)
+{
+    ImageSet out = data;
+    out.labels = predicted;
+    out.classNames = info.labels;
+    while (out.classNames.size() < static_cast<std::size_t>(info.spec.numClasses))
+        out.classNames.push_back("class " + std::to_string(out.classNames.size()));
+    return out;
+}
+
+// Leaves out of the selectivity table the classes no image of `data` has (with
+// predicted labels, most of an ImageNet model's 1000), keeping the order.
+void keepClassesWithImages(GroupAnalysis &a, const ImageSet &data)
+{
+    std::vector<bool> seen(a.classNames.size(), false);
+    for (const std::int64_t l : data.labels)
+        seen[static_cast<std::size_t>(l)] = true;
+    std::vector<std::size_t> kept;
+    std::vector<int> newIndex(a.classNames.size(), -1);
+    for (std::size_t k = 0; k < seen.size(); ++k)
+        if (seen[k]) {
+            newIndex[k] = static_cast<int>(kept.size());
+            kept.push_back(k);
+        }
+    std::vector<std::string> names;
+    for (const std::size_t k : kept)
+        names.push_back(a.classNames[k]);
+    a.classNames = names;
+    for (auto &row : a.selectivity) {
+        std::vector<double> r;
+        for (const std::size_t k : kept)
+            r.push_back(row[k]);
+        row = r;
+    }
+    for (int &p : a.preferredClass)
+        p = p >= 0 ? newIndex[static_cast<std::size_t>(p)] : -1;
+}
+
 } // namespace
 
 double linearCka(const std::vector<double> &x, std::size_t px, const std::vector<double> &y, std::size_t py,
@@ -302,8 +342,24 @@ GroupReport analyzeGroups(Engine &engine, Model &model, const ImageSet &data, co
     };
     GroupReport report;
     report.data = dataName;
+    ImageSet relabelled;
+    if (request.predictedLabels) {
+        // One pass without ablation for the trained model's predictions, which
+        // become the labels (cancel works during it; progress stays at 0).
+        GroupPassOptions first = request.pass;
+        first.ablateZeroed = first.ablateKeptOnly = false;
+        const GroupActivations pre = model.groupActivations(*use, first, [&](std::size_t, std::size_t) {
+            return !callbacks.progress || callbacks.progress(0, total);
+        });
+        relabelled = labelledByPrediction(*use, pre.predicted, model.info());
+        use = &relabelled;
+        report.predictedLabels = true;
+    }
     report.trained = summarizeGroups(model.groupActivations(*use, request.pass, tick(0)), *use, request.topK);
     report.trained.model = "trained";
+    report.trained.predictedLabels = report.predictedLabels;
+    if (report.predictedLabels)
+        keepClassesWithImages(report.trained, *use);
     if (request.untrained) {
         ModelInfo info = model.info();
         info.source = "random weights (seed " + std::to_string(request.seed) + ")";
@@ -314,6 +370,9 @@ GroupReport analyzeGroups(Engine &engine, Model &model, const ImageSet &data, co
             random->setInferencePath(InferencePath::Plain); // both models on the same path
         report.untrained = summarizeGroups(random->groupActivations(*use, request.pass, tick(n)), *use, request.topK);
         report.untrained.model = "untrained (random init, seed " + std::to_string(request.seed) + ")";
+        report.untrained.predictedLabels = report.predictedLabels;
+        if (report.predictedLabels)
+            keepClassesWithImages(report.untrained, *use);
         report.hasUntrained = true;
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -322,7 +381,10 @@ GroupReport analyzeGroups(Engine &engine, Model &model, const ImageSet &data, co
 
 Json groupReportJson(const GroupReport &r)
 {
-    Json j{{"data", r.data}, {"seconds", r.seconds}, {"trained", analysisJson(r.trained)}};
+    Json j{{"data", r.data},
+           {"labels", r.predictedLabels ? "predicted by the trained model" : "data"},
+           {"seconds", r.seconds},
+           {"trained", analysisJson(r.trained)}};
     if (r.hasUntrained)
         j["untrained"] = analysisJson(r.untrained);
     return j;

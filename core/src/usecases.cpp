@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <sstream>
 
@@ -19,6 +20,32 @@ ImageSet loadEvaluationSet(const std::string &source, const ArchSpec &spec)
         return loadData(source, spec.inputSize, spec.inChannels, 0.0, 0).test;
     const FolderListing all = listImageFolder(source, 0.0, 0);
     return loadImageFiles(all.train, all.classNames, spec.inputSize, spec.inChannels);
+}
+
+ImageSet loadUnlabelledImages(const std::vector<std::string> &files, const ArchSpec &spec)
+{
+    if (files.empty())
+        throw Error("data: no images to analyse");
+    std::vector<FileSample> samples;
+    for (const std::string &f : files)
+        samples.push_back({f, 0});
+    return loadImageFiles(samples, {"unlabelled"}, spec.inputSize, spec.inChannels);
+}
+
+bool isUnlabelledFolder(const std::string &source)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (source == "fashion-mnist" || !fs::is_directory(source, ec))
+        return false;
+    if (listImageFiles(source).empty())
+        return false;
+    for (const auto &entry : fs::directory_iterator(source, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.empty() && name[0] != '.' && entry.is_directory(ec) && !listImageFiles(entry.path().string()).empty())
+            return false;
+    }
+    return true;
 }
 
 double TrainRun::secondsPerEpoch() const

@@ -87,6 +87,9 @@ struct GroupAnalysis {
     std::vector<double> zeroedAccuracy;      // [C] accuracy with group g zeroed (empty if not asked)
     std::vector<double> keptOnlyAccuracy;    // [C] accuracy with only group g kept (empty if not asked)
     std::string path;                        // "fast" (oneDNN, FP32) or "plain" (LibTorch)
+    // The classes are the trained model's predictions (GroupRequest::predictedLabels):
+    // accuracy here means agreement with them.
+    bool predictedLabels = false;
     double seconds = 0;                      // the engine pass
 };
 
@@ -99,11 +102,18 @@ struct GroupRequest {
     std::size_t limit = 0;   // use only the first N images (0 = all)
     bool untrained = true;   // also the randomly initialised model of the same spec (seed 0)
     std::uint64_t seed = 0;  // of the untrained model
+    // The data has no labels (the images dropped on the window, a folder of
+    // photos): label each image with the trained model's own prediction
+    // instead. Selectivity is then per predicted class (only the classes
+    // predicted at least once), and accuracy, for both models and every
+    // ablation, is agreement with the trained model's unablated predictions.
+    bool predictedLabels = false;
 };
 
 struct GroupReport {
     std::string data;          // "fashion-mnist" or the folder
     GroupAnalysis trained;     // the model as given
+    bool predictedLabels = false; // labels are the trained model's predictions (GroupRequest::predictedLabels)
     bool hasUntrained = false;
     GroupAnalysis untrained;   // same spec, torchvision's random initialisation
     double seconds = 0;        // everything, both models

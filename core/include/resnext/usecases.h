@@ -21,6 +21,17 @@ namespace resnext {
 // model's input size and channels. Throws Error naming the source.
 ImageSet loadEvaluationSet(const std::string &source, const ArchSpec &spec);
 
+// Images with no labels (the ones dropped on the window, a folder of photos),
+// decoded and resized like loadEvaluationSet's folder images: every label is 0,
+// of one class "unlabelled". Throws Error naming an unreadable file, or when
+// `files` is empty.
+ImageSet loadUnlabelledImages(const std::vector<std::string> &files, const ArchSpec &spec);
+
+// True when `source` is a folder with image files directly in it and no
+// sub-folders holding images: a folder of unlabelled images, not one with a
+// sub-folder per class.
+bool isUnlabelledFolder(const std::string &source);
+
 struct TrainRequest {
     std::string data = "fashion-mnist"; // "fashion-mnist" or an image folder root/<class>/*
     double valFraction = 0.1;           // held out of the training images for per-epoch validation
