@@ -52,7 +52,7 @@ Usage:
                          [--format table|json]
   resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--plain | --bf16] [--format table|json]
   resnext-explorer groups --data fashion-mnist|DIR --out DIR [--block layer2.0] [MODEL] [--limit N] [--top 8]
-                          [--batch 256] [--keep-only] [--no-ablation] [--no-untrained] [--seed 0] [--plain]
+                          [--batch 500] [--keep-only] [--no-ablation] [--no-untrained] [--seed 0] [--plain]
                           [--format table|json]
   resnext-explorer export-samples --out DIR [--per-class 4]
   resnext-explorer export pytorch [SPEC | --weights FILE] --out model.py [--train-script]
