@@ -139,10 +139,13 @@ private Q_SLOTS:
         QCOMPARE(r->data.count(), std::size_t{4});
         QCOMPARE(r->report.trained.accuracy, 1.0); // its own predictions are the labels
         QVERIFY(panel.summaryLabel()->text().contains("the trained model's predictions"));
-        QVERIFY(panel.summaryLabel()->text().contains("4 image(s) dropped so far"));
-        // The heat map has a column per predicted class.
-        QCOMPARE(colorMapOf(panel.selectivityPlot(false))->data()->keySize(),
-                 static_cast<int>(r->report.trained.classNames.size()));
+        QVERIFY(panel.summaryLabel()->text().contains("the 4 images dropped so far"));
+        // The heat map has a column per predicted class (and shows one too: QCustomPlot
+        // needs two cells, the second lies outside the axis range).
+        QCustomPlot *heatPlot = panel.selectivityPlot(false);
+        const int classes = static_cast<int>(r->report.trained.classNames.size());
+        QCOMPARE(colorMapOf(heatPlot)->data()->keySize(), std::max(2, classes));
+        QCOMPARE(heatPlot->xAxis->range().upper, classes - 0.5);
         // A top image opens as its file, by its name.
         QSignalSpy open(&panel, &GroupsPanel::openInClassify);
         TopImagesView *view = panel.topView(false);
@@ -154,6 +157,13 @@ private Q_SLOTS:
         QCOMPARE(open.at(0).at(1).toString(), QFileInfo(files[static_cast<int>(index)]).fileName());
         QCOMPARE(qvariant_cast<QImage>(open.at(0).at(0)).size(), QImage(files[static_cast<int>(index)]).size());
 
+        // One image: nothing to compare, said inline.
+        panel.setDroppedImages({files[0]});
+        panel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!service.pending(panel.job()), 60000);
+        QCOMPARE(panel.errorText(), QString("data: 'the image dropped so far' holds one image; the analysis compares "
+                                            "images, so it needs at least 2"));
+        QCOMPARE(panel.result(), r);
         // A dropped file that has since gone: one line naming it, the result stays.
         panel.setDroppedImages({dir + "no-such-image.png"});
         panel.start();

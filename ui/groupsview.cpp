@@ -20,8 +20,12 @@ QCPColorMap *heatMap(QCustomPlot *plot, int columns, int rows, const QCPRange &r
     plot->xAxis2 = rect->axis(QCPAxis::atTop);
     plot->yAxis2 = rect->axis(QCPAxis::atRight);
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
-    map->data()->setSize(columns, rows);
-    map->data()->setRange(QCPRange(0, columns - 1), QCPRange(0, rows - 1));
+    // QCustomPlot draws a one-cell dimension zero wide: give it a second cell,
+    // which the axis ranges below leave outside the plot (one predicted class;
+    // C = 1 for a ResNet).
+    const int keys = std::max(columns, 2), values = std::max(rows, 2);
+    map->data()->setSize(keys, values);
+    map->data()->setRange(QCPRange(0, keys - 1), QCPRange(0, values - 1));
     auto *scale = new QCPColorScale(plot);
     plot->plotLayout()->addElement(0, 1, scale);
     scale->setType(QCPAxis::atRight);

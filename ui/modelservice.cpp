@@ -470,7 +470,8 @@ Job ModelService::groups(const QString &source, const GroupRequest &request, con
             std::vector<std::string> paths;
             for (const QString &f : files)
                 paths.push_back(f.toStdString());
-            result->source = tr("the %n image(s) dropped so far", nullptr, static_cast<int>(files.size()));
+            result->source = files.size() == 1 ? tr("the image dropped so far")
+                                               : tr("the %1 images dropped so far").arg(files.size());
             result->files = files;
             result->data = loadUnlabelledImages(paths, m->info().spec);
             req.predictedLabels = true;

@@ -131,7 +131,8 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
                       << "\n";
     }
     if (panel == "groups") {
-        // The groups panel's picture is an analysis of the built-in model over 1,000 test images.
+        // The groups panel's picture is an analysis of the built-in model over 1,000
+        // test images, or, with --image, of the image(s) opened (as if dropped).
         const auto waitIdle = [&] {
             QElapsedTimer timer;
             timer.start();
@@ -143,6 +144,8 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         window.startInference();
         waitIdle();
         window.groupsPanel()->limitSpin()->setValue(1000);
+        if (!req.image.empty())
+            window.groupsPanel()->setSource("dropped");
         window.groupsPanel()->start();
         waitIdle();
         QApplication::processEvents();

@@ -333,6 +333,8 @@ GroupReport analyzeGroups(Engine &engine, Model &model, const ImageSet &data, co
     }
     if (use->count() == 0)
         throw Error("data: '" + dataName + "' holds no images");
+    if (use->count() < 2)
+        throw Error("data: '" + dataName + "' holds one image; the analysis compares images, so it needs at least 2");
     const std::size_t n = use->count();
     const std::size_t total = request.untrained ? 2 * n : n;
     const auto tick = [&](std::size_t offset) {
