@@ -12,6 +12,8 @@
 #include "resnext/fileio.h"
 #include "resnext/video.h"
 
+#include "fake_camera.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -29,31 +31,6 @@ using namespace resnext;
 namespace {
 
 const QString kClip = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/sample_clip.avi");
-
-// A camera that delivers `frames` frames at 30 frames/s, then vanishes.
-class VanishingCamera : public VideoSource {
-public:
-    explicit VanishingCamera(int frames) : m_left(frames) {}
-    std::string name() const override { return "camera 7 (/dev/video7)"; }
-    bool isCamera() const override { return true; }
-    double fps() const override { return 30; }
-    std::int64_t frameCount() const override { return -1; }
-    bool read(VideoFrame &f) override
-    {
-        std::this_thread::sleep_for(std::chrono::milliseconds(33));
-        if (m_left-- <= 0)
-            throw Error(name() + ": stopped delivering frames (disconnected, or taken by another program)");
-        f.index = m_next++;
-        f.image.width = f.image.height = 28;
-        f.image.pixels.assign(28 * 28 * 3, static_cast<std::uint8_t>(20 * f.index));
-        return true;
-    }
-    bool rewind() override { return false; }
-
-private:
-    int m_left;
-    std::int64_t m_next = 0;
-};
 
 QCheckBox *loopOf(VideoPlayer *p) { return p->loopCheck(); }
 
@@ -205,7 +182,7 @@ private Q_SLOTS:
         w.startInference();
         VideoPlayer *p = w.videoPlayer();
         ClassifyPanel *c = w.classifyPanel();
-        p->setOpener([](const VideoInput &) { return std::make_unique<VanishingCamera>(6); });
+        p->setOpener([](const VideoInput &) { return std::make_unique<VanishingCamera>(6, std::chrono::milliseconds(33)); });
         QSignalSpy failed(p, &VideoPlayer::streamFailed);
         QVERIFY(w.openCamera(7));
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);

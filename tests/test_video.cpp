@@ -6,6 +6,8 @@
 #include "resnext/fileio.h"
 #include "resnext/video.h"
 
+#include "fake_camera.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -29,31 +31,6 @@ std::string errorOf(const std::function<void()> &f)
     }
     return "(no error)";
 }
-
-// A camera that delivers `frames` grey frames, then vanishes (as when unplugged).
-class VanishingCamera : public VideoSource {
-public:
-    explicit VanishingCamera(int frames) : m_left(frames) {}
-    std::string name() const override { return "camera 7 (/dev/video7)"; }
-    bool isCamera() const override { return true; }
-    double fps() const override { return 30; }
-    std::int64_t frameCount() const override { return -1; }
-    bool read(VideoFrame &f) override
-    {
-        if (m_left-- <= 0)
-            throw Error(name() + ": stopped delivering frames (disconnected, or taken by another program)");
-        f.index = m_next++;
-        f.captured = VideoClock::now();
-        f.image.width = f.image.height = 28;
-        f.image.pixels.assign(28 * 28 * 3, static_cast<std::uint8_t>(40 * f.index));
-        return true;
-    }
-    bool rewind() override { return false; }
-
-private:
-    int m_left;
-    std::int64_t m_next = 0;
-};
 
 } // namespace
 

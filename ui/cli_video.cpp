@@ -32,16 +32,6 @@ std::string fixed(double v, int digits)
 
 double rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
 
-std::string csvField(const std::string &s)
-{
-    if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 int cmdVideo(int argc, char **argv)
 {
     std::set<std::string> valued = kSpecOptions;

@@ -9,7 +9,9 @@ using resnext::GroupAnalysis;
 
 namespace {
 
-QCPColorMap *heatMap(QCustomPlot *plot, int columns, int rows, const QCPRange &range, const QString &scaleLabel)
+// Empties the plot (plottables and layout) and gives it one new axis rect,
+// whose axes become the plot's default ones.
+QCPAxisRect *freshAxisRect(QCustomPlot *plot)
 {
     plot->clearPlottables();
     plot->plotLayout()->clear();
@@ -19,6 +21,12 @@ QCPColorMap *heatMap(QCustomPlot *plot, int columns, int rows, const QCPRange &r
     plot->yAxis = rect->axis(QCPAxis::atLeft);
     plot->xAxis2 = rect->axis(QCPAxis::atTop);
     plot->yAxis2 = rect->axis(QCPAxis::atRight);
+    return rect;
+}
+
+QCPColorMap *heatMap(QCustomPlot *plot, int columns, int rows, const QCPRange &range, const QString &scaleLabel)
+{
+    QCPAxisRect *rect = freshAxisRect(plot);
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
     // QCustomPlot draws a one-cell dimension zero wide: give it a second cell,
     // which the axis ranges below leave outside the plot (one predicted class;
@@ -124,14 +132,7 @@ void drawCka(QCustomPlot *plot, const GroupAnalysis &a, const QString &title)
 
 void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &title)
 {
-    plot->clearPlottables();
-    plot->plotLayout()->clear();
-    auto *rect = new QCPAxisRect(plot);
-    plot->plotLayout()->addElement(0, 0, rect);
-    plot->xAxis = rect->axis(QCPAxis::atBottom);
-    plot->yAxis = rect->axis(QCPAxis::atLeft);
-    plot->xAxis2 = rect->axis(QCPAxis::atTop);
-    plot->yAxis2 = rect->axis(QCPAxis::atRight);
+    QCPAxisRect *rect = freshAxisRect(plot);
     auto *legend = new QCPLegend;
     rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
     legend->setLayer("legend");

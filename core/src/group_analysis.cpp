@@ -7,6 +7,7 @@
 #include "resnext/error.h"
 #include "resnext/fileio.h"
 #include "resnext/plan.h"
+#include "resnext/report.h"
 #include "resnext/validate.h"
 
 #include <algorithm>
@@ -65,16 +66,6 @@ std::string num(double v)
     os.precision(9);
     os << v;
     return os.str();
-}
-
-std::string csvField(const std::string &s)
-{
-    if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 Json analysisJson(const GroupAnalysis &a)

@@ -120,6 +120,16 @@ std::string costText(const Summary &sum, bool md)
 
 } // namespace
 
+std::string csvField(const std::string &s)
+{
+    if (s.find_first_of(",\"\n") == std::string::npos)
+        return s;
+    std::string out = "\"";
+    for (char c : s)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 Format parseFormat(const std::string &text)
 {
     if (text == "table")
