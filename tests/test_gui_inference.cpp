@@ -24,6 +24,8 @@
 #include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -562,6 +564,30 @@ void TestGuiInference::inferencePathChosenInTheWindow()
     choose(InferencePath::Fast);
     QVERIFY(c->pathNote().startsWith("oneDNN, FP32: prepared in "));
     QVERIFY(c->errorText().isEmpty());
+
+    // The choice is remembered: the next start runs its first model on it.
+    choose(InferencePath::Plain);
+    w.close(); // closeEvent saves
+    {
+        MainWindow again(m_dir.filePath("path.ini"));
+        again.startInference();
+        ClassifyPanel *c2 = again.classifyPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(c2->result() != nullptr && !again.modelService()->busy(), 60000);
+        QVERIFY(again.modelService()->model()->inferencePath() == InferencePath::Plain);
+        auto *combo2 = c2->findChild<QComboBox *>("pathCombo");
+        QCOMPARE(combo2->currentData().toInt(), static_cast<int>(InferencePath::Plain));
+    }
+    // A value that is no path: said, and the default kept.
+    {
+        QSettings s(m_dir.filePath("path.ini"), QSettings::IniFormat);
+        s.setValue("inference/path", "warp");
+    }
+    MainWindow third(m_dir.filePath("path.ini"));
+    QVERIFY2(third.statusBar()->currentMessage().contains("inference/path 'warp' is not fast, fast-bf16 or plain"),
+             qPrintable(third.statusBar()->currentMessage()));
+    third.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(third.modelService()->model() && !third.modelService()->busy(), 60000);
+    QVERIFY(third.modelService()->model()->inferencePath() == InferencePath::Fast);
 }
 
 QTEST_MAIN(TestGuiInference)

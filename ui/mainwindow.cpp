@@ -307,6 +307,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     connect(m_classify, &ClassifyPanel::inferencePathChosen, this, [this](InferencePath path) {
         m_service->setInferencePath(path, QString::fromStdString(cli::sampleImagesDir()));
     });
+    connect(m_service, &ModelService::inferencePathChanged, this,
+            [this](const Job &, InferencePath path, const QString &) { m_chosenPath = path; });
 
     connect(m_stageCombo, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i >= 0)
@@ -650,6 +652,23 @@ void MainWindow::loadSettings()
         setWindowState(windowState() | Qt::WindowMaximized);
     restoreState(s.value("window/state").toByteArray());
     m_lastDir = s.value("files/lastDir").toString();
+    // The inference path chosen last time holds for the models of this session too
+    // (a queued model job: it applies to the model the window loads next).
+    if (s.contains("inference/path")) {
+        const QString name = s.value("inference/path").toString();
+        std::optional<InferencePath> path;
+        for (InferencePath p : {InferencePath::Fast, InferencePath::FastBf16, InferencePath::Plain})
+            if (name == QString::fromStdString(toString(p)))
+                path = p;
+        if (path) {
+            m_chosenPath = path;
+            m_service->setInferencePath(*path, QString::fromStdString(cli::sampleImagesDir()));
+        } else {
+            m_settingsMessage = tr("Settings file %1: inference/path '%2' is not fast, fast-bf16 or plain; using "
+                                   "the default.")
+                                    .arg(m_settingsPath, name);
+        }
+    }
 }
 
 void MainWindow::saveSettings() const
@@ -670,6 +689,8 @@ void MainWindow::saveSettings() const
     s.setValue("window/maximized", isMaximized());
     s.setValue("files/lastDir", m_lastDir);
     s.setValue("window/state", saveState());
+    if (m_chosenPath)
+        s.setValue("inference/path", QString::fromStdString(toString(*m_chosenPath)));
     s.sync();
 }
 

@@ -143,6 +143,7 @@ private:
     TrainPanel *m_train = nullptr;
     std::map<QString, QWidget *> m_panels; // name -> the panel's widget (tab page or dock)
     ExperimentPanel *m_experiments = nullptr;
+    std::optional<resnext::InferencePath> m_chosenPath; // saved in the settings when chosen
     GroupsPanel *m_groups = nullptr;
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
