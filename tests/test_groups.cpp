@@ -342,6 +342,20 @@ private Q_SLOTS:
             for (std::size_t h = 0; h < 8; ++h)
                 QVERIFY(close(x.cka[g][h], y.cka[g][h]));
         }
+        // On the fast path (the default) both forms fold into the same weights:
+        // every number is the same to the bit.
+        if (!e.deviceInfo().fastPath)
+            return;
+        c->setInferencePath(InferencePath::Fast);
+        a->setInferencePath(InferencePath::Fast);
+        const GroupAnalysis fc = analyzeGroups(e, *c, data, "fashion-mnist", req).trained;
+        const GroupAnalysis fa = analyzeGroups(e, *a, data, "fashion-mnist", req).trained;
+        QCOMPARE(QString::fromStdString(fa.path), QString("fast"));
+        QCOMPARE(fa.correct, fc.correct);
+        QCOMPARE(fa.zeroedAccuracy, fc.zeroedAccuracy);
+        QCOMPARE(fa.topImages, fc.topImages);
+        QVERIFY(fa.selectivity == fc.selectivity);
+        QVERIFY(fa.cka == fc.cka);
     }
 
     void fastAndPlainPassesAgree()
