@@ -194,8 +194,8 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     connect(m_data, &QComboBox::activated, this, [this](int i) {
         if (i != 1)
             return;
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder (one sub-folder per class, or unlabelled images)"),
-                                                              m_folder);
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Image folder (one sub-folder per class, or unlabelled images)"), m_folder);
         if (dir.isEmpty()) {
             m_data->setCurrentIndex(0);
             return;
@@ -347,7 +347,8 @@ void GroupsPanel::redraw()
         const auto order = groupOrder(a, m_sort->isChecked());
         const QString who = col == 0 ? tr("trained") : tr("untrained");
         drawSelectivity(m_selectivity[col], a, order,
-                        (a.predictedLabels ? tr("Mean energy per predicted class (%1)") : tr("Mean energy per class (%1)"))
+                        (a.predictedLabels ? tr("Mean energy per predicted class (%1)")
+                                           : tr("Mean energy per class (%1)"))
                             .arg(who));
         drawCka(m_cka[col], a, tr("Linear CKA (%1)").arg(who));
         if (a.zeroedAccuracy.empty() && a.keptOnlyAccuracy.empty())

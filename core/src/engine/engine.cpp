@@ -469,7 +469,16 @@ public:
                 const torch::Tensor x = inputBatch(data, idx, direct);
                 // On the model's inference path, like classify (the fast path where it is chosen).
                 fast::Net *fast = fastNet();
-                auto pred = (fast ? fast->forward(x) : m_net->forward(x.to(m_device))).argmax(1).to(torch::kCPU);
+                torch::Tensor logits;
+                if (fast) {
+                    std::vector<torch::Tensor> parts; // in the fast path's chunks, as the group analysis runs them
+                    for (int64_t s = 0; s < x.size(0); s += fast->chunk())
+                        parts.push_back(fast->forward(x.narrow(0, s, std::min<int64_t>(fast->chunk(), x.size(0) - s))));
+                    logits = parts.size() == 1 ? parts[0] : torch::cat(parts);
+                } else {
+                    logits = m_net->forward(x.to(m_device));
+                }
+                auto pred = logits.argmax(1).to(torch::kCPU);
                 const auto *p = pred.data_ptr<int64_t>();
                 for (size_t i = 0; i < idx.size(); ++i) {
                     const auto truth = data.labels[idx[i]];

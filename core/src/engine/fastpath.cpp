@@ -39,6 +39,7 @@ std::vector<at::Tensor> Net::forwardEdits(int, int, const at::Tensor &, int, con
     return {};
 }
 bool Net::bf16() const { return false; }
+int Net::chunk() const { return 1; }
 double Net::prepareMs() const { return 0; }
 
 #else
@@ -160,6 +161,7 @@ struct Net::Impl {
     // Prepacked weights, shared by the batch sizes whose primitives want the same layout.
     std::vector<std::tuple<const ConvW *, memory::desc, memory>> packed;
     double prepareMs = 0;
+    int chunk = 64; // see Net::chunk()
     bool verbose = std::getenv("RESNEXT_FAST_VERBOSE") != nullptr;
 
     DType act() const { return bf16 ? DType::bf16 : DType::f32; }
@@ -391,8 +393,16 @@ Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool 
     // each Conv2d is followed by its BatchNorm2d there.
     std::map<std::string, const LayerInfo *> plan;
     const std::vector<LayerInfo> layers = planLayers(spec);
-    for (const LayerInfo &l : layers)
+    std::int64_t activations = 0; // convolution outputs per image
+    for (const LayerInfo &l : layers) {
         plan[l.name] = &l;
+        activations += l.activations;
+    }
+    // resnext50_32x4d: 14.4 M floats (58 MB) an image, 4 images a call; the
+    // built-in model: 64. Measured on the built-in model's group analysis:
+    // 64 images a call as fast as 500 (10.0 vs 10.4 s), 0.5 GB instead of 2.2.
+    constexpr std::int64_t kCallBytes = 256ll << 20;
+    m->chunk = static_cast<int>(std::clamp<std::int64_t>(kCallBytes / std::max<std::int64_t>(1, 4 * activations), 1, 64));
     const auto conv = [&](const std::string &name, const std::string &bn) {
         const auto it = plan.find(name);
         if (it == plan.end() || it->second->type != "Conv2d")
@@ -480,7 +490,8 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
         const BlockW &bw = m->stages[static_cast<size_t>(stage)][static_cast<size_t>(block)];
         if (!bw.bottleneck)
             throw Error("fast path: the edits start at a bottleneck block's merge; this block is a basic block");
-        const auto in = input.scalar_type() == at::kFloat && input.is_contiguous() ? input : input.to(at::kFloat).contiguous();
+        const auto in =
+            input.scalar_type() == at::kFloat && input.is_contiguous() ? input : input.to(at::kFloat).contiguous();
         Built &b = m->get(static_cast<int>(in.size(0)));
         BlockPoints &p = b.blocks[static_cast<size_t>(stage)][static_cast<size_t>(block)];
         const auto sameDims = [](const memory &mem, const at::Tensor &t) {
@@ -521,6 +532,7 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
 }
 
 bool Net::bf16() const { return m->bf16; }
+int Net::chunk() const { return m->chunk; }
 double Net::prepareMs() const { return m->prepareMs; }
 
 #endif

@@ -60,6 +60,10 @@ public:
                                          const std::function<at::Tensor(int)> &edited,
                                          const std::atomic<bool> *cancel = nullptr);
     bool bf16() const;
+    // Images per call that keep one call's activations within about 256 MB
+    // (1 to 64): every block's output of a call stays allocated for reuse, so
+    // callers with large batches (evaluate, the group analysis) split them.
+    int chunk() const;
     // Wall time of the last prepare() that built something (folding counts in the first).
     double prepareMs() const;
 

@@ -87,90 +87,95 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
     };
 
     const auto batch = static_cast<std::size_t>(o.batch);
+    // The fast path takes each batch in its chunks (fast::Net::chunk), as
+    // evaluate() does, so that the unablated predictions are evaluate()'s.
+    const std::size_t step = fastNet ? std::min(batch, static_cast<std::size_t>(fastNet->chunk())) : batch;
     for (std::size_t start = 0; start < data.count(); start += batch) {
         const std::size_t end = std::min(data.count(), start + batch);
-        std::vector<std::size_t> idx(end - start);
-        std::iota(idx.begin(), idx.end(), start);
-        torch::Tensor blockIn, t, pred;
-        if (fastNet) {
-            // One fast pass gives the prediction, the block's input and its grouped activation.
-            fast::Capture capture;
-            capture.stage = ref.stage;
-            capture.block = ref.block;
-            pred = fastNet->forward(input(idx), nullptr, &capture).argmax(1).contiguous();
-            blockIn = capture.input;
-            t = capture.grouped;
-        } else {
-            auto x = input(idx).to(device);
-            x = net->bn1(net->conv1(x)).relu_();
-            if (spec.stem == Stem::ImageNet)
-                x = torch::max_pool2d(x, 3, 2, 1);
-            for (int s = 0; s < ref.stage; ++s)
-                x = net->stage(s)->forward(x);
-            for (int b = 0; b < ref.block; ++b)
-                x = stage->ptr<BlockImpl>(static_cast<std::size_t>(b))->forward(x);
-            blockIn = x;
-            pred = rest(block->forwardWithTransform(blockIn, &t));
-        }
-        const int64_t bsz = t.size(0), d = t.size(1) / c;
-        r.groupWidth = static_cast<int>(d);
-        r.height = static_cast<int>(t.size(2));
-        r.width = static_cast<int>(t.size(3));
-        // reshape, not view: a trained model's activations are channels-last.
-        const auto energy = t.pow(2).reshape({bsz, c, -1}).mean(2).to(torch::kCPU).to(torch::kFloat).contiguous();
-        r.energy.insert(r.energy.end(), energy.data_ptr<float>(), energy.data_ptr<float>() + energy.numel());
-        const auto pooled = t.mean({2, 3}).to(torch::kCPU).to(torch::kFloat).contiguous();
-        r.pooled.insert(r.pooled.end(), pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
-        r.predicted.insert(r.predicted.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
-        r.correct += correctOf(pred, idx);
-        // Every edit of this batch: group g zeroed, or kept alone.
-        std::vector<std::pair<int, bool>> edits; // (group, kept alone)
-        for (int g = 0; g < c; ++g) {
-            if (o.ablateZeroed)
-                edits.emplace_back(g, false);
-            if (o.ablateKeptOnly)
-                edits.emplace_back(g, true);
-        }
-        const auto editOf = [&](std::size_t e) {
-            const auto [g, keptAlone] = edits[e];
-            torch::Tensor edited;
-            if (keptAlone) {
-                edited = torch::zeros_like(t, at::MemoryFormat::Contiguous);
-                edited.narrow(1, g * d, d).copy_(t.narrow(1, g * d, d));
+        for (std::size_t first = start; first < end; first += step) {
+            std::vector<std::size_t> idx(std::min(end, first + step) - first);
+            std::iota(idx.begin(), idx.end(), first);
+            torch::Tensor blockIn, t, pred;
+            if (fastNet) {
+                // One fast pass gives the prediction, the block's input and its grouped activation.
+                fast::Capture capture;
+                capture.stage = ref.stage;
+                capture.block = ref.block;
+                pred = fastNet->forward(input(idx), nullptr, &capture).argmax(1).contiguous();
+                blockIn = capture.input;
+                t = capture.grouped;
             } else {
-                edited = t.contiguous().clone();
-                edited.narrow(1, g * d, d).zero_();
+                auto x = input(idx).to(device);
+                x = net->bn1(net->conv1(x)).relu_();
+                if (spec.stem == Stem::ImageNet)
+                    x = torch::max_pool2d(x, 3, 2, 1);
+                for (int s = 0; s < ref.stage; ++s)
+                    x = net->stage(s)->forward(x);
+                for (int b = 0; b < ref.block; ++b)
+                    x = stage->ptr<BlockImpl>(static_cast<std::size_t>(b))->forward(x);
+                blockIn = x;
+                pred = rest(block->forwardWithTransform(blockIn, &t));
             }
-            return edited;
-        };
-        const auto count = [&](std::size_t e, const torch::Tensor &pred) {
-            const auto [g, keptAlone] = edits[e];
-            (keptAlone ? r.keptOnlyCorrect : r.zeroedCorrect)[static_cast<std::size_t>(g)] += correctOf(pred, idx);
-        };
-        if (fastNet && !edits.empty()) {
-            // The fast path runs the block's merge and everything after it once
-            // per edit, on this batch's block input kept in its own layout.
-            const auto logits = fastNet->forwardEdits(
-                ref.stage, ref.block, blockIn, static_cast<int>(edits.size()),
-                [&](int e) { return editOf(static_cast<std::size_t>(e)); });
-            for (std::size_t e = 0; e < edits.size(); ++e)
-                count(e, logits[e].argmax(1).contiguous());
-        } else if (!edits.empty()) {
-            const torch::Tensor identity = block->shortcut(blockIn); // the same for every edit
-            // The edits go through the rest of the network in as few calls as
-            // memory allows: larger batches run faster per image on the CPU, and
-            // eval-mode BN treats each image alone.
-            const std::size_t perCall = std::max<std::size_t>(1, kTailImages / static_cast<std::size_t>(bsz));
-            for (std::size_t e0 = 0; e0 < edits.size(); e0 += perCall) {
-                const std::size_t e1 = std::min(edits.size(), e0 + perCall);
-                std::vector<torch::Tensor> parts;
-                for (std::size_t e = e0; e < e1; ++e)
-                    parts.push_back(editOf(e));
-                const auto k = static_cast<int64_t>(parts.size());
-                const auto preds = rest(
-                    block->merge(blockIn, k == 1 ? parts[0] : torch::cat(parts), identity.repeat({k, 1, 1, 1})));
-                for (std::size_t e = e0; e < e1; ++e)
-                    count(e, preds.narrow(0, static_cast<int64_t>(e - e0) * bsz, bsz).contiguous());
+            const int64_t bsz = t.size(0), d = t.size(1) / c;
+            r.groupWidth = static_cast<int>(d);
+            r.height = static_cast<int>(t.size(2));
+            r.width = static_cast<int>(t.size(3));
+            // reshape, not view: a trained model's activations are channels-last.
+            const auto energy = t.pow(2).reshape({bsz, c, -1}).mean(2).to(torch::kCPU).to(torch::kFloat).contiguous();
+            r.energy.insert(r.energy.end(), energy.data_ptr<float>(), energy.data_ptr<float>() + energy.numel());
+            const auto pooled = t.mean({2, 3}).to(torch::kCPU).to(torch::kFloat).contiguous();
+            r.pooled.insert(r.pooled.end(), pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
+            r.predicted.insert(r.predicted.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
+            r.correct += correctOf(pred, idx);
+            // Every edit of this batch: group g zeroed, or kept alone.
+            std::vector<std::pair<int, bool>> edits; // (group, kept alone)
+            for (int g = 0; g < c; ++g) {
+                if (o.ablateZeroed)
+                    edits.emplace_back(g, false);
+                if (o.ablateKeptOnly)
+                    edits.emplace_back(g, true);
+            }
+            const auto editOf = [&](std::size_t e) {
+                const auto [g, keptAlone] = edits[e];
+                torch::Tensor edited;
+                if (keptAlone) {
+                    edited = torch::zeros_like(t);
+                    edited.narrow(1, g * d, d).copy_(t.narrow(1, g * d, d));
+                } else {
+                    edited = t.clone();
+                    edited.narrow(1, g * d, d).zero_();
+                }
+                return edited;
+            };
+            const auto count = [&](std::size_t e, const torch::Tensor &pred) {
+                const auto [g, keptAlone] = edits[e];
+                (keptAlone ? r.keptOnlyCorrect : r.zeroedCorrect)[static_cast<std::size_t>(g)] += correctOf(pred, idx);
+            };
+            if (fastNet && !edits.empty()) {
+                // The fast path runs the block's merge and everything after it once
+                // per edit, on this batch's block input kept in its own layout.
+                const auto logits = fastNet->forwardEdits(
+                    ref.stage, ref.block, blockIn, static_cast<int>(edits.size()),
+                    [&](int e) { return editOf(static_cast<std::size_t>(e)); });
+                for (std::size_t e = 0; e < edits.size(); ++e)
+                    count(e, logits[e].argmax(1).contiguous());
+            } else if (!edits.empty()) {
+                const torch::Tensor identity = block->shortcut(blockIn); // the same for every edit
+                // The edits go through the rest of the network in as few calls as
+                // memory allows: larger batches run faster per image on the CPU, and
+                // eval-mode BN treats each image alone.
+                const std::size_t perCall = std::max<std::size_t>(1, kTailImages / static_cast<std::size_t>(bsz));
+                for (std::size_t e0 = 0; e0 < edits.size(); e0 += perCall) {
+                    const std::size_t e1 = std::min(edits.size(), e0 + perCall);
+                    std::vector<torch::Tensor> parts;
+                    for (std::size_t e = e0; e < e1; ++e)
+                        parts.push_back(editOf(e));
+                    const auto k = static_cast<int64_t>(parts.size());
+                    const auto preds = rest(
+                        block->merge(blockIn, k == 1 ? parts[0] : torch::cat(parts), identity.repeat({k, 1, 1, 1})));
+                    for (std::size_t e = e0; e < e1; ++e)
+                        count(e, preds.narrow(0, static_cast<int64_t>(e - e0) * bsz, bsz).contiguous());
+                }
             }
         }
         if (progress && !progress(end, data.count()))
