@@ -252,6 +252,13 @@ private Q_SLOTS:
                                 << "format: groups supports table or json (got 'csv')";
         QTest::newRow("data") << QStringList{"groups", "--data", "/nonexistent/dir", "--out", "/tmp/x"}
                               << "/nonexistent/dir: not found";
+        // A folder of unlabelled images with just one: nothing to compare.
+        const QString one = QDir::tempPath() + "/resnext_groups_one";
+        QDir(one).removeRecursively();
+        QDir().mkpath(one);
+        QFile::copy(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/photo-coffee.png"), one + "/a.png");
+        QTest::newRow("one image") << QStringList{"groups", "--data", one, "--out", QDir::tempPath() + "/resnext_groups_bad"}
+                                   << "data: '" + one + "' holds one image; the analysis compares images, so it needs at least 2";
         QTest::newRow("stray") << (QStringList{"groups", "extra"} + d)
                                << "groups: unexpected argument 'extra' (each option takes one value; lists are "
                                   "comma-separated, e.g. --layers 3,4,6,3)";
