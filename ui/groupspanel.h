@@ -1,7 +1,8 @@
 #pragma once
 // The Groups tab: do a block's C groups specialise across a data set? Runs
-// core's analyzeGroups on the worker (Fashion-MNIST's test set or an image
-// folder, with progress and cancel) for the loaded model and an untrained one
+// core's analyzeGroups on the worker (Fashion-MNIST's test set, an image
+// folder, or the images dropped so far, which the trained model's predictions
+// label; with progress and cancel) for the loaded model and an untrained one
 // of its spec, and shows side by side: the group x class energy heat map
 // (sortable by the class-selectivity index), each group's top images (click
 // one to open it in the Classify tab with that group selected), the C x C
