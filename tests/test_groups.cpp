@@ -447,6 +447,10 @@ private Q_SLOTS:
 
         const std::vector<std::string> files = listImageFiles(samples);
         const ImageSet data = loadUnlabelledImages(files, model->info().spec);
+        const AnalysisImages viaFolder = loadAnalysisImages(samples, model->info().spec);
+        QVERIFY(!viaFolder.labelled);
+        QCOMPARE(viaFolder.files, files);
+        QVERIFY(viaFolder.data.pixels == data.pixels);
         QCOMPARE(data.count(), files.size());
         QCOMPARE(data.width, 28);
         QCOMPARE(data.classNames, std::vector<std::string>{"unlabelled"});

@@ -174,16 +174,12 @@ int cmdGroups(int argc, char **argv)
     }
     validateGroupRequest(req, *model); // a bad block fails before the data is read
     const std::string source = a.get("data");
-    ImageSet data;
-    if (isUnlabelledFolder(source)) {
-        // A folder of images with no class folders: the model's own predictions label them.
-        data = loadUnlabelledImages(listImageFiles(source), model->info().spec);
-        req.predictedLabels = true;
+    const AnalysisImages images = loadAnalysisImages(source, model->info().spec);
+    const ImageSet &data = images.data;
+    req.predictedLabels = !images.labelled; // no class folders: the model's own predictions label them
+    if (!images.labelled)
         std::cerr << "note: " << printableText(source) << " has no class folders: each image is labelled with the "
                   << "trained model's prediction, and accuracy means agreement with it\n";
-    } else {
-        data = loadEvaluationSet(source, model->info().spec);
-    }
     Engine &e = loadEngine();
     std::cerr << e.deviceInfo().threads << " threads, " << model->device() << "\n";
     GroupCallbacks cb;

@@ -475,14 +475,12 @@ Job ModelService::groups(const QString &source, const GroupRequest &request, con
             result->files = files;
             result->data = loadUnlabelledImages(paths, m->info().spec);
             req.predictedLabels = true;
-        } else if (isUnlabelledFolder(source.toStdString())) {
-            std::vector<std::string> paths = listImageFiles(source.toStdString());
-            for (const std::string &p : paths)
-                result->files << QString::fromStdString(p);
-            result->data = loadUnlabelledImages(paths, m->info().spec);
-            req.predictedLabels = true;
         } else {
-            result->data = loadEvaluationSet(source.toStdString(), m->info().spec);
+            AnalysisImages images = loadAnalysisImages(source.toStdString(), m->info().spec);
+            for (const std::string &p : images.files)
+                result->files << QString::fromStdString(p);
+            result->data = std::move(images.data);
+            req.predictedLabels = !images.labelled;
         }
         if (request.limit > 0 && request.limit < result->data.count()) {
             std::vector<std::size_t> first(request.limit);

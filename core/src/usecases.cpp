@@ -48,6 +48,19 @@ bool isUnlabelledFolder(const std::string &source)
     return true;
 }
 
+AnalysisImages loadAnalysisImages(const std::string &source, const ArchSpec &spec)
+{
+    AnalysisImages in;
+    if (!isUnlabelledFolder(source)) {
+        in.data = loadEvaluationSet(source, spec);
+        return in;
+    }
+    in.files = listImageFiles(source);
+    in.data = loadUnlabelledImages(in.files, spec);
+    in.labelled = false;
+    return in;
+}
+
 double TrainRun::secondsPerEpoch() const
 {
     double s = 0;

@@ -32,6 +32,17 @@ ImageSet loadUnlabelledImages(const std::vector<std::string> &files, const ArchS
 // sub-folder per class.
 bool isUnlabelledFolder(const std::string &source);
 
+// The images of `source` for an analysis that can do without labels (the group
+// analysis): loadEvaluationSet's, or, for a folder of images with no class
+// folders, those images unlabelled (labelled = false, `files` their paths in
+// data order).
+struct AnalysisImages {
+    ImageSet data;
+    std::vector<std::string> files;
+    bool labelled = true;
+};
+AnalysisImages loadAnalysisImages(const std::string &source, const ArchSpec &spec);
+
 struct TrainRequest {
     std::string data = "fashion-mnist"; // "fashion-mnist" or an image folder root/<class>/*
     double valFraction = 0.1;           // held out of the training images for per-epoch validation
