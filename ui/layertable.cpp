@@ -86,8 +86,10 @@ QVariant LayerModel::headerData(int section, Qt::Orientation orientation, int ro
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    const char *names[] = {"Layer",       "Type",  "Output (C x H x W)", "Groups",    "Params",
-                           "MACs",        "Activations", "Bytes moved", "MACs/byte", "Share of MACs"};
+    const char *names[] = {QT_TR_NOOP("Layer"),       QT_TR_NOOP("Type"),        QT_TR_NOOP("Output (C x H x W)"),
+                           QT_TR_NOOP("Groups"),      QT_TR_NOOP("Params"),      QT_TR_NOOP("MACs"),
+                           QT_TR_NOOP("Activations"), QT_TR_NOOP("Bytes moved"), QT_TR_NOOP("MACs/byte"),
+                           QT_TR_NOOP("Share of MACs")};
     return tr(names[section]);
 }
 

@@ -589,7 +589,7 @@ Job ModelService::analyzeSample(int index, const QString &block)
             img.pixels[i * 3] = img.pixels[i * 3 + 1] = img.pixels[i * 3 + 2] = px[i];
         const auto label = static_cast<size_t>(test.labels[static_cast<size_t>(index)]);
         runAnalysis(job, cancel, std::move(img),
-                    QString("Fashion-MNIST test image %1 (%2)").arg(index).arg(QString::fromStdString(test.classNames[label])),
+                    tr("Fashion-MNIST test image %1 (%2)").arg(index).arg(QString::fromStdString(test.classNames[label])),
                     block, 0.0);
     });
 }
