@@ -1,5 +1,7 @@
 #include "layertable.h"
 
+#include "language.h"
+
 #include "resnext/fileio.h"
 #include "resnext/report.h"
 
@@ -72,12 +74,13 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
                    ? QString::number(l.channels)
                    : QString("%1 x %2 x %3").arg(l.channels).arg(l.height).arg(l.width);
     case Groups: return l.groups;
-    case Params: return QString::fromStdString(withThousands(l.params));
-    case Macs: return QString::fromStdString(withThousands(l.macs));
-    case Activations: return l.activations ? QString::fromStdString(withThousands(l.activations)) : QString();
-    case Bytes: return QString::fromStdString(withThousands(memoryAccess(l, m_summary.cost).total()));
-    case Intensity: return l.macs ? QString::number(arithmeticIntensity(l, m_summary.cost), 'f', 2) : QString();
-    case Share: return QString("%1%").arg(share, 0, 'f', 2);
+    // In the window's locale; the exports write core's format.
+    case Params: return language::count(l.params);
+    case Macs: return language::count(l.macs);
+    case Activations: return l.activations ? language::count(l.activations) : QString();
+    case Bytes: return language::count(memoryAccess(l, m_summary.cost).total());
+    case Intensity: return l.macs ? language::decimal(arithmeticIntensity(l, m_summary.cost), 2) : QString();
+    case Share: return QString("%1%").arg(language::decimal(share, 2));
     }
     return {};
 }
@@ -157,11 +160,9 @@ void LayerTable::setSummary(const Summary &summary)
                          "<b>%5</b> activations, <b>%6</b> bytes moved (every layer, ReLU and add included; "
                          "batch %7, %8 bytes per element)")
                           .arg(summary.layers.size())
-                          .arg(QString::fromStdString(withThousands(summary.params)),
-                               QString::fromStdString(withThousands(summary.macs)),
-                               QString::fromStdString(humanCount(static_cast<double>(summary.flops()))),
-                               QString::fromStdString(withThousands(summary.activations)),
-                               QString::fromStdString(withThousands(summary.bytes)))
+                          .arg(language::count(summary.params), language::count(summary.macs),
+                               language::compact(static_cast<double>(summary.flops())),
+                               language::count(summary.activations), language::count(summary.bytes))
                           .arg(summary.cost.batch)
                           .arg(summary.cost.bytesPerElement));
 }

@@ -1,5 +1,7 @@
 #include "snapshot.h"
 
+#include "language.h"
+
 #include "classifypanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
@@ -68,6 +70,7 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
     qInstallMessageHandler(quietOffscreen);
     QApplication app(argc, argv);
     QApplication::setApplicationVersion(RESNEXT_VERSION);
+    language::install({}); // the system locale's language: LANG=vi_VN.UTF-8 renders the window in Vietnamese
     // A private settings file: a snapshot neither reads nor changes the user's state.
     QTemporaryDir settingsDir;
     MainWindow window(settingsDir.filePath("snapshot.ini"));
