@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSplitter>
+#include <QToolButton>
 #include <QSignalBlocker>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -21,14 +23,18 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     m_lesson = lesson::load(languageCode);
     auto *layout = new QVBoxLayout(this);
     auto *nav = new QHBoxLayout;
-    m_prev = new QPushButton(tr("< Previous"));
+    m_prev = new QToolButton;
+    m_prev->setArrowType(Qt::LeftArrow);
+    m_prev->setToolTip(tr("Previous step"));
     m_prev->setObjectName("lessonPrev");
-    m_next = new QPushButton(tr("Next >"));
+    m_next = new QToolButton;
+    m_next->setArrowType(Qt::RightArrow);
+    m_next->setToolTip(tr("Next step"));
     m_next->setObjectName("lessonNext");
     m_steps = new QComboBox;
     m_steps->setObjectName("lessonSteps");
     m_steps->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_steps->setMinimumContentsLength(12);
+    m_steps->setMinimumContentsLength(8);
     for (size_t i = 0; i < m_lesson.steps.size(); ++i)
         //: a lesson step in the list: its number and title
         m_steps->addItem(tr("%1. %2").arg(i + 1).arg(m_lesson.steps[i].title));
@@ -40,7 +46,13 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     m_body = new QTextBrowser;
     m_body->setObjectName("lessonBody");
     m_body->setOpenExternalLinks(true);
-    layout->addWidget(m_body, 3);
+    // The text above, the exercises below: the reader moves the divider.
+    auto *split = new QSplitter(Qt::Vertical);
+    split->setChildrenCollapsible(false);
+    auto *top = new QWidget;
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(m_body, 1);
 
     auto *actions = new QHBoxLayout;
     m_showMe = new QPushButton(tr("Show me"));
@@ -53,11 +65,12 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     actions->addWidget(m_showMe);
     actions->addWidget(m_compare);
     actions->addStretch();
-    layout->addLayout(actions);
+    topLayout->addLayout(actions);
     m_formsResult = new QLabel;
     m_formsResult->setObjectName("lessonFormsResult");
     m_formsResult->setWordWrap(true);
-    layout->addWidget(m_formsResult);
+    topLayout->addWidget(m_formsResult);
+    split->addWidget(top);
 
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -66,7 +79,10 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     m_exerciseLayout = new QVBoxLayout(m_exercises);
     m_exerciseLayout->setContentsMargins(0, 0, 0, 0);
     scroll->setWidget(m_exercises);
-    layout->addWidget(scroll, 2);
+    split->addWidget(scroll);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
 
     connect(m_prev, &QPushButton::clicked, this, [this] { setStep(m_step - 1); });
     connect(m_next, &QPushButton::clicked, this, [this] { setStep(m_step + 1); });
@@ -162,7 +178,7 @@ void LessonPanel::render()
                     html += same ? " &nbsp;<span style='color:#1b7f3b'>&#10003; " +
                                        tr("the number the window shows").toHtmlEscaped() + "</span>"
                                  : " &nbsp;<span style='color:#b00020'>" +
-                                       tr("the window shows %1").arg(lesson::fill("{v}", {{"v", shown}})).toHtmlEscaped() +
+                                       tr("but the window shows %1").arg(lesson::fill("{v}", {{"v", shown}})).toHtmlEscaped() +
                                        "</span>";
                 }
             } catch (const std::exception &e) {
@@ -223,9 +239,12 @@ void LessonPanel::buildExercises()
         auto *hint = new QPushButton(tr("Hint"));
         auto *worked = new QPushButton(tr("Show the answer"));
         row->addWidget(w.check);
-        row->addWidget(hint);
-        row->addWidget(worked);
         v->addLayout(row);
+        auto *help = new QHBoxLayout;
+        help->addWidget(hint);
+        help->addWidget(worked);
+        help->addStretch();
+        v->addLayout(help);
         w.verdict = new QLabel;
         w.verdict->setObjectName(QString("exerciseVerdict%1").arg(i));
         w.verdict->setWordWrap(true);

@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTextBrowser;
+class QToolButton;
 class QVBoxLayout;
 
 class LessonPanel : public QWidget {
@@ -41,6 +42,8 @@ public:
     // Exercise `index` of the current step: type `answer` and press Check; returns the verdict shown.
     QString answer(int index, const QString &answer);
     QPushButton *showMeButton() const { return m_showMe; }
+    // As wide as the architecture dock it is tabbed with, whatever the step's text.
+    QSize sizeHint() const override { return {380, 600}; }
 
 Q_SIGNALS:
     void showRequested(const lesson::State &state);
@@ -56,8 +59,8 @@ private:
     std::map<QString, double> m_vars;
     bool m_bottleneck = true;
     QComboBox *m_steps = nullptr;
-    QPushButton *m_prev = nullptr;
-    QPushButton *m_next = nullptr;
+    QToolButton *m_prev = nullptr;
+    QToolButton *m_next = nullptr;
     QTextBrowser *m_body = nullptr;
     QPushButton *m_showMe = nullptr;
     QPushButton *m_compare = nullptr;

@@ -268,7 +268,11 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_lessonDock = new QDockWidget(tr("Lesson"), this);
     m_lessonDock->setObjectName("lessonDock");
     m_lessonDock->setWidget(m_lesson);
-    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+    // Tabbed with the architecture dock: the full height on the left, and the
+    // view the text talks about keeps its width (Show me sets the sliders).
+    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
+    tabifyDockWidget(m_archDock, m_lessonDock);
+    m_archDock->raise();
     m_lessonDock->hide();
     m_panels["lesson"] = m_lessonDock;
     connect(m_lesson, &LessonPanel::showRequested, this, [this](const lesson::State &s) { applyLessonState(s); });
@@ -377,6 +381,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
         statusBar()->addPermanentWidget(m_lessonOffer);
         connect(m_lessonOffer, &QPushButton::clicked, this, [this] {
             m_lessonDock->show();
+            m_lessonDock->raise();
             m_lessonOffer->hide();
         });
     }
@@ -666,10 +671,12 @@ bool MainWindow::showPanel(const QString &name)
     int tab = -1;
     for (QWidget *p = w; p && tab < 0; p = p->parentWidget())
         tab = m_tabs->indexOf(p); // a page may sit inside a scroll area
-    if (tab >= 0)
+    if (tab >= 0) {
         m_tabs->setCurrentIndex(tab);
-    else
+    } else {
         w->show();
+        w->raise(); // a dock tabbed with another comes to the front
+    }
     return true;
 }
 

@@ -1372,14 +1372,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
 <context>
     <name>LessonPanel</name>
     <message>
-        <source>&lt; Previous</source>
-        <translation>&lt; Trước</translation>
-    </message>
-    <message>
-        <source>Next &gt;</source>
-        <translation>Tiếp &gt;</translation>
-    </message>
-    <message>
         <source>%1. %2</source>
         <extracomment>a lesson step in the list: its number and title</extracomment>
         <translation>%1. %2</translation>
@@ -1413,10 +1405,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>đúng con số cửa sổ đang hiển thị</translation>
     </message>
     <message>
-        <source>the window shows %1</source>
-        <translation>cửa sổ hiển thị %1</translation>
-    </message>
-    <message>
         <source>Why?</source>
         <translation>Tại sao?</translation>
     </message>
@@ -1447,6 +1435,18 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Not yet: try again, or ask for a hint.</source>
         <translation>Chưa đúng: thử lại, hoặc xem gợi ý.</translation>
+    </message>
+    <message>
+        <source>Previous step</source>
+        <translation>Bước trước</translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation>Bước tiếp theo</translation>
+    </message>
+    <message>
+        <source>but the window shows %1</source>
+        <translation>nhưng cửa sổ hiển thị %1</translation>
     </message>
 </context>
 <context>
