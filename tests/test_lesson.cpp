@@ -308,6 +308,17 @@ void TestLesson::whyOpensTheLessonAtTheTopic()
         QVERIFY2(w.lessonPanel()->bodyText().trimmed().startsWith("Why?"), qPrintable(w.lessonPanel()->bodyText().left(40)));
     }
     QVERIFY(!w.lessonPanel()->showTopic("nonsense"));
+    // The layer table, the cost panel, the group analysis and the OOD line link to theirs.
+    for (const char *topic : {"layers", "cost", "groups"}) {
+        w.lessonPanel()->showTopic("params");
+        auto *link = w.findChild<QLabel *>(QString("why_%1").arg(topic));
+        QVERIFY2(link && link->text().contains(QString("href=\"%1\"").arg(topic)), topic);
+        Q_EMIT link->linkActivated(topic);
+        QCOMPARE(w.lessonPanel()->topic(), QString(topic));
+    }
+    auto *ood = w.classifyPanel()->findChild<QLabel *>("oodWarning");
+    Q_EMIT ood->linkActivated("ood");
+    QCOMPARE(w.lessonPanel()->topic(), QString("ood"));
 }
 
 void TestLesson::firstLaunchOffersTheLesson()

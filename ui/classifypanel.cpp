@@ -1,6 +1,8 @@
 #include "inlineerror.h"
 #include "classifypanel.h"
 
+#include "language.h"
+
 #include "resnext/plan.h"
 #include <cmath>
 
@@ -214,6 +216,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_ood->setObjectName("oodWarning");
     m_ood->setWordWrap(true);
     m_ood->setVisible(false);
+    m_ood->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
+    connect(m_ood, &QLabel::linkActivated, this, &ClassifyPanel::whyRequested);
     left->addWidget(m_ood);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
@@ -649,13 +653,13 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
         m_ood->setStyleSheet("QLabel { color: #b00020; font-weight: bold; }");
         m_ood->setText(tr("This image is unlike the model's training data (distance %1, threshold %2): the classes "
                           "below are only the nearest of what the model knows.")
-                           .arg(a.oodScore, 0, 'f', 0)
-                           .arg(a.oodThreshold, 0, 'f', 0));
+                           .arg(language::decimal(a.oodScore, 0), language::decimal(a.oodThreshold, 0)) +
+                       " " + tr("<a href=\"ood\">Why?</a>"));
     } else if (a.oodKnown) {
         m_ood->setStyleSheet("QLabel { color: gray; }");
         m_ood->setText(tr("Like the model's training data (distance %1, threshold %2).")
-                           .arg(a.oodScore, 0, 'f', 0)
-                           .arg(a.oodThreshold, 0, 'f', 0));
+                           .arg(language::decimal(a.oodScore, 0), language::decimal(a.oodThreshold, 0)) +
+                       " " + tr("<a href=\"ood\">Why?</a>"));
     }
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)

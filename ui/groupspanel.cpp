@@ -156,6 +156,10 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     m_sort->setToolTip(tr("Order the heat-map rows and strips by the class-selectivity index "
                           "(mu_max - mu_rest) / (mu_max + mu_rest), most selective first"));
     summaryRow->addWidget(m_sort);
+    auto *why = new QLabel(tr("<a href=\"groups\">How to read these figures</a>"));
+    why->setObjectName("why_groups");
+    connect(why, &QLabel::linkActivated, this, &GroupsPanel::whyRequested);
+    summaryRow->addWidget(why);
     outer->addLayout(summaryRow);
 
     auto *grid = new QGridLayout;

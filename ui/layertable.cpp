@@ -131,6 +131,11 @@ LayerTable::LayerTable(QWidget *parent) : QWidget(parent)
     m_totals->setWordWrap(true);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bottom->addWidget(m_totals, 1);
+    auto *why = new QLabel(tr("<a href=\"layers\">Why these numbers?</a>"));
+    why->setObjectName("why_layers");
+    why->setToolTip(tr("The formula of each column, with the current model's values, in the lesson."));
+    connect(why, &QLabel::linkActivated, this, &LayerTable::whyRequested);
+    bottom->addWidget(why);
     auto *copy = new QPushButton(tr("&Copy"));
     copy->setToolTip(tr("Copy the selected rows (or all) as tab-separated text (Ctrl+C in the table)."));
     auto *exportButton = new QPushButton(tr("&Export CSV/Markdown..."));

@@ -368,6 +368,10 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     });
     connect(m_arch, &ArchitecturePanel::optionsChanged, this, &MainWindow::onOptionsChanged);
     connect(m_complexity, &ComplexityPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_table, &LayerTable::whyRequested, this, &MainWindow::showWhy);
+    connect(m_cost, &CostPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_groups, &GroupsPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_classify, &ClassifyPanel::whyRequested, this, &MainWindow::showWhy);
 
     setupActions();
     const bool firstStart = QSettings(m_settingsPath, QSettings::IniFormat).allKeys().isEmpty();

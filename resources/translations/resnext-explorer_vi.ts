@@ -602,6 +602,10 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>Nothing to export yet: classify an image first.</source>
         <translation>Chưa có gì để xuất: hãy phân loại một ảnh trước.</translation>
     </message>
+    <message>
+        <source>&lt;a href="ood"&gt;Why?&lt;/a&gt;</source>
+        <translation>&lt;a href="ood"&gt;Tại sao?&lt;/a&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ComplexityPanel</name>
@@ -820,6 +824,10 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>measured ms (%1, batch %2)</source>
         <translation>ms đo được (%1, batch %2)</translation>
+    </message>
+    <message>
+        <source>&lt;a href="cost"&gt;Why are equal MACs not equal time?&lt;/a&gt;</source>
+        <translation>&lt;a href="cost"&gt;Vì sao cùng MACs không cùng thời gian?&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
@@ -1234,6 +1242,10 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>Ablation (%1)</source>
         <translation>Ablation (%1)</translation>
     </message>
+    <message>
+        <source>&lt;a href="groups"&gt;How to read these figures&lt;/a&gt;</source>
+        <translation>&lt;a href="groups"&gt;Cách đọc các biểu đồ này&lt;/a&gt;</translation>
+    </message>
 </context>
 <context>
     <name>GroupsView</name>
@@ -1367,6 +1379,14 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>%1: unknown table format '.%2'; use .csv or .md</source>
         <translation>%1: định dạng bảng '.%2' không rõ; hãy dùng .csv hoặc .md</translation>
+    </message>
+    <message>
+        <source>&lt;a href="layers"&gt;Why these numbers?&lt;/a&gt;</source>
+        <translation>&lt;a href="layers"&gt;Vì sao có những con số này?&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>The formula of each column, with the current model's values, in the lesson.</source>
+        <translation>Công thức của từng cột, với các giá trị của mô hình hiện tại, trong bài học.</translation>
     </message>
 </context>
 <context>
