@@ -82,6 +82,7 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     split->addWidget(scroll);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({380, 170}); // room for a question, its answer row and its help row
     layout->addWidget(split, 1);
 
     connect(m_prev, &QPushButton::clicked, this, [this] { setStep(m_step - 1); });

@@ -386,7 +386,11 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
         connect(m_lessonOffer, &QPushButton::clicked, this, [this] {
             m_lessonDock->show();
             m_lessonDock->raise();
-            m_lessonOffer->hide();
+        });
+        // Taken up, however the lesson was opened: the offer goes.
+        connect(m_lessonDock, &QDockWidget::visibilityChanged, m_lessonOffer, [this](bool visible) {
+            if (visible)
+                m_lessonOffer->hide();
         });
     }
     if (!m_settingsMessage.isEmpty()) {

@@ -164,7 +164,8 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         }
         QApplication::processEvents();
     }
-    QWidget *target = panel == "all" ? static_cast<QWidget *>(&window) : window.panel(panel);
+    // The lesson is a dock beside the views it talks about: the whole window, lesson in front.
+    QWidget *target = panel == "all" || panel == "lesson" ? static_cast<QWidget *>(&window) : window.panel(panel);
     const QImage image = target->grab().toImage();
     // Encoded in memory, then written to a temporary file renamed into place: a
     // full disk leaves no partial PNG, a symlink at the path is not written through.
