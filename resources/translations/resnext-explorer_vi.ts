@@ -40,7 +40,7 @@
         <translation>(tùy chỉnh)</translation>
     </message>
     <message>
-        <source>Every architecture the core knows: torchvision's ResNets, ResNeXts and Wide ResNets, and the paper's CIFAR models.</source>
+        <source>Every architecture the core knows: torchvision&apos;s ResNets, ResNeXts and Wide ResNets, and the paper&apos;s CIFAR models.</source>
         <translation>Mọi kiến trúc mà core biết: các ResNet, ResNeXt và Wide ResNet của torchvision, và các mô hình CIFAR của bài báo.</translation>
     </message>
     <message>
@@ -52,7 +52,7 @@
         <translation>Số block mỗi stage tùy chỉnh</translation>
     </message>
     <message>
-        <source>Depth = blocks per stage. ResNeXt keeps ResNet's depth and stage layout and only changes the inside of each bottleneck block.</source>
+        <source>Depth = blocks per stage. ResNeXt keeps ResNet&apos;s depth and stage layout and only changes the inside of each bottleneck block.</source>
         <translation>Độ sâu = số block mỗi stage. ResNeXt giữ nguyên độ sâu và cách chia stage của ResNet, chỉ thay đổi bên trong mỗi bottleneck block.</translation>
     </message>
     <message>
@@ -76,7 +76,7 @@
         <translation>Basic (3x3, 3x3)</translation>
     </message>
     <message>
-        <source>ResNeXt's grouped convolution lives in the bottleneck block; basic blocks have no cardinality (grouping a two-layer block only makes it wider).</source>
+        <source>ResNeXt&apos;s grouped convolution lives in the bottleneck block; basic blocks have no cardinality (grouping a two-layer block only makes it wider).</source>
         <translation>Grouped convolution của ResNeXt nằm trong bottleneck block; basic block không có cardinality (chia nhóm một block hai lớp chỉ làm nó rộng hơn).</translation>
     </message>
     <message>
@@ -140,7 +140,7 @@
         <translation>Split-transform-merge</translation>
     </message>
     <message>
-        <source>Cardinality C: the number of parallel transformations (groups of the 3x3 convolution). The paper finds that raising C at equal complexity beats making the network deeper or wider. The slider covers 1 to 64; type larger values (up to the core's limit) in the box.</source>
+        <source>Cardinality C: the number of parallel transformations (groups of the 3x3 convolution). The paper finds that raising C at equal complexity beats making the network deeper or wider. The slider covers 1 to 64; type larger values (up to the core&apos;s limit) in the box.</source>
         <translation>Cardinality C: số phép biến đổi song song (số nhóm của conv 3x3). Bài báo cho thấy tăng C ở cùng độ phức tạp hiệu quả hơn làm mạng sâu hơn hay rộng hơn. Thanh trượt đi từ 1 đến 64; gõ giá trị lớn hơn (tới giới hạn của core) vào ô.</translation>
     </message>
     <message>
@@ -148,7 +148,7 @@
         <translation>Cardinality &amp;C</translation>
     </message>
     <message>
-        <source>Bottleneck width d (the paper's notation): channels per group at base planes 64, i.e. in stage 1 of an ImageNet ResNet. A stage with P planes has w = d·P/64 channels per group. ResNet-50 is C=1, d=64; ResNeXt-50 is C=32, d=4. Only values that give whole channel counts in every stage are offered.</source>
+        <source>Bottleneck width d (the paper&apos;s notation): channels per group at base planes 64, i.e. in stage 1 of an ImageNet ResNet. A stage with P planes has w = d·P/64 channels per group. ResNet-50 is C=1, d=64; ResNeXt-50 is C=32, d=4. Only values that give whole channel counts in every stage are offered.</source>
         <translation>Bottleneck width d (ký hiệu của bài báo): số kênh mỗi nhóm khi planes cơ sở là 64, tức ở stage 1 của một ResNet ImageNet. Một stage có P planes có w = d·P/64 kênh mỗi nhóm. ResNet-50 là C=1, d=64; ResNeXt-50 là C=32, d=4. Chỉ những giá trị cho số kênh nguyên ở mọi stage mới được đưa ra.</translation>
     </message>
     <message>
@@ -156,11 +156,11 @@
         <translation>Bottleneck &amp;width d</translation>
     </message>
     <message>
-        <source>&amp;Hold complexity at ResNet's</source>
+        <source>&amp;Hold complexity at ResNet&apos;s</source>
         <translation>&amp;Giữ độ phức tạp bằng ResNet</translation>
     </message>
     <message>
-        <source>When on, moving C sets d to the width whose complexity is closest to the plain ResNet of this depth (C=1, d=64): walk the paper's Table 2 with one slider.</source>
+        <source>When on, moving C sets d to the width whose complexity is closest to the plain ResNet of this depth (C=1, d=64): walk the paper&apos;s Table 2 with one slider.</source>
         <translation>Khi bật, di chuyển C sẽ đặt d thành độ rộng có độ phức tạp gần nhất với ResNet thường cùng độ sâu (C=1, d=64): đi qua Bảng 2 của bài báo chỉ với một thanh trượt.</translation>
     </message>
     <message>
@@ -172,15 +172,15 @@
         <translation>theo MACs</translation>
     </message>
     <message>
-        <source>What 'equal complexity' compares: parameter count (paper Table 2) or multiply-accumulates.</source>
-        <translation>'Cùng độ phức tạp' so sánh gì: số tham số (Bảng 2 của bài báo) hay số phép nhân-cộng (MACs).</translation>
+        <source>What &apos;equal complexity&apos; compares: parameter count (paper Table 2) or multiply-accumulates.</source>
+        <translation>&apos;Cùng độ phức tạp&apos; so sánh gì: số tham số (Bảng 2 của bài báo) hay số phép nhân-cộng (MACs).</translation>
     </message>
     <message>
         <source>Count BN, ReLU, pooling and add</source>
         <translation>Tính cả BN, ReLU, pooling và phép cộng</translation>
     </message>
     <message>
-        <source>Off: torchvision's/fvcore's convention, only conv and linear layers cost MACs. On: elementwise layers count too (BN and ReLU 1 per element).</source>
+        <source>Off: torchvision&apos;s/fvcore&apos;s convention, only conv and linear layers cost MACs. On: elementwise layers count too (BN and ReLU 1 per element).</source>
         <translation>Tắt: quy ước của torchvision/fvcore, chỉ lớp conv và tuyến tính tốn MACs. Bật: các lớp theo từng phần tử cũng được tính (BN và ReLU 1 cho mỗi phần tử).</translation>
     </message>
     <message>
@@ -192,8 +192,8 @@
         <translation>Basic block không có grouped convolution: C và d chỉ áp dụng cho bottleneck block.</translation>
     </message>
     <message>
-        <source>These sliders show a different model from the one that classifies images (&lt;b&gt;%1&lt;/b&gt;). &lt;a href="show"&gt;Show the classifier's model here&lt;/a&gt;</source>
-        <translation>Các thanh trượt này đang hiển thị một mô hình khác với mô hình đang phân loại ảnh (&lt;b&gt;%1&lt;/b&gt;). &lt;a href="show"&gt;Hiển thị mô hình của bộ phân loại ở đây&lt;/a&gt;</translation>
+        <source>These sliders show a different model from the one that classifies images (&lt;b&gt;%1&lt;/b&gt;). &lt;a href=&quot;show&quot;&gt;Show the classifier&apos;s model here&lt;/a&gt;</source>
+        <translation>Các thanh trượt này đang hiển thị một mô hình khác với mô hình đang phân loại ảnh (&lt;b&gt;%1&lt;/b&gt;). &lt;a href=&quot;show&quot;&gt;Hiển thị mô hình của bộ phân loại ở đây&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
@@ -213,7 +213,7 @@ nhóm = %1</translation>
         <translation>layer%1, block lặp lại: %2 chiều vào, C = %3 path, mỗi path w = %4 kênh, %5 chiều ra</translation>
     </message>
     <message>
-        <source>Boxes: input channels, kernel, output channels. The stage's first block also has a 1x1 projection shortcut%1.</source>
+        <source>Boxes: input channels, kernel, output channels. The stage&apos;s first block also has a 1x1 projection shortcut%1.</source>
         <translation>Các hộp: số kênh vào, kernel, số kênh ra. Block đầu tiên của stage còn có một shortcut chiếu 1x1%1.</translation>
     </message>
     <message>
@@ -354,8 +354,8 @@ path
         <translation>Ảnh PNG (*.png);;Tài liệu PDF (*.pdf)</translation>
     </message>
     <message>
-        <source>%1: unsupported chart format '.%2'; use .png or .pdf</source>
-        <translation>%1: định dạng biểu đồ '.%2' không được hỗ trợ; hãy dùng .png hoặc .pdf</translation>
+        <source>%1: unsupported chart format &apos;.%2&apos;; use .png or .pdf</source>
+        <translation>%1: định dạng biểu đồ &apos;.%2&apos; không được hỗ trợ; hãy dùng .png hoặc .pdf</translation>
     </message>
     <message>
         <source>%1: cannot write the file</source>
@@ -412,7 +412,7 @@ path
         <source>How the CPU runs the network for images and feature maps.
 Fast: oneDNN with BatchNorm folded into the convolutions, prepacked weights and fused ReLU / residual sum (equal to Plain to 1e-4).
 Fast BF16: the same in bfloat16, faster, with its own rounding; its top-1 agreement with FP32 on the sample images is shown when you choose it.
-Plain: LibTorch's modules one op at a time. Grad-CAM always uses the plain modules.</source>
+Plain: LibTorch&apos;s modules one op at a time. Grad-CAM always uses the plain modules.</source>
         <translation>Cách CPU chạy mạng cho ảnh và feature map.
 Nhanh: oneDNN với BatchNorm gộp vào các convolution, trọng số đóng gói sẵn, ReLU / tổng residual được hợp nhất (bằng Thường tới 1e-4).
 Nhanh BF16: như trên nhưng ở bfloat16, nhanh hơn, có cách làm tròn riêng; mức khớp top-1 của nó với FP32 trên các ảnh mẫu được hiển thị khi bạn chọn.
@@ -427,7 +427,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Vẫn nạp (chỉ các tensor khớp)</translation>
     </message>
     <message>
-        <source>Load what matches and leave the rest at initial values (the command line's --allow-partial). The results will not be the file's model.</source>
+        <source>Load what matches and leave the rest at initial values (the command line&apos;s --allow-partial). The results will not be the file&apos;s model.</source>
         <translation>Nạp phần khớp và để phần còn lại ở giá trị khởi tạo (--allow-partial của dòng lệnh). Kết quả sẽ không phải là mô hình của tệp.</translation>
     </message>
     <message>
@@ -443,7 +443,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Lớp phủ Grad-CAM cho lớp đứng đầu</translation>
     </message>
     <message>
-        <source>Gradient-weighted class activation map on the output of the selected block's stage: where that stage's features pushed the score of the top class up.</source>
+        <source>Gradient-weighted class activation map on the output of the selected block&apos;s stage: where that stage&apos;s features pushed the score of the top class up.</source>
         <translation>Bản đồ kích hoạt lớp có trọng số gradient trên đầu ra của stage chứa block đang chọn: nơi đặc trưng của stage đó đẩy điểm của lớp đứng đầu lên.</translation>
     </message>
     <message>
@@ -455,7 +455,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Block:</translation>
     </message>
     <message>
-        <source>Which residual block's split-transform-merge to look inside.</source>
+        <source>Which residual block&apos;s split-transform-merge to look inside.</source>
         <translation>Xem bên trong split-transform-merge của residual block nào.</translation>
     </message>
     <message>
@@ -511,7 +511,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>năng lượng</translation>
     </message>
     <message>
-        <source>Mean squared activation of each group's maps: which paths respond to this image.</source>
+        <source>Mean squared activation of each group&apos;s maps: which paths respond to this image.</source>
         <translation>Bình phương kích hoạt trung bình của các map mỗi nhóm: những path nào phản ứng với ảnh này.</translation>
     </message>
     <message>
@@ -551,7 +551,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&lt;b&gt;%1&lt;/b&gt;: đang chạy lại trên mô hình mới...</translation>
     </message>
     <message>
-        <source>(the previous model's result until the new one arrives)</source>
+        <source>(the previous model&apos;s result until the new one arrives)</source>
         <translation>(kết quả của mô hình trước cho tới khi có kết quả mới)</translation>
     </message>
     <message>
@@ -567,11 +567,11 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation> &amp;mdash; đầu ra là NaN hoặc vô cực: trọng số chứa giá trị không hữu hạn</translation>
     </message>
     <message>
-        <source>This image is unlike the model's training data (distance %1, threshold %2): the classes below are only the nearest of what the model knows.</source>
+        <source>This image is unlike the model&apos;s training data (distance %1, threshold %2): the classes below are only the nearest of what the model knows.</source>
         <translation>Ảnh này không giống dữ liệu huấn luyện của mô hình (khoảng cách %1, ngưỡng %2): các lớp bên dưới chỉ là những gì gần nhất mà mô hình biết.</translation>
     </message>
     <message>
-        <source>Like the model's training data (distance %1, threshold %2).</source>
+        <source>Like the model&apos;s training data (distance %1, threshold %2).</source>
         <translation>Giống dữ liệu huấn luyện của mô hình (khoảng cách %1, ngưỡng %2).</translation>
     </message>
     <message>
@@ -591,7 +591,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>(c): mỗi ô là một nhóm của grouped convolution 3x3</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;: %2 groups of w = %3 maps (this stage's channels per group), %4x%5, after the 3x3 conv, BN and ReLU. Form %6 &amp;mdash; the same numbers in every form: the groups &lt;i&gt;are&lt;/i&gt; the paths.</source>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 groups of w = %3 maps (this stage&apos;s channels per group), %4x%5, after the 3x3 conv, BN and ReLU. Form %6 &amp;mdash; the same numbers in every form: the groups &lt;i&gt;are&lt;/i&gt; the paths.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: %2 nhóm, mỗi nhóm w = %3 map (số kênh mỗi nhóm của stage này), %4x%5, sau conv 3x3, BN và ReLU. Dạng %6 &amp;mdash; cùng các con số ở mọi dạng: các nhóm &lt;i&gt;chính là&lt;/i&gt; các path.</translation>
     </message>
     <message>
@@ -603,15 +603,15 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Chưa có gì để xuất: hãy phân loại một ảnh trước.</translation>
     </message>
     <message>
-        <source>&lt;a href="ood"&gt;Why?&lt;/a&gt;</source>
-        <translation>&lt;a href="ood"&gt;Tại sao?&lt;/a&gt;</translation>
+        <source>&lt;a href=&quot;ood&quot;&gt;Why?&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;ood&quot;&gt;Tại sao?&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
     <name>ComplexityPanel</name>
     <message>
-        <source>&lt;span style='font-weight:600'&gt;%1 MiB&lt;/span&gt;</source>
-        <translation>&lt;span style='font-weight:600'&gt;%1 MiB&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;font-weight:600&apos;&gt;%1 MiB&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;font-weight:600&apos;&gt;%1 MiB&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Parameters</source>
@@ -646,7 +646,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Bộ nhớ huấn luyện</translation>
     </message>
     <message>
-        <source>Learnable weights (BN's running statistics are buffers, not parameters), as torchvision counts.</source>
+        <source>Learnable weights (BN&apos;s running statistics are buffers, not parameters), as torchvision counts.</source>
         <translation>Các trọng số học được (thống kê chạy của BN là buffer, không phải tham số), đếm như torchvision.</translation>
     </message>
     <message>
@@ -658,7 +658,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Số phép toán dấu phẩy động = 2 x MACs (mỗi MAC là một phép nhân và một phép cộng).</translation>
     </message>
     <message>
-        <source>Output elements of every convolution for one image (RegNet's activations): they predict GPU run time better than FLOPs.</source>
+        <source>Output elements of every convolution for one image (RegNet&apos;s activations): they predict GPU run time better than FLOPs.</source>
         <translation>Số phần tử đầu ra của mọi convolution với một ảnh (activation theo RegNet): chúng dự đoán thời gian chạy trên GPU tốt hơn FLOPs.</translation>
     </message>
     <message>
@@ -674,13 +674,13 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Trọng số + đầu vào + tập tensor lớn nhất cùng tồn tại một lúc, một ảnh, FP32.</translation>
     </message>
     <message>
-        <source>Weights + gradients + SGD momentum + activations saved for backward + the backward's working set, one image, FP32.</source>
+        <source>Weights + gradients + SGD momentum + activations saved for backward + the backward&apos;s working set, one image, FP32.</source>
         <translation>Trọng số + gradient + momentum của SGD + activation lưu cho lan truyền ngược + bộ nhớ làm việc của lan truyền ngược, một ảnh, FP32.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; &lt;a href="why"&gt;Why?&lt;/a&gt;</source>
-        <extracomment>%1 = a row name; the link opens the lesson's explanation of the number</extracomment>
-        <translation>&lt;b&gt;%1&lt;/b&gt; &lt;a href="why"&gt;Tại sao?&lt;/a&gt;</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; &lt;a href=&quot;why&quot;&gt;Why?&lt;/a&gt;</source>
+        <extracomment>%1 = a row name; the link opens the lesson&apos;s explanation of the number</extracomment>
+        <translation>&lt;b&gt;%1&lt;/b&gt; &lt;a href=&quot;why&quot;&gt;Tại sao?&lt;/a&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; against the ResNet of the same depth (C=1, d=64)</source>
@@ -703,8 +703,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&lt;b&gt;Đã ghim&lt;/b&gt;&lt;br&gt;%1</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Pinned&lt;/b&gt;&lt;br&gt;&lt;span style='color:gray'&gt;none (Model &amp;rarr; Pin, Ctrl+P)&lt;/span&gt;</source>
-        <translation>&lt;b&gt;Đã ghim&lt;/b&gt;&lt;br&gt;&lt;span style='color:gray'&gt;chưa có (Mô hình &amp;rarr; Ghim, Ctrl+P)&lt;/span&gt;</translation>
+        <source>&lt;b&gt;Pinned&lt;/b&gt;&lt;br&gt;&lt;span style=&apos;color:gray&apos;&gt;none (Model &amp;rarr; Pin, Ctrl+P)&lt;/span&gt;</source>
+        <translation>&lt;b&gt;Đã ghim&lt;/b&gt;&lt;br&gt;&lt;span style=&apos;color:gray&apos;&gt;chưa có (Ctrl+P)&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Counting all layers: conv/linear MACs plus BN, ReLU, add, pooling (elementwise ops as MACs).</source>
@@ -750,7 +750,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&amp;Quét C = 1..64</translation>
     </message>
     <message>
-        <source>Every C = 1, 2, 4, ..., 64 with the solver's d (equal complexity); cached per spec, device, threads and batch.</source>
+        <source>Every C = 1, 2, 4, ..., 64 with the solver&apos;s d (equal complexity); cached per spec, device, threads and batch.</source>
         <translation>Mọi C = 1, 2, 4, ..., 64 với d của bộ giải (cùng độ phức tạp); lưu đệm theo spec, thiết bị, số luồng và batch.</translation>
     </message>
     <message>
@@ -758,7 +758,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>Measured on the worker with random weights; the machine's other load changes the times, the counts are exact.</source>
+        <source>Measured on the worker with random weights; the machine&apos;s other load changes the times, the counts are exact.</source>
         <translation>Đo trên worker với trọng số ngẫu nhiên; tải khác của máy làm thay đổi thời gian, còn các con số đếm là chính xác.</translation>
     </message>
     <message>
@@ -826,8 +826,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>ms đo được (%1, batch %2)</translation>
     </message>
     <message>
-        <source>&lt;a href="cost"&gt;Why are equal MACs not equal time?&lt;/a&gt;</source>
-        <translation>&lt;a href="cost"&gt;Vì sao cùng MACs không cùng thời gian?&lt;/a&gt;</translation>
+        <source>&lt;a href=&quot;cost&quot;&gt;Why are equal MACs not equal time?&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;cost&quot;&gt;Vì sao cùng MACs không cùng thời gian?&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
@@ -861,7 +861,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Spec</translation>
     </message>
     <message>
-        <source>Blocks per stage of the built-in family (CIFAR stem, 3 stages, planes 16/32/64, 28x28 grey): 2 is the built-in model's depth.</source>
+        <source>Blocks per stage of the built-in family (CIFAR stem, 3 stages, planes 16/32/64, 28x28 grey): 2 is the built-in model&apos;s depth.</source>
         <translation>Số block mỗi stage của họ mô hình có sẵn (stem CIFAR, 3 stage, planes 16/32/64, ảnh xám 28x28): 2 là độ sâu của mô hình có sẵn.</translation>
     </message>
     <message>
@@ -869,7 +869,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Độ &amp;sâu</translation>
     </message>
     <message>
-        <source>The C's of the sweep; each gets the d the equal-complexity solver picks.</source>
+        <source>The C&apos;s of the sweep; each gets the d the equal-complexity solver picks.</source>
         <translation>Các giá trị C của dãy quét; mỗi C nhận d mà bộ giải cùng độ phức tạp chọn.</translation>
     </message>
     <message>
@@ -1064,7 +1064,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
 <context>
     <name>FeatureGridView</name>
     <message>
-        <source>The grouped 3x3 convolution's output: one tile per group (path), each holding that group's w channel maps. Click a tile to see its maps large.</source>
+        <source>The grouped 3x3 convolution&apos;s output: one tile per group (path), each holding that group&apos;s w channel maps. Click a tile to see its maps large.</source>
         <translation>Đầu ra của grouped convolution 3x3: mỗi nhóm (path) một ô, mỗi ô chứa w channel map của nhóm đó. Nhấn vào một ô để xem các map của nó ở cỡ lớn.</translation>
     </message>
     <message>
@@ -1095,7 +1095,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Các ảnh đã thả (0)</translation>
     </message>
     <message>
-        <source>The images to run: Fashion-MNIST's 10,000 test images; a folder root/&lt;class&gt;/*.png (or a folder of images with no class folders); or the images dropped or opened so far. Images without labels are labelled with the trained model's predictions, and accuracy then means agreement with them.</source>
+        <source>The images to run: Fashion-MNIST&apos;s 10,000 test images; a folder root/&lt;class&gt;/*.png (or a folder of images with no class folders); or the images dropped or opened so far. Images without labels are labelled with the trained model&apos;s predictions, and accuracy then means agreement with them.</source>
         <translation>Các ảnh để chạy: 10.000 ảnh kiểm tra của Fashion-MNIST; một thư mục root/&lt;lớp&gt;/*.png (hoặc một thư mục ảnh không có thư mục lớp); hoặc các ảnh đã thả hay đã mở. Ảnh không có nhãn được gán nhãn bằng dự đoán của mô hình đã huấn luyện, và khi đó độ chính xác nghĩa là mức khớp với các dự đoán đó.</translation>
     </message>
     <message>
@@ -1199,7 +1199,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&lt;b&gt;%1&lt;/b&gt; trên %2 ảnh của %3: độ chính xác sau huấn luyện %4%, CKA trung bình ngoài đường chéo %5</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; over %2 images of %3 (no labels: the classes are the trained model's predictions), mean off-diagonal CKA %4</source>
+        <source>&lt;b&gt;%1&lt;/b&gt; over %2 images of %3 (no labels: the classes are the trained model&apos;s predictions), mean off-diagonal CKA %4</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; trên %2 ảnh của %3 (không có nhãn: các lớp là dự đoán của mô hình đã huấn luyện), CKA trung bình ngoài đường chéo %4</translation>
     </message>
     <message>
@@ -1243,8 +1243,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Ablation (%1)</translation>
     </message>
     <message>
-        <source>&lt;a href="groups"&gt;How to read these figures&lt;/a&gt;</source>
-        <translation>&lt;a href="groups"&gt;Cách đọc các biểu đồ này&lt;/a&gt;</translation>
+        <source>&lt;a href=&quot;groups&quot;&gt;How to read these figures&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;groups&quot;&gt;Cách đọc các biểu đồ này&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
@@ -1377,15 +1377,15 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&lt;b&gt;Tổng&lt;/b&gt;: %1 lớp được liệt kê, &lt;b&gt;%2&lt;/b&gt; tham số, &lt;b&gt;%3&lt;/b&gt; MACs (%4 FLOPs), &lt;b&gt;%5&lt;/b&gt; activation, &lt;b&gt;%6&lt;/b&gt; byte di chuyển (mọi lớp, tính cả ReLU và phép cộng; batch %7, %8 byte mỗi phần tử)</translation>
     </message>
     <message>
-        <source>%1: unknown table format '.%2'; use .csv or .md</source>
-        <translation>%1: định dạng bảng '.%2' không rõ; hãy dùng .csv hoặc .md</translation>
+        <source>%1: unknown table format &apos;.%2&apos;; use .csv or .md</source>
+        <translation>%1: định dạng bảng &apos;.%2&apos; không rõ; hãy dùng .csv hoặc .md</translation>
     </message>
     <message>
-        <source>&lt;a href="layers"&gt;Why these numbers?&lt;/a&gt;</source>
-        <translation>&lt;a href="layers"&gt;Vì sao có những con số này?&lt;/a&gt;</translation>
+        <source>&lt;a href=&quot;layers&quot;&gt;Why these numbers?&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;layers&quot;&gt;Vì sao có những con số này?&lt;/a&gt;</translation>
     </message>
     <message>
-        <source>The formula of each column, with the current model's values, in the lesson.</source>
+        <source>The formula of each column, with the current model&apos;s values, in the lesson.</source>
         <translation>Công thức của từng cột, với các giá trị của mô hình hiện tại, trong bài học.</translation>
     </message>
 </context>
@@ -1520,7 +1520,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Stage:</translation>
     </message>
     <message>
-        <source>Which stage's block to draw; channel counts double from stage to stage.</source>
+        <source>Which stage&apos;s block to draw; channel counts double from stage to stage.</source>
         <translation>Vẽ block của stage nào; số kênh tăng gấp đôi từ stage này sang stage sau.</translation>
     </message>
     <message>
@@ -1528,11 +1528,11 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Bài học</translation>
     </message>
     <message>
-        <source>Classify an image first (the Classify tab, or "Show me"): the forms are compared on the image shown there.</source>
-        <translation>Hãy phân loại một ảnh trước (thẻ Phân loại, hoặc "Cho tôi xem"): các dạng được so sánh trên ảnh đang hiển thị ở đó.</translation>
+        <source>Classify an image first (the Classify tab, or &quot;Show me&quot;): the forms are compared on the image shown there.</source>
+        <translation>Hãy phân loại một ảnh trước (thẻ Phân loại, hoặc &quot;Cho tôi xem&quot;): các dạng được so sánh trên ảnh đang hiển thị ở đó.</translation>
     </message>
     <message>
-        <source>On this image, the largest difference between forms (a) and (b) is %1 in the logits and %2 in %3's output; between (a) and (c) %4 and %5. The logits are up to %6 and the block's outputs up to %7: the three forms compute the same function, to float rounding.</source>
+        <source>On this image, the largest difference between forms (a) and (b) is %1 in the logits and %2 in %3&apos;s output; between (a) and (c) %4 and %5. The logits are up to %6 and the block&apos;s outputs up to %7: the three forms compute the same function, to float rounding.</source>
         <translation>Trên ảnh này, chênh lệch lớn nhất giữa dạng (a) và (b) là %1 ở logit và %2 ở đầu ra của %3; giữa (a) và (c) là %4 và %5. Logit có độ lớn tới %6 và đầu ra của block tới %7: ba dạng tính cùng một hàm, chỉ khác nhau do làm tròn số thực.</translation>
     </message>
     <message>
@@ -1656,7 +1656,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&amp;Bỏ ghim mô hình</translation>
     </message>
     <message>
-        <source>&amp;Hold complexity at ResNet's</source>
+        <source>&amp;Hold complexity at ResNet&apos;s</source>
         <translation>&amp;Giữ độ phức tạp bằng ResNet</translation>
     </message>
     <message>
@@ -1676,7 +1676,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Phân loại bằng mô hình Fashion-MNIST &amp;có sẵn</translation>
     </message>
     <message>
-        <source>Classify with &amp;random weights of the sliders' model</source>
+        <source>Classify with &amp;random weights of the sliders&apos; model</source>
         <translation>Phân loại bằng trọng số &amp;ngẫu nhiên của mô hình trên thanh trượt</translation>
     </message>
     <message>
@@ -1728,7 +1728,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&amp;Ngôn ngữ</translation>
     </message>
     <message>
-        <source>The window's language; it changes at the next start.</source>
+        <source>The window&apos;s language; it changes at the next start.</source>
         <translation>Ngôn ngữ của cửa sổ; thay đổi có hiệu lực ở lần khởi động sau.</translation>
     </message>
     <message>
@@ -1788,15 +1788,15 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Tệp thiết lập %1: %2; dùng giá trị mặc định.</translation>
     </message>
     <message>
-        <source>Settings file %1: inference/path '%2' is not fast, fast-bf16 or plain; using the default.</source>
-        <translation>Tệp thiết lập %1: inference/path '%2' không phải fast, fast-bf16 hay plain; dùng giá trị mặc định.</translation>
+        <source>Settings file %1: inference/path &apos;%2&apos; is not fast, fast-bf16 or plain; using the default.</source>
+        <translation>Tệp thiết lập %1: inference/path &apos;%2&apos; không phải fast, fast-bf16 hay plain; dùng giá trị mặc định.</translation>
     </message>
     <message>
         <source>The language changes at the next start (%1).</source>
         <translation>Ngôn ngữ sẽ đổi ở lần khởi động sau (%1).</translation>
     </message>
     <message>
-        <source>the system's</source>
+        <source>the system&apos;s</source>
         <translation>theo hệ thống</translation>
     </message>
     <message>
@@ -1804,8 +1804,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>ảnh đã dán</translation>
     </message>
     <message>
-        <source>The clipboard holds text that is not the path of an existing file: "%1".</source>
-        <translation>Bộ nhớ tạm chứa văn bản không phải đường dẫn của một tệp có thật: "%1".</translation>
+        <source>The clipboard holds text that is not the path of an existing file: &quot;%1&quot;.</source>
+        <translation>Bộ nhớ tạm chứa văn bản không phải đường dẫn của một tệp có thật: &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>The clipboard holds no image and no file path.</source>
@@ -1860,7 +1860,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Giới thiệu ResNeXt Explorer</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;ResNeXt Explorer %1&lt;/h3&gt;&lt;p&gt;Explore &lt;i&gt;Aggregated Residual Transformations for Deep Neural Networks&lt;/i&gt; (Xie, Girshick, Doll&amp;aacute;r, Tu, He; CVPR 2017).&lt;/p&gt;&lt;p&gt;A ResNeXt block splits its input into &lt;b&gt;C&lt;/b&gt; paths (the &lt;b&gt;cardinality&lt;/b&gt;), transforms each with a narrow bottleneck of width &lt;b&gt;d&lt;/b&gt;, and merges them by summation. The three forms of the paper's Fig. 3 compute the same function; the grouped convolution is the fast one.&lt;/p&gt;&lt;p&gt;Counts follow torchvision/fvcore: MACs of conv and linear layers; FLOPs = 2 x MACs. They equal torchvision's to the unit.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;ResNeXt Explorer %1&lt;/h3&gt;&lt;p&gt;Explore &lt;i&gt;Aggregated Residual Transformations for Deep Neural Networks&lt;/i&gt; (Xie, Girshick, Doll&amp;aacute;r, Tu, He; CVPR 2017).&lt;/p&gt;&lt;p&gt;A ResNeXt block splits its input into &lt;b&gt;C&lt;/b&gt; paths (the &lt;b&gt;cardinality&lt;/b&gt;), transforms each with a narrow bottleneck of width &lt;b&gt;d&lt;/b&gt;, and merges them by summation. The three forms of the paper&apos;s Fig. 3 compute the same function; the grouped convolution is the fast one.&lt;/p&gt;&lt;p&gt;Counts follow torchvision/fvcore: MACs of conv and linear layers; FLOPs = 2 x MACs. They equal torchvision&apos;s to the unit.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;ResNeXt Explorer %1&lt;/h3&gt;&lt;p&gt;Khám phá bài báo &lt;i&gt;Aggregated Residual Transformations for Deep Neural Networks&lt;/i&gt; (Xie, Girshick, Doll&amp;aacute;r, Tu, He; CVPR 2017).&lt;/p&gt;&lt;p&gt;Một block ResNeXt chia đầu vào thành &lt;b&gt;C&lt;/b&gt; path (&lt;b&gt;cardinality&lt;/b&gt;), biến đổi mỗi path bằng một bottleneck hẹp có độ rộng &lt;b&gt;d&lt;/b&gt;, rồi tổng hợp chúng bằng phép cộng (split-transform-merge). Ba dạng trong Hình 3 của bài báo tính cùng một hàm; grouped convolution là dạng nhanh.&lt;/p&gt;&lt;p&gt;Cách đếm theo torchvision/fvcore: MACs của các lớp conv và tuyến tính; FLOPs = 2 x MACs. Chúng khớp với torchvision tới từng đơn vị.&lt;/p&gt;</translation>
     </message>
 </context>
@@ -1959,7 +1959,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
 %3 MACs</translation>
     </message>
     <message>
-        <source>cardinality C (log scale), with the solver's d</source>
+        <source>cardinality C (log scale), with the solver&apos;s d</source>
         <translation>cardinality C (thang log), với d của bộ giải</translation>
     </message>
     <message>
@@ -1982,7 +1982,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
 <context>
     <name>TopImagesView</name>
     <message>
-        <source>Each group's images with the highest energy: click one to open it in the Classify tab.</source>
+        <source>Each group&apos;s images with the highest energy: click one to open it in the Classify tab.</source>
         <translation>Những ảnh có năng lượng cao nhất của mỗi nhóm: nhấn vào một ảnh để mở nó trong thẻ Phân loại.</translation>
     </message>
 </context>
@@ -2001,7 +2001,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Thư mục ảnh...</translation>
     </message>
     <message>
-        <source>Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one sub-folder per class with PNG/JPEG files.</source>
+        <source>Fashion-MNIST comes from Debian&apos;s dataset-fashion-mnist. An image folder holds one sub-folder per class with PNG/JPEG files.</source>
         <translation>Fashion-MNIST lấy từ gói dataset-fashion-mnist của Debian. Một thư mục ảnh chứa mỗi lớp một thư mục con với các tệp PNG/JPEG.</translation>
     </message>
     <message>
@@ -2025,11 +2025,11 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Họ mô hình có sẵn (nhỏ, cho ảnh 28x28)</translation>
     </message>
     <message>
-        <source>The explorer's sliders</source>
+        <source>The explorer&apos;s sliders</source>
         <translation>Thanh trượt của explorer</translation>
     </message>
     <message>
-        <source>Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, C = 8, d = 16) trains in minutes on a CPU; the sliders' model may be ImageNet-sized.</source>
+        <source>Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, C = 8, d = 16) trains in minutes on a CPU; the sliders&apos; model may be ImageNet-sized.</source>
         <translation>Huấn luyện kiến trúc nào. Họ mô hình có sẵn (stem CIFAR, 3 stage mỗi stage 2 block, C = 8, d = 16) huấn luyện trong vài phút trên CPU; mô hình trên thanh trượt có thể to cỡ ImageNet.</translation>
     </message>
     <message>
@@ -2073,7 +2073,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>&amp;So sánh với ResNet cùng độ phức tạp</translation>
     </message>
     <message>
-        <source>Also train the ResNet (C = 1) whose parameter count is closest to this model's, with the same seed, data and schedule: the paper's claim, in miniature.</source>
+        <source>Also train the ResNet (C = 1) whose parameter count is closest to this model&apos;s, with the same seed, data and schedule: the paper&apos;s claim, in miniature.</source>
         <translation>Huấn luyện thêm ResNet (C = 1) có số tham số gần nhất với mô hình này, cùng seed, dữ liệu và lịch: khẳng định của bài báo, ở dạng thu nhỏ.</translation>
     </message>
     <message>
@@ -2173,8 +2173,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>đầu vào ảnh xám 28x28, 10 lớp</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#b00020'&gt;%1&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#b00020'&gt;%1&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;%1&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
         <source>%1 from %2, %3: %4 params, %5 MACs per image</source>
@@ -2237,8 +2237,8 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Xong. %1 (đã huấn luyện, hàng đầu tiên) giờ đang phân loại; hãy lưu để giữ lại.</translation>
     </message>
     <message>
-        <source>Done. The classifier is unchanged; "Classify with the trained model" uses %1 (the first row). Save it to keep it.</source>
-        <translation>Xong. Bộ phân loại không đổi; "Phân loại bằng mô hình đã huấn luyện" dùng %1 (hàng đầu tiên). Hãy lưu để giữ lại.</translation>
+        <source>Done. The classifier is unchanged; &quot;Classify with the trained model&quot; uses %1 (the first row). Save it to keep it.</source>
+        <translation>Xong. Bộ phân loại không đổi; &quot;Phân loại bằng mô hình đã huấn luyện&quot; dùng %1 (hàng đầu tiên). Hãy lưu để giữ lại.</translation>
     </message>
 </context>
 <context>
@@ -2272,7 +2272,7 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Đóng video</translation>
     </message>
     <message>
-        <source>capture: frames read per second (a file plays at its own rate); model: frames classified and shown per second (the newest frame is taken whenever the model is free, older ones are dropped); latency: from the frame's capture to its result on screen.</source>
+        <source>capture: frames read per second (a file plays at its own rate); model: frames classified and shown per second (the newest frame is taken whenever the model is free, older ones are dropped); latency: from the frame&apos;s capture to its result on screen.</source>
         <translation>capture: số khung hình đọc mỗi giây (một tệp phát theo tốc độ riêng của nó); mô hình: số khung hình được phân loại và hiển thị mỗi giây (khung mới nhất được lấy mỗi khi mô hình rảnh, khung cũ hơn bị bỏ); độ trễ: từ lúc chụp khung hình tới lúc kết quả hiện trên màn hình.</translation>
     </message>
     <message>
