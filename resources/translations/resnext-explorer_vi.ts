@@ -361,6 +361,14 @@ path
         <source>%1: cannot write the file</source>
         <translation>%1: không ghi được tệp</translation>
     </message>
+    <message>
+        <source>parameters</source>
+        <translation>số tham số</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
 </context>
 <context>
     <name>ClassifyPanel</name>
