@@ -236,7 +236,10 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     outRow->addWidget(m_out);
     auto *browse = new QPushButton(tr("..."));
     outRow->addWidget(browse);
-    form->addRow(tr("&Results folder"), outRow);
+    // A row of a layout has no buddy of its own: without one the label showed its '&'.
+    auto *outLabel = new QLabel(tr("&Results folder"));
+    outLabel->setBuddy(m_out);
+    form->addRow(outLabel, outRow);
     left->addWidget(box);
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Run"));
