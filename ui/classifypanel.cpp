@@ -637,7 +637,7 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     const Analysis &a = m_result->analysis;
     // NaN or infinite weights give NaN probabilities: say so instead of "nan%".
     const auto percent = [](double p) {
-        return std::isfinite(p) ? QString::number(100.0 * p, 'f', 1) + "%" : QString("n/a");
+        return std::isfinite(p) ? language::decimal(100.0 * p, 1) + "%" : QString("n/a");
     };
     const bool nonFinite = !std::isfinite(a.top.front().probability);
     m_title->setText(tr("<b>%1</b>: %2 (%3)%4")
