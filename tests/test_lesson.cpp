@@ -285,6 +285,7 @@ void TestLesson::everyShowMeIsAppliedToTheWindow()
             l->findChild<QPushButton *>("lessonCompareForms")->click();
             QTRY_VERIFY_WITH_TIMEOUT(l->formsResult().contains(language::current() == "vi" ? "làm tròn" : "float rounding"),
                                      120000);
+            qInfo().noquote() << l->formsResult();
         }
     }
     // The exercises of a step are answered in the panel.
