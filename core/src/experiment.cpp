@@ -441,41 +441,6 @@ Json runJson(const RunRecord &run, const Json &key)
                 {"test_seconds", run.testSeconds}};
 }
 
-template <typename T> T field(const Json &j, const char *name, const std::string &file)
-{
-    if (!j.contains(name))
-        throw Error(file + ": missing \"" + name + "\"");
-    try {
-        return j.at(name).get<T>();
-    } catch (const std::exception &) {
-        throw Error(file + ": \"" + name + "\" has the wrong type");
-    }
-}
-
-RunRecord runFromJson(const Json &j, const std::string &file)
-{
-    RunRecord r;
-    r.seed = field<std::uint64_t>(j, "seed", file);
-    r.testAccuracy = field<double>(j, "test_accuracy", file);
-    r.finalLoss = field<double>(j, "final_loss", file);
-    r.trainSeconds = field<double>(j, "train_seconds", file);
-    r.testSeconds = field<double>(j, "test_seconds", file);
-    if (!j.contains("epochs") || !j["epochs"].is_array())
-        throw Error(file + ": missing \"epochs\"");
-    for (const Json &e : j["epochs"]) {
-        TrainProgress p;
-        p.epoch = field<int>(e, "epoch", file);
-        p.loss = field<double>(e, "last_loss", file);
-        p.trainAccuracy = field<double>(e, "train_accuracy", file);
-        p.valAccuracy = field<double>(e, "val_accuracy", file);
-        p.epochSeconds = field<double>(e, "seconds", file);
-        p.imagesPerSecond = field<double>(e, "images_per_second", file);
-        r.epochs.push_back(p);
-        r.epochLoss.push_back(field<double>(e, "mean_loss", file));
-    }
-    r.resumed = true;
-    return r;
-}
 
 } // namespace
 
