@@ -917,6 +917,18 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
         fail(name, megapixelMessage(decoded.cols, decoded.rows));
 
     try {
+        if (structure.orientation <= 1 && decoded.depth() == CV_8U &&
+            (decoded.channels() == 1 || decoded.channels() == 3)) {
+            // The common case converts straight into the result: the decoder's
+            // image and ours are the only two copies (a 50 MP photo is 150 MB each).
+            RgbImage image;
+            image.width = decoded.cols;
+            image.height = decoded.rows;
+            image.pixels.resize(static_cast<std::size_t>(decoded.cols) * decoded.rows * 3);
+            cv::Mat out(decoded.rows, decoded.cols, CV_8UC3, image.pixels.data());
+            cv::cvtColor(decoded, out, decoded.channels() == 1 ? cv::COLOR_GRAY2RGB : cv::COLOR_BGR2RGB);
+            return image;
+        }
         const cv::Mat rgb = applyOrientation(toRgb8(name, decoded, format), structure.orientation);
         return fromMat(rgb);
     } catch (const cv::Exception &e) {

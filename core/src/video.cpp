@@ -1,6 +1,7 @@
 #include "resnext/video.h"
 
 #include "resnext/fileio.h"
+#include "resnext/image.h"
 #include "resnext/plan.h"
 
 #include <opencv2/core.hpp>
@@ -53,6 +54,41 @@ std::string framePixelsMessage(std::int64_t width, std::int64_t height)
                   static_cast<long long>(width), static_cast<long long>(height), double(width) * double(height) / 1e6,
                   double(kMaxVideoFramePixels) / 1e6);
     return buf;
+}
+
+// FFmpeg decodes a frame while it opens a file (to learn its pixel format), so
+// the size must be known before: an image given as a video is probed like any
+// image, an AVI by its main header (avih: dwWidth, dwHeight).
+void refuseHugeFramesFromHeader(const std::string &path)
+{
+    std::string head(1 << 16, '\0');
+    {
+        const auto fp = openRegularFile(path);
+        head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
+    }
+    std::int64_t width = 0, height = 0;
+    try {
+        const ImageHeader h = probeImage(head, path);
+        width = h.width;
+        height = h.height;
+    } catch (const Error &) {
+        // not an image (or its header lies beyond the first 64 KiB)
+    }
+    if (width == 0 && head.size() >= 12 && head.compare(0, 4, "RIFF") == 0 && head.compare(8, 4, "AVI ") == 0) {
+        const auto at = head.find("avih");
+        if (at != std::string::npos && head.size() >= at + 8 + 40) {
+            const auto le32 = [&](std::size_t o) {
+                std::uint32_t v = 0;
+                for (int k = 3; k >= 0; --k)
+                    v = (v << 8) | static_cast<unsigned char>(head[o + static_cast<std::size_t>(k)]);
+                return v;
+            };
+            width = le32(at + 8 + 32);
+            height = le32(at + 8 + 36);
+        }
+    }
+    if (width * height > kMaxVideoFramePixels)
+        throw Error(printableText(path) + ": " + framePixelsMessage(width, height));
 }
 
 // Converted straight into out's buffer: no third copy of a large frame.
@@ -163,6 +199,7 @@ std::unique_ptr<VideoSource> openVideoFile(const std::string &path)
     std::error_code ec;
     if (fs::file_size(path, ec) == 0 && !ec)
         throw Error(path + ": empty file");
+    refuseHugeFramesFromHeader(path);
     auto s = std::make_unique<CvSource>(path, false);
     s->m_path = path;
     bool opened = false;
