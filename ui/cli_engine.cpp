@@ -110,8 +110,13 @@ std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallb
             ModelInfo info;
             info.spec = spec;
             info.preprocessing = defaultPreprocessing(spec);
-            if (a.has("labels"))
+            if (a.has("labels")) {
                 info.labels = readLabelsFile(a.get("labels"));
+                // The same check as --weights FILE --labels: one name per class.
+                if (static_cast<int>(info.labels.size()) != spec.numClasses)
+                    throw Error(printableText(a.get("labels")) + ": " + std::to_string(info.labels.size()) +
+                                " labels for a model of " + std::to_string(spec.numClasses) + " classes");
+            }
             return e.create(info, 0, dev);
         }
         return e.loadBuiltin(dev);
