@@ -116,12 +116,12 @@ Outcome run(const QStringList &args, const QStringList &env = {}, rlim_t fileSiz
     return r;
 }
 
-// Exit 2, one line on stderr containing message, bounded memory.
+// Exit 2, the message on the last line of stderr (status lines such as
+// "1 threads, device cpu" may come before it), bounded memory.
 #define EXPECT_REFUSED(r, message)                                                                                     \
     do {                                                                                                               \
         QVERIFY2((r).code == 2, qPrintable(describe(r)));                                                              \
-        QVERIFY2(!(r).err.trimmed().contains('\n'), qPrintable(describe(r)));                                          \
-        QVERIFY2((r).err.contains(message), qPrintable(describe(r)));                                                  \
+        QVERIFY2((r).err.trimmed().split('\n').last().contains(message), qPrintable(describe(r)));                     \
         QVERIFY2((r).peakKiB < kMaxPeakKiB, qPrintable(describe(r)));                                                  \
     } while (0)
 
@@ -241,6 +241,48 @@ std::string pthOf(const std::string &pickle, std::vector<ZipFile> storages, bool
         files.push_back(std::move(s));
     }
     return zipOf(files);
+}
+
+// A grey PNG of width x height zero pixels, deflated as it is made (16000 x
+// 16000 is ~250 KB): an image that is small on disk and huge in memory.
+QByteArray greyPng(std::uint32_t width, std::uint32_t height)
+{
+    const auto be32 = [](std::string &s, std::uint32_t v) {
+        for (int k = 3; k >= 0; --k)
+            s += char((v >> (8 * k)) & 0xFF);
+    };
+    const auto chunk = [&](std::string &out, const char *type, const std::string &data) {
+        be32(out, static_cast<std::uint32_t>(data.size()));
+        const std::string body = std::string(type, 4) + data;
+        out += body;
+        be32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef *>(body.data()),
+                                                   static_cast<uInt>(body.size()))));
+    };
+    std::string ihdr;
+    be32(ihdr, width), be32(ihdr, height);
+    ihdr += std::string("\x08\x00\x00\x00\x00", 5);
+    z_stream z{};
+    deflateInit(&z, 9);
+    const std::string row(width + 1, '\0');
+    std::string idat;
+    std::string buf(1 << 16, '\0');
+    for (std::uint32_t y = 0; y <= height; ++y) {
+        const bool last = y == height;
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(row.data()));
+        z.avail_in = last ? 0 : static_cast<uInt>(row.size());
+        do {
+            z.next_out = reinterpret_cast<Bytef *>(buf.data());
+            z.avail_out = static_cast<uInt>(buf.size());
+            deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+            idat.append(buf.data(), buf.size() - z.avail_out);
+        } while (z.avail_out == 0);
+    }
+    deflateEnd(&z);
+    std::string out("\x89PNG\r\n\x1a\n", 8);
+    chunk(out, "IHDR", ihdr);
+    chunk(out, "IDAT", idat);
+    chunk(out, "IEND", "");
+    return QByteArray::fromStdString(out);
 }
 
 } // namespace
@@ -427,6 +469,90 @@ private Q_SLOTS:
         QVERIFY(!weights[0].toObject()["loadable"].toBool());
     }
 
+    // ---------------------------------------------------------------- item 5: frames and images
+
+    void videoRefusesHugeFramesBeforeDecoding()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("huge.png");
+        writeFile(png, greyPng(16000, 16000));
+        QVERIFY(QFileInfo(png).size() < (1 << 20));
+        const Outcome r = run({"video", png}, {}, 0, 30000);
+        EXPECT_REFUSED(r, png + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
+    }
+
+    void makeClipHugeImages()
+    {
+        QTemporaryDir dir;
+        const QString wide = dir.filePath("wide.png");
+        writeFile(wide, greyPng(1000000, 50));
+        const QString clip = dir.filePath("clip.avi");
+        const Outcome r = run({"make-clip", wide, "--out", clip, "--size", "64", "--fps", "2", "--seconds-per-image", "1"},
+                              {}, 0, 30000);
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.peakKiB < kMaxPeakKiB, qPrintable(describe(r)));
+        // Above the image limit: refused before decoding, nothing left behind.
+        const QString huge = dir.filePath("huge.png");
+        writeFile(huge, greyPng(10000, 6000));
+        const QString clip2 = dir.filePath("clip2.avi");
+        EXPECT_REFUSED(run({"make-clip", huge, "--out", clip2}), "image is 10000x6000 = 60.0 megapixels; the limit is 50 megapixels");
+        QVERIFY(!QFileInfo::exists(clip2));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).size(), 3);
+    }
+
+    // ---------------------------------------------------------------- items 7, 8: numbers and messages
+
+    void numbersAndMessages_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("train seed -1") << QStringList{"train", "--data", "fashion-mnist", "--out", "/nonexistent/x.safetensors", "--seed", "-1"}
+                                       << "seed: must be 0 or more (got -1)";
+        QTest::newRow("val-fraction nan") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist", "--out",
+                                                         "/nonexistent/out", "--val-fraction", "nan"}
+                                          << "val-fraction";
+        QTest::newRow("duplicate C") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist", "--out",
+                                                    "/nonexistent/out", "--cardinalities", "1,4,4"}
+                                     << "cardinalities: C=4 appears twice";
+        QStringList many;
+        for (int i = 0; i < 1000; ++i)
+            many << "4";
+        QTest::newRow("1,000 repeats") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist", "--out",
+                                                      "/nonexistent/out", "--cardinalities", many.join(',')}
+                                       << "cardinalities: C=4 appears twice";
+        QTest::newRow("empty video name") << QStringList{"video", ""} << "video: the video file name is empty";
+    }
+
+    void numbersAndMessages()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Outcome r = run(args, {}, 0, 20000);
+        EXPECT_REFUSED(r, message);
+    }
+
+    void labelsCountCheckedForPresets()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("labels.txt"), "a\nb\nc\n");
+        const Outcome r = run({"classify", QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/photo-coffee.png"),
+                               "--preset", "resnet18", "--labels", dir.filePath("labels.txt")});
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(dir.filePath("labels.txt") + ": 3 labels for a model of 1000 classes"), qPrintable(describe(r)));
+    }
+
+    void legacyHintQuotesNames()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("a'$(touch pwned)'.pth");
+        const unsigned char legacy[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+        writeFile(path, QByteArray(reinterpret_cast<const char *>(legacy), sizeof legacy));
+        const Outcome r = run({"convert", path, "--out", dir.filePath("o.safetensors")});
+        const QString quoted = "'" + dir.path() + "/a'\\''$(touch pwned)'\\''.pth'";
+        EXPECT_REFUSED(r, "python3 -c 'import sys, torch; torch.save(torch.load(sys.argv[1], map_location=\"cpu\"), "
+                          "sys.argv[2])' " + quoted);
+    }
+
     // ---------------------------------------------------------------- item 6: names
 
     void weightsListEscapesNames()
@@ -502,11 +628,8 @@ private Q_SLOTS:
                                "--cardinalities", "1", "--depth", "1", "--seeds", "1"},
                               {}, 0, 20000);
         ::close(fd);
-        // The status line before the refusal ("1 threads, device cpu") is ordinary output.
-        QVERIFY2(r.code == 2, qPrintable(describe(r)));
-        QVERIFY2(r.err.trimmed().split('\n').last().contains("is in use by another experiment (it holds the lock " +
-                                                             lockPath + "); wait for it to finish or choose another --out"),
-                 qPrintable(describe(r)));
+        EXPECT_REFUSED(r, "is in use by another experiment (it holds the lock " + lockPath +
+                              "); wait for it to finish or choose another --out");
     }
 };
 
