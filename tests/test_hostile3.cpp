@@ -388,6 +388,49 @@ private Q_SLOTS:
         QCOMPARE(readAll(victim), QByteArray("precious"));
     }
 
+    // Every other writer: a symlink planted at the final name (and at the old
+    // temporary names) is refused and the victim is unchanged.
+    void writersRefuseSymlinkAtFinalName_data()
+    {
+        QTest::addColumn<QStringList>("args"); // "OUT" stands for the output folder
+        QTest::addColumn<QString>("planted");   // the final name, relative to OUT
+        const QString weights = QStringLiteral(RESNEXT_SOURCE_DIR "/resources/fashion_mnist_resnext.safetensors");
+        QTest::newRow("convert") << QStringList{"convert", weights, "--out", "OUT/w.safetensors"} << "w.safetensors";
+        QTest::newRow("export onnx") << QStringList{"export", "onnx", "--weights", weights, "--out", "OUT/m.onnx"}
+                                     << "m.onnx";
+        const QStringList groups{"groups", "--data", "fashion-mnist", "--limit", "40", "--top", "2", "--no-untrained",
+                                 "--threads", "1", "--out", "OUT"};
+        QTest::newRow("groups selectivity.png") << groups << "selectivity.png";
+        QTest::newRow("groups cka.png") << groups << "cka.png";
+        QTest::newRow("groups CSV") << groups << "cka.csv";
+        const QStringList experiment{"experiment", "cardinality", "--data", "fashion-mnist", "--out", "OUT",
+                                     "--depth", "1", "--cardinalities", "1", "--seeds", "1", "--epochs", "1",
+                                     "--limit", "40", "--batch", "20", "--test-limit", "20", "--threads", "1"};
+        QTest::newRow("experiment summary.json") << experiment << "summary.json";
+        QTest::newRow("experiment plot") << (experiment + QStringList{"--plot", "OUT/plot.png"}) << "plot.png";
+    }
+
+    void writersRefuseSymlinkAtFinalName()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, planted);
+        QTemporaryDir dir;
+        const QString victim = dir.filePath("victim");
+        writeFile(victim, "precious");
+        for (QString &a : args)
+            a.replace("OUT", dir.path());
+        QVERIFY(QFile::link(victim, dir.filePath(planted)));
+        QVERIFY(QFile::link(victim, dir.filePath(planted + ".tmp")));
+        QVERIFY(QFile::link(victim, dir.filePath("summary.json.tmp")) || planted == "summary.json");
+        const Outcome r = run(args, {}, 0, 120000);
+        // These commands train or load a model: the memory bound is for hostile inputs, not checked here.
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        QVERIFY2(r.err.trimmed().split('\n').last().contains(dir.filePath(planted) +
+                                                             ": is a symbolic link; not writing through it"),
+                 qPrintable(describe(r)));
+        QCOMPARE(readAll(victim), QByteArray("precious"));
+    }
+
     // ---------------------------------------------------------------- item 1: .pth memory bombs
 
     void pthMemoryBombs_data()
@@ -613,6 +656,66 @@ private Q_SLOTS:
             writeFile(path, R"({"specs": [], "specs": []})");
         const Outcome r = run({"experiment", path, "--data", "fashion-mnist", "--out", dir.filePath("out")}, {}, 0,
                               20000);
+        EXPECT_REFUSED(r, message);
+    }
+
+    // A finished run, then its run file replaced: every case is one line, exit 2.
+    void experimentTamperedRunFile_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("deep nesting") << "deep" << "not valid JSON (nested deeper than 64 levels)";
+        QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
+        QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
+        QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
+        QTest::newRow("float epoch") << "float" << "\"epoch\" must be an integer in range";
+        QTest::newRow("summary.json a folder") << "summary" << "summary.json: cannot write file (Is a directory)";
+    }
+
+    void experimentTamperedRunFile()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, message);
+        static QTemporaryDir dir;
+        static QString runFile;
+        const QStringList args{"experiment", "cardinality", "--data", "fashion-mnist", "--out", dir.path(),
+                               "--depth", "1", "--cardinalities", "1", "--seeds", "1", "--epochs", "1",
+                               "--limit", "40", "--batch", "20", "--test-limit", "20", "--threads", "1"};
+        if (runFile.isEmpty()) {
+            const Outcome first = run(args, {}, 0, 120000);
+            QVERIFY2(first.code == 0, qPrintable(describe(first)));
+            const QStringList runs = QDir(dir.filePath("runs")).entryList({"*.json"}, QDir::Files);
+            QCOMPARE(runs.size(), 1);
+            runFile = dir.filePath("runs/" + runs.front());
+        }
+        const QByteArray good = readAll(runFile);
+        QVERIFY(good.startsWith("{"));
+        QFile::remove(runFile);
+        if (kind == "deep")
+            writeFile(runFile, QByteArray(100000, '[') + QByteArray(100000, ']'));
+        else if (kind == "fifo")
+            QCOMPARE(::mkfifo(QFile::encodeName(runFile).constData(), 0600), 0);
+        else if (kind == "zero")
+            QVERIFY(QFile::link("/dev/zero", runFile));
+        else if (kind == "folder")
+            QVERIFY(QDir().mkdir(runFile));
+        else if (kind == "float")
+            writeFile(runFile, QByteArray(good).replace("\"epoch\": 1", "\"epoch\": 1e300"));
+        else
+            writeFile(runFile, good);
+        if (kind == "summary") {
+            QFile::remove(dir.filePath("summary.json"));
+            QVERIFY(QDir(dir.path()).mkdir("summary.json"));
+        }
+        const Outcome r = run(args, {}, 0, 60000);
+        // Put the good run file back for the next row.
+        if (kind == "folder")
+            QDir().rmdir(runFile);
+        else
+            QFile::remove(runFile);
+        writeFile(runFile, good);
+        if (kind == "summary")
+            QDir(dir.path()).rmdir("summary.json");
         EXPECT_REFUSED(r, message);
     }
 
