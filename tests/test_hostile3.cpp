@@ -245,7 +245,7 @@ std::string pthOf(const std::string &pickle, std::vector<ZipFile> storages, bool
 
 // A grey PNG of width x height zero pixels, deflated as it is made (16000 x
 // 16000 is ~250 KB): an image that is small on disk and huge in memory.
-QByteArray greyPng(std::uint32_t width, std::uint32_t height)
+QByteArray greyPng(std::uint32_t width, std::uint32_t height, bool colour = false)
 {
     const auto be32 = [](std::string &s, std::uint32_t v) {
         for (int k = 3; k >= 0; --k)
@@ -260,10 +260,10 @@ QByteArray greyPng(std::uint32_t width, std::uint32_t height)
     };
     std::string ihdr;
     be32(ihdr, width), be32(ihdr, height);
-    ihdr += std::string("\x08\x00\x00\x00\x00", 5);
+    ihdr += std::string(colour ? "\x08\x02\x00\x00\x00" : "\x08\x00\x00\x00\x00", 5);
     z_stream z{};
     deflateInit(&z, 9);
-    const std::string row(width + 1, '\0');
+    const std::string row(std::size_t(width) * (colour ? 3 : 1) + 1, '\0');
     std::string idat;
     std::string buf(1 << 16, '\0');
     for (std::uint32_t y = 0; y <= height; ++y) {
@@ -534,6 +534,15 @@ private Q_SLOTS:
                               {}, 0, 30000);
         QVERIFY2(r.code == 0, qPrintable(describe(r)));
         QVERIFY2(r.peakKiB < kMaxPeakKiB, qPrintable(describe(r)));
+        // A 49-megapixel colour photo: one copy of its pixels (decoded in place), not three.
+        const QString photo = dir.filePath("photo.png");
+        writeFile(photo, greyPng(7000, 7000, true));
+        const Outcome p = run({"make-clip", photo, "--out", dir.filePath("photo.avi"), "--size", "64", "--fps", "2",
+                               "--seconds-per-image", "1"},
+                              {}, 0, 30000);
+        QVERIFY2(p.code == 0, qPrintable(describe(p)));
+        QVERIFY2(p.peakKiB < kMaxPeakKiB, qPrintable(describe(p)));
+        QVERIFY(QFile::remove(photo) && QFile::remove(dir.filePath("photo.avi")));
         // Above the image limit: refused before decoding, nothing left behind.
         const QString huge = dir.filePath("huge.png");
         writeFile(huge, greyPng(10000, 6000));
