@@ -331,8 +331,8 @@ void TestGui::diagramElidesWideCardinality()
     QVERIFY(w.blockDiagram()->drawnPaths() >= 2);
 }
 
-// A symlink planted at an export's path is replaced by the new file, never
-// written through (the exports go to a temporary file renamed into place).
+// A symlink planted at an export's path is refused, never written through (the
+// exports go to a fresh temporary file renamed into place).
 void TestGui::exportsRefuseSymlinks()
 {
     MainWindow w(settingsPath());
