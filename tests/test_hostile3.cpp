@@ -583,6 +583,22 @@ private Q_SLOTS:
         EXPECT_REFUSED(r, message);
     }
 
+    // An error after a progress line ends with '\r' starts on a line of its own.
+    void errorAfterProgressStartsOnItsOwnLine()
+    {
+        QTemporaryDir dir;
+        // A tiny model driven to NaN by lr * wd = 10 (as test_hostile's divergingTrainingStops), in table format.
+        const Outcome r = run({"train", "--data", "fashion-mnist", "--out", dir.filePath("d.safetensors"), "--stem",
+                               "cifar", "--layers", "1,1", "--planes", "8,16", "--cardinality", "4", "--input", "28",
+                               "--channels", "1", "--classes", "10", "--lr", "10", "--wd", "1", "--momentum", "0.9",
+                               "--no-augment", "--limit", "64", "--batch", "8", "--epochs", "20", "--val-fraction", "0",
+                               "--threads", "1"},
+                              {}, 0, 300000);
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        const QString last = r.err.split('\n', Qt::SkipEmptyParts).last();
+        QVERIFY2(last.startsWith("resnext-explorer train: train: the loss became"), qPrintable(describe(r)));
+    }
+
     void labelsCountCheckedForPresets()
     {
         QTemporaryDir dir;
