@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a fuzz target (FUZZ_TARGET: fuzz_safetensors (default), fuzz_pytorch,
-# fuzz_checkpoint or fuzz_cli) with clang in build-fuzz/ and fuzzes it for
+# fuzz_checkpoint, fuzz_cli, fuzz_image, fuzz_idx or fuzz_runfile) with clang in build-fuzz/ and fuzzes it for
 # FUZZ_SECONDS (default 60) on a copy of its corpus (fuzz/corpus for the
 # safetensors reader, fuzz/corpus_pth, fuzz/corpus-checkpoint, fuzz/corpus-cli),
 # so the checked-in seeds stay small.
@@ -22,6 +22,9 @@ case "$target" in
   fuzz_checkpoint)  seeds=fuzz/corpus-checkpoint; dict=fuzz/checkpoint.dict;  max_len=16384 ;;
   fuzz_cli)         seeds=fuzz/corpus-cli;        dict=fuzz/cli.dict;         max_len=1024 ;;
   fuzz_pytorch)     seeds=fuzz/corpus_pth;        dict=fuzz/pytorch.dict;     max_len=8192 ;;
+  fuzz_image)       seeds=fuzz/corpus-image;      dict=;                      max_len=4096 ;;
+  fuzz_idx)         seeds=fuzz/corpus-idx;        dict=;                      max_len=4096 ;;
+  fuzz_runfile)     seeds=fuzz/corpus-runfile;    dict=;                      max_len=4096 ;;
   *) echo "run.sh: unknown FUZZ_TARGET '$target'" >&2; exit 2 ;;
 esac
 
@@ -49,7 +52,7 @@ mkdir -p "$build/artifacts"
 if [ "$target" != fuzz_safetensors ]; then export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"; fi
 "$build/$target" \
   "${budget[@]}" \
-  -dict="$dict" \
+  ${dict:+-dict="$dict"} \
   -max_len="$max_len" \
   -timeout=10 \
   -rss_limit_mb=2048 \

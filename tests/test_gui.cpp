@@ -48,7 +48,7 @@ private Q_SLOTS:
     void pinCompares();
     void tableSortsAndExports();
     void chartsExport();
-    void exportsReplaceSymlinks(); // issue 9, item 3
+    void exportsRefuseSymlinks(); // issue 9 item 3, issue 28 item 2
     void diagramElidesWideCardinality();
     void holdByMacsSurvivesRestart();
     void typedValuesAreNotCut();
@@ -331,9 +331,9 @@ void TestGui::diagramElidesWideCardinality()
     QVERIFY(w.blockDiagram()->drawnPaths() >= 2);
 }
 
-// A symlink planted at an export's path is replaced by the new file, never
-// written through (the exports go to a temporary file renamed into place).
-void TestGui::exportsReplaceSymlinks()
+// A symlink planted at an export's path is refused, never written through (the
+// exports go to a fresh temporary file renamed into place).
+void TestGui::exportsRefuseSymlinks()
 {
     MainWindow w(settingsPath());
     w.show();
@@ -350,14 +350,16 @@ void TestGui::exportsReplaceSymlinks()
         QVERIFY(QFile::link(victim, path));
         const bool ok = name.startsWith("layers") ? w.layerTable()->exportTo(path, &error)
                                                   : ChartsPanel::exportChart(w.chartsPanel()->curvePlot(), path, &error);
-        QVERIFY2(ok, qPrintable(name + ": " + error));
-        QVERIFY2(!QFileInfo(path).isSymLink(), qPrintable(name));
+        // A symlink at the target is refused, never written through (issue 28).
+        QVERIFY2(!ok, qPrintable(name));
+        QVERIFY2(error.contains(path + ": is a symbolic link; not writing through it"), qPrintable(name + ": " + error));
+        QVERIFY2(QFileInfo(path).isSymLink(), qPrintable(name));
         QFile f(victim);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("precious"));
     }
     const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
-    QCOMPARE(left.size(), 4); // victim and the three exports, no temporary file
+    QCOMPARE(left.size(), 4); // victim and the three planted links, no temporary file
 }
 
 void TestGui::holdByMacsSurvivesRestart()

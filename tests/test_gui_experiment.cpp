@@ -145,7 +145,7 @@ private Q_SLOTS:
         QTest::newRow("plot") << (QStringList{"experiment", "cardinality", "--plot", "x.jpg"} + d)
                               << "plot: 'x.jpg' must end in .png";
         QTest::newRow("file") << (QStringList{"experiment", "/nonexistent/specs.json"} + d)
-                              << "/nonexistent/specs.json: cannot be read";
+                              << "/nonexistent/specs.json: cannot open file (No such file or directory)";
         QTest::newRow("seeds") << (QStringList{"experiment", "cardinality", "--seeds", "0"} + d)
                                << "seeds: must be between 1 and 100 (got 0)";
         QTest::newRow("epochs") << (QStringList{"experiment", "cardinality", "--epochs", "0"} + d)

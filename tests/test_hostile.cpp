@@ -206,11 +206,17 @@ void TestHostile::checkpointTempSymlinkIsNotFollowed()
     QVERIFY(!QFileInfo(out).isSymLink());
     QVERIFY(QFileInfo(out).isFile());
     QCOMPARE(SafetensorsFile::read(out.toStdString()).tensors().size(), size_t(1));
-    // A symlink at the target itself is replaced, not written through.
+    // A symlink at the target itself is refused (issue 28), never written through.
     const QString out2 = dir.filePath("second.safetensors");
     QVERIFY(QFile::link(victim, out2));
-    writeSafetensors(out2.toStdString(), {{"a", DType::F32, {2}, v}});
-    QVERIFY(!QFileInfo(out2).isSymLink());
+    QString message;
+    try {
+        writeSafetensors(out2.toStdString(), {{"a", DType::F32, {2}, v}});
+    } catch (const Error &e) {
+        message = e.what();
+    }
+    QCOMPARE(message, out2 + ": is a symbolic link; not writing through it");
+    QVERIFY(QFileInfo(out2).isSymLink());
     QVERIFY(f.seek(0));
     QCOMPARE(f.readAll(), QByteArray("precious"));
 }

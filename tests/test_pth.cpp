@@ -285,8 +285,8 @@ void TestPth::refusedWithMessages_data()
                                      "nothing in the file is executed)";
     QTest::newRow("legacy format") << "legacy.pth"
                                    << "a PyTorch file in the legacy format (before PyTorch 1.6), which is not read "
-                                      "here; re-save it in the zip format with: python3 -c \"import torch; "
-                                      "torch.save(torch.load('";
+                                      "here; re-save it in the zip format with: python3 -c 'import sys, torch; "
+                                      "torch.save(torch.load(sys.argv[1], map_location=\"cpu\"), sys.argv[2])' '";
     QTest::newRow("a list") << "list.pth" << "holds a list, not a state dict";
     QTest::newRow("not only tensors") << "mixed.pth"
                                       << "no state dict of tensors found: entry 'epoch' is not a tensor but an int (keys: epoch, weights)";

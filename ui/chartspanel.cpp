@@ -287,11 +287,17 @@ bool ChartsPanel::exportChart(QCustomPlot *plot, const QString &path, QString *e
             }
         }
     } else if (suffix == "pdf") {
-        QTemporaryFile tmp(QFileInfo(path).absolutePath() + "/.XXXXXX.pdf.part");
-        ok = tmp.open() && plot->savePdf(tmp.fileName()) && tmp.flush() && ::fsync(tmp.handle()) == 0 &&
-             std::rename(QFile::encodeName(tmp.fileName()).constData(), QFile::encodeName(path).constData()) == 0;
-        if (ok)
-            tmp.setAutoRemove(false);
+        // QPdfWriter writes by name: into a private mkdtemp folder, then renamed.
+        try {
+            resnext::AtomicOutputPath out(QFile::encodeName(path).toStdString());
+            ok = plot->savePdf(QFile::decodeName(out.tempPath().c_str()));
+            if (ok)
+                out.commit();
+        } catch (const resnext::Error &e) {
+            if (error)
+                *error = QString::fromStdString(e.what());
+            return false;
+        }
     } else {
         if (error)
             *error = tr("%1: unsupported chart format '.%2'; use .png or .pdf").arg(path, suffix);

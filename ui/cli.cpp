@@ -19,8 +19,42 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <streambuf>
 
 namespace cli {
+
+namespace {
+
+// Passes everything to the stream buffer it wraps and remembers the last
+// character written ('\0' before any), so that an error can end an open line.
+class LastCharBuf : public std::streambuf {
+public:
+    explicit LastCharBuf(std::streambuf *inner) : m_inner(inner) {}
+    std::streambuf *inner() const { return m_inner; }
+    char last() const { return m_last; }
+
+protected:
+    int overflow(int c) override
+    {
+        if (c == traits_type::eof())
+            return traits_type::not_eof(c);
+        m_last = static_cast<char>(c);
+        return m_inner->sputc(static_cast<char>(c));
+    }
+    std::streamsize xsputn(const char *s, std::streamsize n) override
+    {
+        if (n > 0)
+            m_last = s[n - 1];
+        return m_inner->sputn(s, n);
+    }
+    int sync() override { return m_inner->pubsync(); }
+
+private:
+    std::streambuf *m_inner;
+    char m_last = '\0';
+};
+
+} // namespace
 
 const std::set<std::string> kSpecOptions = {"preset", "layers", "cardinality", "width",    "stem",    "block",        "expansion",
                                             "form",   "input",  "classes",     "planes",   "channels", "stem-channels"};
@@ -316,15 +350,29 @@ int run(int argc, char **argv)
     // Messages quote values, file names, tensor names and labels: a newline or an
     // ESC among them must not break the one-line message or drive the terminal.
     const auto shown = [](const char *what) { return resnext::printableText(what, 2000); };
+    // A progress bar ("\r[====>  ] 66%") leaves its line open: the message starts on a line of its own.
+    LastCharBuf tracker(std::cerr.rdbuf());
+    std::cerr.rdbuf(&tracker);
+    struct Restore {
+        std::streambuf *old;
+        ~Restore() { std::cerr.rdbuf(old); }
+    } restore{tracker.inner()};
+    const auto fresh = [&] {
+        if (tracker.last() != '\n' && tracker.last() != '\0')
+            std::cerr << "\n";
+    };
     try {
         return it->second(argc, argv);
     } catch (const UsageError &e) {
+        fresh();
         std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const resnext::Error &e) {
+        fresh();
         std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const std::exception &e) {
+        fresh();
         std::string what = e.what();
         what = what.substr(0, what.find('\n')); // never a backtrace
         std::cerr << "resnext-explorer " << cmd << ": internal error: " << shown(what.c_str()) << "\n";

@@ -111,8 +111,13 @@ std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallb
             ModelInfo info;
             info.spec = spec;
             info.preprocessing = defaultPreprocessing(spec);
-            if (a.has("labels"))
+            if (a.has("labels")) {
                 info.labels = readLabelsFile(a.get("labels"));
+                // The same check as --weights FILE --labels: one name per class.
+                if (static_cast<int>(info.labels.size()) != spec.numClasses)
+                    throw Error(printableText(a.get("labels")) + ": " + std::to_string(info.labels.size()) +
+                                " labels for a model of " + std::to_string(spec.numClasses) + " classes");
+            }
             return e.create(info, 0, dev);
         }
         return e.loadBuiltin(dev);
@@ -449,8 +454,12 @@ int cmdTrain(int argc, char **argv)
     o.learningRate = number("lr", o.learningRate);
     o.momentum = number("momentum", o.momentum);
     o.weightDecay = number("wd", o.weightDecay);
-    if (a.has("seed"))
-        o.seed = static_cast<std::uint64_t>(parseInt("seed", a.get("seed")));
+    if (a.has("seed")) {
+        const int seed = parseInt("seed", a.get("seed"));
+        if (seed < 0) // a negative seed would wrap to 2^64 - 1
+            throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(seed) + ")");
+        o.seed = static_cast<std::uint64_t>(seed);
+    }
     if (a.has("limit"))
         o.limitTrain = static_cast<size_t>(std::max(0, parseInt("limit", a.get("limit"))));
     if (a.has("schedule")) {
@@ -594,7 +603,10 @@ int cmdCalibrate(int argc, char **argv)
     const auto format = parseFormat(a.get("format", "table"));
     const double valFraction = a.has("val-fraction") ? parseDouble("val-fraction", a.get("val-fraction")) : 0.1;
     const double quantile = a.has("quantile") ? parseDouble("quantile", a.get("quantile")) : 0.95;
-    const auto seed = static_cast<std::uint64_t>(a.has("seed") ? parseInt("seed", a.get("seed")) : 0);
+    const int signedSeed = a.has("seed") ? parseInt("seed", a.get("seed")) : 0;
+    if (signedSeed < 0)
+        throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(signedSeed) + ")");
+    const auto seed = static_cast<std::uint64_t>(signedSeed);
     if (!(valFraction > 0 && valFraction <= 0.9))
         throw SpecError("val-fraction", "val-fraction: must be in (0, 0.9] (the threshold needs held-out images)");
     Engine &e = engineFor(a);

@@ -204,8 +204,7 @@ int cmdExperiment(int argc, char **argv)
         QCustomPlot plot;
         plot.resize(1100, 760);
         drawExperiment(&plot, result);
-        if (!plot.savePng(QString::fromStdString(plotPath), 1100, 760))
-            throw Error("plot: '" + plotPath + "' cannot be written");
+        savePngAtomically(plot.toPixmap(1100, 760).toImage(), QString::fromStdString(plotPath));
         std::cerr << "wrote " << plotPath << "\n";
     }
     return 0;

@@ -55,16 +55,17 @@ int exportPytorch(int argc, char **argv)
     // Generate everything before writing anything, so a bad name leaves no half export.
     const std::string model = pytorchModelCode(spec);
     std::string train;
-    if (a.flags.count("train-script"))
+    const fs::path script = out.parent_path() / "train.py";
+    if (a.flags.count("train-script")) {
+        if (script.filename() == out.filename())
+            throw UsageError("export pytorch: --out train.py would be overwritten by the training script; name it model.py");
         train = pytorchTrainScript(spec, out.stem().string());
+    }
     writeTextFile(out.string(), model);
     std::cout << "wrote " << out.string() << ": " << describe(spec)
               << (torchvisionBuildsDirectly(spec) ? " (torchvision's ResNet class)" : " (torchvision's blocks, a ResNet subclass)")
               << (spec.form != BlockForm::C ? ", as its form-(c) equivalent" : "") << "\n";
     if (!train.empty()) {
-        const fs::path script = out.parent_path() / "train.py";
-        if (fs::equivalent(script, out) || script.filename() == out.filename())
-            throw UsageError("export pytorch: --out train.py would be overwritten by the training script; name it model.py");
         writeTextFile(script.string(), train);
         std::cout << "wrote " << script.string() << ": torchrun --nproc_per_node=N " << script.string()
                   << " --data DIR --out trained.safetensors\n";

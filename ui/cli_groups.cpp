@@ -6,6 +6,7 @@
 #include "cli_engine.h"
 #include "cli_groups.h"
 #include "groupsview.h"
+#include "plot.h"
 
 #include "resnext/engine.h"
 #include "resnext/error.h"
@@ -76,8 +77,7 @@ void savePair(const std::string &path, const std::function<void(QCustomPlot *, c
         x += width;
     }
     painter.end();
-    if (!out.save(QString::fromStdString(path)))
-        throw Error("out: '" + path + "' cannot be written");
+    savePngAtomically(out, QString::fromStdString(path));
 }
 
 QString titleOf(const GroupAnalysis &a, const char *what)
@@ -115,8 +115,7 @@ std::vector<std::string> writeFigures(const GroupReport &r, const ImageSet &data
         if (!a)
             continue;
         const char *name = a == &r.trained ? "top_images.png" : "untrained_top_images.png";
-        if (!topImagesStrip(*a, data, groupOrder(*a, true), 56).save(QString::fromStdString(file(name))))
-            throw Error("out: '" + file(name) + "' cannot be written");
+        savePngAtomically(topImagesStrip(*a, data, groupOrder(*a, true), 56), QString::fromStdString(file(name)));
         written.push_back(file(name));
     }
     return written;

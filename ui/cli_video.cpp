@@ -67,8 +67,8 @@ int cmdVideo(int argc, char **argv)
     VideoInput input;
     if (a.has("camera"))
         input.camera = parseInt("camera", a.get("camera"));
-    else
-        input.file = a.positional.front();
+    else if ((input.file = a.positional.front()).empty())
+        throw UsageError("video: the video file name is empty");
     // Bad input first, before the engine's second of start-up.
     std::unique_ptr<VideoSource> source = openVideo(input);
     Args modelArgs = a;

@@ -5,6 +5,7 @@
 #include "resnext/error.h"
 #include "resnext/pytorch_file.h"
 #include "resnext/report.h"
+#include "resnext/fileio.h"
 #include "resnext/weights_cache.h"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,9 @@ std::string megabytes(std::uint64_t bytes)
     os << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / 1e6 << " MB";
     return os.str();
 }
+
+// A name or message from the file system as text: control bytes and invalid UTF-8 as \xNN.
+std::string safeText(const std::string &s) { return printableText(s, 4096); }
 
 int cmdConvert(int argc, char **argv)
 {
@@ -65,24 +69,25 @@ int cmdWeights(int argc, char **argv)
     const bool all = a.flags.count("all") > 0;
     if (format == Format::Json) {
         nlohmann::json j;
-        j["torchvision_hub"] = where.torchHub;
-        j["huggingface_hub"] = where.huggingFace;
+        j["torchvision_hub"] = safeText(where.torchHub);
+        j["huggingface_hub"] = safeText(where.huggingFace);
         j["weights"] = nlohmann::json::array();
         for (const auto &w : found) {
             if (!w.spec && !all)
                 continue;
-            nlohmann::json e = {{"name", w.name},     {"path", w.path},       {"source", w.source},
-                                {"format", w.format}, {"bytes", w.bytes},     {"loadable", w.spec.has_value()}};
+            // Names come from the file system: invalid UTF-8 and control bytes become \xNN.
+            nlohmann::json e = {{"name", safeText(w.name)},  {"path", safeText(w.path)}, {"source", w.source},
+                                {"format", w.format},     {"bytes", w.bytes},      {"loadable", w.spec.has_value()}};
             if (w.spec)
                 e["architecture"] = describe(*w.spec);
             else
-                e["problem"] = w.problem;
+                e["problem"] = safeText(w.problem);
             j["weights"].push_back(e);
         }
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    std::cout << "torchvision hub:  " << where.torchHub << "\nHugging Face hub: " << where.huggingFace << "\n\n";
+    std::cout << "torchvision hub:  " << safeText(where.torchHub) << "\nHugging Face hub: " << safeText(where.huggingFace) << "\n\n";
     std::size_t shown = 0, skipped = 0;
     for (const auto &w : found) {
         if (!w.spec && !all) {
@@ -92,10 +97,11 @@ int cmdWeights(int argc, char **argv)
         if (!shown++)
             std::cout << std::left << std::setw(44) << "name" << std::setw(48) << "architecture" << std::setw(12)
                       << "size" << "source\n";
-        std::cout << std::left << std::setw(44) << w.name << std::setw(48)
-                  << (w.spec ? describe(*w.spec) : "cannot load: " + w.problem) << std::setw(12)
+        // No raw ESC or CR from a file name reaches the terminal.
+        std::cout << std::left << std::setw(44) << safeText(w.name) << std::setw(48)
+                  << (w.spec ? describe(*w.spec) : "cannot load: " + safeText(w.problem)) << std::setw(12)
                   << megabytes(w.bytes) << w.source << "\n";
-        std::cout << "  " << w.path << "\n";
+        std::cout << "  " << safeText(w.path) << "\n";
     }
     if (!shown)
         std::cout << "no ResNet/ResNeXt weights found in these folders (nothing is downloaded; torchvision and timm "

@@ -5,6 +5,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include <QComboBox>
@@ -458,8 +459,14 @@ void ExperimentPanel::updateTable()
 
 bool ExperimentPanel::exportPng(const QString &path)
 {
-    if (!m_result || !m_plot->savePng(path, 1100, 760)) {
+    if (!m_result) {
         showError(tr("%1: cannot be written").arg(path));
+        return false;
+    }
+    try {
+        savePngAtomically(m_plot->toPixmap(1100, 760).toImage(), path);
+    } catch (const resnext::Error &e) {
+        showError(QString::fromStdString(e.what()));
         return false;
     }
     return true;
@@ -467,12 +474,16 @@ bool ExperimentPanel::exportPng(const QString &path)
 
 bool ExperimentPanel::exportCsv(const QString &path)
 {
-    QFile f(path);
-    if (!m_result || !f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (!m_result) {
         showError(tr("%1: cannot be written").arg(path));
         return false;
     }
-    f.write(QByteArray::fromStdString(experimentCsv(*m_result)));
+    try {
+        resnext::writeFileAtomically(QFile::encodeName(path).toStdString(), experimentCsv(*m_result));
+    } catch (const resnext::Error &e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
     return true;
 }
 

@@ -17,11 +17,14 @@
 #include "layertable.h"
 #include "language.h"
 #include "lessonpanel.h"
+#include "plot.h"
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
 #include "resnext/export.h"
 #include "resnext/report.h"
+
+#include <sys/stat.h>
 
 #include <QAction>
 #include <QActionGroup>
@@ -688,8 +691,20 @@ bool MainWindow::showPanel(const QString &name)
     return true;
 }
 
+// A settings "file" that is a FIFO or a device would block QSettings' open()
+// forever (no window would ever appear): only a regular file, or none, is used.
+static bool settingsFileUsable(const QString &path)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) != 0 || S_ISREG(st.st_mode);
+}
+
 void MainWindow::loadSettings()
 {
+    if (!settingsFileUsable(m_settingsPath)) {
+        m_settingsMessage = tr("Settings file %1 is not a regular file; using defaults.").arg(m_settingsPath);
+        return;
+    }
     QSettings s(m_settingsPath, QSettings::IniFormat);
     if (s.status() != QSettings::NoError) {
         m_settingsMessage = tr("Settings file %1 could not be read (%2); using defaults.")
@@ -770,6 +785,8 @@ void MainWindow::loadSettings()
 
 void MainWindow::saveSettings() const
 {
+    if (!settingsFileUsable(m_settingsPath))
+        return;
     QSettings s(m_settingsPath, QSettings::IniFormat);
     s.clear();
     s.setValue("version", kSettingsVersion);
@@ -1076,7 +1093,12 @@ void MainWindow::saveSnapshot()
     rememberDir(path);
     if (path.isEmpty())
         return;
-    statusBar()->showMessage(grab().save(path, "PNG") ? tr("Wrote %1").arg(path) : tr("%1: cannot write").arg(path));
+    try {
+        savePngAtomically(grab().toImage(), path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path));
+    } catch (const resnext::Error &e) {
+        statusBar()->showMessage(QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::about()

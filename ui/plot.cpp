@@ -1,5 +1,10 @@
 #include "plot.h"
 
+#include "resnext/error.h"
+#include "resnext/fileio.h"
+
+#include <QBuffer>
+
 void addPlotTitle(QCustomPlot *plot, const QString &title)
 {
     plot->plotLayout()->insertRow(0);
@@ -17,4 +22,14 @@ void setLog2Axis(QCPAxis *axis, const QString &label, double lower, double upper
     axis->setNumberPrecision(0);
     axis->setLabel(label);
     axis->setRange(lower, upper);
+}
+
+void savePngAtomically(const QImage &image, const QString &path)
+{
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (image.isNull() || !image.save(&buffer, "PNG"))
+        throw resnext::Error(path.toStdString() + ": cannot encode the PNG");
+    resnext::writeFileAtomically(QFile::encodeName(path).toStdString(), std::string_view(png.constData(), png.size()));
 }

@@ -21,3 +21,8 @@
 void addPlotTitle(QCustomPlot *plot, const QString &title);
 // A log2 axis with plain integer ticks (cardinality C runs 1, 2, 4, ...).
 void setLog2Axis(QCPAxis *axis, const QString &label, double lower, double upper);
+
+// Encodes image as PNG in memory and writes it through core's atomic writer
+// (fresh O_EXCL temporary, fsync, rename; never through a symlink, never a
+// partial file on a full disk). Throws resnext::Error "<path>: <problem>".
+void savePngAtomically(const QImage &image, const QString &path);

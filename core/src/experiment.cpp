@@ -2,17 +2,25 @@
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
+#include "resnext/fileio.h"
 #include "resnext/report.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace resnext {
 
@@ -265,10 +273,17 @@ std::vector<ExperimentPoint> experimentPoints(const ExperimentRequest &req, int 
     if (req.kind == ExperimentKind::Cardinality) {
         if (req.cardinalities.empty())
             throw SpecError("cardinalities", "cardinalities: the list is empty");
+        // Every value is checked before any width is matched: a long list of
+        // repeats is refused at once instead of matching each copy.
+        std::set<int> seen;
         for (int c : req.cardinalities) {
             if (c < 1 || c > 1024)
                 throw SpecError("cardinalities", "cardinalities: each C must be between 1 and 1024 (got " +
                                                      std::to_string(c) + ")");
+            if (!seen.insert(c).second)
+                throw SpecError("cardinalities", "cardinalities: C=" + std::to_string(c) + " appears twice");
+        }
+        for (int c : req.cardinalities) {
             const MatchResult m = matchWidth(base, c, req.by);
             out.push_back(point("C=" + std::to_string(c) + " (" + shape(m.matched) + ")", m.matched, c));
         }
@@ -295,12 +310,8 @@ std::vector<ExperimentPoint> experimentPoints(const ExperimentRequest &req, int 
 
 std::vector<ArchSpec> readCustomSpecs(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot be read");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const Json j = parseJson(buffer.str(), path);
+    // A regular file of bounded size (a FIFO or /dev/zero is refused at once).
+    const Json j = parseJson(readRegularFile(path, kMaxJsonTextBytes, "specs file"), printableText(path));
     const Json *list = &j;
     if (j.is_object()) {
         if (!j.contains("specs"))
@@ -365,16 +376,47 @@ std::uint64_t fnv1a(const std::string &s)
 
 void writeAtomically(const fs::path &path, const std::string &text)
 {
-    const fs::path tmp = path.string() + ".tmp";
+    writeFileAtomically(path.string(), text); // O_EXCL temp, fsync and close checked, rename
+}
+
+// An exclusive lock on <dir>/.lock for as long as a run writes into dir: a
+// second process resuming into the same folder is refused with one clear line
+// instead of racing over the same run files.
+class FolderLock {
+public:
+    FolderLock() = default;
+    explicit FolderLock(int fd) : m_fd(fd) {}
+    FolderLock(FolderLock &&o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
+    FolderLock &operator=(FolderLock &&o) noexcept
     {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error(path.string() + ": cannot be written");
-        out << text;
-        if (!out)
-            throw Error(path.string() + ": cannot be written");
+        std::swap(m_fd, o.m_fd);
+        return *this;
     }
-    fs::rename(tmp, path);
+    ~FolderLock()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd); // releases the flock
+    }
+
+private:
+    int m_fd = -1;
+};
+
+FolderLock lockFolder(const std::string &dir)
+{
+    const std::string path = (fs::path(dir) / ".lock").string();
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error("out: cannot open the lock file '" + printableText(path) + "' (" + std::strerror(errno) + ")");
+    FolderLock lock(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        throw Error("out: the lock file '" + printableText(path) + "' is not a regular file");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
+        throw Error("out: '" + printableText(dir) +
+                    "' is in use by another experiment (it holds the lock " + printableText(path) +
+                    "); wait for it to finish or choose another --out");
+    return lock;
 }
 
 Json runJson(const RunRecord &run, const Json &key)
@@ -399,41 +441,6 @@ Json runJson(const RunRecord &run, const Json &key)
                 {"test_seconds", run.testSeconds}};
 }
 
-template <typename T> T field(const Json &j, const char *name, const std::string &file)
-{
-    if (!j.contains(name))
-        throw Error(file + ": missing \"" + name + "\"");
-    try {
-        return j.at(name).get<T>();
-    } catch (const std::exception &) {
-        throw Error(file + ": \"" + name + "\" has the wrong type");
-    }
-}
-
-RunRecord runFromJson(const Json &j, const std::string &file)
-{
-    RunRecord r;
-    r.seed = field<std::uint64_t>(j, "seed", file);
-    r.testAccuracy = field<double>(j, "test_accuracy", file);
-    r.finalLoss = field<double>(j, "final_loss", file);
-    r.trainSeconds = field<double>(j, "train_seconds", file);
-    r.testSeconds = field<double>(j, "test_seconds", file);
-    if (!j.contains("epochs") || !j["epochs"].is_array())
-        throw Error(file + ": missing \"epochs\"");
-    for (const Json &e : j["epochs"]) {
-        TrainProgress p;
-        p.epoch = field<int>(e, "epoch", file);
-        p.loss = field<double>(e, "last_loss", file);
-        p.trainAccuracy = field<double>(e, "train_accuracy", file);
-        p.valAccuracy = field<double>(e, "val_accuracy", file);
-        p.epochSeconds = field<double>(e, "seconds", file);
-        p.imagesPerSecond = field<double>(e, "images_per_second", file);
-        r.epochs.push_back(p);
-        r.epochLoss.push_back(field<double>(e, "mean_loss", file));
-    }
-    r.resumed = true;
-    return r;
-}
 
 } // namespace
 
@@ -518,7 +525,7 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
         throw SpecError("seeds", "seeds: must be between 1 and 100 (got " + std::to_string(req.seeds) + ")");
     if (req.schedule.epochs < 1 || req.schedule.epochs > 1000)
         throw SpecError("epochs", "epochs: must be between 1 and 1000 (got " + std::to_string(req.schedule.epochs) + ")");
-    if (req.valFraction < 0 || req.valFraction > 0.9)
+    if (!(req.valFraction >= 0 && req.valFraction <= 0.9)) // NaN too
         throw SpecError("val-fraction", "val-fraction: must be between 0 and 0.9");
     const ArchSpec &shapeSpec = req.kind == ExperimentKind::Custom && !req.customSpecs.empty() ? req.customSpecs.front()
                                                                                               : req.base;
@@ -529,12 +536,14 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
     // The points are checked before the data is read: a bad spec fails fast.
     experimentPoints(req, std::max(2, shapeSpec.numClasses));
     fs::path runsDir;
+    FolderLock lock;
     if (!req.outDir.empty()) {
         std::error_code ec;
         fs::create_directories(fs::path(req.outDir) / "runs", ec);
         if (ec)
             throw Error("out: cannot create folder '" + req.outDir + "' (" + ec.message() + ")");
         runsDir = fs::path(req.outDir) / "runs";
+        lock = lockFolder(req.outDir);
     }
 
     DataSplit data = loadData(req.data, shapeSpec.inputSize, shapeSpec.inChannels, req.valFraction, req.splitSeed);
@@ -594,11 +603,10 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
             fs::path file;
             if (!runsDir.empty()) {
                 file = runsDir / (hex64(fnv1a(keyText)) + ".json");
-                if (fs::exists(file)) {
-                    std::ifstream in(file, std::ios::binary);
-                    std::stringstream buffer;
-                    buffer << in.rdbuf();
-                    const Json j = parseJson(buffer.str(), file.string());
+                struct stat st {};
+                if (::lstat(file.c_str(), &st) == 0) { // anything at the name: read it, or say why not
+                    const Json j = parseJson(readRegularFile(file.string(), kMaxJsonTextBytes, "run file"),
+                                             printableText(file.string()));
                     if (!j.contains("key") || dumpJson(j["key"], false) != keyText)
                         throw Error(file.string() + ": holds another run (its key differs); remove it");
                     RunRecord r = runFromJson(j, file.string());

@@ -3,6 +3,7 @@
 // DistributedDataParallel). The Python text lives here as templates with
 // {{KEY}} placeholders; tests run it with Debian's python3-torch.
 #include "resnext/export.h"
+#include "resnext/fileio.h"
 
 #include "resnext/checkpoint.h"
 #include "resnext/error.h"
@@ -546,25 +547,7 @@ std::string pytorchTrainScript(const ArchSpec &original, const std::string &modu
 
 void writeTextFile(const std::string &path, const std::string &text)
 {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error(path + ": cannot write (" + std::filesystem::path(path).parent_path().string() +
-                        " missing or not writable)");
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::remove(tmp.c_str());
-            throw Error(path + ": write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error(path + ": cannot write (" + ec.message() + ")");
-    }
+    writeFileAtomically(path, text); // O_EXCL temp, fsync, rename; never through a symlink
 }
 
 } // namespace resnext

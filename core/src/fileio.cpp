@@ -3,6 +3,7 @@
 #include "json.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -144,10 +145,18 @@ std::string readRegularFile(const std::string &path, std::uint64_t maxBytes, con
     return bytes;
 }
 
+void refuseSymlinkTarget(const std::string &path)
+{
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        throw Error(printableText(path) + ": is a symbolic link; not writing through it");
+}
+
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path))
 {
     if (m_path.empty())
         throw Error("cannot write a file with an empty name");
+    refuseSymlinkTarget(m_path);
     m_fd = createExclusive(tempStem(m_path), m_temp);
     if (m_fd < 0)
         throw Error(printableText(m_path) + ": cannot open file for writing (" + errnoText(errno) + ")");
@@ -202,7 +211,13 @@ void AtomicFile::commit()
         ::unlink(m_temp.c_str());
         throw Error(printableText(m_path) + ": cannot write file (" + errnoText(err) + ")");
     }
-    // rename replaces a symlink at the target rather than writing through it.
+    try {
+        refuseSymlinkTarget(m_path); // planted while we wrote
+    } catch (...) {
+        ::unlink(m_temp.c_str());
+        throw;
+    }
+    // rename replaces whatever is at the target rather than writing through it.
     if (std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
         const int err = errno;
         ::unlink(m_temp.c_str());
@@ -217,6 +232,65 @@ void writeFileAtomically(const std::string &path, std::string_view bytes)
     f.commit();
 }
 
+AtomicOutputPath::AtomicOutputPath(std::string path) : m_path(std::move(path))
+{
+    if (m_path.empty())
+        throw Error("cannot write a file with an empty name");
+    refuseSymlinkTarget(m_path);
+    std::string pattern = tempStem(m_path) + ".XXXXXX";
+    if (!::mkdtemp(pattern.data()))
+        throw Error(printableText(m_path) + ": cannot open file for writing (" + errnoText(errno) + ")");
+    m_dir = pattern;
+    m_temp = m_dir + "/out" + std::filesystem::path(m_path).extension().string();
+}
+
+AtomicOutputPath::~AtomicOutputPath()
+{
+    if (!m_done) {
+        ::unlink(m_temp.c_str());
+        ::rmdir(m_dir.c_str());
+    }
+}
+
+void AtomicOutputPath::commit()
+{
+    const std::string name = printableText(m_path);
+    const auto fail = [&](const std::string &why) {
+        ::unlink(m_temp.c_str());
+        ::rmdir(m_dir.c_str());
+        m_done = true;
+        throw Error(name + ": cannot write file (" + why + ")");
+    };
+    if (m_done)
+        throw Error(name + ": cannot write file (already closed)");
+    const int fd = ::open(m_temp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        fail(errno == ENOENT ? std::string("nothing was written") : errnoText(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        fail("not a regular file");
+    }
+    if (::fsync(fd) != 0) {
+        const int err = errno;
+        ::close(fd);
+        fail(errnoText(err));
+    }
+    ::close(fd);
+    try {
+        refuseSymlinkTarget(m_path);
+    } catch (...) {
+        ::unlink(m_temp.c_str());
+        ::rmdir(m_dir.c_str());
+        m_done = true;
+        throw;
+    }
+    if (std::rename(m_temp.c_str(), m_path.c_str()) != 0)
+        fail(errnoText(errno));
+    ::rmdir(m_dir.c_str());
+    m_done = true;
+}
+
 void checkWritableFile(const std::string &path, const std::string &what)
 {
     namespace fs = std::filesystem;
@@ -225,6 +299,8 @@ void checkWritableFile(const std::string &path, const std::string &what)
     std::error_code ec;
     if (fs::is_directory(path, ec))
         throw Error(what + ": '" + printableText(path) + "' is a folder; give a file name");
+    if (fs::is_symlink(path, ec))
+        throw Error(what + ": '" + printableText(path) + "' is a symbolic link; not writing through it");
     const fs::path parent = fs::absolute(fs::path(path), ec).parent_path();
     if (ec || !fs::is_directory(parent, ec))
         throw Error(what + ": folder '" + printableText(parent.string()) + "' does not exist");

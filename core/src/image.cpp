@@ -899,12 +899,36 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
 
     quietOpenCvOnce();
     cv::Mat decoded;
+    // An upright 8-bit colour PNG or JPEG (most photos) is decoded straight into
+    // the result's buffer and turned to RGB in place: one copy of a large image,
+    // not two. When the decoder gives another type, it allocates its own and
+    // the general path below runs.
+    RgbImage direct;
+    const bool tryDirect = structure.orientation <= 1 &&
+                           (format == Format::Jpeg ||
+                            (format == Format::Png && bytes.size() > 25 && bytes[24] == 8 && bytes[25] == 2));
     try {
         StderrSilencer quiet;
         // IMREAD_UNCHANGED keeps alpha and 16-bit/float samples, but also makes
         // OpenCV ignore the EXIF orientation of JPEG and PNG; it is applied below.
         const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char *>(bytes.data()));
-        decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        if (tryDirect) {
+            direct.width = header.width;
+            direct.height = header.height;
+            direct.pixels.resize(static_cast<std::size_t>(header.width) * header.height * 3);
+            cv::Mat target(header.height, header.width, CV_8UC3, direct.pixels.data());
+            decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED, &target);
+            if (decoded.data == direct.pixels.data() && decoded.type() == CV_8UC3) {
+                // BGR -> RGB by hand: cv::cvtColor in place would copy the source first.
+                std::uint8_t *p = direct.pixels.data();
+                for (std::size_t i = 0, n = direct.pixels.size(); i + 2 < n; i += 3)
+                    std::swap(p[i], p[i + 2]);
+                return direct;
+            }
+            std::vector<std::uint8_t>().swap(direct.pixels);
+        } else {
+            decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        }
     } catch (const cv::Exception &e) {
         fail(name, "cannot decode: " + firstLine(e.err));
     } catch (const std::bad_alloc &) {
@@ -917,6 +941,18 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
         fail(name, megapixelMessage(decoded.cols, decoded.rows));
 
     try {
+        if (structure.orientation <= 1 && decoded.depth() == CV_8U &&
+            (decoded.channels() == 1 || decoded.channels() == 3)) {
+            // The common case converts straight into the result: the decoder's
+            // image and ours are the only two copies (a 50 MP photo is 150 MB each).
+            RgbImage image;
+            image.width = decoded.cols;
+            image.height = decoded.rows;
+            image.pixels.resize(static_cast<std::size_t>(decoded.cols) * decoded.rows * 3);
+            cv::Mat out(decoded.rows, decoded.cols, CV_8UC3, image.pixels.data());
+            cv::cvtColor(decoded, out, decoded.channels() == 1 ? cv::COLOR_GRAY2RGB : cv::COLOR_BGR2RGB);
+            return image;
+        }
         const cv::Mat rgb = applyOrientation(toRgb8(name, decoded, format), structure.orientation);
         return fromMat(rgb);
     } catch (const cv::Exception &e) {

@@ -24,9 +24,20 @@ namespace {
 // Limits that no real state dict comes near; anything beyond is corrupt or hostile.
 constexpr std::uint64_t kMaxEntries = 1u << 20;           // zip entries
 constexpr std::uint64_t kMaxDirectoryBytes = 256u << 20;   // central directory
-constexpr std::uint64_t kMaxPickleBytes = 256u << 20;      // data.pkl
-constexpr std::size_t kMaxValues = 1u << 22;               // objects the unpickler creates
-constexpr std::size_t kMaxTensors = 1u << 20;
+// Every byte the reader allocates is justified by the file (issue 28): a real
+// state dict's data.pkl is ~100 KB and names < 2,000 tensors in ~20,000
+// objects, nested a few levels; torch.save stores entries without compression.
+constexpr std::uint64_t kMaxPickleBytes = 32u << 20;       // data.pkl, uncompressed
+constexpr std::size_t kMaxValues = 1u << 18;               // objects the unpickler creates (~200 bytes each)
+constexpr std::size_t kMaxTensors = 1u << 16;
+constexpr std::size_t kMaxStack = 1u << 20;                // values on the stack
+constexpr std::size_t kMaxMarks = 1u << 12;                // open MARKs (nesting)
+constexpr std::size_t kMaxItems = 1u << 22;                // references held by all lists, tuples and dicts
+// Inflated bytes, all entries together, may be at most this many times the
+// archive's size (plus kInflateSlack for a few all-zero tensors): weights and
+// pickles compress 1.1-10x; only a bomb compresses more.
+constexpr std::uint64_t kMaxInflateRatio = 32;
+constexpr std::uint64_t kInflateSlack = 16u << 20;
 constexpr std::size_t kMaxDims = 64;
 constexpr std::uint64_t kMaxBytes = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
@@ -153,6 +164,19 @@ public:
         if (start > m_directoryOffset || e.compressedSize > m_directoryOffset - start)
             fail(m_label, where + std::to_string(e.compressedSize) + " bytes at offset " + std::to_string(start) +
                               " run past the end of the data");
+        // Entries may point at the same bytes (overlap) or inflate: the bytes
+        // read, all entries together, are bounded by what the archive holds.
+        if (e.compressedSize > m_src.size() - std::min(m_src.size(), m_readBytes))
+            fail(m_label, where + "its data overlaps data already read (entries claim " +
+                              std::to_string(m_readBytes + e.compressedSize) + " bytes from an archive of " +
+                              std::to_string(m_src.size()) + ")");
+        const std::uint64_t inflateBudget = m_src.size() * kMaxInflateRatio + kInflateSlack;
+        if (e.size > inflateBudget - std::min(inflateBudget, m_inflatedBytes))
+            fail(m_label, where + "declares " + std::to_string(e.size) + " bytes; with the entries before it that is more than " +
+                              std::to_string(kMaxInflateRatio) + " times the archive's " + std::to_string(m_src.size()) +
+                              " bytes, which no real weights file needs");
+        m_readBytes += e.compressedSize;
+        m_inflatedBytes += e.size;
         std::string out;
         if (e.method == 0) {
             if (e.compressedSize != e.size)
@@ -324,6 +348,7 @@ private:
 
     const Source &m_src;
     std::string m_label;
+    mutable std::uint64_t m_readBytes = 0, m_inflatedBytes = 0;
     std::vector<ZipEntry> m_entries;
     std::unordered_map<std::string, std::size_t> m_index;
     std::uint64_t m_directoryOffset = 0;
@@ -425,7 +450,11 @@ public:
                     bad("STOP with " + std::to_string(m_stack.size()) + " values on the stack");
                 return m_stack.back();
             }
-            case '(': m_marks.push_back(m_stack.size()); break;
+            case '(':
+                if (m_marks.size() >= kMaxMarks)
+                    bad("MARKs nested more than " + std::to_string(kMaxMarks) + " deep");
+                m_marks.push_back(m_stack.size());
+                break;
             case '0': pop(); break; // POP
             case '1': popMark(); break;
             case '2': push(top()); break; // DUP
@@ -477,10 +506,12 @@ public:
             case 't': {
                 std::vector<Obj *> items = popMark();
                 Obj *o = make(op == 'd' ? Obj::Kind::Dict : op == 'l' ? Obj::Kind::List : Obj::Kind::Tuple);
-                if (op == 'd')
+                if (op == 'd') {
                     setItems(o, items);
-                else
+                } else {
+                    countItems(items.size());
                     o->items = std::move(items);
+                }
                 push(o);
                 break;
             }
@@ -607,8 +638,8 @@ private:
 
     void push(Obj *o)
     {
-        if (m_stack.size() >= kMaxValues)
-            bad("stack too deep");
+        if (m_stack.size() >= kMaxStack)
+            bad("more than " + std::to_string(kMaxStack) + " values on the stack");
         m_stack.push_back(o);
     }
     std::size_t stackAboveMark() const { return m_stack.size() - (m_marks.empty() ? 0 : m_marks.back()); }
@@ -671,10 +702,20 @@ private:
         push(it->second);
     }
 
+    // DUP and memo reads let one value be referenced many times: the
+    // references held by containers are counted, so their memory is bounded.
+    void countItems(std::size_t n)
+    {
+        m_items += n;
+        if (m_items > kMaxItems)
+            bad("containers hold more than " + std::to_string(kMaxItems) + " values");
+    }
+
     void append(Obj *list, const std::vector<Obj *> &items)
     {
         if (list->kind != Obj::Kind::List)
             bad("APPEND to " + aKind(list->kind));
+        countItems(items.size());
         list->items.insert(list->items.end(), items.begin(), items.end());
     }
     void setItems(Obj *dict, const std::vector<Obj *> &items)
@@ -683,6 +724,7 @@ private:
             bad("SETITEM on " + aKind(dict->kind));
         if (items.size() % 2)
             bad("SETITEMS with an odd number of values");
+        countItems(items.size());
         for (std::size_t k = 0; k < items.size(); k += 2)
             dict->entries.emplace_back(items[k], items[k + 1]);
     }
@@ -774,6 +816,7 @@ private:
     std::unordered_map<std::uint64_t, Obj *> m_memo;
     std::map<std::string, Obj *> m_storages;
     std::size_t m_tensors = 0;
+    std::size_t m_items = 0;
 };
 
 // ---------------------------------------------------------------- state dict
@@ -866,6 +909,12 @@ std::uint64_t checkView(const std::string &label, const std::string &name, const
         numel = 0;
         return 0;
     }
+    // A view that repeats elements (stride 0, overlapping strides) could turn
+    // one stored element into gigabytes when materialised.
+    if (numel > static_cast<std::uint64_t>(t.storage->numel))
+        fail(label, where + "a view of " + std::to_string(numel) + " elements over storage '" + printable(t.storage->s) +
+                        "' of " + std::to_string(t.storage->numel) + " (size " + describeShape(t.shape) + ", stride " +
+                        describeShape(t.stride) + " repeats elements); a state dict's tensors never do");
     const std::uint64_t needed = last + 1;
     if (needed > static_cast<std::uint64_t>(t.storage->numel))
         fail(label, where + "size " + describeShape(t.shape) + ", stride " + describeShape(t.stride) + " and offset " +
@@ -977,11 +1026,16 @@ SafetensorsFile readFrom(const Source &src, const std::string &label)
     gathered.reserve(parsed.tensors.size());
     std::vector<TensorToWrite> out;
     out.reserve(parsed.tensors.size());
+    // What the tensors may add up to: the storages read, twice (tied weights
+    // share one storage), plus 1 MiB. A view that repeats elements (stride 0,
+    // overlapping strides) cannot turn a small storage into a large tensor.
+    std::uint64_t storageBytes = 0, tensorBytes = 0;
     for (const auto &[name, t] : parsed.tensors) {
         std::uint64_t numel = 0;
         checkView(label, name, *t, numel);
         const Obj &st = *t->storage;
         const std::size_t elem = dtypeSize(st.dtype);
+
         auto it = storages.find(st.s);
         if (it == storages.end()) {
             const ZipEntry *e = zip.find(parsed.prefix + "data/" + st.s);
@@ -993,7 +1047,13 @@ SafetensorsFile readFrom(const Source &src, const std::string &label)
                                 std::to_string(st.numel) + " elements of " + toString(st.dtype) + " need " +
                                 std::to_string(static_cast<std::uint64_t>(st.numel) * elem));
             it = storages.emplace(st.s, zip.read(*e)).first;
+            storageBytes += it->second.size();
         }
+        tensorBytes += numel * elem;
+        if (tensorBytes > 2 * storageBytes + (1u << 20))
+            fail(label, "tensor '" + printable(name) + "': the tensors so far need " + std::to_string(tensorBytes) +
+                            " bytes from " + std::to_string(storageBytes) +
+                            " bytes of storage; views this far over their storage are not read");
         const char *base = it->second.data();
         TensorToWrite w;
         w.name = name;
@@ -1030,15 +1090,27 @@ SafetensorsFile readFrom(const Source &src, const std::string &label)
     return SafetensorsFile::parse(std::move(encoded), label);
 }
 
+// A word the shell takes literally: '...' with every ' written as '\''.
+std::string shellQuoted(const std::string &s)
+{
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 std::string legacyMessage(const std::string &path)
 {
     std::string stem = path;
     const auto dot = stem.rfind('.');
     if (dot != std::string::npos && stem.find('/', dot) == std::string::npos)
         stem = stem.substr(0, dot);
+    // The names travel as arguments, quoted for the shell, never pasted into
+    // code: a crafted file name cannot become a command when the line is run.
     return "a PyTorch file in the legacy format (before PyTorch 1.6), which is not read here; re-save it in the "
-           "zip format with: python3 -c \"import torch; torch.save(torch.load('" +
-           path + "', map_location='cpu'), '" + stem + "-zip.pth')\"";
+           "zip format with: python3 -c 'import sys, torch; torch.save(torch.load(sys.argv[1], map_location=\"cpu\"), "
+           "sys.argv[2])' " +
+           printableText(shellQuoted(path), 400) + " " + printableText(shellQuoted(stem + "-zip.pth"), 400);
 }
 
 } // namespace

@@ -16,6 +16,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include <sys/stat.h>
+
 namespace resnext {
 
 namespace {
@@ -298,9 +300,37 @@ SafetensorsFile SafetensorsFile::read(const std::string &path)
     return parse(std::move(bytes), path);
 }
 
+SafetensorsFile SafetensorsFile::readHeader(const std::string &path)
+{
+    const auto fp = openRegularFile(path); // never blocks on a FIFO
+    struct stat st {};
+    if (::fstat(::fileno(fp.get()), &st) != 0)
+        fail(path, std::string("cannot read file (") + std::strerror(errno) + ")");
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    std::string bytes(8, '\0');
+    bytes.resize(std::fread(bytes.data(), 1, 8, fp.get()));
+    if (bytes.size() == 8) {
+        std::uint64_t n = 0;
+        for (int k = 7; k >= 0; --k)
+            n = (n << 8) | static_cast<unsigned char>(bytes[k]);
+        // Only a length that parseBytes will accept is read; it reports the others.
+        if (n > 0 && n <= size - 8 && n <= kMaxHeaderBytes) {
+            bytes.resize(8 + n);
+            if (std::fread(bytes.data() + 8, 1, n, fp.get()) != n)
+                fail(path, "cannot read the " + std::to_string(n) + "-byte header (the file shrank?)");
+        }
+    }
+    return parseBytes(std::move(bytes), size, path);
+}
+
 SafetensorsFile SafetensorsFile::parse(std::string bytes, const std::string &label)
 {
     const std::uint64_t size = bytes.size();
+    return parseBytes(std::move(bytes), size, label);
+}
+
+SafetensorsFile SafetensorsFile::parseBytes(std::string bytes, std::uint64_t size, const std::string &label)
+{
     if (size < 8)
         fail(label, "not a safetensors file (too short for the 8-byte header length)");
     std::uint64_t n = 0;
@@ -314,6 +344,8 @@ SafetensorsFile SafetensorsFile::parse(std::string bytes, const std::string &lab
     if (n > kMaxHeaderBytes)
         fail(label, "header length " + std::to_string(n) + " exceeds the limit of " +
                         std::to_string(kMaxHeaderBytes) + " bytes");
+    if (bytes.size() < 8 + n)
+        fail(label, "cannot read the " + std::to_string(n) + "-byte header");
 
     json::Value root;
     try {
@@ -359,6 +391,7 @@ SafetensorsFile SafetensorsFile::parse(std::string bytes, const std::string &lab
     f.m_label = label;
     f.m_bytes = std::move(bytes);
     f.m_dataStart = static_cast<std::size_t>(8 + n);
+    f.m_dataSize = dataSize;
     return f;
 }
 
@@ -374,6 +407,8 @@ const unsigned char *SafetensorsFile::data(const TensorRecord &t) const
     if (t.begin > t.end || t.end > dataSize())
         fail(m_label, tensorPrefix(t.name) + "data_offsets " + rangeString(t.begin, t.end) + " out of range of the " +
                           std::to_string(dataSize()) + "-byte data section");
+    if (m_bytes.size() - m_dataStart < t.end)
+        fail(m_label, tensorPrefix(t.name) + "only the header was read");
     return reinterpret_cast<const unsigned char *>(m_bytes.data()) + m_dataStart + t.begin;
 }
 

@@ -1,6 +1,7 @@
 #include "resnext/video.h"
 
 #include "resnext/fileio.h"
+#include "resnext/image.h"
 #include "resnext/plan.h"
 
 #include <opencv2/core.hpp>
@@ -41,21 +42,68 @@ void quietOpenCv()
     (void)once;
 }
 
+// Frames larger than 8K UHD are refused before their first pixel is decoded:
+// each one costs the decoder's frame, its BGR copy and our RGB copy.
+constexpr std::int64_t kMaxVideoFramePixels = std::int64_t(7680) * 4320;
+
+std::string framePixelsMessage(std::int64_t width, std::int64_t height)
+{
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "video frames are %lldx%lld = %.1f megapixels; the limit is %.1f megapixels (8K UHD)",
+                  static_cast<long long>(width), static_cast<long long>(height), double(width) * double(height) / 1e6,
+                  double(kMaxVideoFramePixels) / 1e6);
+    return buf;
+}
+
+// FFmpeg decodes a frame while it opens a file (to learn its pixel format), so
+// the size must be known before: an image given as a video is probed like any
+// image, an AVI by its main header (avih: dwWidth, dwHeight).
+void refuseHugeFramesFromHeader(const std::string &path)
+{
+    std::string head(1 << 16, '\0');
+    {
+        const auto fp = openRegularFile(path);
+        head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
+    }
+    std::int64_t width = 0, height = 0;
+    try {
+        const ImageHeader h = probeImage(head, path);
+        width = h.width;
+        height = h.height;
+    } catch (const Error &) {
+        // not an image (or its header lies beyond the first 64 KiB)
+    }
+    if (width == 0 && head.size() >= 12 && head.compare(0, 4, "RIFF") == 0 && head.compare(8, 4, "AVI ") == 0) {
+        const auto at = head.find("avih");
+        if (at != std::string::npos && head.size() >= at + 8 + 40) {
+            const auto le32 = [&](std::size_t o) {
+                std::uint32_t v = 0;
+                for (int k = 3; k >= 0; --k)
+                    v = (v << 8) | static_cast<unsigned char>(head[o + static_cast<std::size_t>(k)]);
+                return v;
+            };
+            width = le32(at + 8 + 32);
+            height = le32(at + 8 + 36);
+        }
+    }
+    if (width * height > kMaxVideoFramePixels)
+        throw Error(printableText(path) + ": " + framePixelsMessage(width, height));
+}
+
+// Converted straight into out's buffer: no third copy of a large frame.
 void toRgb(const cv::Mat &bgr, RgbImage &out)
 {
-    cv::Mat rgb;
+    out.width = bgr.cols;
+    out.height = bgr.rows;
+    out.pixels.resize(static_cast<size_t>(bgr.cols) * bgr.rows * 3);
+    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, out.pixels.data());
     if (bgr.channels() == 1)
         cv::cvtColor(bgr, rgb, cv::COLOR_GRAY2RGB);
     else if (bgr.channels() == 4)
         cv::cvtColor(bgr, rgb, cv::COLOR_BGRA2RGB);
     else
         cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    out.width = rgb.cols;
-    out.height = rgb.rows;
-    out.pixels.resize(static_cast<size_t>(rgb.cols) * rgb.rows * 3);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::copy_n(rgb.ptr<std::uint8_t>(y), static_cast<size_t>(rgb.cols) * 3,
-                    out.pixels.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(y) * rgb.cols * 3));
 }
 
 class CvSource : public VideoSource {
@@ -93,6 +141,8 @@ public:
                             " of " + std::to_string(m_count) + " frames");
             return false;
         }
+        if (std::int64_t(m.cols) * m.rows > kMaxVideoFramePixels) // a stream whose size changes mid-way
+            throw Error(m_name + ": " + framePixelsMessage(m.cols, m.rows));
         frame.index = m_next++;
         frame.positionMs = m_camera ? msSince(m_opened) : m_cap.get(cv::CAP_PROP_POS_MSEC);
         frame.captured = VideoClock::now();
@@ -149,6 +199,7 @@ std::unique_ptr<VideoSource> openVideoFile(const std::string &path)
     std::error_code ec;
     if (fs::file_size(path, ec) == 0 && !ec)
         throw Error(path + ": empty file");
+    refuseHugeFramesFromHeader(path);
     auto s = std::make_unique<CvSource>(path, false);
     s->m_path = path;
     bool opened = false;
@@ -159,6 +210,11 @@ std::unique_ptr<VideoSource> openVideoFile(const std::string &path)
     }
     if (!opened)
         throw Error(path + ": not a video file OpenCV can read");
+    // The container's frame size, known before the first frame is decoded.
+    const double width = s->m_cap.get(cv::CAP_PROP_FRAME_WIDTH), height = s->m_cap.get(cv::CAP_PROP_FRAME_HEIGHT);
+    if (!(width >= 0 && height >= 0 && width * height <= double(kMaxVideoFramePixels)))
+        throw Error(printableText(path) + ": " +
+                    framePixelsMessage(static_cast<std::int64_t>(width), static_cast<std::int64_t>(height)));
     s->m_fps = s->m_cap.get(cv::CAP_PROP_FPS);
     if (!std::isfinite(s->m_fps) || s->m_fps <= 0 || s->m_fps > 1000)
         s->m_fps = 0;
@@ -175,6 +231,8 @@ std::unique_ptr<VideoSource> openVideoFile(const std::string &path)
     }
     if (!ok)
         throw Error(path + ": no frame could be decoded (not a video, or truncated)");
+    if (std::int64_t(first.cols) * first.rows > kMaxVideoFramePixels)
+        throw Error(printableText(path) + ": " + framePixelsMessage(first.cols, first.rows));
     VideoFrame f;
     f.index = 0;
     f.positionMs = 0;
@@ -403,42 +461,75 @@ void writeSlideshow(const std::vector<std::string> &images, const std::string &o
     if (o.fourcc.size() != 4)
         throw SpecError("fourcc", "fourcc: must be four characters, e.g. MJPG");
     checkWritableFile(out, "out");
-    std::vector<RgbImage> decoded;
-    for (const auto &p : images)
-        decoded.push_back(decodeImage(p));
-    // OpenCV picks the container from the extension: keep it on the temporary name.
-    const fs::path target(out);
-    const fs::path temp = target.parent_path() / ("." + target.stem().string() + ".partial" + target.extension().string());
+    // The zoom shows at most a quarter of an image's longest side in a frame of
+    // o.size pixels: an image is kept at no more than 4 x o.size a side (shrunk
+    // as soon as it is decoded), so a huge picture costs one decode, not a
+    // letterbox square of its longest side squared.
+    const int keepSide = 4 * o.size;
+    std::vector<cv::Mat> squares;
+    for (const auto &p : images) {
+        cv::Mat bgr;
+        {
+            const RgbImage img = decodeImage(p); // refuses > 50 MP before decoding
+            cv::Mat rgb(img.height, img.width, CV_8UC3, const_cast<std::uint8_t *>(img.pixels.data()));
+            const double scale = std::min(1.0, double(keepSide) / std::max(img.width, img.height));
+            cv::Mat small;
+            if (scale < 1.0)
+                cv::resize(rgb, small,
+                           cv::Size(std::max(1, static_cast<int>(std::lround(img.width * scale))),
+                                    std::max(1, static_cast<int>(std::lround(img.height * scale)))),
+                           0, 0, cv::INTER_AREA);
+            else
+                small = rgb.clone();
+            cv::cvtColor(small, bgr, cv::COLOR_RGB2BGR);
+        }
+        // Letterbox into a square.
+        const int side = std::max(bgr.cols, bgr.rows);
+        cv::Mat square(side, side, CV_8UC3, cv::Scalar(0, 0, 0));
+        bgr.copyTo(square(cv::Rect((side - bgr.cols) / 2, (side - bgr.rows) / 2, bgr.cols, bgr.rows)));
+        squares.push_back(std::move(square));
+    }
+    // OpenCV picks the container from the extension: the private temporary name keeps it.
+    AtomicOutputPath target(out);
     cv::VideoWriter writer;
     const int fourcc = cv::VideoWriter::fourcc(o.fourcc[0], o.fourcc[1], o.fourcc[2], o.fourcc[3]);
-    if (!writer.open(temp.string(), cv::CAP_FFMPEG, fourcc, o.fps, cv::Size(o.size, o.size), true))
+    if (!writer.open(target.tempPath(), cv::CAP_FFMPEG, fourcc, o.fps, cv::Size(o.size, o.size), true))
         throw Error(out + ": cannot write a " + o.fourcc + " video with this OpenCV (try another --fourcc or .avi)");
     const int perImage = std::max(1, static_cast<int>(std::lround(o.fps * o.secondsPerImage)));
-    for (const RgbImage &img : decoded) {
-        cv::Mat rgb(img.height, img.width, CV_8UC3, const_cast<std::uint8_t *>(img.pixels.data()));
-        // Letterbox into a square, then zoom slowly into the centre.
-        const int side = std::max(img.width, img.height);
-        cv::Mat square(side, side, CV_8UC3, cv::Scalar(0, 0, 0));
-        rgb.copyTo(square(cv::Rect((side - img.width) / 2, (side - img.height) / 2, img.width, img.height)));
-        cv::Mat bgr;
-        cv::cvtColor(square, bgr, cv::COLOR_RGB2BGR);
+    std::int64_t written = 0;
+    for (const cv::Mat &square : squares) {
+        const int side = square.cols;
+        // Zoom slowly into the centre.
         for (int k = 0; k < perImage; ++k) {
             const double z = 1.0 + (o.zoom - 1.0) * k / std::max(1, perImage - 1);
             const int w = std::max(1, static_cast<int>(std::lround(side / z)));
             const cv::Rect crop((side - w) / 2, (side - w) / 2, w, w);
             cv::Mat frame;
-            cv::resize(bgr(crop), frame, cv::Size(o.size, o.size), 0, 0,
+            cv::resize(square(crop), frame, cv::Size(o.size, o.size), 0, 0,
                        w < o.size ? cv::INTER_LINEAR : cv::INTER_AREA);
             writer.write(frame);
+            ++written;
         }
     }
     writer.release();
-    std::error_code ec;
-    fs::rename(temp, target, ec);
-    if (ec) {
-        fs::remove(temp, ec);
-        throw Error(out + ": cannot write file (" + ec.message() + ")");
+    // cv::VideoWriter reports no write error (a full disk): read the clip back
+    // and count its frames before it replaces anything.
+    {
+        cv::VideoCapture check;
+        std::int64_t frames = 0;
+        try {
+            if (check.open(target.tempPath(), cv::CAP_FFMPEG)) {
+                while (check.grab())
+                    ++frames;
+            }
+        } catch (const cv::Exception &) {
+            frames = -1;
+        }
+        if (frames != written)
+            throw Error(printableText(out) + ": cannot write file (the clip holds " + std::to_string(std::max<std::int64_t>(frames, 0)) +
+                        " of " + std::to_string(written) + " frames; disk full?)");
     }
+    target.commit();
 }
 
 } // namespace resnext

@@ -1,7 +1,7 @@
 #include "resnext/weights_cache.h"
 
-#include "json.h"
 #include "resnext/checkpoint.h"
+#include "resnext/fileio.h"
 #include "resnext/pytorch_file.h"
 
 #include <algorithm>
@@ -18,8 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t kMaxHeaderBytes = 100000000; // as the safetensors reader
-
 std::string env(const char *name)
 {
     const char *v = std::getenv(name);
@@ -35,56 +33,13 @@ std::string cacheHome()
     return (fs::path(home.empty() ? "." : home) / ".cache").string();
 }
 
-// The spec of a safetensors file from its header alone: this program's metadata, else the shapes.
+// The spec of a safetensors file from its header alone (the one header
+// reader, with all its checks): this program's metadata, else the shapes.
 ArchSpec inspectSafetensors(const std::string &path)
 {
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!fp)
-        throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
-    unsigned char len[8];
-    if (std::fread(len, 1, 8, fp.get()) != 8)
-        throw Error(path + ": not a safetensors file (too short for the 8-byte header length)");
-    std::uint64_t n = 0;
-    for (int k = 7; k >= 0; --k)
-        n = (n << 8) | len[k];
-    if (n == 0 || n > kMaxHeaderBytes)
-        throw Error(path + ": not a safetensors file (header length " + std::to_string(n) + ")");
-    std::string header(static_cast<std::size_t>(n), '\0');
-    if (std::fread(header.data(), 1, header.size(), fp.get()) != header.size())
-        throw Error(path + ": header runs past the end of the file");
-    json::Value root;
-    try {
-        root = json::parse(header, 64);
-    } catch (const json::ParseError &e) {
-        throw Error(path + ": header is not valid JSON (" + e.what() + ")");
-    }
-    if (root.kind() != json::Value::Kind::Object)
-        throw Error(path + ": header is not a JSON object");
-    std::vector<TensorRecord> records;
-    for (const auto &[key, value] : root.asObject()) {
-        if (key == "__metadata__") {
-            if (const json::Value *spec = value.find("spec"); spec && spec->kind() == json::Value::Kind::String) {
-                try {
-                    return specFromJson(spec->asString());
-                } catch (const Error &e) {
-                    throw Error(path + ": metadata 'spec': " + e.what());
-                }
-            }
-            continue;
-        }
-        const json::Value *shape = value.kind() == json::Value::Kind::Object ? value.find("shape") : nullptr;
-        if (!shape || shape->kind() != json::Value::Kind::Array)
-            throw Error(path + ": tensor '" + key + "' has no shape");
-        TensorRecord r;
-        r.name = key;
-        for (const auto &d : shape->asArray()) {
-            if (d.kind() != json::Value::Kind::Int || d.asInt() < 0)
-                throw Error(path + ": tensor '" + key + "' has a malformed shape");
-            r.shape.push_back(d.asInt());
-        }
-        records.push_back(std::move(r));
-    }
-    return inferSpec(records, path);
+    const SafetensorsFile file = SafetensorsFile::readHeader(path);
+    const CheckpointMetadata meta = readCheckpointMetadata(file);
+    return meta.spec ? *meta.spec : inferSpec(file);
 }
 
 void consider(std::vector<CachedWeights> &out, const fs::path &file, const std::string &name, const std::string &source)
@@ -134,9 +89,7 @@ ArchSpec inspectWeights(const std::string &path)
 {
     std::string head(16, '\0');
     {
-        std::unique_ptr<std::FILE, int (*)(std::FILE *)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
-        if (!fp)
-            throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+        const auto fp = openRegularFile(path); // never blocks on a FIFO
         head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
     }
     switch (sniffWeightsFormat(head)) {

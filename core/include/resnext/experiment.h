@@ -83,6 +83,12 @@ struct RunRecord {
     bool resumed = false; // read from the output folder instead of trained
 };
 
+// A run file's content (runJson's output) as a RunRecord (resumed = true);
+// throws Error "<file>: ..." for a missing, mistyped or out-of-range field.
+RunRecord runFromJson(const Json &j, const std::string &file);
+// parseJson (depth, size and duplicate-key limits) then runFromJson.
+RunRecord parseRunFile(const std::string &text, const std::string &label);
+
 struct PointStats {
     int n = 0;
     double mean = 0, stddev = 0, min = 0, max = 0;

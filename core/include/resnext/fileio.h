@@ -36,9 +36,14 @@ std::unique_ptr<std::FILE, int (*)(std::FILE *)> openRegularFile(const std::stri
 // kind of file in the size message ("weights file", "labels file").
 std::string readRegularFile(const std::string &path, std::uint64_t maxBytes, const std::string &what = "file");
 
-// A file being written: bytes go to a temporary file beside path; commit()
-// fsyncs it and renames it over path. Destroyed without commit(), it removes the
-// temporary file. Throws Error "<path>: cannot write file (<reason>)".
+// The one writer for every file the program writes. Bytes go to a fresh
+// temporary file beside path (O_CREAT|O_EXCL|O_NOFOLLOW: a name planted there,
+// symlink or FIFO, is never opened); commit() fsyncs and closes it (both
+// checked: a full disk is an error and the previous file stays) and renames it
+// over path. A symlink at path itself is refused, when the writer is made and
+// again before the rename. Destroyed without commit(), it removes the temporary
+// file. Throws Error "<path>: cannot write file (<reason>)" or
+// "<path>: is a symbolic link; not writing through it".
 class AtomicFile {
 public:
     explicit AtomicFile(std::string path);
@@ -60,6 +65,32 @@ private:
 
 // Writes bytes to path through an AtomicFile.
 void writeFileAtomically(const std::string &path, std::string_view bytes);
+
+// The same guarantees for a library that writes a file by name itself
+// (cv::VideoWriter): tempPath() lies in a fresh private folder (mkdtemp, mode
+// 0700) beside path, so nothing can be planted at it; commit() opens what the
+// library wrote without following links, fsyncs it and renames it over path.
+// Destroyed without commit(), it removes the folder and what is in it.
+class AtomicOutputPath {
+public:
+    explicit AtomicOutputPath(std::string path);
+    ~AtomicOutputPath();
+    AtomicOutputPath(const AtomicOutputPath &) = delete;
+    AtomicOutputPath &operator=(const AtomicOutputPath &) = delete;
+
+    // Where the library is to write (the final name's extension kept, for libraries that look at it).
+    const std::string &tempPath() const { return m_temp; }
+    void commit();
+
+private:
+    std::string m_path;
+    std::string m_dir;
+    std::string m_temp;
+    bool m_done = false;
+};
+
+// Throws Error "<path>: is a symbolic link; not writing through it" if path is one.
+void refuseSymlinkTarget(const std::string &path);
 
 // Checks, before any long work, that a file can later be written at path: the
 // path is not empty, not a folder, and its folder exists and accepts a new file

@@ -40,6 +40,9 @@ public:
     static SafetensorsFile read(const std::string &path);
     // Validates bytes (a whole file's content) and keeps them; label prefixes every message.
     static SafetensorsFile parse(std::string bytes, const std::string &label);
+    // Reads and validates only the 8-byte length and the JSON header (what a
+    // listing needs: names, shapes, metadata); data() then throws.
+    static SafetensorsFile readHeader(const std::string &path);
 
     // All tensors, sorted by begin offset (the order of their bytes in the file).
     const std::vector<TensorRecord> &tensors() const { return m_tensors; }
@@ -51,16 +54,20 @@ public:
     // any type: copy with memcpy. Throws Error if t does not lie within this file.
     const unsigned char *data(const TensorRecord &t) const;
     // Size of the data section in bytes.
-    std::uint64_t dataSize() const { return m_bytes.size() - m_dataStart; }
+    std::uint64_t dataSize() const { return m_dataSize; }
     // The label given to parse() (the path for read()).
     const std::string &label() const { return m_label; }
 
 private:
     SafetensorsFile() = default;
+    // bytes: the file's first bytes (all of it, or at least 8 + header length);
+    // fileSize: the whole file's size, which the offsets are checked against.
+    static SafetensorsFile parseBytes(std::string bytes, std::uint64_t fileSize, const std::string &label);
 
     std::string m_label;
     std::string m_bytes;          // the whole file
     std::size_t m_dataStart = 0;  // 8 + header length
+    std::uint64_t m_dataSize = 0; // the data section's size in the file (m_bytes may hold only the header)
     std::vector<TensorRecord> m_tensors;
     std::map<std::string, std::size_t> m_index; // name -> position in m_tensors
     std::map<std::string, std::string> m_metadata;

@@ -30,6 +30,10 @@ Json preprocessingJson(const Preprocessing &p);
 Preprocessing preprocessingFromJsonValue(const Json &value);
 
 // Parses text that must hold JSON; throws Error("<what>: not valid JSON (...)").
+// Limits on JSON read from files (specs, experiment runs, preprocessing): nesting
+// depth and size. Keys appearing twice in one object are refused too.
+constexpr std::size_t kMaxJsonDepth = 64;
+constexpr std::size_t kMaxJsonTextBytes = std::size_t(16) << 20;
 Json parseJson(const std::string &text, const std::string &what);
 
 // Pretty (2-space) or compact text with a trailing newline when pretty.
