@@ -70,7 +70,7 @@ void Progress::update(double fraction, const std::string &text)
     m_lastFraction = fraction;
     const double elapsed = std::chrono::duration<double>(now - m_start).count();
     std::string left;
-    if (fraction > 0.01 && fraction < 1)
+    if (fraction > 0.01 && fraction < 1 && elapsed >= 1) // before a second the rate means nothing
         left = ", " + clockText(elapsed / fraction - elapsed) + " left";
     if (!onTerminal()) {
         const int tenth = static_cast<int>(fraction * 10);
