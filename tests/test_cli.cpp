@@ -37,6 +37,7 @@ private Q_SLOTS:
     void trainAndEvaluate();
     void engineFlagErrors();
     void builtinAccuracyMatchesReadme();
+    void progressPipedAndQuiet();
 
 private:
     QTemporaryDir m_dir;
@@ -465,6 +466,22 @@ void TestCli::builtinAccuracyMatchesReadme()
     for (const QString &figure : stated)
         QVERIFY2(std::fabs(measured - figure.toDouble()) <= 0.1,
                  qPrintable(QString("evaluate gives %1%, the docs say %2%").arg(measured).arg(figure)));
+}
+
+// Progress on stderr: plain lines when it is not a terminal (no carriage
+// returns in a log), nothing with --quiet; the command's output is unchanged.
+void TestCli::progressPipedAndQuiet()
+{
+    const QStringList args = {"groups", "--data", RESNEXT_SOURCE_DIR "/sample_images", "--limit", "20",
+                              "--no-untrained", "--no-ablation", "--threads", "1", "--out"};
+    const Result piped = run(args + QStringList{m_dir.filePath("progress-piped")});
+    QCOMPARE(piped.code, 0);
+    QVERIFY2(piped.err.contains("100% 20 / 20 images\n"), qPrintable(piped.err));
+    QVERIFY2(!piped.err.contains('\r'), qPrintable(piped.err));
+    const Result quiet = run(args + QStringList{m_dir.filePath("progress-quiet"), "--quiet"});
+    QCOMPARE(quiet.code, 0);
+    QVERIFY2(!quiet.err.contains("% "), qPrintable(quiet.err));
+    QCOMPARE(quiet.out, QString(piped.out).replace("progress-piped", "progress-quiet"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
