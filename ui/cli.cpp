@@ -6,15 +6,16 @@
 #include "cli_experiment.h"
 #include "cli_video.h"
 #include "cli_groups.h"
+#include "cli_progress.h"
 
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
 #include "resnext/error.h"
 #include "resnext/fileio.h"
 #include "resnext/image.h"
+#include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 #include "resnext/report.h"
-#include "snapshot.h"
 
 #include <filesystem>
 #include <functional>
@@ -127,6 +128,8 @@ first prints its top-1 agreement with FP32 on the sample images).
 
 Counting: MACs of conv and linear layers only (torchvision/fvcore); FLOPs = 2 x MACs.
 --count-all also counts BN, ReLU, pooling and the residual add.
+Progress of long commands goes to stderr: one line updating in place on a
+terminal (with the time left), plain lines when piped; --quiet silences it.
 Exit codes: 0 success, 2 bad input, 1 internal failure.
 )";
 
@@ -167,6 +170,8 @@ int cmdPresets(int argc, char **argv)
     return 0;
 }
 
+SnapshotRenderer g_renderSnapshot = nullptr; // set by run(): the GUI renders
+
 int cmdSnapshot(int argc, char **argv)
 {
     const Args a =
@@ -184,7 +189,7 @@ int cmdSnapshot(int argc, char **argv)
     if (a.has("image"))
         resnext::decodeImage(req.image);
     if (a.has("weights"))
-        resnext::canonicalTensors(resnext::SafetensorsFile::read(req.weights));
+        resnext::canonicalTensors(resnext::readWeightsFile(req.weights)); // safetensors or .pth, by content
     req.video = a.get("video"); // checked by renderSnapshot, before a window exists
     if (a.has("video-frames")) {
         req.videoFrames = resnext::parseInt("video-frames", a.get("video-frames"));
@@ -199,7 +204,9 @@ int cmdSnapshot(int argc, char **argv)
     req.height = resnext::parseInt("size", size.substr(x + 1));
     if (req.width < 320 || req.width > 8000 || req.height < 240 || req.height > 8000)
         throw UsageError("size: must be between 320x240 and 8000x8000 (got " + size + ")");
-    return renderSnapshot(argc, argv, req);
+    if (!g_renderSnapshot)
+        throw UsageError("snapshot: this build has no window to render");
+    return g_renderSnapshot(argc, argv, req);
 }
 
 const std::map<std::string, std::function<int(int, char **)>> &commands()
@@ -253,7 +260,9 @@ Args parse(const std::string &command, int argc, char **argv, int first, const s
             key = key.substr(0, eq);
             hasValue = true;
         }
-        if (flags.count(key)) {
+        if (key == "quiet" && !hasValue && !flags.count(key)) {
+            Progress::setQuiet(true); // every command: no progress lines
+        } else if (flags.count(key)) {
             if (hasValue)
                 throw UsageError("--" + key + ": takes no value");
             a.flags.insert(key);
@@ -310,21 +319,9 @@ bool isCommand(const std::string &word)
     return commands().count(word) > 0 || word == "help" || word == "--help" || word == "-h" || word == "--version";
 }
 
-std::string sampleImagesDir()
+int run(int argc, char **argv, SnapshotRenderer renderSnapshot)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path() / ".." / "share" / "resnext-explorer" / "sample_images";
-        if (fs::is_directory(installed, ec))
-            return fs::canonical(installed, ec).string();
-    }
-    return fs::is_directory(RESNEXT_SAMPLE_DIR, ec) ? std::string(RESNEXT_SAMPLE_DIR) : std::string();
-}
-
-int run(int argc, char **argv)
-{
+    g_renderSnapshot = renderSnapshot;
     const std::string cmd = argc > 1 ? argv[1] : "help";
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         std::cout << kUsage;
@@ -364,14 +361,17 @@ int run(int argc, char **argv)
     try {
         return it->second(argc, argv);
     } catch (const UsageError &e) {
+        Progress::endLine(); // an error never continues a progress bar's line
         fresh();
         std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const resnext::Error &e) {
+        Progress::endLine();
         fresh();
         std::cerr << "resnext-explorer " << cmd << ": " << shown(e.what()) << "\n";
         return 2;
     } catch (const std::exception &e) {
+        Progress::endLine();
         fresh();
         std::string what = e.what();
         what = what.substr(0, what.find('\n')); // never a backtrace

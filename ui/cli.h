@@ -42,10 +42,24 @@ resnext::ArchSpec specFromArgs(const Args &args);
 
 bool isCommand(const std::string &word);
 
-// The sample images that ship with the program: the installed copy beside it
-// (../share/resnext-explorer/sample_images), else the source tree's; "" when neither exists.
-std::string sampleImagesDir();
+// What `snapshot` asks of the window (parsed and checked here, rendered by the GUI).
+struct SnapshotRequest {
+    std::string out;           // PNG path to write
+    std::string panel = "all"; // all, architecture, complexity, block, charts, cost (measures the sweep), layers
+    resnext::ArchSpec spec;
+    int width = 1600;
+    int height = 1000;
+    std::string image;   // classify this image first (classify panel / whole window)
+    std::string weights; // with these weights instead of the built-in model
+    std::string video;   // play this video file in the classify panel ...
+    int videoFrames = 30; // ... until this many frames were shown, then pause (Grad-CAM of the last)
+};
+// Renders a snapshot; the GUI's renderSnapshot. The command line never links a
+// panel: the program's main() hands the renderer in.
+using SnapshotRenderer = int (*)(int argc, char **argv, const SnapshotRequest &request);
+
 // Runs a subcommand; returns the process exit code (0 ok, 2 bad input, 1 failure).
-int run(int argc, char **argv);
+// Without a renderer, `snapshot` says that this build has no window.
+int run(int argc, char **argv, SnapshotRenderer renderSnapshot = nullptr);
 
 } // namespace cli

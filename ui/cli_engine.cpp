@@ -2,8 +2,10 @@
 // evaluate, export-samples. They load the LibTorch engine on first use.
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_progress.h"
 
 #include "resnext/accounting.h"
+#include "resnext/application.h"
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
 #include "resnext/error.h"
@@ -59,6 +61,8 @@ std::string fixed(double v, int digits)
     return os.str();
 }
 
+} // namespace
+
 Engine &engineFor(const Args &a)
 {
     Engine &e = loadEngine();
@@ -70,6 +74,8 @@ Engine &engineFor(const Args &a)
     }
     return e;
 }
+
+namespace {
 
 std::string deviceArg(const Args &a, Engine &e)
 {
@@ -83,53 +89,55 @@ std::string deviceArg(const Args &a, Engine &e)
     return d;
 }
 
+// The CLI's words for openModel's report (the window shows the same notes in its own).
+void printModelNotes(std::ostream &os, const ModelRequest &r, const OpenedModel &opened)
+{
+    const LoadReport &l = opened.load;
+    for (const ModelNote &n : opened.notes) {
+        switch (n.kind) {
+        case ModelNote::Kind::CudaUnavailable:
+            os << "note: CUDA is not available in this build or on this machine; using the CPU\n";
+            break;
+        case ModelNote::Kind::CudaFailed:
+            os << "note: CUDA failed (" << n.detail << "); using the CPU\n";
+            break;
+        case ModelNote::Kind::NonFinite:
+            os << "warning: " << printableText(r.weights) << ": " << n.count
+               << " weights are NaN or infinite; the outputs are meaningless\n";
+            break;
+        case ModelNote::Kind::PartialLoad:
+            os << "note: partial load: " << l.loaded << " tensors loaded, " << l.missing.size() << " missing, "
+               << l.unexpected.size() << " unexpected, " << l.mismatched.size() << " of the wrong shape\n";
+            break;
+        }
+    }
+}
+
 // --weights FILE, --builtin, or a spec (random weights); the built-in model by default.
 std::unique_ptr<Model> modelFromArgs(const Args &a, Engine &e, const char *fallbackPreset = nullptr)
 {
     if (a.has("labels") && !a.has("weights") && !hasSpecOptions(a) && !fallbackPreset)
         throw UsageError("labels: --labels names the classes of --weights FILE (or of a spec); the built-in model "
                          "has its own");
-    const std::string device = deviceArg(a, e);
-    const auto make = [&](const std::string &dev) -> std::unique_ptr<Model> {
-        if (a.has("weights")) {
-            LoadOptions o;
-            o.allowPartial = a.flags.count("allow-partial") > 0;
-            o.labelsPath = a.get("labels");
-            LoadReport report;
-            auto m = e.load(a.get("weights"), o, &report, dev);
-            if (report.nonFinite)
-                std::cerr << "warning: " << printableText(a.get("weights")) << ": " << report.nonFinite
-                          << " weights are NaN or infinite; the outputs are meaningless\n";
-            if (o.allowPartial && (report.missing.size() + report.unexpected.size() + report.mismatched.size()))
-                std::cerr << "note: partial load: " << report.loaded << " tensors loaded, " << report.missing.size()
-                          << " missing, " << report.unexpected.size() << " unexpected, " << report.mismatched.size()
-                          << " of the wrong shape\n";
-            return m;
-        }
-        if (hasSpecOptions(a) || fallbackPreset) {
-            ArchSpec spec = hasSpecOptions(a) ? specFromArgs(a) : preset(fallbackPreset).spec;
-            ModelInfo info;
-            info.spec = spec;
-            info.preprocessing = defaultPreprocessing(spec);
-            if (a.has("labels")) {
-                info.labels = readLabelsFile(a.get("labels"));
-                // The same check as --weights FILE --labels: one name per class.
-                if (static_cast<int>(info.labels.size()) != spec.numClasses)
-                    throw Error(printableText(a.get("labels")) + ": " + std::to_string(info.labels.size()) +
-                                " labels for a model of " + std::to_string(spec.numClasses) + " classes");
-            }
-            return e.create(info, 0, dev);
-        }
-        return e.loadBuiltin(dev);
-    };
-    if (device == "cuda") {
-        try {
-            return make("cuda");
-        } catch (const Error &err) {
-            std::cerr << "note: CUDA failed (" << err.what() << "); using the CPU\n";
-        }
+    ModelRequest r;
+    r.device = a.get("device", "cpu");
+    r.labels = a.get("labels");
+    if (a.has("weights")) {
+        r.source = ModelRequest::Source::Weights;
+        r.weights = a.get("weights");
+        r.allowPartial = a.flags.count("allow-partial") > 0;
+    } else if (hasSpecOptions(a) || fallbackPreset) {
+        r.source = ModelRequest::Source::Spec;
+        r.spec = hasSpecOptions(a) ? specFromArgs(a) : preset(fallbackPreset).spec;
     }
-    return make("cpu");
+    OpenedModel opened;
+    try {
+        opened = openModel(e, r);
+    } catch (const WeightsMismatch &m) {
+        throw Error(std::string(m.what()) + "; load anyway with --allow-partial");
+    }
+    printModelNotes(std::cerr, r, opened);
+    return std::move(opened.model);
 }
 
 // --plain or --bf16 (the oneDNN FP32 path by default, where the build has it);
@@ -156,24 +164,6 @@ void applyPathFlags(const Args &a, Model &model)
     const PathAgreement agreement =
         comparePaths(model, InferencePath::Fast, InferencePath::FastBf16, listImageFiles(samples));
     std::cerr << "note: bf16: " << describe(agreement) << "\n";
-}
-
-void progressBar(std::ostream &os, double fraction, const std::string &text)
-{
-    const int width = 28;
-    const int filled = static_cast<int>(fraction * width);
-    os << "\r[";
-    for (int i = 0; i < width; ++i)
-        os << (i < filled ? '=' : (i == filled ? '>' : ' '));
-    os << "] " << std::setw(3) << static_cast<int>(fraction * 100) << "% " << text << "   " << std::flush;
-}
-
-std::string clock(double seconds)
-{
-    const int s = static_cast<int>(seconds + 0.5);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%d:%02d", s / 60, s % 60);
-    return buf;
 }
 
 int cmdClassify(int argc, char **argv)
@@ -388,7 +378,7 @@ int cmdEvaluate(int argc, char **argv)
     if (!a.has("data"))
         throw UsageError("evaluate: --data fashion-mnist|DIR is required");
     const auto format = parseFormat(a.get("format", "table"));
-    const int batch = a.has("batch") ? parseInt("batch", a.get("batch")) : 500;
+    const int batch = a.has("batch") ? parseInt("batch", a.get("batch")) : kEvalBatch;
     validateEvalBatch(batch);
     // The first N images only (0 = all): a quick check of a model, and of this command in the tests.
     const int limit = a.has("limit") ? parseInt("limit", a.get("limit")) : 0;
@@ -405,7 +395,12 @@ int cmdEvaluate(int argc, char **argv)
         std::iota(first.begin(), first.end(), std::size_t{0});
         test = subset(test, first);
     }
-    const EvalResult r = model->evaluate(test, batch);
+    Progress progress;
+    const EvalResult r = model->evaluate(test, batch, [&](size_t done, size_t total) {
+        progress.update(static_cast<double>(done) / static_cast<double>(total), "evaluating");
+        return true;
+    });
+    progress.end();
     const std::string path = model->device() == "cpu" ? toString(model->inferencePath()) : "plain";
     if (format == Format::Json) {
         std::cout << dumpJson(Json{{"model", describe(info.spec)},
@@ -482,26 +477,19 @@ int cmdTrain(int argc, char **argv)
     req.options = o;
 
     TrainCallbacks cb;
-    auto started = std::chrono::steady_clock::now();
+    Progress progress;
     if (format == Format::Table) {
-        cb.status = [&](const std::string &line) {
-            std::cerr << printableText(line, 2000) << "\n";
-            started = std::chrono::steady_clock::now();
-        };
+        cb.status = [&](const std::string &line) { progress.note(printableText(line, 2000)); };
         cb.progress = [&](int, const TrainProgress &p) {
             if (p.valAccuracy >= 0) {
-                std::cerr << "\repoch " << p.epoch << "/" << p.epochs << ": loss " << fixed(p.loss, 4) << ", train "
-                          << fixed(100 * p.trainAccuracy, 2) << "%, validation " << fixed(100 * p.valAccuracy, 2)
-                          << "%, " << fixed(p.epochSeconds, 1) << " s (" << fixed(p.imagesPerSecond, 0)
-                          << " images/s)" << std::string(30, ' ') << "\n";
+                progress.note("epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) + ": loss " +
+                              fixed(p.loss, 4) + ", train " + fixed(100 * p.trainAccuracy, 2) + "%, validation " +
+                              fixed(100 * p.valAccuracy, 2) + "%, " + fixed(p.epochSeconds, 1) + " s (" +
+                              fixed(p.imagesPerSecond, 0) + " images/s)");
             } else if (p.step % 10 == 0 || p.step == p.steps) {
-                const double elapsed =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 const double done = (p.epoch - 1 + static_cast<double>(p.step) / p.steps) / p.epochs;
-                progressBar(std::cerr, done,
-                            "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) + " loss " +
-                                fixed(p.loss, 3) + " " + fixed(p.imagesPerSecond, 0) + " img/s, " +
-                                clock(elapsed / std::max(done, 1e-9) - elapsed) + " left");
+                progress.update(done, "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) +
+                                          " loss " + fixed(p.loss, 3) + " " + fixed(p.imagesPerSecond, 0) + " img/s");
             }
             return true;
         };
@@ -613,13 +601,13 @@ int cmdCalibrate(int argc, char **argv)
     auto model = modelFromArgs(a, e);
     const ModelInfo &info = model->info();
     const DataSplit data = loadData(a.get("data"), info.spec.inputSize, info.spec.inChannels, valFraction, seed);
+    Progress progress;
     const OodCalibration c = model->calibrateOod(data.train, data.validation, quantile, [&](size_t done, size_t total) {
         if (format == Format::Table)
-            progressBar(std::cerr, static_cast<double>(done) / static_cast<double>(total), "features");
+            progress.update(static_cast<double>(done) / static_cast<double>(total), "features");
         return true;
     });
-    if (format == Format::Table)
-        std::cerr << "\n";
+    progress.end();
     // The share of the test images that pass: the figure a user of the model sees.
     const std::vector<double> test = model->oodScores(data.test);
     const auto passed = static_cast<size_t>(

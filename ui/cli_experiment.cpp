@@ -1,8 +1,10 @@
 // `resnext-explorer experiment`: the paper's sweeps in miniature (core's
 // runExperiment), resumable in --out DIR, printed as a table or JSON.
 #include "cli.h"
+#include "cli_engine.h"
 #include "cli_experiment.h"
-#include "experimentpanel.h"
+#include "cli_progress.h"
+#include "experimentplot.h"
 #include "plot.h"
 
 #include "resnext/datasource.h"
@@ -162,35 +164,33 @@ int cmdExperiment(int argc, char **argv)
     // Reports bad specs, depth and C's before the engine loads.
     experimentPoints(req, req.base.numClasses);
 
-    Engine &e = loadEngine();
-    if (a.has("threads")) {
-        const int t = parseInt("threads", a.get("threads"));
-        if (t < 1 || t > 256)
-            throw SpecError("threads", "threads: must be between 1 and 256 (got " + std::to_string(t) + ")");
-        e.setThreads(t);
-    }
+    Engine &e = engineFor(a);
     const std::string device = a.get("device", "cpu");
     if (device != "cpu" && device != "cuda")
         throw SpecError("device", "device: unknown value '" + device + "'; use cpu or cuda");
     req.schedule.device = device == "cuda" && e.deviceInfo().cudaAvailable ? "cuda" : "cpu";
 
     ExperimentCallbacks cb;
-    cb.status = [&](const std::string &line) { std::cerr << line << "\n"; };
+    Progress progress;
+    cb.status = [&](const std::string &line) { progress.note(line); };
     if (format == Format::Table)
         cb.progress = [&](const ExperimentProgress &p) {
             const TrainProgress &t = p.train;
             if (p.testing)
                 return true;
-            if (t.steps && (t.step % 10 == 0 || t.step == t.steps))
-                std::cerr << "\r  run " << p.run + 1 << "/" << p.runs << " epoch " << t.epoch << "/" << t.epochs
-                          << " step " << t.step << "/" << t.steps << " loss " << std::fixed << std::setprecision(3)
-                          << t.loss << " " << std::setprecision(0) << t.imagesPerSecond << " img/s   " << std::flush;
-            if (t.trainAccuracy >= 0)
-                std::cerr << "\n";
+            if (t.steps && (t.step % 10 == 0 || t.step == t.steps)) {
+                std::ostringstream text;
+                text << "run " << p.run + 1 << "/" << p.runs << " epoch " << t.epoch << "/" << t.epochs << " step "
+                     << t.step << "/" << t.steps << " loss " << std::fixed << std::setprecision(3) << t.loss << " "
+                     << std::setprecision(0) << t.imagesPerSecond << " img/s";
+                const double inRun = t.epochs ? (t.epoch - 1 + double(t.step) / t.steps) / t.epochs : 0;
+                progress.update(p.runs ? (p.run + inRun) / p.runs : 0, text.str());
+            }
             return true;
         };
     std::cerr << e.deviceInfo().threads << " threads, device " << req.schedule.device << "\n";
     const ExperimentResult result = runExperiment(e, req, cb);
+    progress.end();
     if (format == Format::Json)
         std::cout << dumpJson(experimentJson(result), false) << "\n";
     else

@@ -9,6 +9,7 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/export.h"
+#include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 
 #include <filesystem>
@@ -35,7 +36,7 @@ ArchSpec specFor(const Args &a)
     for (const auto &k : kSpecOptions)
         if (a.has(k))
             throw UsageError("export pytorch: give --weights FILE or a spec (--" + k + "), not both");
-    const SafetensorsFile file = SafetensorsFile::read(a.get("weights"));
+    const SafetensorsFile file = readWeightsFile(a.get("weights")); // safetensors or .pth, by content
     const CheckpointMetadata meta = readCheckpointMetadata(file);
     return meta.spec ? *meta.spec : inferSpec(file);
 }

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_groups.h"
+#include "cli_progress.h"
 #include "groupsview.h"
 #include "plot.h"
 
@@ -182,12 +183,14 @@ int cmdGroups(int argc, char **argv)
     Engine &e = loadEngine();
     std::cerr << e.deviceInfo().threads << " threads, " << model->device() << "\n";
     GroupCallbacks cb;
+    Progress progress;
     cb.progress = [&](size_t done, size_t total) {
-        std::cerr << "\r  " << done << " / " << total << " images" << std::flush;
+        progress.update(total ? static_cast<double>(done) / static_cast<double>(total) : 0,
+                        std::to_string(done) + " / " + std::to_string(total) + " images");
         return true;
     };
     const GroupReport r = analyzeGroups(e, *model, data, source, req, cb);
-    std::cerr << "\n";
+    progress.end();
     auto written = writeGroupFiles(r, out);
     for (const auto &f : writeFigures(r, data, out, argc, argv))
         written.push_back(f);

@@ -3,13 +3,16 @@
 // the equal-complexity curve; and, with --train-step, the measured peak memory
 // of one training step against the estimate. Loads the engine.
 #include "cli.h"
+#include "cli_engine.h"
 #include "cli_profile.h"
+#include "cli_progress.h"
 
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/report.h"
 #include "resnext/serialize.h"
 #include "resnext/usecases.h"
+#include "resnext/validate.h"
 
 #include <cstdio>
 #include <iostream>
@@ -189,20 +192,15 @@ int cmdProfile(int argc, char **argv)
     cost.batch = req.options.batch;
     cost.bytesPerElement = req.bytesPerElement;
     validate(cost);
-    if (req.options.runs < 1 || req.options.runs > 10000)
-        throw SpecError("runs", "runs: must be between 1 and 10000 (got " + std::to_string(req.options.runs) + ")");
+    if (req.options.runs < 1 || req.options.runs > kMaxProfileRuns)
+        throw SpecError("runs", "runs: must be between 1 and " + std::to_string(kMaxProfileRuns) + " (got " +
+                                    std::to_string(req.options.runs) + ")");
     req.device = a.get("device", "cpu");
     if (req.device != "cpu" && req.device != "cuda")
         throw SpecError("device", "device: unknown value '" + req.device + "'; use cpu or cuda");
     profileSpecs(req); // bad specs fail before the engine loads
 
-    Engine &e = loadEngine();
-    if (a.has("threads")) {
-        const int t = parseInt("threads", a.get("threads"));
-        if (t < 1 || t > 256)
-            throw SpecError("threads", "threads: must be between 1 and 256 (got " + std::to_string(t) + ")");
-        e.setThreads(t);
-    }
+    Engine &e = engineFor(a);
     if (req.device == "cuda" && !e.deviceInfo().cudaAvailable) {
         std::cerr << "note: CUDA is not available in this build or on this machine; using the CPU\n";
         req.device = "cpu";
@@ -211,11 +209,20 @@ int cmdProfile(int argc, char **argv)
         return trainStep(e, a, req.spec, req.options, req.bytesPerElement, req.device, format);
 
     ProfileCallbacks cb;
+    Progress progress;
+    cb.progress = [&](int row, int rows, int done, int total) {
+        if (format == Format::Table && rows > 0 && total > 0)
+            progress.update((row + double(done) / total) / rows, "row " + std::to_string(row + 1) + "/" +
+                                                                       std::to_string(rows) + ", pass " +
+                                                                       std::to_string(done) + "/" + std::to_string(total));
+        return true;
+    };
     cb.rowDone = [&](const ProfileRow &r) {
         if (format == Format::Table)
-            std::cerr << "measured " << describe(r.spec) << ": " << num(r.measured.totalMs, 2) << " ms\n";
+            progress.note("measured " + describe(r.spec) + ": " + num(r.measured.totalMs, 2) + " ms");
     };
     const std::vector<ProfileRow> rows = profile(e, req, cb);
+    progress.end();
     const DeviceInfo dev = e.deviceInfo();
     const std::string device = rows.empty() ? req.device : rows.front().measured.device;
     switch (format) {

@@ -23,10 +23,6 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
-// Draws `result` into `plot` (accuracy on top, loss below, params and MACs under
-// each point); used by the panel and by `experiment --plot`.
-void drawExperiment(QCustomPlot *plot, const resnext::ExperimentResult &result);
-
 class ExperimentPanel : public QWidget {
     Q_OBJECT
 public:

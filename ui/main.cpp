@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "language.h"
 #include "mainwindow.h"
+#include "snapshot.h"
 
 #include <QApplication>
 #include <QSettings>
@@ -10,13 +11,13 @@
 int main(int argc, char **argv)
 {
     if (argc > 1 && cli::isCommand(argv[1]))
-        return cli::run(argc, argv);
+        return cli::run(argc, argv, renderSnapshot);
     if (argc > 1 && std::string(argv[1]).rfind("--", 0) != 0 && !std::string(argv[1]).empty()) {
         // Not a subcommand and not a Qt option: most likely a typo of one.
         bool looksLikeFile = std::string(argv[1]).find('.') != std::string::npos ||
                              std::string(argv[1]).find('/') != std::string::npos;
         if (!looksLikeFile)
-            return cli::run(argc, argv);
+            return cli::run(argc, argv, renderSnapshot);
     }
     QApplication app(argc, argv);
     QApplication::setOrganizationName("ResNeXtExplorer");

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
-#include "cli.h"
+#include "resnext/application.h"
+
 
 #include "architecturepanel.h"
 #include "blockdiagram.h"
@@ -167,7 +168,7 @@ QString MainWindow::startDir() const
         return m_lastDir;
     // First use: the sample images that ship with the program (beside it when
     // installed, in the source tree when run from the build).
-    const QString samples = QString::fromStdString(cli::sampleImagesDir());
+    const QString samples = QString::fromStdString(resnext::sampleImagesDir());
     return samples.isEmpty() ? QDir::homePath() : samples;
 }
 
@@ -355,7 +356,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_train->setDialogFolder(folder);
     connect(m_classify, &ClassifyPanel::deviceChanged, m_service, &ModelService::toDevice);
     connect(m_classify, &ClassifyPanel::inferencePathChosen, this, [this](InferencePath path) {
-        m_service->setInferencePath(path, QString::fromStdString(cli::sampleImagesDir()));
+        m_service->setInferencePath(path, QString::fromStdString(resnext::sampleImagesDir()));
     });
     connect(m_service, &ModelService::inferencePathChanged, this,
             [this](const Job &, InferencePath path, const QString &) { m_chosenPath = path; });
@@ -774,7 +775,7 @@ void MainWindow::loadSettings()
                 path = p;
         if (path) {
             m_chosenPath = path;
-            m_service->setInferencePath(*path, QString::fromStdString(cli::sampleImagesDir()));
+            m_service->setInferencePath(*path, QString::fromStdString(resnext::sampleImagesDir()));
         } else {
             m_settingsMessage = tr("Settings file %1: inference/path '%2' is not fast, fast-bf16 or plain; using "
                                    "the default.")
@@ -907,24 +908,29 @@ void MainWindow::openPaths(const QStringList &paths)
 {
     if (!paths.isEmpty())
         rememberDir(paths.first()); // dropped or pasted files count as "last folder" too
+    // By content, not by name (core's classifyPath): a weights file never lands
+    // in the image strip, whatever it is called.
     QStringList images;
-    for (const QString &p : paths)
-        if (QFileInfo(p).suffix().toLower() != "safetensors" && !looksLikeVideoFile(p.toStdString()))
+    std::vector<resnext::PathKind> kinds;
+    for (const QString &p : paths) {
+        kinds.push_back(resnext::classifyPath(p.toStdString()));
+        if (kinds.back() != resnext::PathKind::Weights && kinds.back() != resnext::PathKind::Video)
             images << p;
+    }
     if (!images.isEmpty())
         m_video->pause(); // an image replaces the frame on screen
     m_classify->addToStrip(images); // several images: each stays one click away
     m_groups->setDroppedImages(m_classify->openedImages()); // a data source of the Groups tab
-    for (const QString &p : paths) {
-        const QString suffix = QFileInfo(p).suffix().toLower();
-        if (suffix == "safetensors" || suffix == "pth" || suffix == "pt") {
+    for (int i = 0; i < paths.size(); ++i) {
+        const QString &p = paths[i];
+        if (kinds[i] == resnext::PathKind::Weights) {
             openWeights(p);
-        } else if (looksLikeVideoFile(p.toStdString())) {
+        } else if (kinds[i] == resnext::PathKind::Video) {
             openVideo(p);
         } else {
             m_haveImage = true;
             showPanel("classify");
-            m_classify->classifyFile(p); // dropped faster than computed: only the newest runs
+            m_classify->classifyFile(p); // dropped faster than computed: only the newest runs; says what is wrong
         }
     }
 }

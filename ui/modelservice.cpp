@@ -1,6 +1,7 @@
 #include "modelservice.h"
 
 #include "resnext/datasource.h"
+#include "resnext/application.h"
 #include "resnext/error.h"
 #include "resnext/export.h"
 #include "resnext/report.h"
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 
 #include <chrono>
+#include <climits>
 #include <numeric>
 
 using namespace resnext;
@@ -249,86 +251,77 @@ void ModelService::setModel(const Job &job, std::shared_ptr<Model> m)
     emitOnGui([this, job, text] { Q_EMIT modelChanged(job, text); });
 }
 
-namespace {
-
-// Try the requested device; a CUDA failure falls back to the CPU with a note.
-template <typename Make>
-std::shared_ptr<Model> onDevice(const QString &device, Make &&make, QString *note)
+QString ModelService::noteText(const ModelNote &note, const ModelRequest &request, const LoadReport &load)
 {
-    if (device == "cuda") {
-        try {
-            return std::shared_ptr<Model>(make("cuda"));
-        } catch (const Error &e) {
-            *note = QObject::tr("CUDA failed (%1); using the CPU.").arg(QString::fromUtf8(e.what()));
-        }
+    switch (note.kind) {
+    case ModelNote::Kind::CudaUnavailable:
+        return tr("CUDA is not available in this build or on this machine; using the CPU.");
+    case ModelNote::Kind::CudaFailed:
+        return tr("CUDA failed (%1); using the CPU.").arg(QString::fromStdString(note.detail));
+    case ModelNote::Kind::NonFinite:
+        return tr("%1: %n weights are NaN or infinite; the outputs are meaningless.", nullptr,
+                  static_cast<int>(std::min<std::size_t>(note.count, INT_MAX)))
+            .arg(QString::fromStdString(request.weights));
+    case ModelNote::Kind::PartialLoad:
+        return tr("Loaded only the matching tensors of %1: %2 missing, %3 unexpected, %4 of the wrong shape were "
+                  "left at their initial values.")
+            .arg(QString::fromStdString(request.weights))
+            .arg(load.missing.size())
+            .arg(load.unexpected.size())
+            .arg(load.mismatched.size());
     }
-    return std::shared_ptr<Model>(make("cpu"));
+    return {};
 }
 
-} // namespace
+Job ModelService::open(const ModelRequest &request)
+{
+    return post(JobKind::Model, [this, request](const Job &job, const std::atomic<bool> &) {
+        OpenedModel opened;
+        try {
+            opened = openModel(engine(), request);
+        } catch (const WeightsMismatch &e) {
+            // The window offers the CLI's --allow-partial as a button.
+            const QString path = QString::fromStdString(request.weights);
+            emitOnGui([this, job, path] { Q_EMIT mismatchedWeights(job, path); });
+            throw Error(std::string(e.what()) + ".");
+        }
+        const std::vector<ModelNote> notes = opened.notes;
+        const LoadReport load = opened.load;
+        setModel(job, std::shared_ptr<Model>(std::move(opened.model)));
+        emitOnGui([this, job, notes, load] { Q_EMIT modelOpened(job, notes, load); });
+        for (const ModelNote &n : notes) {
+            const QString text = noteText(n, request, load);
+            emitOnGui([this, job, text] { Q_EMIT failed(job, text); });
+        }
+    });
+}
 
 Job ModelService::loadBuiltin(const QString &device)
 {
-    return post(JobKind::Model, [this, device](const Job &job, const std::atomic<bool> &) {
-        QString note;
-        auto m = onDevice(device, [&](const std::string &d) { return engine().loadBuiltin(d); }, &note);
-        setModel(job, std::move(m));
-        if (!note.isEmpty())
-            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
-    });
+    ModelRequest r;
+    r.device = device.toStdString();
+    return open(r);
 }
 
 Job ModelService::loadWeights(const QString &path, const QString &device, std::optional<BlockForm> form,
                               bool allowPartial)
 {
-    return post(JobKind::Model, [this, path, device, form, allowPartial](const Job &job, const std::atomic<bool> &) {
-        QString note;
-        LoadOptions o;
-        o.form = form;
-        o.allowPartial = allowPartial;
-        LoadReport report;
-        std::shared_ptr<Model> m;
-        try {
-            m = onDevice(device, [&](const std::string &d) { return engine().load(path.toStdString(), o, &report, d); },
-                         &note);
-        } catch (const Error &e) {
-            // The engine names the CLI's flag; the GUI offers the same choice as a button.
-            static const std::string cliHint = " load anyway with --allow-partial";
-            std::string what = e.what();
-            if (what.size() > cliHint.size() && what.compare(what.size() - cliHint.size(), cliHint.size(), cliHint) == 0) {
-                what.resize(what.size() - cliHint.size());
-                if (!what.empty() && what.back() == ';')
-                    what.pop_back();
-                emitOnGui([this, job, path] { Q_EMIT mismatchedWeights(job, path); });
-                throw Error(what + ".");
-            }
-            throw;
-        }
-        if (allowPartial && !report.ok())
-            note = tr("Loaded only the matching tensors of %1: %2 missing, %3 unexpected, %4 of the wrong shape were "
-                      "left at their initial values.")
-                       .arg(path)
-                       .arg(report.missing.size())
-                       .arg(report.unexpected.size())
-                       .arg(report.mismatched.size());
-        setModel(job, std::move(m));
-        if (!note.isEmpty())
-            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
-    });
+    ModelRequest r;
+    r.source = ModelRequest::Source::Weights;
+    r.weights = path.toStdString();
+    r.device = device.toStdString();
+    r.form = form;
+    r.allowPartial = allowPartial;
+    return open(r);
 }
 
 Job ModelService::createRandom(const ArchSpec &spec, const QString &device)
 {
-    return post(JobKind::Model, [this, spec, device](const Job &job, const std::atomic<bool> &) {
-        QString note;
-        ModelInfo info;
-        info.spec = spec;
-        info.preprocessing = defaultPreprocessing(spec);
-        auto m = onDevice(device, [&](const std::string &d) { return engine().create(info, 0, d); }, &note);
-        setModel(job, std::move(m));
-        if (!note.isEmpty())
-            emitOnGui([this, job, note] { Q_EMIT failed(job, note); });
-    });
+    ModelRequest r;
+    r.source = ModelRequest::Source::Spec;
+    r.spec = spec;
+    r.device = device.toStdString();
+    return open(r);
 }
 
 Job ModelService::useTrained(std::shared_ptr<Model> model)
@@ -407,13 +400,7 @@ Job ModelService::train(const TrainRequest &req, bool replaceModel)
             return !cancel.load();
         };
         TrainOutcome outcome = trainAndTest(e, req, cb);
-        QStringList rows;
-        for (const TrainRun &r : outcome.runs)
-            rows << QString("%1\t%2\t%3\t%4\t%5")
-                        .arg(QString::fromStdString(describe(r.spec)), QString::fromStdString(withThousands(r.totals.params)),
-                             QString::fromStdString(withThousands(r.totals.macs)),
-                             QString::number(r.secondsPerEpoch(), 'f', 1),
-                             QString::number(100.0 * r.test.accuracy(), 'f', 2));
+        auto rows = std::make_shared<const std::vector<TrainRunSummary>>(summarize(outcome));
         std::shared_ptr<Model> trained(std::move(outcome.runs.front().result.model));
         {
             std::lock_guard<std::mutex> lock(m_mutex);
@@ -421,8 +408,7 @@ Job ModelService::train(const TrainRequest &req, bool replaceModel)
         }
         if (replaceModel)
             setModel(job, trained);
-        const QString summary = rows.join('\n');
-        emitOnGui([this, job, summary] { Q_EMIT trainFinished(job, summary); });
+        emitOnGui([this, job, rows] { Q_EMIT trainFinished(job, rows); });
     });
 }
 

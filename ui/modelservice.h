@@ -11,6 +11,7 @@
 #include "resnext/engine.h"
 #include "resnext/experiment.h"
 #include "resnext/groups.h"
+#include "resnext/application.h"
 #include "resnext/usecases.h"
 
 #include <QObject>
@@ -67,8 +68,10 @@ public:
     explicit ModelService(QObject *parent = nullptr);
     ~ModelService() override;
 
-    // Model sources. Each replaces the current model when it succeeds; on
-    // failure the previous model stays and failed() explains.
+    // Model sources. Each replaces the current model when it succeeds
+    // (modelOpened() carries core's report, and failed() each of its notes as a
+    // sentence); on failure the previous model stays and failed() explains.
+    Job open(const resnext::ModelRequest &request);
     Job loadBuiltin(const QString &device);
     // A file that does not match its architecture fails with mismatchedWeights()
     // too, so that the GUI can offer `allowPartial` (the CLI's --allow-partial).
@@ -139,13 +142,16 @@ public:
 Q_SIGNALS:
     void engineReady(const QString &description);
     void modelChanged(const Job &job, const QString &description);
+    // What openModel reported for the model `job` opened (after modelChanged).
+    void modelOpened(const Job &job, const std::vector<resnext::ModelNote> &notes, const resnext::LoadReport &load);
     // The current model now runs on `path`; `note` says what it cost or how BF16 agrees.
     void inferencePathChanged(const Job &job, resnext::InferencePath path, const QString &note);
     void analysisReady(const Job &job, std::shared_ptr<const AnalysisResult> result);
     void gradCamReady(const Job &job, std::shared_ptr<const AnalysisResult> forResult,
                       std::shared_ptr<const resnext::GradCam> cam);
     void trainProgress(const Job &job, int run, const resnext::TrainProgress &progress);
-    void trainFinished(const Job &job, const QString &summary);
+    // The finished runs, the trained one first.
+    void trainFinished(const Job &job, std::shared_ptr<const std::vector<resnext::TrainRunSummary>> runs);
     // Run `run`'s trained model is being tested: `done` of `total` test images.
     void testProgress(const Job &job, int run, qulonglong done, qulonglong total);
     void saved(const Job &job, const QString &path);
@@ -178,6 +184,9 @@ private:
     Job post(JobKind kind, std::function<void(const Job &, const std::atomic<bool> &)> run);
     void loop();
     void finish(const Job &job, JobOutcome outcome); // GUI thread
+    // The window's sentence for one note of openModel's report.
+    static QString noteText(const resnext::ModelNote &note, const resnext::ModelRequest &request,
+                            const resnext::LoadReport &load);
     resnext::Engine &engine(); // loads the shared library on first use (worker thread)
     void setModel(const Job &job, std::shared_ptr<resnext::Model> m);
     // Puts `m` on m_path (worker thread); the line for inferencePathChanged.

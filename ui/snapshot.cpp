@@ -39,7 +39,7 @@ void quietOffscreen(QtMsgType type, const QMessageLogContext &context, const QSt
 
 } // namespace
 
-int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
+int renderSnapshot(int argc, char **argv, const cli::SnapshotRequest &req)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");

@@ -483,25 +483,29 @@ void TrainPanel::onProgress(const Job &job, int run, const TrainProgress &p)
                                                                                        QChar('0'))));
 }
 
-void TrainPanel::onFinished(const Job &job, const QString &summary)
+void TrainPanel::onFinished(const Job &job, std::shared_ptr<const std::vector<resnext::TrainRunSummary>> runs)
 {
     if (job.id != m_job.id)
         return;
     m_save->setEnabled(true);
     m_progress->setFormat("%p%");
     m_progress->setValue(1000);
-    const QStringList rows = summary.split('\n');
-    m_table->setRowCount(static_cast<int>(rows.size()));
-    for (int r = 0; r < rows.size(); ++r) {
-        const QStringList cells = rows[r].split('\t');
-        for (int c = 0; c < cells.size() && c < 5; ++c) {
+    m_table->setRowCount(static_cast<int>(runs->size()));
+    for (int r = 0; r < static_cast<int>(runs->size()); ++r) {
+        const resnext::TrainRunSummary &run = (*runs)[static_cast<std::size_t>(r)];
+        const QStringList cells = {QString::fromStdString(resnext::describe(run.spec)),
+                                   QString::fromStdString(resnext::withThousands(run.totals.params)),
+                                   QString::fromStdString(resnext::withThousands(run.totals.macs)),
+                                   QString::number(run.secondsPerEpoch, 'f', 1),
+                                   QString::number(100.0 * run.testAccuracy, 'f', 2)};
+        for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c > 0)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_table->setItem(r, c, item);
         }
     }
-    m_trainedName = rows.value(0).section('\t', 0, 0);
+    m_trainedName = m_table->item(0, 0) ? m_table->item(0, 0)->text() : QString();
     if (m_replace->isChecked()) {
         m_status->setText(tr("Done. %1 (trained, the first row) now classifies; save it to keep it.").arg(m_trainedName));
     } else {

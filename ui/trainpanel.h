@@ -55,7 +55,7 @@ protected:
 
 private:
     void onProgress(const Job &job, int run, const resnext::TrainProgress &p);
-    void onFinished(const Job &job, const QString &summary);
+    void onFinished(const Job &job, std::shared_ptr<const std::vector<resnext::TrainRunSummary>> runs);
     void showError(const QString &message);
     void onTestProgress(const Job &job, int run, qulonglong done, qulonglong total);
     void refreshAfterLabel();

@@ -4,6 +4,7 @@
 #include "resnext/error.h"
 #include "resnext/fileio.h"
 #include "resnext/report.h"
+#include "resnext/text.h"
 
 #include <fstream>
 #include <set>
@@ -15,14 +16,6 @@ namespace resnext {
 namespace {
 
 constexpr const char *kFormat = "resnext-explorer/1";
-
-std::string shapeText(const std::vector<std::int64_t> &shape)
-{
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        s += (i ? "," : "") + std::to_string(shape[i]);
-    return s + "]";
-}
 
 } // namespace
 

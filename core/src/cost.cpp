@@ -2,6 +2,7 @@
 
 #include "plan_walk.h"
 #include "resnext/error.h"
+#include "resnext/validate.h"
 
 #include <algorithm>
 
@@ -20,8 +21,9 @@ i64 outputElements(const LayerInfo &l) { return checkedMul(l.channels, i64(l.hei
 
 void validate(const CostOptions &o)
 {
-    if (o.batch < 1 || o.batch > 4096)
-        throw SpecError("batch", "batch: must be between 1 and 4096 (got " + std::to_string(o.batch) + ")");
+    if (o.batch < 1 || o.batch > kMaxBatch)
+        throw SpecError("batch", "batch: must be between 1 and " + std::to_string(kMaxBatch) + " (got " +
+                                     std::to_string(o.batch) + ")");
     if (o.bytesPerElement != 2 && o.bytesPerElement != 4 && o.bytesPerElement != 8)
         throw SpecError("dtype", "dtype: bytes per element must be 2, 4 or 8 (got " +
                                      std::to_string(o.bytesPerElement) + ")");

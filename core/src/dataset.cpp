@@ -1,6 +1,7 @@
 #include "resnext/dataset.h"
 #include "resnext/fileio.h"
 #include "resnext/random.h"
+#include "resnext/text.h"
 
 #include <zlib.h>
 
@@ -42,11 +43,6 @@ constexpr const char *kInstallHint = "not found; install Debian's dataset-fashio
 [[noreturn]] void fail(const std::string &path, const std::string &problem)
 {
     throw Error(path + ": " + problem);
-}
-
-std::string errnoText(int err)
-{
-    return std::strerror(err);
 }
 
 std::string hex32(std::uint32_t value)

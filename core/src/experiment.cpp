@@ -4,6 +4,7 @@
 #include "resnext/error.h"
 #include "resnext/fileio.h"
 #include "resnext/report.h"
+#include "resnext/validate.h"
 
 #include <algorithm>
 #include <chrono>
@@ -523,8 +524,9 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
     const auto started = Clock::now();
     if (req.seeds < 1 || req.seeds > 100)
         throw SpecError("seeds", "seeds: must be between 1 and 100 (got " + std::to_string(req.seeds) + ")");
-    if (req.schedule.epochs < 1 || req.schedule.epochs > 1000)
-        throw SpecError("epochs", "epochs: must be between 1 and 1000 (got " + std::to_string(req.schedule.epochs) + ")");
+    if (req.schedule.epochs < 1 || req.schedule.epochs > kMaxEpochs)
+        throw SpecError("epochs", "epochs: must be between 1 and " + std::to_string(kMaxEpochs) + " (got " +
+                                      std::to_string(req.schedule.epochs) + ")");
     if (!(req.valFraction >= 0 && req.valFraction <= 0.9)) // NaN too
         throw SpecError("val-fraction", "val-fraction: must be between 0 and 0.9");
     const ArchSpec &shapeSpec = req.kind == ExperimentKind::Custom && !req.customSpecs.empty() ? req.customSpecs.front()
@@ -659,7 +661,7 @@ ExperimentResult runExperiment(Engine &engine, const ExperimentRequest &req, con
             run.trainSeconds = trained.seconds;
             run.finalLoss = run.epochLoss.empty() ? 0.0 : run.epochLoss.back();
             progress.testing = true;
-            const EvalResult test = trained.model->evaluate(data.test, 500, [&](size_t, size_t) {
+            const EvalResult test = trained.model->evaluate(data.test, kEvalBatch, [&](size_t, size_t) {
                 return !cb.progress || cb.progress(progress);
             });
             run.testAccuracy = test.accuracy();

@@ -1,4 +1,5 @@
 #include "resnext/fileio.h"
+#include "resnext/text.h"
 
 #include "json.h"
 
@@ -15,11 +16,6 @@
 namespace resnext {
 
 namespace {
-
-std::string errnoText(int err)
-{
-    return std::strerror(err);
-}
 
 const char *kindOf(mode_t mode)
 {

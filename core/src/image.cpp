@@ -1,5 +1,6 @@
 #include "resnext/image.h"
 #include "resnext/fileio.h"
+#include "resnext/text.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -62,15 +63,10 @@ std::string printable(const std::string &s)
 
 // The first line of an OpenCV error description, made printable: cv::Exception's
 // what() spans several lines (file, line, function) and must not reach the user.
-std::string firstLine(const std::string &text)
+std::string openCvMessage(const std::string &text)
 {
-    const std::string line = text.substr(0, text.find_first_of("\r\n"));
+    const std::string line = firstLine(text);
     return printable(line.empty() ? std::string("unknown OpenCV error") : line);
-}
-
-std::string errnoText(int err)
-{
-    return std::strerror(err);
 }
 
 void quietOpenCvOnce()
@@ -773,7 +769,7 @@ void encodePngFile(const std::string &path, const cv::Mat &mat)
         if (!cv::imencode(".png", mat, png))
             fail(name, "cannot encode PNG");
     } catch (const cv::Exception &e) {
-        fail(name, "cannot encode PNG: " + firstLine(e.err));
+        fail(name, "cannot encode PNG: " + openCvMessage(e.err));
     } catch (const std::bad_alloc &) {
         fail(name, "cannot encode PNG: out of memory");
     }
@@ -930,7 +926,7 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
             decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
         }
     } catch (const cv::Exception &e) {
-        fail(name, "cannot decode: " + firstLine(e.err));
+        fail(name, "cannot decode: " + openCvMessage(e.err));
     } catch (const std::bad_alloc &) {
         fail(name, "cannot decode: out of memory");
     }
@@ -956,7 +952,7 @@ RgbImage decodeImageBytes(const std::string &bytes, const std::string &label)
         const cv::Mat rgb = applyOrientation(toRgb8(name, decoded, format), structure.orientation);
         return fromMat(rgb);
     } catch (const cv::Exception &e) {
-        fail(name, "cannot convert the decoded image: " + firstLine(e.err));
+        fail(name, "cannot convert the decoded image: " + openCvMessage(e.err));
     } catch (const std::bad_alloc &) {
         fail(name, "cannot convert the decoded image: out of memory");
     }
@@ -969,7 +965,7 @@ void writePng(const std::string &path, const RgbImage &image)
     try {
         cv::cvtColor(wrap(image), bgr, cv::COLOR_RGB2BGR);
     } catch (const cv::Exception &e) {
-        fail(printable(path), "cannot encode PNG: " + firstLine(e.err));
+        fail(printable(path), "cannot encode PNG: " + openCvMessage(e.err));
     }
     encodePngFile(path, bgr);
 }
@@ -997,7 +993,7 @@ RgbImage resizeImage(const RgbImage &image, int width, int height)
         cv::resize(wrap(image), out, cv::Size(width, height), 0, 0, shrinkALot ? cv::INTER_AREA : cv::INTER_LINEAR);
         return fromMat(out);
     } catch (const cv::Exception &e) {
-        fail("resize", firstLine(e.err));
+        fail("resize", openCvMessage(e.err));
     } catch (const std::bad_alloc &) {
         fail("resize", "out of memory");
     }

@@ -1,6 +1,7 @@
 #include "resnext/model.h"
 
 #include "resnext/error.h"
+#include "resnext/text.h"
 #include "spatial.h"
 
 #include <torch/nn/functional/activation.h>
@@ -23,12 +24,6 @@ torch::nn::Conv2d conv(int in, int out, int k, int stride = 1, int groups = 1)
 }
 
 torch::nn::BatchNorm2d bn(int ch) { return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(ch)); }
-
-std::string firstLine(const std::string &text)
-{
-    const auto pos = text.find('\n');
-    return pos == std::string::npos ? text : text.substr(0, pos);
-}
 
 } // namespace detail
 
@@ -212,7 +207,7 @@ ResNet buildModel(const ArchSpec &spec)
         return ResNet(spec);
     } catch (const c10::Error &e) {
         throw Error("model: LibTorch could not build " + describe(spec) + ": " +
-                    detail::firstLine(e.what_without_backtrace()));
+                    firstLine(e.what_without_backtrace()));
     } catch (const std::bad_alloc &) {
         throw Error("model: not enough memory to build " + describe(spec));
     }

@@ -6,6 +6,7 @@
 #include "resnext/checkpoint.h"
 #include "resnext/error.h"
 #include "resnext/export.h"
+#include "resnext/text.h"
 
 #include <cstring>
 #include <map>
@@ -122,14 +123,6 @@ Message valueInfo(const std::string &name, const std::vector<std::int64_t> &dims
     v.string(f::kValueName, name);
     v.message(f::kValueType, type);
     return v;
-}
-
-std::string shapeText(const std::vector<std::int64_t> &s)
-{
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i)
-        out += (i ? "," : "") + std::to_string(s[i]);
-    return out + "]";
 }
 
 class GraphBuilder {

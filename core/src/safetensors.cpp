@@ -2,6 +2,7 @@
 
 #include "json.h"
 #include "resnext/fileio.h"
+#include "resnext/text.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -74,17 +75,6 @@ std::string tensorPrefix(std::string_view name)
     return "tensor '" + printable(name) + "': ";
 }
 
-std::string shapeString(const std::vector<std::int64_t> &shape)
-{
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-        if (i)
-            s += ',';
-        s += std::to_string(shape[i]);
-    }
-    return s + "]";
-}
-
 std::string rangeString(std::uint64_t begin, std::uint64_t end)
 {
     return "[" + std::to_string(begin) + "," + std::to_string(end) + "]";
@@ -148,7 +138,7 @@ TensorRecord parseEntry(const std::string &label, const std::string &name, const
         t.shape.push_back(d.asInt());
     }
     if (std::any_of(t.shape.begin(), t.shape.end(), [](std::int64_t d) { return d < 0; }))
-        fail(label, where + "shape " + shapeString(t.shape) + " has a negative dimension");
+        fail(label, where + "shape " + shapeText(t.shape) + " has a negative dimension");
 
     const json::Value *offsets = entry.find("data_offsets");
     if (!offsets)
@@ -165,11 +155,11 @@ TensorRecord parseEntry(const std::string &label, const std::string &name, const
 
     std::uint64_t bytes = 0;
     if (!byteSize(t.shape, t.dtype, bytes))
-        fail(label, where + "shape " + shapeString(t.shape) + " of " + toString(t.dtype) +
+        fail(label, where + "shape " + shapeText(t.shape) + " of " + toString(t.dtype) +
                         " needs more than 2^63 bytes");
     if (t.end - t.begin != bytes)
         fail(label, where + "data_offsets span " + std::to_string(t.end - t.begin) + " bytes but shape " +
-                        shapeString(t.shape) + " of " + toString(t.dtype) + " needs " + std::to_string(bytes));
+                        shapeText(t.shape) + " of " + toString(t.dtype) + " needs " + std::to_string(bytes));
     if (t.end > dataSize)
         fail(label, where + "data_offsets " + rangeString(t.begin, t.end) + " out of range of the " +
                         std::to_string(dataSize) + "-byte data section");
@@ -228,7 +218,7 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
         if (!names.insert(t.name).second)
             fail(label, where + "appears twice");
         if (std::any_of(t.shape.begin(), t.shape.end(), [](std::int64_t d) { return d < 0; }))
-            fail(label, where + "shape " + shapeString(t.shape) + " has a negative dimension");
+            fail(label, where + "shape " + shapeText(t.shape) + " has a negative dimension");
         std::uint64_t bytes = 0;
         if (!byteSize(t.shape, t.dtype, bytes) || bytes > kMaxBytes - offset)
             fail(label, where + "tensors need more than 2^63 bytes in total");
@@ -240,7 +230,7 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
         json += ":{\"dtype\":\"";
         json += toString(t.dtype);
         json += "\",\"shape\":";
-        json += shapeString(t.shape);
+        json += shapeText(t.shape);
         json += ",\"data_offsets\":";
         json += rangeString(offset, offset + bytes);
         json += '}';

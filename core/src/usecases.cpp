@@ -5,6 +5,7 @@
 #include "resnext/plan.h"
 #include "resnext/preprocess.h"
 #include "resnext/report.h"
+#include "resnext/validate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -112,7 +113,7 @@ TrainOutcome trainAndTest(Engine &engine, const TrainRequest &req, const TrainCa
         run.result = engine.train(o, data.train, data.validation, data.classNames, [&](const TrainProgress &p) {
             return !cb.progress || cb.progress(index, p);
         });
-        run.test = run.result.model->evaluate(data.test, 500, [&](size_t done, size_t total) {
+        run.test = run.result.model->evaluate(data.test, kEvalBatch, [&](size_t done, size_t total) {
             return !cb.testing || cb.testing(index, done, total);
         });
     }

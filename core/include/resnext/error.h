@@ -25,4 +25,13 @@ private:
     std::string m_field;
 };
 
+// The weights file did not match the architecture it describes and a partial
+// load was not allowed: the front end offers one (the CLI names --allow-partial,
+// the window shows a button). what() is "<file>: does not match <spec>: N
+// missing (...); M unexpected (...)" without a suggestion of how to go on.
+class WeightsMismatch : public Error {
+public:
+    explicit WeightsMismatch(const std::string &message) : Error(message) {}
+};
+
 } // namespace resnext

@@ -17,6 +17,10 @@ constexpr double kMaxLearningRate = 10.0;
 constexpr double kMaxWeightDecay = 1.0; // SGD's decay multiplies the step; beyond 1 it diverges at once
 constexpr int kMaxBenchRuns = 100000;
 constexpr int kMaxBenchWarmup = 1000;
+constexpr int kMaxProfileRuns = 10000;  // timed passes per row of a cost profile
+// The batch every evaluation runs at (test sets, validation, the group analysis):
+// large enough to keep the cores busy, small enough for an ImageNet model's activations.
+constexpr int kEvalBatch = 500;
 
 // Epochs, batch, learning rate in (0, 10], momentum in [0, 1), weight decay in
 // [0, 1], all finite. Does not check the spec (validate(spec) does).

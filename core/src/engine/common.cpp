@@ -10,12 +10,6 @@
 
 namespace resnext {
 
-std::string firstLine(const std::string &text)
-{
-    const auto pos = text.find('\n');
-    return pos == std::string::npos ? text : text.substr(0, pos);
-}
-
 std::string cudaName()
 {
 #ifdef RESNEXT_WITH_CUDA

@@ -6,6 +6,7 @@
 #include "resnext/model.h"
 #include "resnext/preprocess.h"
 #include "resnext/safetensors.h"
+#include "resnext/text.h" // firstLine
 
 #include <torch/torch.h>
 
@@ -22,7 +23,6 @@ inline double msSince(Clock::time_point t)
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-std::string firstLine(const std::string &text);
 
 // Runs f, converting LibTorch's errors into one-line resnext::Errors.
 template <typename F> auto guarded(const std::string &what, F &&f) -> decltype(f())

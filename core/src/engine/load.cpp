@@ -101,8 +101,8 @@ std::unique_ptr<Model> TorchEngine::loadFrom(const SafetensorsFile &file, const 
         if (!report.mismatched.empty())
             msg += " " + std::to_string(report.mismatched.size()) + " of the wrong shape (" +
                    joinFew(report.mismatched) + ");";
-        msg += " load anyway with --allow-partial";
-        throw Error(msg);
+        msg.pop_back(); // the last ';': the front end says how to go on (a flag, a button)
+        throw WeightsMismatch(msg);
     }
     checkBuildable(info.spec);
     {

@@ -3,6 +3,7 @@
 #include "engine/torch_model.h"
 
 #include "resnext/error.h"
+#include "resnext/text.h"
 #include "resnext/validate.h"
 
 #include <algorithm>
@@ -78,10 +79,12 @@ BenchResult TorchModel::bench(const BenchOptions &o, const std::atomic<bool> *ca
 ProfileResult TorchModel::profile(const ProfileOptions &o, const std::function<bool(int, int)> &progress)
 {
     return guarded("profile", [&] {
-        if (o.batch < 1 || o.batch > 4096)
-            throw Error("batch: must be between 1 and 4096 (got " + std::to_string(o.batch) + ")");
-        if (o.runs < 1 || o.runs > 10000)
-            throw Error("runs: must be between 1 and 10000 (got " + std::to_string(o.runs) + ")");
+        if (o.batch < 1 || o.batch > kMaxBatch)
+            throw Error("batch: must be between 1 and " + std::to_string(kMaxBatch) + " (got " +
+                        std::to_string(o.batch) + ")");
+        if (o.runs < 1 || o.runs > kMaxProfileRuns)
+            throw Error("runs: must be between 1 and " + std::to_string(kMaxProfileRuns) + " (got " +
+                        std::to_string(o.runs) + ")");
         const auto &s = m_info.spec;
         ProfileResult r;
         r.device = device();
@@ -153,11 +156,6 @@ ProfileResult TorchModel::profile(const ProfileOptions &o, const std::function<b
             if (progress && !progress(run + 1, all))
                 throw Cancelled();
         }
-        const auto median = [](std::vector<double> v) {
-            std::sort(v.begin(), v.end());
-            const size_t k = v.size();
-            return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-        };
         r.runs = o.runs;
         for (int i = 0; i < n + 2; ++i)
             r.stages.push_back({i == 0 ? "stem" : i == n + 1 ? "head" : "layer" + std::to_string(i),

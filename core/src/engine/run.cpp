@@ -174,7 +174,7 @@ torch::Tensor TorchModel::featuresOf(const ImageSet &data, const std::function<b
                         (data.channels == pre.channels || data.channels == 1);
     c10::InferenceMode guard;
     std::vector<torch::Tensor> parts;
-    const size_t batch = 500;
+    const size_t batch = kEvalBatch;
     for (size_t start = 0; start < data.count(); start += batch) {
         const size_t end = std::min(data.count(), start + batch);
         std::vector<size_t> idx(end - start);

@@ -156,7 +156,7 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
             TorchModel probe(info, net, device);
             probe.setInferencePath(InferencePath::Plain); // the training's own modules, no folding per epoch
             if (valSet.count()) {
-                auto r = probe.evaluate(valSet, 500, {});
+                auto r = probe.evaluate(valSet, kEvalBatch, {});
                 p.valAccuracy = r.accuracy();
             }
             net->train();
