@@ -1,6 +1,7 @@
 #include "experimentpanel.h"
 #include "inlineerror.h"
 
+#include "figure.h"
 #include "plot.h"
 
 #include "resnext/datasource.h"
@@ -133,6 +134,7 @@ void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
         auto *group = new QCPMarginGroup(plot);
         plot->axisRect(0)->setMarginGroup(QCP::msLeft | QCP::msRight, group);
         lower->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+        moveLegendBelow(plot, 4);
     }
     QCPAxisRect *top = plot->axisRect(0), *bottom = plot->axisRect(1);
     const bool cardinality = r.name.rfind("cardinality", 0) == 0;
@@ -158,7 +160,6 @@ void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
         topX->setTicker(names);
         topX->setLabel(QString());
     }
-    top->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(plot->font().family(), 8));
     int seeds = 0;
@@ -269,6 +270,7 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     auto *right = new QVBoxLayout;
     m_plot = new QCustomPlot;
     m_plot->setObjectName("experimentPlot");
+    registerFigure(m_plot, "experiment");
     m_plot->setMinimumHeight(380);
     right->addWidget(m_plot, 3);
     m_table = new QTableWidget(0, 12);
