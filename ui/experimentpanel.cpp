@@ -121,6 +121,7 @@ void drawSeries(QCustomPlot *plot, QCPAxisRect *rect, const ExperimentResult &r,
 
 void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
 {
+    clearEmptyState(plot); // before clearItems() deletes its text
     plot->clearPlottables();
     plot->clearItems();
     if (plot->plotLayout()->rowCount() < 3) {
@@ -236,7 +237,10 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     outRow->addWidget(m_out);
     auto *browse = new QPushButton(tr("..."));
     outRow->addWidget(browse);
-    form->addRow(tr("&Results folder"), outRow);
+    // A label with a buddy: addRow(QString, QLayout *) would show the "&" literally.
+    auto *outLabel = new QLabel(tr("&Results folder"));
+    outLabel->setBuddy(m_out);
+    form->addRow(outLabel, outRow);
     left->addWidget(box);
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Run"));
@@ -271,6 +275,7 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     m_plot = new QCustomPlot;
     m_plot->setObjectName("experimentPlot");
     registerFigure(m_plot, "experiment");
+    showEmptyState(m_plot, tr("Accuracy, params and MACs appear here\nonce a sweep has run."));
     m_plot->setMinimumHeight(380);
     right->addWidget(m_plot, 3);
     m_table = new QTableWidget(0, 12);
