@@ -32,7 +32,7 @@ namespace {
 // that is expected when rendering without a display, so keep the output clean.
 void quietOffscreen(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (message.contains("does not support propagateSizeHints"))
+    if (message.contains("does not support propagateSizeHints") || message.contains("XDG_RUNTIME_DIR not set"))
         return;
     std::cerr << qPrintable(qFormatLogMessage(type, context, message)) << "\n";
 }
