@@ -48,7 +48,8 @@ std::vector<int> visiblePaths(int c, double columnWidth)
 
 // Columns are at least this wide before the drawing is scaled down to fit.
 constexpr double kMinColumn = 250;
-double columnWidth(double width) { return std::max(width, 3 * kMinColumn) / 3.0 - 32; }
+// The width form (a) gives its paths (the column less the shortcut margins, as layout() uses).
+double columnWidth(double width) { return std::max(width, 3 * kMinColumn) / 3.0 - 16 - 28; }
 
 } // namespace
 
