@@ -172,8 +172,8 @@ void TestCli::badInput_data()
     row("match without C", {"match", "--layers", "3,4,6,3"}, "resnext-explorer match: match: --cardinality is required (the C to find d for)");
     row("match basic", {"match", "--preset", "resnet18", "--cardinality", "2"}, "resnext-explorer match: cardinality: basic (two-layer) blocks support only C = 1 (got 2); grouping a 2-layer block only makes it wider (paper section 3)");
     row("unknown command", {"summarize"}, "resnext-explorer: unknown command 'summarize' (see resnext-explorer --help)");
-    row("snapshot panel", {"snapshot", "--out", "/tmp/x.png", "--panel", "nope"}, "resnext-explorer snapshot: panel: unknown name 'nope'; use all, architecture, complexity, lesson, block, charts, layers, classify, train, experiments, groups, cost");
-    row("snapshot suffix", {"snapshot", "--out", "/tmp/x.jpg"}, "resnext-explorer snapshot: out: '/tmp/x.jpg' must end in .png");
+    row("snapshot panel", {"snapshot", "--out", "/tmp/x.png", "--panel", "nope"}, "resnext-explorer snapshot: panel: unknown name 'nope'; use all, architecture, complexity, lesson, block, charts, layers, classify, train, experiments, groups, cost, or a figure: block-diagram, cardinality, cost, cost-stages, experiment, feature-grid, gradcam, group-energy, groups-ablation-trained, groups-ablation-untrained, groups-cka-trained, groups-cka-untrained, groups-selectivity-trained, groups-selectivity-untrained, groups-top-images-trained, groups-top-images-untrained, stage-macs, stage-params, top5, train-accuracy, train-loss");
+    row("snapshot suffix", {"snapshot", "--out", "/tmp/x.jpg"}, "resnext-explorer snapshot: out: '/tmp/x.jpg' must end in .png, .svg or .pdf");
     row("snapshot size", {"snapshot", "--out", "/tmp/x.png", "--size", "big"}, "resnext-explorer snapshot: size: 'big' is not WIDTHxHEIGHT, e.g. 1600x1000");
 }
 

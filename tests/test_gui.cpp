@@ -305,7 +305,7 @@ void TestGui::chartsExport()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(4) == "%PDF");
     QVERIFY(!ChartsPanel::exportChart(w.chartsPanel()->curvePlot(), m_dir->filePath("c.gif"), &error));
-    QVERIFY(error.contains("unsupported chart format '.gif'"));
+    QVERIFY(error.contains("unsupported figure format '.gif'"));
 }
 
 void TestGui::diagramElidesWideCardinality()

@@ -17,44 +17,12 @@ const QColor kBoxBorder(70, 110, 160);
 const QColor kGrouped(255, 236, 210);
 const QColor kGroupedBorder(200, 120, 30);
 
-void box(QPainter &p, const QRectF &r, const QString &text, bool grouped = false)
+// "in, kxk, out" as in the paper's figures; "kxk" over "in -> out" when the box is narrow.
+QString conv(int in, int k, int out, int groups, double boxWidth, const QFontMetricsF &fm)
 {
-    p.setPen(QPen(grouped ? kGroupedBorder : kBoxBorder, 1.2));
-    p.setBrush(grouped ? kGrouped : kBox);
-    p.drawRoundedRect(r, 4, 4);
-    p.setPen(Qt::black);
-    p.drawText(r, Qt::AlignCenter | Qt::TextWordWrap, text);
-}
-
-void arrow(QPainter &p, QPointF a, QPointF b)
-{
-    p.setPen(QPen(Qt::black, 1.1));
-    p.drawLine(a, b);
-    const QPointF d = b - a;
-    const double len = std::hypot(d.x(), d.y());
-    if (len < 1)
-        return;
-    const QPointF u = d / len, n(-u.y(), u.x());
-    QPolygonF head;
-    head << b << b - u * 7 + n * 3.5 << b - u * 7 - n * 3.5;
-    p.setBrush(Qt::black);
-    p.drawPolygon(head);
-}
-
-void plus(QPainter &p, QPointF c, const QString &label = "+")
-{
-    p.setPen(QPen(Qt::black, 1.2));
-    p.setBrush(Qt::white);
-    p.drawEllipse(c, 11, 11);
-    p.drawText(QRectF(c.x() - 11, c.y() - 11, 22, 22), Qt::AlignCenter, label);
-}
-
-// "in, kxk, out" as in the paper's figures; two lines when the box is narrow.
-QString conv(int in, int k, int out, int groups = 1, double boxWidth = 1e9, const QFontMetricsF *fm = nullptr)
-{
-    if (fm && fm->horizontalAdvance(QString("%1, %2x%2, %3").arg(in).arg(k).arg(out)) > boxWidth - 8)
-        return QString("%2x%2\n%1 > %3").arg(in).arg(k).arg(out);
     QString s = QString("%1, %2x%2, %3").arg(in).arg(k).arg(out);
+    if (fm.horizontalAdvance(s) > boxWidth - 8)
+        s = QString("%2x%2\n%1 \u2192 %3").arg(in).arg(k).arg(out);
     if (groups > 1)
         s += QCoreApplication::translate("BlockDiagram", "\ngroups = %1").arg(groups);
     return s;
@@ -79,13 +47,17 @@ std::vector<int> visiblePaths(int c, double columnWidth)
     return v;
 }
 
-double columnWidth(const QWidget *w) { return w->width() / 3.0 - 16; }
+// Columns are at least this wide before the drawing is scaled down to fit.
+constexpr double kMinColumn = 250;
+// The width form (a) gives its paths (the column less the shortcut margins, as layout() uses).
+double columnWidth(double width) { return std::max(width, 3 * kMinColumn) / 3.0 - 16 - 28; }
 
 } // namespace
 
 BlockDiagram::BlockDiagram(QWidget *parent) : QWidget(parent)
 {
     setObjectName("blockDiagram");
+    registerFigure(this, "block-diagram");
     setMinimumSize(600, 300); // fits under the complexity dock at 1280x720
     setAutoFillBackground(true);
     QPalette pal = palette();
@@ -113,28 +85,27 @@ void BlockDiagram::setStage(int stage)
 int BlockDiagram::drawnPaths() const
 {
     int n = 0;
-    for (int i : visiblePaths(m_spec.cardinality, columnWidth(this)))
+    for (int i : visiblePaths(m_spec.cardinality, columnWidth(width())))
         n += i >= 0;
     return n;
 }
 
-void BlockDiagram::paintEvent(QPaintEvent *)
+DiagramLayout BlockDiagram::layout(const QSize &size) const
 {
-    QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
+    DiagramLayout L;
+    if (validationError(m_spec).empty() == false || size.isEmpty())
+        return L;
     QFont f = font();
     f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.9));
-    p.setFont(f);
-    const QFontMetricsF fm(f);
+    QFont bold = f;
+    bold.setBold(true);
+    const QFontMetricsF fm(f), bm(bold);
     const double lineH = fm.height();
 
-    const int st = m_stage;
     // Channel numbers from the layer plan: the stage's grouped conv (conv2) and
-    // its block's last conv. The repeated block's input equals its output (the
-    // stage's first block adds a projection).
+    // its block's last conv. The repeated block's input equals its output.
+    const int st = m_stage;
     int out = 0, c = 1, grouped = 0;
-    if (!validationError(m_spec).empty())
-        return; // the window never sets an invalid spec; draw nothing rather than guess
     for (const LayerInfo &l : planLayers(m_spec)) {
         if (l.stage != st + 1 || l.block != 0 || l.type != "Conv2d" || l.name.find("downsample") != std::string::npos)
             continue;
@@ -142,164 +113,263 @@ void BlockDiagram::paintEvent(QPaintEvent *)
             c = l.groups;
             grouped = l.channels;
         }
-        out = l.channels; // the last conv of the block's main path
+        out = l.channels;
     }
     const int in = out;
-    const int w = grouped / c;
+    const int w = grouped / std::max(1, c);
 
-    QFont bold = f;
-    bold.setBold(true);
-    p.setFont(bold);
-    p.drawText(QRectF(10, 6, width() - 20, lineH * 1.4), Qt::AlignLeft,
-               tr("layer%1, repeated block: %2-d in, C = %3 paths of w = %4 channels each, %5-d out")
-                   .arg(st + 1)
-                   .arg(in)
-                   .arg(c)
-                   .arg(w)
-                   .arg(out));
-    p.setFont(f);
-    p.setPen(Qt::darkGray);
-    p.drawText(QRectF(10, 6 + lineH * 1.3, width() - 20, lineH * 1.4), Qt::AlignLeft,
-               tr("Boxes: input channels, kernel, output channels. The stage's first block also has a 1x1 "
-                  "projection shortcut%1.")
-                   .arg(st > 0 ? tr(" and stride 2") : QString()));
+    // Natural width: the widget's, but never narrower than three legible columns.
+    const double W = std::max<double>(size.width(), 3 * kMinColumn);
+    auto text = [&](const QRectF &area, const QString &t, int align, bool isBold = false,
+                    QColor colour = Qt::black) {
+        const QFontMetricsF &m = isBold ? bm : fm;
+        QRectF r = m.boundingRect(area, align | Qt::TextWordWrap, t);
+        L.items.push_back({DiagramItem::Text, r, t, false, isBold, align | Qt::TextWordWrap, colour});
+        return r;
+    };
+    auto box = [&](const QRectF &r, const QString &t, bool isGrouped = false) {
+        L.items.push_back({DiagramItem::Box, r, t, isGrouped, false, Qt::AlignCenter, Qt::black});
+    };
+    auto plus = [&](QPointF centre) {
+        L.items.push_back({DiagramItem::Circle, QRectF(centre - QPointF(11, 11), QSizeF(22, 22)), "+", false, false,
+                           Qt::AlignCenter, Qt::black});
+    };
+    auto arrow = [&](QPointF a, QPointF b, bool head = true, bool dashed = false) {
+        L.lines.push_back({QLineF(a, b), head, dashed});
+    };
 
-    const double top = 12 + lineH * 3.2;
-    const double bottom = height() - 10;
+    const QRectF head1 = text(QRectF(10, 6, W - 20, 1000),
+                              tr("layer%1, repeated block: %2-d in, C = %3 paths of w = %4 channels each, %5-d out")
+                                  .arg(st + 1)
+                                  .arg(in)
+                                  .arg(c)
+                                  .arg(w)
+                                  .arg(out),
+                              Qt::AlignLeft, true);
+    const QRectF head2 =
+        text(QRectF(10, head1.bottom() + 2, W - 20, 1000),
+             tr("Boxes: input channels, kernel, output channels. The stage's first block also has a 1x1 "
+                "projection shortcut%1.")
+                 .arg(st > 0 ? tr(" and stride 2") : QString()),
+             Qt::AlignLeft, false, Qt::darkGray);
+    const double top = head2.bottom() + lineH * 0.8;
+    const double gap = lineH * 1.1; // between rows of boxes
+    const double bh = lineH * 2.4;  // a box holds two lines
+
     if (m_spec.block == BlockKind::Basic) {
-        const QRectF col(width() / 2.0 - 110, top, 220, bottom - top);
-        const double bh = lineH * 2.2;
-        const double gap = (col.height() - 3 * bh - 60) / 3;
-        QRectF r1(col.left(), col.top() + 40, col.width(), bh);
+        const double cx = W / 2;
+        const QRectF inText = text(QRectF(cx - 150, top, 300, lineH), tr("%1-d in").arg(in), Qt::AlignHCenter);
+        const double splitY = inText.bottom() + 4;
+        QRectF r1(cx - 110, splitY + gap * 1.5, 220, bh);
         QRectF r2 = r1.translated(0, bh + gap);
-        p.drawText(QRectF(col.left(), col.top(), col.width(), 24), Qt::AlignCenter, tr("%1-d in").arg(in));
-        arrow(p, {col.center().x(), col.top() + 22}, {col.center().x(), r1.top()});
-        box(p, r1, conv(in, 3, out));
-        arrow(p, {col.center().x(), r1.bottom()}, {col.center().x(), r2.top()});
-        box(p, r2, conv(out, 3, out));
-        const QPointF sum(col.center().x(), r2.bottom() + gap * 0.8);
-        arrow(p, {col.center().x(), r2.bottom()}, sum - QPointF(0, 11));
-        plus(p, sum);
-        p.setPen(QPen(Qt::black, 1.1));
-        p.drawLine(QPointF(col.right() + 10, col.top() + 30), QPointF(col.right() + 10, sum.y()));
-        p.drawLine(QPointF(col.center().x(), col.top() + 30), QPointF(col.right() + 10, col.top() + 30));
-        arrow(p, {col.right() + 10, sum.y()}, sum + QPointF(11, 0));
-        p.drawText(QRectF(col.left(), sum.y() + 14, col.width(), 24), Qt::AlignCenter, tr("%1-d out").arg(out));
-        p.setPen(Qt::darkGray);
-        p.drawText(QRectF(10, bottom - lineH * 2.5, width() - 20, lineH * 2.4), Qt::AlignCenter | Qt::TextWordWrap,
-                   tr("Basic blocks (ResNet-18/34) have no bottleneck to split: choose bottleneck blocks to see "
-                      "split-transform-merge."));
-        return;
-    }
-
-    const double colW = width() / 3.0;
-    const QString titles[] = {tr("(a) aggregated residual transformations"), tr("(b) early concatenation"),
-                              tr("(c) grouped convolution")};
-    const double bh = lineH * 2.3;
-    const double y0 = top + lineH * 5.5; // first box row, below the split fan-out
-    const double rowGap = std::max(18.0, (bottom - y0 - 4 * bh - 80) / 4);
-
-    for (int form = 0; form < 3; ++form) {
-        const QRectF col(form * colW + 8, top, colW - 16, bottom - top);
-        const bool current = static_cast<int>(m_spec.form) == form;
-        if (current) {
-            p.setPen(QPen(QColor(31, 119, 180), 2));
-            p.setBrush(QColor(31, 119, 180, 14));
-            p.drawRoundedRect(col.adjusted(-4, -4, 4, 4), 6, 6);
+        arrow({cx, splitY}, {cx, r1.top()});
+        box(r1, conv(in, 3, out, 1, r1.width(), fm));
+        arrow({cx, r1.bottom()}, {cx, r2.top()});
+        box(r2, conv(out, 3, out, 1, r2.width(), fm));
+        const QPointF sum(cx, r2.bottom() + gap + 11);
+        arrow({cx, r2.bottom()}, sum - QPointF(0, 11));
+        plus(sum);
+        const double sx = r1.right() + 20;
+        arrow({cx, splitY}, {sx, splitY}, false, true);
+        arrow({sx, splitY}, {sx, sum.y()}, false, true);
+        arrow({sx, sum.y()}, sum + QPointF(11, 0), true, true);
+        const QRectF outText =
+            text(QRectF(cx - 150, sum.y() + 14, 300, lineH), tr("%1-d out").arg(out), Qt::AlignHCenter);
+        const QRectF note =
+            text(QRectF(10, outText.bottom() + lineH, W - 20, 1000),
+                 tr("Basic blocks (ResNet-18/34) have no bottleneck to split: choose bottleneck blocks to see "
+                    "split-transform-merge."),
+                 Qt::AlignHCenter, false, Qt::darkGray);
+        L.natural = QSizeF(W, note.bottom() + 10);
+    } else {
+        const double colW = W / 3.0;
+        const QString titles[] = {tr("(a) aggregated residual transformations"), tr("(b) early concatenation"),
+                                  tr("(c) grouped convolution")};
+        // Pass 1: column tops (titles may wrap) so that the rows line up across forms.
+        double titleBottom = top;
+        std::vector<QRectF> titleRects;
+        for (int form = 0; form < 3; ++form) {
+            const bool current = static_cast<int>(m_spec.form) == form;
+            const QString t = titles[form] + (current ? QString("\n") + tr("[built]") : QString());
+            const QRectF area(form * colW + 12, top, colW - 24, 1000);
+            titleRects.push_back(bm.boundingRect(area, Qt::AlignHCenter | Qt::TextWordWrap, t));
+            titleBottom = std::max(titleBottom, titleRects.back().bottom());
         }
-        p.setFont(bold);
-        p.setPen(Qt::black);
-        const QString title = titles[form] + (current ? tr("  [built]") : QString());
-        p.drawText(QRectF(col.left(), col.top(), col.width(), lineH * 1.3), Qt::AlignCenter,
-                   QFontMetricsF(bold).elidedText(title, Qt::ElideRight, col.width()));
-        p.setFont(f);
-        const double cx = col.center().x();
-        const QPointF inPt(cx, col.top() + lineH * 1.5);
-        p.drawText(QRectF(col.left(), inPt.y(), col.width(), lineH), Qt::AlignCenter, tr("%1-d in").arg(in));
-        const QPointF split(cx, inPt.y() + lineH + 4);
-
-        double y = y0;
-        double sumY = 0;
-        double lastY = 0; // bottom of the last element above the residual add
-        if (form < 2) {
-            const std::vector<int> vis = visiblePaths(c, col.width());
-            const int hidden = c - static_cast<int>(std::count_if(vis.begin(), vis.end(), [](int i) { return i >= 0; }));
-            const int n = static_cast<int>(vis.size());
-            const double slot = col.width() / n;
-            const double bw = std::min(slot - 6, 120.0);
-            const int rows = form == 0 ? 3 : 2;
-            double lastBottom = y;
-            for (int k = 0; k < n; ++k) {
-                const double px = col.left() + slot * (k + 0.5);
-                if (vis[k] < 0) {
-                    p.setPen(Qt::darkGray);
-                    p.drawText(QRectF(px - slot / 2, y, slot, bh * rows + rowGap * (rows - 1)),
-                               Qt::AlignCenter | Qt::TextWordWrap, tr("...\n%1 more\npaths\n...").arg(hidden));
-                    continue;
+        const double inY = titleBottom + 4;
+        const double splitY = inY + lineH + 4;
+        const double y0 = splitY + lineH * 2.5; // first box row, below the split fan-out
+        // Where the residual add sits: below the tallest column (form (b): 2 rows + concat + 1x1).
+        const double sumTopA = y0 + 3 * bh + 2 * gap + gap + 22;        // (a): rows, then the "sum" circle
+        const double sumTopB = y0 + 2 * bh + gap + gap + bh * 0.8 + gap + bh; // (b)
+        const double sumTopC = y0 + bh + gap + bh * 1.45 + gap + bh;       // (c)
+        const double addY = std::max({sumTopA, sumTopB, sumTopC}) + gap + 11;
+        double bottom = addY + 14 + lineH;
+        for (int form = 0; form < 3; ++form) {
+            const QRectF col(form * colW + 8, top - 4, colW - 16, bottom - top + 8);
+            const bool current = static_cast<int>(m_spec.form) == form;
+            if (current)
+                L.items.push_back({DiagramItem::Frame, col, {}, false, false, 0, QColor(31, 119, 180)});
+            const QString t = titles[form] + (current ? QString("\n") + tr("[built]") : QString());
+            L.items.push_back({DiagramItem::Text, titleRects[static_cast<size_t>(form)], t, false, true,
+                               Qt::AlignHCenter | Qt::TextWordWrap, Qt::black});
+            const double cx = col.center().x();
+            text(QRectF(col.left(), inY, col.width(), lineH), tr("%1-d in").arg(in), Qt::AlignHCenter);
+            const QPointF split(cx, splitY);
+            // Paths keep clear of the shortcut line on the column's right edge.
+            const QRectF paths(col.left() + 14, y0, col.width() - 28, 0);
+            const double sx = col.right() - 8;
+            double lastY = 0;
+            if (form < 2) {
+                const std::vector<int> vis = visiblePaths(c, paths.width());
+                const int hidden =
+                    c - static_cast<int>(std::count_if(vis.begin(), vis.end(), [](int i) { return i >= 0; }));
+                const int n = static_cast<int>(vis.size());
+                const double slot = paths.width() / n;
+                const double bw = std::min(slot - 6, 130.0);
+                const int rows = form == 0 ? 3 : 2;
+                const double lastBottom = y0 + rows * bh + (rows - 1) * gap;
+                for (int k = 0; k < n; ++k) {
+                    const double px = paths.left() + slot * (k + 0.5);
+                    if (vis[k] < 0) {
+                        text(QRectF(px - slot / 2, y0, slot, lastBottom - y0),
+                             tr("...\n%n more\npaths\n...", nullptr, hidden), Qt::AlignCenter, false, Qt::darkGray);
+                        continue;
+                    }
+                    arrow(split, {px, y0});
+                    QRectF r(px - bw / 2, y0, bw, bh);
+                    box(r, conv(in, 1, w, 1, bw, fm));
+                    QRectF r2 = r.translated(0, bh + gap);
+                    arrow({px, r.bottom()}, {px, r2.top()});
+                    box(r2, conv(w, 3, w, 1, bw, fm));
+                    if (form == 0) {
+                        QRectF r3 = r2.translated(0, bh + gap);
+                        arrow({px, r2.bottom()}, {px, r3.top()});
+                        box(r3, conv(w, 1, out, 1, bw, fm));
+                    }
                 }
-                arrow(p, split, {px, y});
-                QRectF r(px - bw / 2, y, bw, bh);
-                box(p, r, conv(in, 1, w, 1, bw, &fm));
-                QRectF r2 = r.translated(0, bh + rowGap);
-                arrow(p, {px, r.bottom()}, {px, r2.top()});
-                box(p, r2, conv(w, 3, w, 1, bw, &fm));
-                lastBottom = r2.bottom();
+                const double mergeY = lastBottom + gap + 11;
+                for (int k = 0; k < n; ++k)
+                    if (vis[k] >= 0)
+                        arrow({paths.left() + slot * (k + 0.5), lastBottom}, {cx, mergeY - 11}, false);
                 if (form == 0) {
-                    QRectF r3 = r2.translated(0, bh + rowGap);
-                    arrow(p, {px, r2.bottom()}, {px, r3.top()});
-                    box(p, r3, conv(w, 1, out, 1, bw, &fm));
-                    lastBottom = r3.bottom();
+                    plus({cx, mergeY});
+                    text(QRectF(cx + 16, mergeY - lineH / 2, sx - cx - 22, lineH * 2),
+                         c == 1 ? tr("one path") : tr("sum of %n paths", nullptr, c), Qt::AlignLeft, false,
+                         Qt::darkGray);
+                    lastY = mergeY + 11;
+                } else {
+                    const double cw = std::min(paths.width(), 170.0);
+                    QRectF cat(cx - cw / 2, mergeY - 11, cw, bh * 0.8);
+                    box(cat, tr("concatenate: %1").arg(grouped));
+                    const double bw3 = std::min(paths.width(), 140.0);
+                    QRectF r3(cx - bw3 / 2, cat.bottom() + gap, bw3, bh);
+                    arrow({cx, cat.bottom()}, {cx, r3.top()});
+                    box(r3, conv(grouped, 1, out, 1, bw3, fm));
+                    lastY = r3.bottom();
                 }
-            }
-            const double mergeY = lastBottom + rowGap + 11;
-            for (int k = 0; k < n; ++k) {
-                if (vis[k] < 0)
-                    continue;
-                const double px = col.left() + slot * (k + 0.5);
-                p.setPen(QPen(Qt::black, 1.1));
-                p.drawLine(QPointF(px, lastBottom), QPointF(cx, mergeY - 11));
-            }
-            if (form == 0) {
-                plus(p, {cx, mergeY});
-                lastY = mergeY + 11;
-                p.setPen(Qt::darkGray);
-                p.drawText(QRectF(cx + 14, mergeY - lineH / 2, col.width() / 2 - 14, lineH), Qt::AlignLeft,
-                           c == 1 ? tr("one path") : tr("sum of %1 paths").arg(c));
-                sumY = mergeY + 11 + rowGap;
             } else {
-                QRectF cat(cx - 80, mergeY - 11, 160, bh * 0.8);
-                box(p, cat, tr("concatenate: %1").arg(grouped));
-                QRectF r3(cx - 65, cat.bottom() + rowGap, 130, bh);
-                arrow(p, {cx, cat.bottom()}, {cx, r3.top()});
-                box(p, r3, conv(grouped, 1, out));
-                sumY = r3.bottom() + rowGap;
+                const double bw = std::min(paths.width(), 170.0);
+                QRectF r(cx - bw / 2, y0, bw, bh);
+                arrow(split, {cx, r.top()});
+                box(r, conv(in, 1, grouped, 1, bw, fm));
+                QRectF r2(cx - bw / 2, r.bottom() + gap, bw, bh * 1.45);
+                arrow({cx, r.bottom()}, {cx, r2.top()});
+                box(r2, conv(grouped, 3, grouped, c, bw, fm), true);
+                QRectF r3(cx - bw / 2, r2.bottom() + gap, bw, bh);
+                arrow({cx, r2.bottom()}, {cx, r3.top()});
+                box(r3, conv(grouped, 1, out, 1, bw, fm));
                 lastY = r3.bottom();
             }
-        } else {
-            const double bw = std::min(col.width() - 40, 170.0);
-            QRectF r(cx - bw / 2, y, bw, bh);
-            arrow(p, split, {cx, r.top()});
-            box(p, r, conv(in, 1, grouped));
-            QRectF r2 = r.translated(0, bh + rowGap);
-            r2.setHeight(bh * 1.3);
-            arrow(p, {cx, r.bottom()}, {cx, r2.top()});
-            box(p, r2, conv(grouped, 3, grouped, c), true);
-            QRectF r3(cx - bw / 2, r2.bottom() + rowGap, bw, bh);
-            arrow(p, {cx, r2.bottom()}, {cx, r3.top()});
-            box(p, r3, conv(grouped, 1, out));
-            sumY = r3.bottom() + rowGap;
-            lastY = r3.bottom();
+            // Residual add with the identity shortcut.
+            const QPointF add(cx, addY);
+            arrow({cx, lastY}, add - QPointF(0, 11));
+            plus(add);
+            arrow({cx, split.y() - 2}, {sx, split.y() - 2}, false, true);
+            arrow({sx, split.y() - 2}, {sx, add.y()}, false, true);
+            arrow({sx, add.y()}, add + QPointF(11, 0), true, true);
+            text(QRectF(col.left(), add.y() + 14, col.width() - 20, lineH), tr("%1-d out").arg(out), Qt::AlignHCenter);
         }
-        // Residual add with the identity shortcut.
-        const QPointF add(cx, std::min(sumY + 11, bottom - lineH * 2.5));
-        arrow(p, {cx, lastY}, add - QPointF(0, 11));
-        plus(p, add);
-        const double sx = col.right() - 4;
-        p.setPen(QPen(Qt::gray, 1.1, Qt::DashLine));
-        p.drawLine(QPointF(cx, split.y() - 2), QPointF(sx, split.y() - 2));
-        p.drawLine(QPointF(sx, split.y() - 2), QPointF(sx, add.y()));
-        arrow(p, {sx, add.y()}, add + QPointF(11, 0));
-        p.setPen(Qt::black);
-        p.drawText(QRectF(col.left(), add.y() + 13, col.width(), lineH), Qt::AlignCenter, tr("%1-d out").arg(out));
+        L.natural = QSizeF(W, bottom + 10);
     }
+    // Scale the whole drawing to fit, centred: what fits never overlaps.
+    L.scale = std::min({1.0, size.width() / L.natural.width(), size.height() / L.natural.height()});
+    L.offset = QPointF((size.width() - L.natural.width() * L.scale) / 2,
+                       std::max(0.0, (size.height() - L.natural.height() * L.scale) / 2));
+    return L;
+}
+
+std::vector<DiagramItem> BlockDiagram::diagramItems(const QSize &size) const
+{
+    const DiagramLayout L = layout(size);
+    std::vector<DiagramItem> items = L.items;
+    for (DiagramItem &i : items)
+        i.rect = QRectF(L.offset + i.rect.topLeft() * L.scale, i.rect.size() * L.scale);
+    return items;
+}
+
+void BlockDiagram::paintFigure(QPainter &p, const QSize &size) const
+{
+    p.fillRect(QRect(QPoint(), size), Qt::white);
+    const DiagramLayout L = layout(size);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.translate(L.offset);
+    p.scale(L.scale, L.scale);
+    QFont f = font();
+    f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.9));
+    QFont bold = f;
+    bold.setBold(true);
+    for (const DiagramItem &i : L.items)
+        if (i.kind == DiagramItem::Frame) {
+            p.setPen(QPen(i.colour, 2));
+            p.setBrush(QColor(31, 119, 180, 14));
+            p.drawRoundedRect(i.rect, 6, 6);
+        }
+    for (const DiagramLine &l : L.lines) {
+        p.setPen(QPen(l.dashed ? Qt::gray : Qt::black, 1.1, l.dashed ? Qt::DashLine : Qt::SolidLine));
+        p.drawLine(l.line);
+        if (!l.arrow || l.line.length() < 1)
+            continue;
+        const QPointF d = l.line.p2() - l.line.p1();
+        const QPointF u = d / l.line.length(), n(-u.y(), u.x());
+        const QPointF b = l.line.p2();
+        QPolygonF headPoly;
+        headPoly << b << b - u * 7 + n * 3.5 << b - u * 7 - n * 3.5;
+        p.setPen(Qt::NoPen);
+        p.setBrush(l.dashed ? Qt::gray : Qt::black);
+        p.drawPolygon(headPoly);
+    }
+    for (const DiagramItem &i : L.items) {
+        switch (i.kind) {
+        case DiagramItem::Frame:
+            break;
+        case DiagramItem::Box:
+            p.setPen(QPen(i.grouped ? kGroupedBorder : kBoxBorder, 1.2));
+            p.setBrush(i.grouped ? kGrouped : kBox);
+            p.drawRoundedRect(i.rect, 4, 4);
+            p.setFont(f);
+            p.setPen(Qt::black);
+            p.drawText(i.rect, Qt::AlignCenter | Qt::TextWordWrap, i.text);
+            break;
+        case DiagramItem::Circle:
+            p.setPen(QPen(Qt::black, 1.2));
+            p.setBrush(Qt::white);
+            p.drawEllipse(i.rect);
+            p.setFont(f);
+            p.drawText(i.rect, Qt::AlignCenter, i.text);
+            break;
+        case DiagramItem::Text:
+            p.setFont(i.bold ? bold : f);
+            p.setPen(i.colour);
+            p.drawText(i.rect, i.align, i.text);
+            break;
+        }
+    }
+    p.restore();
+}
+
+void BlockDiagram::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    paintFigure(p, size());
 }

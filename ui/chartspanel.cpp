@@ -5,6 +5,7 @@
 #include "resnext/fileio.h"
 #include "resnext/report.h"
 
+#include "figure.h"
 #include "plot.h"
 
 #include <QBuffer>
@@ -50,9 +51,9 @@ ChartsPanel::ChartsPanel(QWidget *parent) : QWidget(parent)
     m_curve->setObjectName("cardinalityPlot");
     setupCurvePlot();
     layout->addWidget(m_curve, 1);
-    addExportMenu(m_params, "stage-params");
-    addExportMenu(m_macs, "stage-macs");
-    addExportMenu(m_curve, "cardinality");
+    registerFigure(m_params, "stage-params");
+    registerFigure(m_macs, "stage-macs");
+    registerFigure(m_curve, "cardinality");
 }
 
 void ChartsPanel::setupStagePlot(QCustomPlot *plot, const QString &title, const QString &unit)
@@ -65,7 +66,7 @@ void ChartsPanel::setupStagePlot(QCustomPlot *plot, const QString &title, const 
     plot->xAxis->grid()->setVisible(false);
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    moveLegendBelow(plot, 3);
 }
 
 void ChartsPanel::updateStagePlot(QCustomPlot *plot, const std::vector<std::vector<double>> &series,
@@ -138,14 +139,15 @@ void ChartsPanel::setupCurvePlot()
 {
     QCustomPlot *plot = m_curve;
     plot->setMinimumHeight(160);
-    addPlotTitle(plot, tr("Complexity against cardinality C (hover for values)"));
+    addPlotTitle(plot, tr("Complexity against cardinality C"));
+    plot->setToolTip(tr("Hover over the curves for the values at each C."));
     setLog2Axis(plot->xAxis, tr("cardinality C (log scale)"), 0.9, 70);
     plot->yAxis->setLabel(tr("parameters (millions)"));
     plot->yAxis2->setVisible(true);
     plot->yAxis2->setLabel(tr("MACs (billions)"));
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    moveLegendBelow(plot, 3);
 
     const auto addGraph = [&](QCPAxis *y, const QColor &c, Qt::PenStyle style, const QString &name) {
         QCPGraph *g = plot->addGraph(plot->xAxis, y);
@@ -250,62 +252,10 @@ void ChartsPanel::showCurveTip(QMouseEvent *event)
     QToolTip::showText(event->globalPosition().toPoint(), text, m_curve);
 }
 
-void ChartsPanel::addExportMenu(QCustomPlot *plot, const QString &name)
-{
-    plot->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(plot, &QWidget::customContextMenuRequested, this, [this, plot, name](const QPoint &pos) {
-        QMenu menu;
-        menu.addAction(tr("Export chart as PNG or PDF..."), this, [this, plot, name] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), name + ".png",
-                                                              tr("PNG image (*.png);;PDF document (*.pdf)"));
-            QString error;
-            if (!path.isEmpty() && !exportChart(plot, path, &error))
-                QToolTip::showText(QCursor::pos(), error, plot);
-        });
-        menu.exec(plot->mapToGlobal(pos));
-    });
-}
-
 bool ChartsPanel::exportChart(QCustomPlot *plot, const QString &path, QString *error)
 {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    // Rendered to a fresh temporary file (never a planted symlink) that is synced
-    // and renamed over the target: a full disk leaves no partial file.
-    if (suffix == "png") {
-        QByteArray png;
-        QBuffer buffer(&png);
-        buffer.open(QIODevice::WriteOnly);
-        ok = plot->toPixmap(0, 0, 2.0).save(&buffer, "PNG");
-        if (ok) {
-            try {
-                resnext::writeFileAtomically(path.toStdString(), std::string_view(png.constData(), png.size()));
-            } catch (const resnext::Error &e) {
-                if (error)
-                    *error = QString::fromStdString(e.what());
-                return false;
-            }
-        }
-    } else if (suffix == "pdf") {
-        // QPdfWriter writes by name: into a private mkdtemp folder, then renamed.
-        try {
-            resnext::AtomicOutputPath out(QFile::encodeName(path).toStdString());
-            ok = plot->savePdf(QFile::decodeName(out.tempPath().c_str()));
-            if (ok)
-                out.commit();
-        } catch (const resnext::Error &e) {
-            if (error)
-                *error = QString::fromStdString(e.what());
-            return false;
-        }
-    } else {
-        if (error)
-            *error = tr("%1: unsupported chart format '.%2'; use .png or .pdf").arg(path, suffix);
-        return false;
-    }
-    if (!ok && error)
-        *error = tr("%1: cannot write the file").arg(path);
-    return ok;
+    // Slide size, whatever the window's: the same render as Export figure and snapshot.
+    return writeFigure(plot, path, QSize(1920, 1080), error);
 }
 
 QStringList ChartsPanel::exportAll(const QString &path, QString *error)

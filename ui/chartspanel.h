@@ -45,7 +45,6 @@ private:
                          const QStringList &names, const QVector<QString> &stageNames);
     void setupCurvePlot();
     void showCurveTip(QMouseEvent *event);
-    void addExportMenu(QCustomPlot *plot, const QString &name);
 
     QCustomPlot *m_params = nullptr;
     QCustomPlot *m_macs = nullptr;

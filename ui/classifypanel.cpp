@@ -79,25 +79,66 @@ void FeatureGridView::setSelected(int tile)
     update();
 }
 
-QRectF FeatureGridView::targetRect() const
+void FeatureGridView::setLegend(const QString &caption, Colormap colormap, const QString &rangeText)
 {
-    if (m_image.isNull())
+    m_caption = caption;
+    m_colormap = colormap;
+    m_rangeText = rangeText;
+}
+
+QRect FeatureGridView::tileRect(int t, const QSize &area) const
+{
+    if (m_image.isNull() || m_tiles <= 0 || t < 0 || t >= m_tiles)
         return {};
-    const double s = std::min(width() / static_cast<double>(m_image.width()),
-                              height() / static_cast<double>(m_image.height()));
-    const QSizeF size(m_image.width() * s, m_image.height() * s);
-    return QRectF(QPointF((width() - size.width()) / 2, (height() - size.height()) / 2), size);
+    const GridGeometry &g = m_geometry;
+    const int cols = std::max(1, g.tilesPerRow), rows = std::max(1, g.tileRows);
+    // One scale for all tiles, rounded down to whole pixels: tiles of equal size.
+    const double s0 = std::min(area.width() / double(g.width), area.height() / double(g.height));
+    const int gap = std::max(1, static_cast<int>(std::floor(g.tileGap * s0)));
+    const double s = std::min((area.width() - (cols - 1) * gap) / double(cols * g.tileWidth),
+                              (area.height() - (rows - 1) * gap) / double(rows * g.tileHeight));
+    const int tw = std::max(1, static_cast<int>(std::floor(g.tileWidth * s)));
+    const int th = std::max(1, static_cast<int>(std::floor(g.tileHeight * s)));
+    const int x0 = (area.width() - (cols * tw + (cols - 1) * gap)) / 2;
+    const int y0 = (area.height() - (rows * th + (rows - 1) * gap)) / 2;
+    return QRect(x0 + (t % cols) * (tw + gap), y0 + (t / cols) * (th + gap), tw, th);
 }
 
 int FeatureGridView::tileAt(const QPoint &pos) const
 {
-    const QRectF r = targetRect();
-    if (r.isEmpty() || !r.contains(pos))
-        return -1;
-    const int x = static_cast<int>((pos.x() - r.left()) * m_image.width() / r.width());
-    const int y = static_cast<int>((pos.y() - r.top()) * m_image.height() / r.height());
-    const int t = m_geometry.tileAt(x, y);
-    return t < m_tiles ? t : -1;
+    for (int t = 0; t < m_tiles; ++t)
+        if (tileRect(t, size()).contains(pos))
+            return t;
+    return -1;
+}
+
+void FeatureGridView::paintTiles(QPainter &p, const QSize &area, bool labelAll) const
+{
+    QFont f = font();
+    const QRect first = tileRect(0, area);
+    f.setPixelSize(std::clamp(first.height() / 6, 7, 16));
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    for (int t = 0; t < m_tiles; ++t) {
+        const QRect dst = tileRect(t, area);
+        const QRect src(m_geometry.tileX(t), m_geometry.tileY(t), m_geometry.tileWidth, m_geometry.tileHeight);
+        // Area-averaged scaling of each tile on its own: every map keeps its share of pixels.
+        p.drawImage(dst.topLeft(), m_image.copy(src).scaled(dst.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+        const QString label = QString("g%1").arg(t);
+        if (labelAll || dst.width() > fm.horizontalAdvance(label) * 2) {
+            const QRect box(dst.left(), dst.top(), fm.horizontalAdvance(label) + 4, fm.height());
+            if (box.width() <= dst.width()) {
+                p.fillRect(box, QColor(0, 0, 0, 150));
+                p.setPen(Qt::white);
+                p.drawText(box, Qt::AlignCenter, label);
+            }
+        }
+        if (t == m_selected) {
+            p.setPen(QPen(QColor(255, 127, 14), 3));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(dst.adjusted(-1, -1, 1, 1));
+        }
+    }
 }
 
 void FeatureGridView::paintEvent(QPaintEvent *)
@@ -109,26 +150,78 @@ void FeatureGridView::paintEvent(QPaintEvent *)
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, tr("Classify an image to see the per-group maps."));
         return;
     }
-    const QRectF r = targetRect();
-    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    p.drawImage(r, m_image);
-    const double s = r.width() / m_image.width();
-    QFont f = font();
-    f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
-    p.setFont(f);
-    for (int t = 0; t < m_tiles; ++t) {
-        const QRectF tile(r.left() + m_geometry.tileX(t) * s, r.top() + m_geometry.tileY(t) * s,
-                          m_geometry.tileWidth * s, m_geometry.tileHeight * s);
-        if (tile.width() > 28) {
-            p.setPen(Qt::white);
-            p.drawText(tile.adjusted(2, 1, 0, 0), Qt::AlignLeft | Qt::AlignTop, QString("g%1").arg(t));
-        }
-        if (t == m_selected) {
-            p.setPen(QPen(QColor(255, 127, 14), 3));
-            p.setBrush(Qt::NoBrush);
-            p.drawRect(tile.adjusted(-2, -2, 2, 2));
-        }
+    paintTiles(p, size(), false);
+}
+
+void FeatureGridView::paintFigure(QPainter &p, const QSize &size) const
+{
+    p.fillRect(QRect(QPoint(), size), Qt::white);
+    if (m_image.isNull()) {
+        p.setPen(Qt::gray);
+        p.drawText(QRect(QPoint(), size), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("Classify an image to see the per-group maps."));
+        return;
     }
+    QFont title = font();
+    title.setPointSizeF(title.pointSizeF() * 1.3);
+    title.setBold(true);
+    const QFontMetrics tm(title);
+    const int margin = 12;
+    const int titleH = m_caption.isEmpty() ? 0 : tm.height() * 2 + 6;
+    p.setFont(title);
+    p.setPen(Qt::black);
+    p.drawText(QRect(margin, margin, size.width() - 2 * margin, titleH), Qt::AlignLeft | Qt::TextWordWrap, m_caption);
+    // Colour bar on the right, labelled with what its ends mean.
+    QFont small = font();
+    const QFontMetrics sm(small);
+    const int barW = 18;
+    const int labelW = std::max(sm.horizontalAdvance(tr("high")), sm.horizontalAdvance(tr("low"))) + 8;
+    const QRect bar(size.width() - margin - labelW - barW, margin + titleH + 8, barW,
+                    size.height() - 2 * margin - titleH - 8 - sm.height() * 3);
+    QLinearGradient grad(bar.bottomLeft(), bar.topLeft());
+    for (int i = 0; i <= 16; ++i) {
+        std::uint8_t rgb[3];
+        colormapRgb(m_colormap, i / 16.0f, rgb);
+        grad.setColorAt(i / 16.0, QColor(rgb[0], rgb[1], rgb[2]));
+    }
+    p.fillRect(bar, grad);
+    p.setPen(Qt::black);
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(bar);
+    p.setFont(small);
+    p.drawText(QRect(bar.right() + 4, bar.top() - sm.height() / 2, labelW, sm.height()), Qt::AlignLeft, tr("high"));
+    p.drawText(QRect(bar.right() + 4, bar.bottom() - sm.height() / 2, labelW, sm.height()), Qt::AlignLeft, tr("low"));
+    p.drawText(QRect(margin, bar.bottom() + sm.height(), size.width() - 2 * margin, sm.height() * 2),
+               Qt::AlignRight | Qt::TextWordWrap, m_rangeText);
+    const QRect area(margin, bar.top(), bar.left() - 2 * margin, bar.height());
+    p.save();
+    p.translate(area.topLeft());
+    paintTiles(p, area.size(), true);
+    p.restore();
+}
+
+void ImageFigureLabel::setFigureImage(const QImage &image, const QString &caption)
+{
+    m_full = image;
+    m_caption = caption;
+}
+
+void ImageFigureLabel::paintFigure(QPainter &p, const QSize &size) const
+{
+    p.fillRect(QRect(QPoint(), size), QColor(32, 32, 32));
+    if (m_full.isNull()) {
+        p.setPen(Qt::lightGray);
+        p.drawText(QRect(QPoint(), size), Qt::AlignCenter, tr("No image classified yet."));
+        return;
+    }
+    const QFontMetrics fm(font());
+    const int capH = m_caption.isEmpty() ? 0 : fm.height() + 8;
+    const QSize fit = m_full.size().scaled(size - QSize(0, capH), Qt::KeepAspectRatio);
+    const QRect r(QPoint((size.width() - fit.width()) / 2, (size.height() - capH - fit.height()) / 2), fit);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, m_full.width() >= 100);
+    p.drawImage(r, m_full);
+    p.setPen(Qt::white);
+    p.drawText(QRect(0, size.height() - capH, size.width(), capH), Qt::AlignCenter, m_caption);
 }
 
 void FeatureGridView::mousePressEvent(QMouseEvent *event)
@@ -219,8 +312,9 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_ood->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
     connect(m_ood, &QLabel::linkActivated, this, &ClassifyPanel::whyRequested);
     left->addWidget(m_ood);
-    m_image = new QLabel;
+    m_image = new ImageFigureLabel;
     m_image->setObjectName("imageView");
+    registerFigure(m_image, "gradcam");
     m_image->setMinimumSize(120, 120);
     // The pixmap follows the label's size, never the other way round (a large
     // pixmap used to push the checkbox below over the image).
@@ -235,6 +329,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     left->addWidget(m_camCheck);
     m_top = new QCustomPlot;
     m_top->setObjectName("topChart");
+    registerFigure(m_top, "top5");
     m_top->setMinimumHeight(120);
     m_top->yAxis->setRangeReversed(true);
     m_top->xAxis->setRange(0, 100);
@@ -283,7 +378,9 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_norm->setToolTip(tr("channel: each map to its own range; group: one range per tile, so maps of a group compare; "
                           "layer: one range for all, so groups compare."));
     controls->addWidget(m_norm);
-    auto *exportButton = new QPushButton(tr("Export PNG..."));
+    auto *exportButton = new QPushButton(tr("Export..."));
+    exportButton->setToolTip(tr("The feature-map grid with group labels and a colour bar, as a 1920x1080 PNG, an SVG "
+                                "or a PDF (right-click the grid for other sizes)."));
     controls->addWidget(exportButton);
     controls->addStretch();
     right->addLayout(controls);
@@ -293,6 +390,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     right->addWidget(m_note);
     auto *maps = new QHBoxLayout;
     m_grid = new FeatureGridView;
+    registerFigure(m_grid, "feature-grid");
     maps->addWidget(m_grid, 3);
     auto *groupBox = new QVBoxLayout;
     m_groupTitle = new QLabel(tr("Click a group"));
@@ -312,6 +410,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     right->addLayout(maps, 3);
     m_energy = new QCustomPlot;
     m_energy->setObjectName("energyChart");
+    registerFigure(m_energy, "group-energy");
     m_energy->setMinimumHeight(100);
     m_energy->xAxis->setLabel(tr("group"));
     m_energy->yAxis->setLabel(tr("energy"));
@@ -390,7 +489,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
             });
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export feature maps"),
-                                                          m_dialogFolder.in("groups.png"), tr("PNG image (*.png)"));
+                                                          m_dialogFolder.in("groups.png"),
+                                                          tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
         m_dialogFolder.picked(path);
         QString error;
         if (!path.isEmpty() && !exportFeatures(path, &error))
@@ -523,6 +623,7 @@ void ClassifyPanel::clearView(const QString &why)
     m_shown = {};
     m_title->setText(why.toHtmlEscaped());
     m_image->clear();
+    m_image->setFigureImage({}, {});
     m_timings->clear();
     m_top->clearPlottables();
     m_top->replot();
@@ -664,6 +765,9 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
                                                              : a.shown);
+    m_image->setFigureImage(shown, m_cam && m_camCheck->isChecked()
+                                       ? tr("%1, with Grad-CAM of the top class").arg(m_shown.name)
+                                       : m_shown.name);
     m_image->setPixmap(QPixmap::fromImage(shown).scaled(m_image->size().boundedTo(QSize(448, 448)).expandedTo(QSize(8, 8)),
                                                         Qt::KeepAspectRatio,
                                                         a.shown.width < 100 ? Qt::FastTransformation
@@ -707,6 +811,11 @@ void ClassifyPanel::renderFeatures()
     const GridGeometry g = gridGeometry(f.cardinality, f.groupWidth, f.height, f.width, 16);
     m_grid->setGrid(toQImage(renderGrid(f.grouped, f.cardinality, f.groupWidth, f.height, f.width, cmap, norm, g)), g,
                     f.cardinality);
+    m_grid->setLegend(tr("%1: the grouped 3x3 convolution's output, %2 groups of w = %3 maps")
+                          .arg(QString::fromStdString(f.block))
+                          .arg(f.cardinality)
+                          .arg(f.groupWidth),
+                      cmap, tr("Colours stretched per %1.").arg(m_norm->currentText()));
     const char *forms[] = {QT_TR_NOOP("(a): each tile is the output of one of the C separate paths"),
                            QT_TR_NOOP("(b): each tile is one path before the concatenation"),
                            QT_TR_NOOP("(c): each tile is one group of the grouped 3x3 convolution")};
@@ -777,14 +886,6 @@ bool ClassifyPanel::exportFeatures(const QString &path, QString *error) const
             *error = tr("Nothing to export yet: classify an image first.");
         return false;
     }
-    try {
-        const FeatureMaps &f = m_result->analysis.features;
-        writePng(path.toStdString(), renderGroups(f, parseColormap(m_colormap->currentData().toString().toStdString()),
-                                                  parseNormalization(m_norm->currentData().toString().toStdString())));
-        return true;
-    } catch (const std::exception &e) {
-        if (error)
-            *error = QString::fromUtf8(e.what());
-        return false;
-    }
+    // The figure (group labels, colour bar) at slide size, not the raw grid.
+    return writeFigure(m_grid, path, QSize(1920, 1080), error);
 }

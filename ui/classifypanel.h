@@ -5,10 +5,12 @@
 // All tensor work happens in ModelService's worker; this only displays.
 
 #include "dialogfolder.h"
+#include "figure.h"
 #include "modelservice.h"
 
 #include "resnext/featureview.h"
 
+#include <QLabel>
 #include <QWidget>
 
 #include <cstring>
@@ -21,17 +23,25 @@ class QListWidget;
 class QPushButton;
 class QScrollArea;
 
-// Shows a rendered grid scaled to fit and maps clicks to tiles.
-class FeatureGridView : public QWidget {
+// Shows a rendered grid scaled to fit and maps clicks to tiles. Every tile is
+// drawn at the same integer size with smooth scaling, so no map is dropped
+// or striped however small the view. Exports add group labels and a colour bar.
+class FeatureGridView : public QWidget, public FigurePainter {
     Q_OBJECT
 public:
     explicit FeatureGridView(QWidget *parent = nullptr);
     void setGrid(const QImage &image, const resnext::GridGeometry &geometry, int tiles);
+    // For the exported figure: its caption, the colour map and what its range means.
+    void setLegend(const QString &caption, resnext::Colormap colormap, const QString &rangeText);
     void setSelected(int tile);
     int selected() const { return m_selected; }
+    int tiles() const { return m_tiles; }
     QSize sizeHint() const override { return {420, 420}; }
     // Tile under a widget position, or -1.
     int tileAt(const QPoint &pos) const;
+    // Where tile t is drawn in an area of `area` pixels (all tiles the same size).
+    QRect tileRect(int t, const QSize &area) const;
+    void paintFigure(QPainter &painter, const QSize &size) const override;
 
 Q_SIGNALS:
     void tileClicked(int tile);
@@ -41,11 +51,26 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
 
 private:
-    QRectF targetRect() const;
+    void paintTiles(QPainter &p, const QSize &area, bool labelAll) const;
     QImage m_image;
     resnext::GridGeometry m_geometry;
     int m_tiles = 0;
     int m_selected = -1;
+    QString m_caption, m_rangeText;
+    resnext::Colormap m_colormap = resnext::Colormap::Viridis;
+};
+
+// The image shown (with Grad-CAM when on), kept at full resolution for exports.
+class ImageFigureLabel : public QLabel, public FigurePainter {
+    Q_OBJECT
+public:
+    using QLabel::QLabel;
+    void setFigureImage(const QImage &image, const QString &caption);
+    void paintFigure(QPainter &painter, const QSize &size) const override;
+
+private:
+    QImage m_full;
+    QString m_caption;
 };
 
 class ClassifyPanel : public QWidget {
@@ -155,7 +180,7 @@ private:
     Job m_camJob;      // the latest Grad-CAM request (for m_result)
     QPushButton *m_cancel = nullptr;
     QLabel *m_model = nullptr;
-    QLabel *m_image = nullptr;
+    ImageFigureLabel *m_image = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_ood = nullptr;   // "this image is unlike the model's training data"
     QLabel *m_knows = nullptr; // what the built-in model knows, and how to open ImageNet weights

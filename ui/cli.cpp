@@ -69,7 +69,8 @@ Usage:
   resnext-explorer summary [SPEC] [--format table|json|csv|markdown] [--count-all]
   resnext-explorer match --layers 3,4,6,3 --cardinality C [--by params|macs] [--format table|json]
   resnext-explorer presets [--format table|json|csv|markdown]
-  resnext-explorer snapshot --out FILE.png [SPEC] [--panel all|NAME] [--size WxH] [--image FILE] [--weights FILE]
+  resnext-explorer snapshot --out FILE.png|svg|pdf [SPEC] [--panel all|PANEL|FIGURE] [--size WxH] [--format png|svg|pdf]
+                            [--image FILE] [--weights FILE]
                             [--video FILE [--video-frames 30]]
   resnext-explorer classify IMAGE... [MODEL] [--topk 5] [--plain | --bf16] [--format table|json]
   resnext-explorer features IMAGE --block layer2.0 --out DIR [MODEL] [--colormap viridis|magma|gray]
@@ -175,12 +176,15 @@ SnapshotRenderer g_renderSnapshot = nullptr; // set by run(): the GUI renders
 int cmdSnapshot(int argc, char **argv)
 {
     const Args a =
-        parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "image", "weights", "video", "video-frames"}), {});
+        parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "format", "image", "weights", "video", "video-frames"}), {});
     if (!a.has("out"))
         throw UsageError("snapshot: --out FILE.png is required");
     SnapshotRequest req;
     req.out = a.get("out");
     req.panel = a.get("panel", "all");
+    req.format = a.get("format");
+    if (!req.format.empty() && req.format != "png" && req.format != "svg" && req.format != "pdf")
+        throw UsageError("format: '" + req.format + "' is not png, svg or pdf");
     req.spec = specFromArgs(a);
     req.image = a.get("image");
     req.weights = a.get("weights");

@@ -44,8 +44,11 @@ bool isCommand(const std::string &word);
 
 // What `snapshot` asks of the window (parsed and checked here, rendered by the GUI).
 struct SnapshotRequest {
-    std::string out;           // PNG path to write
-    std::string panel = "all"; // all, architecture, complexity, block, charts, cost (measures the sweep), layers
+    std::string out;           // file to write: .png, .svg or .pdf
+    std::string format;        // png, svg or pdf; empty: from out's suffix (must agree when given)
+    // all, a panel (architecture, complexity, block, charts, cost (measures the sweep), layers, ...)
+    // or a figure (cardinality, block-diagram, feature-grid, ...: drawn at width x height exactly)
+    std::string panel = "all";
     resnext::ArchSpec spec;
     int width = 1600;
     int height = 1000;

@@ -89,12 +89,15 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
     m_title->setWordWrap(true);
     outer->addWidget(m_title);
     auto *grid = new QGridLayout;
-    const QString rowNames[] = {tr("Parameters"),    tr("MACs"),           tr("FLOPs (2 x MACs)"),
+    const QString rowNames[] = {tr("Parameters"),
+                                //: The ResNeXt paper's "FLOPs" count multiply-adds, i.e. MACs.
+                                tr("MACs = paper's \"FLOPs\""), tr("FLOPs (2 x MACs)"),
                                 tr("Activations"),   tr("Memory access"),  tr("Arithmetic intensity"),
                                 tr("Inference memory"), tr("Training memory")};
     const QString rowTips[] = {
         tr("Learnable weights (BN's running statistics are buffers, not parameters), as torchvision counts."),
-        tr("Multiply-accumulates of one forward pass of one image."),
+        tr("Multiply-accumulates of one forward pass of one image. The ResNeXt paper's \"FLOPs\" (4.1 billion for "
+           "ResNet-50, 4.2 billion for ResNeXt-50 32x4d) count these multiply-adds."),
         tr("Floating-point operations = 2 x MACs (one multiply and one add each)."),
         tr("Output elements of every convolution for one image (RegNet's activations): they predict GPU run time "
            "better than FLOPs."),

@@ -2,6 +2,7 @@
 
 #include "resnext/report.h"
 
+#include "figure.h"
 #include "plot.h"
 
 #include <QComboBox>
@@ -76,10 +77,12 @@ CostPanel::CostPanel(ModelService *service, QWidget *parent) : QWidget(parent), 
     layout->addLayout(statusRow);
     m_cost = new QCustomPlot;
     m_cost->setObjectName("costPlot");
+    registerFigure(m_cost, "cost");
     setupCostPlot();
     layout->addWidget(m_cost, 3);
     m_stages = new QCustomPlot;
     m_stages->setObjectName("costStagePlot");
+    registerFigure(m_stages, "cost-stages");
     setupStagePlot();
     layout->addWidget(m_stages, 2);
 
@@ -218,7 +221,7 @@ void CostPanel::setupCostPlot()
     plot->yAxis->setLabel(tr("relative to the ResNet"));
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    moveLegendBelow(plot, 4);
     const auto add = [&](const QColor &c, Qt::PenStyle style, const QString &name, QCPScatterStyle::ScatterShape s) {
         QCPGraph *g = plot->addGraph();
         g->setPen(QPen(c, 2, style));
@@ -297,7 +300,7 @@ void CostPanel::setupStagePlot()
     plot->xAxis->grid()->setVisible(false);
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    moveLegendBelow(plot, 4);
 }
 
 void CostPanel::updateStagePlot()

@@ -2,6 +2,7 @@
 #include "inlineerror.h"
 
 #include "experimentplot.h"
+#include "figure.h"
 #include "plot.h"
 
 #include "resnext/datasource.h"
@@ -94,7 +95,7 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     outRow->addWidget(m_out);
     auto *browse = new QPushButton(tr("..."));
     outRow->addWidget(browse);
-    // A row of a layout has no buddy of its own: without one the label showed its '&'.
+    // A label with a buddy: addRow(QString, QLayout *) would show the "&" literally.
     auto *outLabel = new QLabel(tr("&Results folder"));
     outLabel->setBuddy(m_out);
     form->addRow(outLabel, outRow);
@@ -131,6 +132,8 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     auto *right = new QVBoxLayout;
     m_plot = new QCustomPlot;
     m_plot->setObjectName("experimentPlot");
+    registerFigure(m_plot, "experiment");
+    showEmptyState(m_plot, tr("Accuracy, params and MACs appear here\nonce a sweep has run."));
     m_plot->setMinimumHeight(380);
     right->addWidget(m_plot, 3);
     m_table = new QTableWidget(0, 12);

@@ -99,6 +99,7 @@ void drawSeries(QCustomPlot *plot, QCPAxisRect *rect, const ExperimentResult &r,
 
 void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
 {
+    clearEmptyState(plot); // before clearItems() deletes its text
     plot->clearPlottables();
     plot->clearItems();
     if (plot->plotLayout()->rowCount() < 3) {
@@ -112,6 +113,7 @@ void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
         auto *group = new QCPMarginGroup(plot);
         plot->axisRect(0)->setMarginGroup(QCP::msLeft | QCP::msRight, group);
         lower->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+        moveLegendBelow(plot, 4);
     }
     QCPAxisRect *top = plot->axisRect(0), *bottom = plot->axisRect(1);
     const bool cardinality = r.name.rfind("cardinality", 0) == 0;
@@ -138,7 +140,6 @@ void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
         topX->setTicker(names);
         topX->setLabel(QString());
     }
-    top->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(plot->font().family(), 8));
     int seeds = 0;

@@ -1,6 +1,7 @@
 #include "groupspanel.h"
 
 #include "language.h"
+#include "figure.h"
 
 #include "groupsview.h"
 #include "inlineerror.h"
@@ -177,7 +178,12 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
         m_selectivity[col] = plot(1, 300);
         m_cka[col] = plot(2, 280);
         m_ablation[col] = plot(3, 220);
+        const QString which = col == 0 ? "trained" : "untrained";
+        registerFigure(m_selectivity[col], "groups-selectivity-" + which);
+        registerFigure(m_cka[col], "groups-cka-" + which);
+        registerFigure(m_ablation[col], "groups-ablation-" + which);
         m_top[col] = new TopImagesView;
+        registerFigure(m_top[col], "groups-top-images-" + which);
         grid->addWidget(m_top[col], 4, col, Qt::AlignTop | Qt::AlignLeft);
         connect(m_top[col], &TopImagesView::imageClicked, this, [this, col](int group, std::size_t index) {
             if (!m_result)

@@ -26,3 +26,16 @@ void setLog2Axis(QCPAxis *axis, const QString &label, double lower, double upper
 // (fresh O_EXCL temporary, fsync, rename; never through a symlink, never a
 // partial file on a full disk). Throws resnext::Error "<path>: <problem>".
 void savePngAtomically(const QImage &image, const QString &path);
+// Moves the plot's legend out of the axis rect into a row below the plot
+// (centred, `columns` entries a row): a legend there never hides data.
+void moveLegendBelow(QCustomPlot *plot, int columns);
+// Before any data: axes hidden and `text` (what will appear) in their place,
+// never QCustomPlot's default 0..5 axes. clearEmptyState() brings the axes back.
+void showEmptyState(QCustomPlot *plot, const QString &text);
+void clearEmptyState(QCustomPlot *plot);
+bool inEmptyState(const QCustomPlot *plot);
+// Keeps tick labels apart: after each layout, every axis gets as many ticks
+// as its length holds with a label's height (or width) of space between them.
+void keepTicksApart(QCustomPlot *plot);
+// The rectangles of the tick labels `axis` draws (for tests and keepTicksApart).
+QList<QRectF> tickLabelRects(QCPAxis *axis);

@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include "language.h"
+#include "figure.h"
 
 #include "classifypanel.h"
 #include "mainwindow.h"
@@ -32,7 +33,7 @@ namespace {
 // that is expected when rendering without a display, so keep the output clean.
 void quietOffscreen(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (message.contains("does not support propagateSizeHints"))
+    if (message.contains("does not support propagateSizeHints") || message.contains("XDG_RUNTIME_DIR not set"))
         return;
     std::cerr << qPrintable(qFormatLogMessage(type, context, message)) << "\n";
 }
@@ -43,14 +44,16 @@ int renderSnapshot(int argc, char **argv, const cli::SnapshotRequest &req)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    if (!MainWindow::panelNames().contains(QString::fromStdString(req.panel)) && req.panel != "all") {
-        std::cerr << "resnext-explorer snapshot: panel: unknown name '" << resnext::printableText(req.panel)
-                  << "'; use all, " << MainWindow::panelNames().join(", ").toStdString() << "\n";
+    const QFileInfo out(QString::fromStdString(req.out));
+    const auto format = figureFormat(out.suffix());
+    if (!format) {
+        std::cerr << "resnext-explorer snapshot: out: '" << resnext::printableText(req.out)
+                  << "' must end in .png, .svg or .pdf\n";
         return 2;
     }
-    const QFileInfo out(QString::fromStdString(req.out));
-    if (out.suffix().toLower() != "png") {
-        std::cerr << "resnext-explorer snapshot: out: '" << resnext::printableText(req.out) << "' must end in .png\n";
+    if (!req.format.empty() && figureFormat(QString::fromStdString(req.format)) != format) {
+        std::cerr << "resnext-explorer snapshot: format: '" << resnext::printableText(req.format)
+                  << "' does not match the suffix of '" << resnext::printableText(req.out) << "'\n";
         return 2;
     }
     if (!out.absoluteDir().exists()) {
@@ -76,7 +79,24 @@ int renderSnapshot(int argc, char **argv, const cli::SnapshotRequest &req)
     MainWindow window(settingsDir.filePath("snapshot.ini"));
     window.resize(req.width, req.height);
     window.applySpec(req.spec);
-    const QString panel = QString::fromStdString(req.panel);
+    QString panel = QString::fromStdString(req.panel);
+    // A figure (one chart, the diagram, the grid...) is drawn at --size exactly,
+    // after its page has what it shows; a panel is grabbed from the window.
+    QWidget *figure = nullptr;
+    if (panel != "all" && !MainWindow::panelNames().contains(panel)) {
+        figure = findFigure(&window, panel);
+        if (!figure) {
+            std::cerr << "resnext-explorer snapshot: panel: unknown name '" << resnext::printableText(req.panel)
+                      << "'; use all, " << MainWindow::panelNames().join(", ").toStdString()
+                      << ", or a figure: " << figureNames(&window).join(", ").toStdString() << "\n";
+            return 2;
+        }
+        for (const QString &p : MainWindow::panelNames())
+            if (window.panel(p) && (window.panel(p) == figure || window.panel(p)->isAncestorOf(figure))) {
+                panel = p;
+                break;
+            }
+    }
     if (panel != "all")
         window.showPanel(panel);
     window.show();
@@ -165,26 +185,36 @@ int renderSnapshot(int argc, char **argv, const cli::SnapshotRequest &req)
         QApplication::processEvents();
     }
     // The lesson is a dock beside the views it talks about: the whole window, lesson in front.
-    QWidget *target = panel == "all" || panel == "lesson" ? static_cast<QWidget *>(&window) : window.panel(panel);
-    const QImage image = target->grab().toImage();
-    // Encoded in memory, then written to a temporary file renamed into place: a
-    // full disk leaves no partial PNG, a symlink at the path is not written through.
-    QByteArray png;
-    QBuffer buffer(&png);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "png");
-    if (!writer.write(image)) {
-        std::cerr << "resnext-explorer snapshot: out: cannot encode '" << resnext::printableText(req.out) << "' ("
-                  << writer.errorString().toStdString() << ")\n";
-        return 2;
+    QWidget *target = figure                                 ? figure
+                      : panel == "all" || panel == "lesson" ? static_cast<QWidget *>(&window)
+                                                             : window.panel(panel);
+    QByteArray bytes;
+    QSize written;
+    if (!figure && *format == FigureFormat::Png) {
+        // Encoded in memory, then written to a temporary file renamed into place: a
+        // full disk leaves no partial PNG, a symlink at the path is not written through.
+        const QImage image = target->grab().toImage();
+        written = image.size();
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        QImageWriter writer(&buffer, "png");
+        if (!writer.write(image)) {
+            std::cerr << "resnext-explorer snapshot: out: cannot encode '" << resnext::printableText(req.out) << "' ("
+                      << writer.errorString().toStdString() << ")\n";
+            return 2;
+        }
+    } else {
+        written = figure ? QSize(req.width, req.height) : target->size();
+        bytes = renderFigure(target, written, *format);
     }
+    std::string_view png(bytes.constData(), static_cast<size_t>(bytes.size()));
     try {
-        resnext::writeFileAtomically(out.absoluteFilePath().toStdString(), std::string_view(png.constData(), png.size()));
+        resnext::writeFileAtomically(out.absoluteFilePath().toStdString(), png);
     } catch (const resnext::Error &e) {
         std::cerr << "resnext-explorer snapshot: out: " << resnext::printableText(e.what(), 2000) << "\n";
         return 2;
     }
-    std::cout << "wrote " << out.absoluteFilePath().toStdString() << " (" << image.width() << "x" << image.height()
+    std::cout << "wrote " << out.absoluteFilePath().toStdString() << " (" << written.width() << "x" << written.height()
               << ")\n";
     return 0;
 }

@@ -1,6 +1,7 @@
 #include "inlineerror.h"
 #include "trainpanel.h"
 
+#include "figure.h"
 #include "plot.h"
 
 #include "resnext/accounting.h"
@@ -170,12 +171,14 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     auto *right = new QVBoxLayout;
     m_loss = new QCustomPlot;
     m_loss->setObjectName("lossPlot");
+    registerFigure(m_loss, "train-loss");
     m_loss->xAxis->setLabel(tr("epoch"));
     m_loss->yAxis->setLabel(tr("training loss"));
     m_loss->legend->setVisible(false); // shown once a run has curves
     m_loss->yAxis->ticker()->setTickCount(4);
     m_accuracy = new QCustomPlot;
     m_accuracy->setObjectName("accuracyPlot");
+    registerFigure(m_accuracy, "train-accuracy");
     m_accuracy->xAxis->setLabel(tr("epoch"));
     m_accuracy->yAxis->setLabel(tr("accuracy (%)"));
     m_accuracy->legend->setVisible(false);
