@@ -135,13 +135,14 @@ void BlockDiagram::paintEvent(QPaintEvent *)
     if (!validationError(m_spec).empty())
         return; // the window never sets an invalid spec; draw nothing rather than guess
     for (const LayerInfo &l : planLayers(m_spec)) {
-        if (l.stage != st + 1 || l.block != 0 || l.type != "Conv2d" || l.name.find("downsample") != std::string::npos)
+        if (l.stage != st + 1 || l.block != 0 || l.kind != LayerKind::Conv)
             continue;
-        if (l.name.size() > 6 && l.name.compare(l.name.size() - 6, 6, ".conv2") == 0) {
+        if (l.role == LayerRole::Grouped) {
             c = l.groups;
             grouped = l.channels;
         }
-        out = l.channels; // the last conv of the block's main path
+        if (l.role == LayerRole::Expand)
+            out = l.channels; // the last conv of the block's main path
     }
     const int in = out;
     const int w = grouped / c;
