@@ -143,7 +143,7 @@ void TestPlan::consumersReadThePlan()
             QVERIFY(l.channels == s.seChannels(l.stage - 1) || l.inChannels == s.seChannels(l.stage - 1));
         }
         QCOMPARE(l.role == LayerRole::Excite, se > 0 && l.name.find(".se.") != std::string::npos);
-        QCOMPARE(l.paths > 1, s.form != BlockForm::C && s.block == BlockKind::Bottleneck &&
+        QCOMPARE(l.paths > 0, s.form != BlockForm::C && s.block == BlockKind::Bottleneck &&
                                   (l.role == LayerRole::Reduce || l.role == LayerRole::Grouped ||
                                    (l.role == LayerRole::Expand && l.kind == LayerKind::Conv &&
                                     s.form == BlockForm::A)));

@@ -52,7 +52,7 @@ PathImpl::PathImpl(const std::vector<LayerInfo> &blockLayers)
 {
     // The block's per-path layers, in the plan's order (conv1, bn1, conv2, bn2[, conv3]).
     for (const LayerInfo &l : blockLayers) {
-        if (l.paths <= 1)
+        if (l.paths == 0)
             continue;
         const std::string leaf = detail::blockLeaf(l.name);
         if (l.kind == LayerKind::Conv) {
@@ -101,7 +101,7 @@ BlockImpl::BlockImpl(const ArchSpec &spec, const std::vector<LayerInfo> &layers)
     for (size_t i = 0; i < layers.size(); ++i) {
         const LayerInfo &l = layers[i];
         const std::string leaf = detail::blockLeaf(l.name);
-        if (l.paths > 1) {
+        if (l.paths > 0) {
             if (!paths) {
                 paths = register_module("paths", torch::nn::ModuleList());
                 for (int p = 0; p < l.paths; ++p)

@@ -3,6 +3,8 @@
 #include "plan_walk.h"
 #include "resnext/error.h"
 
+#include <algorithm>
+
 
 namespace resnext {
 
@@ -76,7 +78,7 @@ std::string formCName(const std::string &name, int *path)
 LayerInfo onePath(const LayerInfo &l)
 {
     LayerInfo p = l;
-    if (l.paths <= 1)
+    if (l.paths <= 0)
         return p;
     const int c = l.paths;
     if (l.role != LayerRole::Expand)
@@ -84,7 +86,7 @@ LayerInfo onePath(const LayerInfo &l)
     if (l.role != LayerRole::Reduce)
         p.inChannels = l.inChannels / c;
     p.groups = 1;
-    p.paths = 1;
+    p.paths = 0;
     return p;
 }
 
@@ -100,8 +102,8 @@ std::vector<PlannedTensor> layerTensors(const LayerInfo &l)
         return out;
     // Forms (a) and (b): the layer exists once per path, each with its share.
     const LayerInfo one = onePath(l);
-    for (int i = 0; i < l.paths; ++i) {
-        const std::string n = l.paths > 1 ? pathModuleName(l.name, i) : l.name;
+    for (int i = 0; i < std::max(1, l.paths); ++i) {
+        const std::string n = l.paths > 0 ? pathModuleName(l.name, i) : l.name;
         const std::int64_t ch = one.channels;
         if (l.kind == LayerKind::Conv) {
             out.push_back({n + ".weight", {ch, one.inChannels / one.groups, one.kernel, one.kernel}});

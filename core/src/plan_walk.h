@@ -39,6 +39,7 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
     auto layer = [](std::string n, LayerKind kind, LayerRole role, int stage, int block, int in, int inHw, int out,
                     int hw) {
         LayerInfo l;
+        l.paths = 0;
         l.name = std::move(n);
         l.kind = kind;
         l.role = role;
@@ -55,10 +56,10 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
     const bool split = s.block == BlockKind::Bottleneck && s.form != BlockForm::C;
     const auto pathsOf = [&](LayerRole role, LayerKind kind) {
         if (!split)
-            return 1;
+            return 0;
         if (role == LayerRole::Reduce || role == LayerRole::Grouped)
             return s.cardinality;
-        return role == LayerRole::Expand && kind == LayerKind::Conv && s.form == BlockForm::A ? s.cardinality : 1;
+        return role == LayerRole::Expand && kind == LayerKind::Conv && s.form == BlockForm::A ? s.cardinality : 0;
     };
     auto conv = [&](std::string n, LayerRole role, int stage, int block, int in, int inHw, int out, int k, int stride,
                     int groups, bool bias = false) {

@@ -51,8 +51,9 @@ struct LayerInfo {
     int stage = 0;     // 0 = stem, 1..N = layer1..layerN, N + 1 = head (pool, fc)
     int block = -1;    // block index within the stage; -1 for the stem and the head
     // Forms (a) and (b): the layer exists once per path (C copies, named
-    // "layerX.Y.paths.I.<leaf>", each with 1/C of the channels); 1 otherwise.
-    int paths = 1;
+    // "layerX.Y.paths.I.<leaf>", each with 1/C of the channels; also for C = 1);
+    // 0 when it is not split.
+    int paths = 0;
     int inChannels = 0;
     int inHeight = 1;  // input height = width (1 for Linear)
     int channels = 0;  // output channels (Linear: output features)

@@ -233,7 +233,7 @@ std::vector<std::pair<std::string, torch::Tensor>> TorchModel::formCTensors() co
     // Form (a)'s per-path expanding convs join on their inputs (the plan's role).
     std::set<std::string> joinInputs;
     for (const LayerInfo &l : planLayers(m_info.spec))
-        if (l.paths > 1 && l.role == LayerRole::Expand)
+        if (l.paths > 0 && l.role == LayerRole::Expand)
             joinInputs.insert(l.name + ".weight");
     for (const auto &p : m_net->named_parameters(true))
         add(p.key(), p.value());
