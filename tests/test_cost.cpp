@@ -136,7 +136,7 @@ void TestCost::memoryScalesWithBatchAndDtype()
     // Weights: parameters plus BN running mean and var, in FP32.
     std::int64_t bnChannels = 0;
     for (const LayerInfo &l : planLayers(spec))
-        if (l.type == "BatchNorm2d")
+        if (l.kind == LayerKind::BatchNorm)
             bnChannels += l.channels;
     QCOMPARE(one.inference.weights, (one.params + 2 * bnChannels) * 4);
     QCOMPARE(one.training.gradients, one.params * 4);

@@ -462,9 +462,9 @@ print(json.dumps({
     }
     std::vector<std::string> planConvs, planBns;
     for (const auto &l : summarize(spec).layers) {
-        if (l.type == "Conv2d")
+        if (l.kind == LayerKind::Conv)
             planConvs.push_back(l.name);
-        if (l.type == "BatchNorm2d")
+        if (l.kind == LayerKind::BatchNorm)
             planBns.push_back(l.name);
     }
     QCOMPARE(convs, planConvs);

@@ -214,7 +214,7 @@ private Q_SLOTS:
             auto x = torch::randn({2, 64, 28, 28});
             auto block = net->stage(1)->ptr<BlockImpl>(0);
             torch::Tensor t;
-            const auto expected = block->forwardWithTransform(x, &t);
+            const auto expected = block->forwardTapped(x, [&](torch::Tensor &g, const TapSite &) { t = g; }, {});
             QVERIFY(torch::allclose(block->merge(x, t), expected, 1e-5, 1e-6));
             QVERIFY(torch::allclose(block->forward(x), expected, 1e-5, 1e-6));
         }

@@ -8,6 +8,7 @@
 #include "resnext/checkpoint.h"
 #include "resnext/engine.h"
 #include "resnext/error.h"
+#include "resnext/export.h"
 #include "resnext/model.h"
 #include "resnext/plan.h"
 #include "resnext/random.h"
@@ -99,7 +100,89 @@ private Q_SLOTS:
     void specJsonRoundTrip();
     void jsonIsAlwaysValid();
     void seededDrawsAreDefined();
+    void consumersReadThePlan_data();
+    void consumersReadThePlan();
 };
+
+// Every consumer of the plan against the plan, for every preset, forms (a)/(b)/(c)
+// where they apply and squeeze-and-excitation off and on: the builder's module
+// tree, the typed kinds and roles, spec inference from the tensor names and
+// shapes, and the ONNX graph's nodes (the fast path, the PyTorch export and the
+// logits are test_engine's and test_se's).
+void TestPlan::consumersReadThePlan_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("form");
+    QTest::addColumn<int>("se");
+    for (const auto &p : presets())
+        for (int f = 0; f < 3; ++f)
+            for (int se : {0, 16})
+                if (f == 2 || (p.spec.block == BlockKind::Bottleneck && p.spec.numStages() <= 3))
+                    QTest::newRow(qPrintable(QString::fromStdString(p.name) + "/" + "abc"[f] + "/se" +
+                                             QString::number(se)))
+                        << QString::fromStdString(p.name) << f << se;
+}
+
+void TestPlan::consumersReadThePlan()
+{
+    QFETCH(QString, name);
+    QFETCH(int, form);
+    QFETCH(int, se);
+    ArchSpec s = preset(name.toStdString()).spec;
+    s.form = static_cast<BlockForm>(form);
+    s.seReduction = se;
+    const std::vector<LayerInfo> plan = planLayers(s);
+    std::int64_t params = 0;
+    for (const LayerInfo &l : plan) {
+        params += l.params;
+        // Kinds and roles agree with the geometry.
+        if (l.role == LayerRole::Grouped && l.kind == LayerKind::Conv)
+            QCOMPARE(l.groups, s.block == BlockKind::Basic ? 1 : s.cardinality);
+        if (l.role == LayerRole::Excite && l.kind == LayerKind::Conv) {
+            QVERIFY(l.bias);
+            QVERIFY(l.channels == s.seChannels(l.stage - 1) || l.inChannels == s.seChannels(l.stage - 1));
+        }
+        QCOMPARE(l.role == LayerRole::Excite, se > 0 && l.name.find(".se.") != std::string::npos);
+        QCOMPARE(l.paths > 0, s.form != BlockForm::C && s.block == BlockKind::Bottleneck &&
+                                  (l.role == LayerRole::Reduce || l.role == LayerRole::Grouped ||
+                                   (l.role == LayerRole::Expand && l.kind == LayerKind::Conv &&
+                                    s.form == BlockForm::A)));
+        QCOMPARE(l.stage == 0, l.role == LayerRole::Stem);
+    }
+    // The builder: module names and shapes are the plan's (small models only: fast).
+    const bool small = params < 30000000;
+    if (small)
+        QCOMPARE(moduleTree(buildModel(s)), planned(s));
+    if (s.form != BlockForm::C)
+        return; // files and exporters use form (c)'s names
+    // Spec inference from the plan's tensor names and shapes gives the spec back.
+    std::vector<TensorRecord> records;
+    for (const PlannedTensor &t : planTensors(s)) {
+        TensorRecord r;
+        r.name = t.name;
+        r.shape = t.shape;
+        records.push_back(r);
+    }
+    QCOMPARE(describe(inferSpec(records, "plan")), describe(s));
+    QVERIFY(inferSpec(records, "plan") == s);
+    // The ONNX writer: one node per layer of the count-all plan, under its name.
+    if (!small)
+        return;
+    std::vector<NamedTensor> tensors;
+    for (const PlannedTensor &t : planTensors(s)) {
+        NamedTensor n;
+        n.name = t.name;
+        n.shape = t.shape;
+        std::int64_t count = 1;
+        for (auto d : t.shape)
+            count *= d;
+        n.values.assign(static_cast<size_t>(count), 0.5f);
+        tensors.push_back(std::move(n));
+    }
+    const std::string onnx = encodeOnnx(s, tensors);
+    for (const LayerInfo &l : plan)
+        QVERIFY2(onnx.find(l.name) != std::string::npos, l.name.c_str());
+}
 
 void TestPlan::moduleTreeEqualsPlan_data()
 {

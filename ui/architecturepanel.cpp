@@ -20,26 +20,6 @@ using namespace resnext;
 
 namespace {
 
-struct Depth {
-    const char *label;
-    BlockKind block;
-    std::vector<int> layers;
-};
-
-const std::vector<Depth> &depths()
-{
-    static const std::vector<Depth> all = {
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-18 (basic 2,2,2,2)"), BlockKind::Basic, {2, 2, 2, 2}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-34 (basic 3,4,6,3)"), BlockKind::Basic, {3, 4, 6, 3}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-26 (2,2,2,2)"), BlockKind::Bottleneck, {2, 2, 2, 2}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-29 (3,3,3)"), BlockKind::Bottleneck, {3, 3, 3}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-50 (3,4,6,3)"), BlockKind::Bottleneck, {3, 4, 6, 3}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-101 (3,4,23,3)"), BlockKind::Bottleneck, {3, 4, 23, 3}},
-        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-152 (3,8,36,3)"), BlockKind::Bottleneck, {3, 8, 36, 3}},
-    };
-    return all;
-}
-
 QString layersText(const std::vector<int> &layers)
 {
     QStringList parts;
@@ -96,8 +76,11 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
 
     m_depth = new QComboBox;
     m_depth->setObjectName("depthCombo");
-    for (const auto &d : depths())
-        m_depth->addItem(tr(d.label));
+    for (const StandardDepth &d : standardDepths())
+        m_depth->addItem(d.block == BlockKind::Basic
+                             //: %1 = depth (18), %2 = blocks per stage (2,2,2,2)
+                             ? tr("ResNet-%1 (basic %2)").arg(d.depth).arg(layersText(d.layers))
+                             : tr("ResNet-%1 (%2)").arg(d.depth).arg(layersText(d.layers)));
     m_depth->addItem(tr("Custom blocks per stage"));
     m_depth->setToolTip(tr("Depth = blocks per stage. ResNeXt keeps ResNet's depth and stage layout and only "
                            "changes the inside of each bottleneck block."));
@@ -229,11 +212,11 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
             Q_EMIT presetChosen(p->spec);
     });
     connect(m_depth, &QComboBox::activated, this, [this](int index) {
-        if (index >= static_cast<int>(depths().size())) {
+        if (index >= static_cast<int>(standardDepths().size())) {
             m_layers->setFocus();
             return;
         }
-        const Depth &d = depths()[static_cast<size_t>(index)];
+        const StandardDepth &d = standardDepths()[static_cast<size_t>(index)];
         edit([&](ArchSpec &s) {
             s.layers = d.layers;
             s.block = d.block;
@@ -358,9 +341,9 @@ void ArchitecturePanel::setSpec(const ArchSpec &spec)
         if (const auto p = findPreset(m_preset->itemData(i).toString().toStdString()); p && samePresetModel(p->spec, spec))
             presetIndex = i;
     m_preset->setCurrentIndex(presetIndex);
-    int depthIndex = static_cast<int>(depths().size());
-    for (size_t i = 0; i < depths().size(); ++i)
-        if (depths()[i].layers == spec.layers && depths()[i].block == spec.block)
+    int depthIndex = static_cast<int>(standardDepths().size());
+    for (size_t i = 0; i < standardDepths().size(); ++i)
+        if (standardDepths()[i].layers == spec.layers && standardDepths()[i].block == spec.block)
             depthIndex = static_cast<int>(i);
     m_depth->setCurrentIndex(depthIndex);
     if (!m_layers->hasFocus() || m_error->isHidden())

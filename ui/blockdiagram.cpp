@@ -107,13 +107,14 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
     const int st = m_stage;
     int out = 0, c = 1, grouped = 0;
     for (const LayerInfo &l : planLayers(m_spec)) {
-        if (l.stage != st + 1 || l.block != 0 || l.type != "Conv2d" || l.name.find("downsample") != std::string::npos)
+        if (l.stage != st + 1 || l.block != 0 || l.kind != LayerKind::Conv)
             continue;
-        if (l.name.size() > 6 && l.name.compare(l.name.size() - 6, 6, ".conv2") == 0) {
+        if (l.role == LayerRole::Grouped) {
             c = l.groups;
             grouped = l.channels;
         }
-        out = l.channels;
+        if (l.role == LayerRole::Expand)
+            out = l.channels; // the last conv of the block's main path
     }
     const int in = out;
     const int w = grouped / std::max(1, c);

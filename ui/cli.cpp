@@ -57,8 +57,9 @@ private:
 
 } // namespace
 
-const std::set<std::string> kSpecOptions = {"preset", "layers", "cardinality", "width",    "stem",    "block",        "expansion",
-                                            "form",   "input",  "classes",     "planes",   "channels", "stem-channels"};
+const std::set<std::string> kSpecOptions = {"preset", "layers",   "cardinality", "width",         "stem",
+                                            "block",  "expansion", "form",       "input",         "classes",
+                                            "planes", "channels",  "stem-channels", "se"};
 
 namespace {
 
@@ -116,6 +117,8 @@ SPEC is --preset NAME and/or:
   --classes 1000          classes of the final linear layer
   --channels 3            input image channels
   --stem-channels 64      channels of the stem convolution
+  --se 16                 squeeze-and-excitation in every block, reduction ratio r (timm's SE-ResNeXt: 16;
+                          default 0 = none)
 
 MODEL is --weights FILE.safetensors|FILE.pth [--labels FILE] [--allow-partial], or a SPEC
 (random weights), or by default the built-in Fashion-MNIST model; plus
@@ -306,6 +309,8 @@ resnext::ArchSpec specFromArgs(const Args &a)
         s.planes = parseIntList("planes", a.get("planes"));
     if (a.has("form"))
         s.form = parseBlockForm(a.get("form"));
+    if (a.has("se"))
+        s.seReduction = parseInt("se", a.get("se"));
     if (a.has("input"))
         s.inputSize = parseInt("input", a.get("input"));
     if (a.has("classes"))

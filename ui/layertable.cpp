@@ -43,7 +43,7 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
     if (role == Qt::UserRole) { // sort key
         switch (index.column()) {
         case Name: return index.row(); // network order
-        case Type: return QString::fromStdString(l.type);
+        case Type: return QString::fromLatin1(kindName(l.kind));
         case Output: return qlonglong(l.channels) * l.height * l.width;
         case Groups: return l.groups;
         case Params: return qlonglong(l.params);
@@ -56,7 +56,7 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole)
         return index.column() >= Groups ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
-    if (role == Qt::ToolTipRole && l.type == "Conv2d")
+    if (role == Qt::ToolTipRole && l.kind == LayerKind::Conv)
         return QObject::tr("%1: %2 -> %3 channels, %4x%4 kernel, stride %5, %6 group(s)")
             .arg(QString::fromStdString(l.name))
             .arg(l.inChannels)
@@ -68,9 +68,9 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Name: return QString::fromStdString(l.name);
-    case Type: return QString::fromStdString(l.type);
+    case Type: return QString::fromLatin1(kindName(l.kind));
     case Output:
-        return l.type == "Linear" || l.type == "AdaptiveAvgPool2d"
+        return l.kind == LayerKind::Linear || l.kind == LayerKind::AvgPool
                    ? QString::number(l.channels)
                    : QString("%1 x %2 x %3").arg(l.channels).arg(l.height).arg(l.width);
     case Groups: return l.groups;

@@ -30,7 +30,8 @@ namespace {
 // Whether the convention lists the layer, and the MACs it counts for it.
 bool listed(const LayerInfo &l, const CountOptions &o)
 {
-    return o.countAll || (l.type != "ReLU" && l.type != "Add");
+    return o.countAll || (l.kind != LayerKind::ReLU && l.kind != LayerKind::Add && l.kind != LayerKind::Sigmoid &&
+                           l.kind != LayerKind::Scale);
 }
 
 i64 counted(const LayerInfo &l, const CountOptions &o)
@@ -84,7 +85,7 @@ double Summary::intensity() const
     if (options.countAll) {
         convMacs = 0;
         for (const auto &l : layers)
-            if (l.type == "Conv2d" || l.type == "Linear")
+            if (l.weighted())
                 convMacs += l.macs;
     }
     return bytes > 0 ? static_cast<double>(convMacs) * cost.batch / static_cast<double>(bytes) : 0.0;

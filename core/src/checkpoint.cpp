@@ -196,6 +196,32 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
     } catch (const Error &e) {
         fail(std::string("the shapes give an invalid spec (") + e.what() + ")");
     }
+    // Squeeze-and-excitation (timm's se.fc1/se.fc2): the ratio r whose
+    // make_divisible(channels / r, 8) gives every stage's squeezed width (timm: 16).
+    if (byName.count("layer1.0.se.fc1.weight")) {
+        std::vector<int> squeezed;
+        for (int st = 1; st <= s.numStages(); ++st)
+            squeezed.push_back(
+                static_cast<int>(get("layer" + std::to_string(st) + ".0.se.fc1.weight", 4).shape[0]));
+        const auto fits = [&](int r) {
+            ArchSpec t = s;
+            t.seReduction = r;
+            for (int st = 0; st < s.numStages(); ++st)
+                if (t.seChannels(st) != squeezed[static_cast<size_t>(st)])
+                    return false;
+            return true;
+        };
+        for (int r : {16, 8, 4, 32})
+            if (!s.seReduction && fits(r))
+                s.seReduction = r;
+        for (int r = 1; r <= 1024 && !s.seReduction; ++r)
+            if (fits(r))
+                s.seReduction = r;
+        if (!s.seReduction)
+            fail("the squeeze-and-excitation widths " +
+                 shapeText(std::vector<std::int64_t>(squeezed.begin(), squeezed.end())) +
+                 " are not make_divisible(channels / r, 8) for any ratio r");
+    }
     // Check that the widths of every stage agree with the spec's rule.
     if (s.block == BlockKind::Bottleneck)
         for (int st = 0; st < s.numStages(); ++st)

@@ -45,11 +45,11 @@ MemoryAccess memoryAccess(const LayerInfo &l, const CostOptions &o)
     const i64 n = o.batch, e = o.bytesPerElement;
     const i64 in = checkedMul(n, inputElements(l)), out = checkedMul(n, outputElements(l));
     i64 readElems = in, weightElems = 0;
-    if (l.type == "Conv2d" || l.type == "Linear")
+    if (l.weighted())
         weightElems = l.params;
-    else if (l.type == "BatchNorm2d")
+    else if (l.kind == LayerKind::BatchNorm)
         weightElems = 4 * i64(l.channels); // weight, bias, running mean, running var
-    else if (l.type == "Add")
+    else if (l.kind == LayerKind::Add)
         readElems = checkedMul(in, 2); // the main path and the shortcut
     MemoryAccess m;
     m.read = checkedMul(checkedAdd(readElems, weightElems), e);
@@ -79,7 +79,7 @@ void CostAccumulator::add(const LayerInfo &l)
     const i64 in = inputElements(l), out = outputElements(l);
     m_params = checkedAdd(m_params, l.params);
     m_weights = checkedAdd(m_weights, l.params);
-    if (l.type == "BatchNorm2d")
+    if (l.kind == LayerKind::BatchNorm)
         m_weights = checkedAdd(m_weights, 2 * i64(l.channels)); // running mean and var (buffers)
     if (m_input == 0)
         m_input = in; // the first layer reads the image
@@ -95,37 +95,37 @@ void CostAccumulator::add(const LayerInfo &l)
     } else {
         m_firstInBlock = false;
     }
-    const bool inPlace = l.type == "ReLU" || l.type == "Add"; // torchvision's relu_() and out += identity
-    i64 live = inPlace ? (l.type == "Add" ? 2 * in : in) : in + out;
-    if (inBlock && !m_firstInBlock && l.type != "Add") {
+    const bool inPlace = l.kind == LayerKind::ReLU || l.kind == LayerKind::Add; // torchvision's relu_() and out += identity
+    i64 live = inPlace ? (l.kind == LayerKind::Add ? 2 * in : in) : in + out;
+    if (inBlock && !m_firstInBlock && l.kind != LayerKind::Add) {
         // The downsample runs after the main path (a conv right after bn3 that
         // reads the block input): the main path's output waits meanwhile.
-        if (l.type == "Conv2d" && m_lastWasBatchNorm && in == m_blockIn)
+        if (l.kind == LayerKind::Conv && m_lastWasBatchNorm && in == m_blockIn)
             m_mainOut = m_lastOut;
-        if (l.type == "Conv2d" && m_mainOut != 0 && in == m_blockIn)
+        if (l.kind == LayerKind::Conv && m_mainOut != 0 && in == m_blockIn)
             live += m_mainOut; // its input is the block input itself
         else
             live += m_blockIn + m_mainOut; // the block input, held for the shortcut
     }
-    if (l.type == "Add")
+    if (l.kind == LayerKind::Add)
         m_mainOut = 0;
-    m_lastWasBatchNorm = l.type == "BatchNorm2d";
+    m_lastWasBatchNorm = l.kind == LayerKind::BatchNorm;
     m_peakLive = std::max(m_peakLive, live);
     m_lastOut = out;
 
     // Saved for backward.
-    if (l.type == "Conv2d") {
+    if (l.kind == LayerKind::Conv) {
         m_saved = checkedAdd(m_saved, out); // BN's input
         m_gradients = checkedAdd(m_gradients, out);
     }
-    else if (l.type == "ReLU")
+    else if (l.kind == LayerKind::ReLU)
         m_saved = checkedAdd(m_saved, out); // the next conv's input and relu's own result
-    else if (l.type == "BatchNorm2d")
+    else if (l.kind == LayerKind::BatchNorm)
         m_saved = checkedAdd(m_saved, 2 * i64(l.channels)); // save_mean, save_invstd
-    else if (l.type == "MaxPool2d") {
+    else if (l.kind == LayerKind::MaxPool) {
         m_saved = checkedAdd(m_saved, out);
         m_indices = checkedAdd(m_indices, out);
-    } else if (l.type == "Linear")
+    } else if (l.kind == LayerKind::Linear)
         m_saved = checkedAdd(m_saved, in);
 }
 

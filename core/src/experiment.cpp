@@ -218,14 +218,12 @@ ArchSpec withDepth(const ArchSpec &spec, int depth)
     ArchSpec s = spec;
     if (depth == 0)
         return s;
-    if (s.numStages() == 4 && s.block == BlockKind::Bottleneck) {
-        const std::map<int, std::vector<int>> torchvision = {
-            {26, {2, 2, 2, 2}}, {50, {3, 4, 6, 3}}, {101, {3, 4, 23, 3}}, {152, {3, 8, 36, 3}}};
-        if (const auto it = torchvision.find(depth); it != torchvision.end()) {
-            s.layers = it->second;
-            return s;
-        }
-    }
+    if (s.numStages() == 4 && s.block == BlockKind::Bottleneck)
+        for (const StandardDepth &d : standardDepths())
+            if (d.depth == depth && d.block == BlockKind::Bottleneck && d.layers.size() == 4) {
+                s.layers = d.layers;
+                return s;
+            }
     if (depth < 1 || depth > 64)
         throw SpecError("depth", "depth: must be 1 to 64 blocks per stage, or 26/50/101/152 for four-stage "
                                  "bottleneck specs (got " + std::to_string(depth) + ")");

@@ -214,6 +214,44 @@ def build_model():
                           cifar_stem={{CIFAR}})
 )PY";
 
+// Squeeze-and-excitation blocks as timm's SE-ResNet/ResNeXt: timm's SEModule
+// (fc1, fc2 with biases) after the block's last BN, before the residual add.
+const char *kSeClasses = R"PY(
+
+
+class SEModule(nn.Module):
+    """Squeeze-and-excitation as timm's SEModule: its tensor names se.fc1, se.fc2."""
+
+    def __init__(self, channels, rd_channels):
+        super().__init__()
+        self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=True)
+        self.act = nn.ReLU(inplace=True)
+        self.fc2 = nn.Conv2d(rd_channels, channels, kernel_size=1, bias=True)
+        self.gate = nn.Sigmoid()
+
+    def forward(self, x):
+        return x * self.gate(self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True)))))
+
+
+def se_channels(channels, reduction={{SE_R}}):
+    """timm's make_divisible(channels / reduction, 8, round_limit=0)."""
+    return max(8, int(channels / reduction + 4) // 8 * 8)
+
+
+class SEBlock({{SE_BASE}}):
+    """{{SE_BASE}} with squeeze-and-excitation after its last BN (timm's placement)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        channels = self.{{SE_LAST_BN}}.num_features
+        self.se = SEModule(channels, se_channels(channels))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+{{SE_FORWARD}}
+        return self.relu(self.se(out) + identity)
+)PY";
+
 const char *kTrainTemplate = R"PY("""Multi-process training of {{NAME}}, exported by ResNeXt Explorer {{VERSION}}.
 
 One process per GPU (NCCL) or per CPU worker (Gloo), DistributedDataParallel:
@@ -470,7 +508,8 @@ std::string pytorchModelCode(const ArchSpec &original)
     const std::string name = describe(spec);
     const bool basic = spec.block == BlockKind::Basic;
     std::string build;
-    if (torchvisionBuildsDirectly(spec)) {
+    const bool se = spec.seReduction > 0;
+    if (torchvisionBuildsDirectly(spec) && !se) {
         build = kDirectBuild;
         build = replaceAll(build, "SAME_AS",
                            kTorchvisionNames.count(name) ? ": the same network as torchvision.models." + name +
@@ -497,6 +536,8 @@ std::string pytorchModelCode(const ArchSpec &original)
             diffs.push_back(std::to_string(spec.inChannels) + " input channel(s)");
         if (spec.stemChannels != 64)
             diffs.push_back(std::to_string(spec.stemChannels) + " stem channels");
+        if (se)
+            diffs.push_back("squeeze-and-excitation, reduction " + std::to_string(spec.seReduction));
         std::string d;
         for (size_t i = 0; i < diffs.size(); ++i)
             d += (i ? ", " : "") + diffs[i];
@@ -512,6 +553,21 @@ std::string pytorchModelCode(const ArchSpec &original)
                                           std::to_string(spec.expansion) + ".\"\"\"\n    expansion = " +
                                           std::to_string(spec.expansion) + "\n"
                                     : "");
+        if (se) {
+            std::string seText = kSeClasses;
+            seText = replaceAll(seText, "SE_R", std::to_string(spec.seReduction));
+            const char *base = expanded ? "ExpandedBottleneck" : basic ? "BasicBlock" : "Bottleneck";
+            seText = replaceAll(seText, "SE_BASE", base);
+            seText = replaceAll(seText, "SE_LAST_BN", basic ? "bn2" : "bn3");
+            seText = replaceAll(seText, "SE_FORWARD",
+                                basic ? "        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))"
+                                      : "        out = self.relu(self.bn1(self.conv1(x)))\n"
+                                        "        out = self.relu(self.bn2(self.conv2(out)))\n"
+                                        "        out = self.bn3(self.conv3(out))");
+            const auto at = build.find("\n\nclass ExploredResNet");
+            build.insert(at, seText);
+            build = replaceAll(build, "BLOCK", "SEBlock");
+        }
         if (expanded)
             build = replaceAll(build, "BLOCK", "ExpandedBottleneck");
     }

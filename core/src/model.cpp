@@ -17,24 +17,48 @@ namespace F = torch::nn::functional;
 
 namespace detail {
 
-torch::nn::Conv2d conv(int in, int out, int k, int stride = 1, int groups = 1)
+torch::nn::Conv2d convOf(const LayerInfo &layer, bool perPath)
 {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).groups(groups).bias(false));
+    const LayerInfo l = perPath ? onePath(layer) : layer;
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(l.inChannels, l.channels, l.kernel)
+                                 .stride(l.stride)
+                                 .padding(l.padding)
+                                 .dilation(l.dilation)
+                                 .groups(l.groups)
+                                 .bias(l.bias));
 }
 
-torch::nn::BatchNorm2d bn(int ch) { return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(ch)); }
+torch::nn::BatchNorm2d bnOf(const LayerInfo &layer, bool perPath)
+{
+    const LayerInfo l = perPath ? onePath(layer) : layer;
+    return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(l.channels));
+}
+
+// The module name inside its block: "layer1.0.downsample.0" -> "downsample.0".
+std::string blockLeaf(const std::string &name)
+{
+    const auto first = name.find('.');
+    const auto second = first == std::string::npos ? first : name.find('.', first + 1);
+    return second == std::string::npos ? name : name.substr(second + 1);
+}
 
 } // namespace detail
 
-PathImpl::PathImpl(int inplanes, int groupWidth, int outChannels, int stride, bool withConv3)
+PathImpl::PathImpl(const std::vector<LayerInfo> &blockLayers)
 {
-    conv1 = register_module("conv1", detail::conv(inplanes, groupWidth, 1));
-    bn1 = register_module("bn1", detail::bn(groupWidth));
-    conv2 = register_module("conv2", detail::conv(groupWidth, groupWidth, 3, stride));
-    bn2 = register_module("bn2", detail::bn(groupWidth));
-    if (withConv3)
-        conv3 = register_module("conv3", detail::conv(groupWidth, outChannels, 1));
+    // The block's per-path layers, in the plan's order (conv1, bn1, conv2, bn2[, conv3]).
+    for (const LayerInfo &l : blockLayers) {
+        if (l.paths == 0)
+            continue;
+        const std::string leaf = detail::blockLeaf(l.name);
+        if (l.kind == LayerKind::Conv) {
+            auto &slot = leaf == "conv1" ? conv1 : leaf == "conv2" ? conv2 : conv3;
+            slot = register_module(leaf, detail::convOf(l, true));
+        } else if (l.kind == LayerKind::BatchNorm) {
+            auto &slot = leaf == "bn1" ? bn1 : bn2;
+            slot = register_module(leaf, detail::bnOf(l, true));
+        }
+    }
 }
 
 // ReLUs run in place on BN outputs, as torchvision does: BN's backward needs
@@ -51,72 +75,95 @@ torch::Tensor PathImpl::forward(const torch::Tensor &x)
     return conv3 ? conv3(out) : out;
 }
 
-BlockImpl::BlockImpl(const ArchSpec &spec, int stage, int inplanes, int stride)
+SqueezeExciteImpl::SqueezeExciteImpl(const std::vector<LayerInfo> &blockLayers)
+{
+    for (const LayerInfo &l : blockLayers)
+        if (l.role == LayerRole::Excite && l.kind == LayerKind::Conv) {
+            const std::string leaf = detail::blockLeaf(l.name).substr(3); // "se.fc1" -> "fc1"
+            (fc1 ? fc2 : fc1) = register_module(leaf, detail::convOf(l));
+        }
+}
+
+torch::Tensor SqueezeExciteImpl::forward(const torch::Tensor &x)
+{
+    const auto gate = torch::sigmoid(fc2(fc1(x.mean({2, 3}, true)).relu_()));
+    return x * gate;
+}
+
+BlockImpl::BlockImpl(const ArchSpec &spec, const std::vector<LayerInfo> &layers)
     : kind(spec.block), form(spec.form), cardinality(spec.cardinality)
 {
-    const int out = spec.stageOutChannels(stage);
-    if (kind == BlockKind::Basic) {
-        conv1 = register_module("conv1", detail::conv(inplanes, out, 3, stride));
-        bn1 = register_module("bn1", detail::bn(out));
-        conv2 = register_module("conv2", detail::conv(out, out, 3));
-        bn2 = register_module("bn2", detail::bn(out));
-    } else {
-        const int grouped = spec.stageGroupedWidth(stage);
-        const int perGroup = spec.groupWidth(stage);
-        if (form == BlockForm::C) {
-            conv1 = register_module("conv1", detail::conv(inplanes, grouped, 1));
-            bn1 = register_module("bn1", detail::bn(grouped));
-            conv2 = register_module("conv2", detail::conv(grouped, grouped, 3, stride, cardinality));
-            bn2 = register_module("bn2", detail::bn(grouped));
-        } else {
-            paths = register_module("paths", torch::nn::ModuleList());
-            for (int i = 0; i < cardinality; ++i)
-                paths->push_back(Path(inplanes, perGroup, out, stride, form == BlockForm::A));
+    // Modules in the plan's order, under the plan's names.
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const LayerInfo &l = layers[i];
+        const std::string leaf = detail::blockLeaf(l.name);
+        if (l.paths > 0) {
+            if (!paths) {
+                paths = register_module("paths", torch::nn::ModuleList());
+                for (int p = 0; p < l.paths; ++p)
+                    paths->push_back(Path(layers));
+            }
+        } else if (l.role == LayerRole::Excite) {
+            if (!se)
+                se = register_module("se", SqueezeExcite(layers));
+        } else if (l.role == LayerRole::Shortcut) {
+            if (l.kind == LayerKind::Conv && i + 1 < layers.size())
+                downsample = register_module(
+                    "downsample", torch::nn::Sequential(detail::convOf(l), detail::bnOf(layers[i + 1])));
+        } else if (l.kind == LayerKind::Conv) {
+            auto &slot = leaf == "conv1" ? conv1 : leaf == "conv2" ? conv2 : conv3;
+            slot = register_module(leaf, detail::convOf(l));
+        } else if (l.kind == LayerKind::BatchNorm) {
+            auto &slot = leaf == "bn1" ? bn1 : leaf == "bn2" ? bn2 : bn3;
+            slot = register_module(leaf, detail::bnOf(l));
         }
-        if (form != BlockForm::A)
-            conv3 = register_module("conv3", detail::conv(grouped, out, 1));
-        bn3 = register_module("bn3", detail::bn(out));
-    }
-    if (stride != 1 || inplanes != out) {
-        downsample = register_module(
-            "downsample", torch::nn::Sequential(detail::conv(inplanes, out, 1, stride), detail::bn(out)));
     }
 }
 
-torch::Tensor BlockImpl::forward(const torch::Tensor &x) { return forwardWithTransform(x, nullptr); }
+torch::Tensor BlockImpl::forward(const torch::Tensor &x) { return forwardTapped(x, {}, {}); }
 
-torch::Tensor BlockImpl::forwardWithTransform(const torch::Tensor &x, torch::Tensor *transformed)
+torch::Tensor BlockImpl::transform(const torch::Tensor &x, std::vector<torch::Tensor> *parts)
 {
+    if (kind == BlockKind::Basic)
+        return bn1(conv1(x)).relu_();
+    if (form == BlockForm::C) {
+        auto out = bn1(conv1(x)).relu_();
+        return bn2(conv2(out)).relu_();
+    }
+    parts->reserve(paths->size());
+    for (size_t i = 0; i < paths->size(); ++i)
+        parts->push_back(paths->ptr<PathImpl>(i)->transform(x));
+    return form == BlockForm::B ? torch::cat(*parts, 1) : torch::Tensor();
+}
+
+torch::Tensor BlockImpl::forwardTapped(const torch::Tensor &x, const ForwardHook &hook, TapSite site)
+{
+    std::vector<torch::Tensor> parts;
+    torch::Tensor t = transform(x, &parts);
+    if (hook) {
+        if (!t.defined())
+            t = torch::cat(parts, 1); // form (a): the paths' outputs side by side
+        const torch::Tensor seen = t;
+        site.tap = Tap::Grouped;
+        hook(t, site);
+        if (!t.is_same(seen))
+            return merge(x, t);
+    }
     torch::Tensor out;
     if (kind == BlockKind::Basic) {
-        out = bn1(conv1(x)).relu_();
-        if (transformed)
-            *transformed = out;
-        out = bn2(conv2(out));
-    } else if (form == BlockForm::C) {
-        out = bn1(conv1(x)).relu_();
-        out = bn2(conv2(out)).relu_();
-        if (transformed)
-            *transformed = out;
-        out = bn3(conv3(out));
+        out = bn2(conv2(t));
+    } else if (form != BlockForm::A) {
+        out = bn3(conv3(t));
     } else {
-        std::vector<torch::Tensor> parts;
-        parts.reserve(paths->size());
-        for (size_t i = 0; i < paths->size(); ++i)
-            parts.push_back(paths->ptr<PathImpl>(i)->transform(x));
-        if (transformed)
-            *transformed = torch::cat(parts, 1);
-        if (form == BlockForm::B) {
-            out = bn3(conv3(transformed ? *transformed : torch::cat(parts, 1)));
-        } else {
-            // Form (a): aggregate by summation of each path's 1x1 projection.
-            for (size_t i = 0; i < paths->size(); ++i) {
-                auto y = paths->ptr<PathImpl>(i)->conv3(parts[i]);
-                out = out.defined() ? out + y : y;
-            }
-            out = bn3(out);
+        // Form (a): aggregate by summation of each path's 1x1 projection.
+        for (size_t i = 0; i < paths->size(); ++i) {
+            auto y = paths->ptr<PathImpl>(i)->conv3(parts[i]);
+            out = out.defined() ? out + y : y;
         }
+        out = bn3(out);
     }
+    if (se)
+        out = se(out);
     const auto identity = downsample ? downsample->forward(x) : x;
     return out.add_(identity).relu_();
 }
@@ -138,29 +185,49 @@ torch::Tensor BlockImpl::merge(const torch::Tensor &x, const torch::Tensor &tran
         }
         out = bn3(out);
     }
+    if (se)
+        out = se(out);
     return out.add_(identity.defined() ? identity : shortcut(x)).relu_();
 }
 
 ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
 {
-    if (spec.stem == Stem::ImageNet)
-        conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(spec.inChannels, spec.stemChannels, 7)
-                                                               .stride(2)
-                                                               .padding(3)
-                                                               .bias(false)));
-    else
-        conv1 = register_module("conv1", detail::conv(spec.inChannels, spec.stemChannels, 3));
-    bn1 = register_module("bn1", detail::bn(spec.stemChannels));
-    int inplanes = spec.stemChannels;
-    for (int st = 0; st < spec.numStages(); ++st) {
-        torch::nn::Sequential seq;
-        for (int b = 0; b < spec.layers[st]; ++b) {
-            seq->push_back(Block(spec, st, inplanes, b == 0 ? resnext::detail::stageStride(st) : 1));
-            inplanes = spec.stageOutChannels(st);
+    // Every module from the plan, in its order and under its name.
+    const std::vector<LayerInfo> plan = planLayers(spec);
+    std::vector<LayerInfo> block;
+    torch::nn::Sequential seq;
+    const auto endBlock = [&] {
+        if (!block.empty())
+            seq->push_back(Block(spec, block));
+        block.clear();
+    };
+    for (size_t i = 0; i < plan.size(); ++i) {
+        const LayerInfo &l = plan[i];
+        if (l.block >= 0) {
+            if (!block.empty() && block.front().block != l.block)
+                endBlock();
+            block.push_back(l);
+            const bool stageEnds = i + 1 == plan.size() || plan[i + 1].stage != l.stage;
+            if (stageEnds) {
+                endBlock();
+                m_stages.push_back(register_module("layer" + std::to_string(l.stage), seq));
+                seq = torch::nn::Sequential();
+            }
+            continue;
         }
-        m_stages.push_back(register_module("layer" + std::to_string(st + 1), seq));
+        switch (l.kind) {
+        case LayerKind::Conv: conv1 = register_module(l.name, detail::convOf(l)); break;
+        case LayerKind::BatchNorm: bn1 = register_module(l.name, detail::bnOf(l)); break;
+        case LayerKind::MaxPool:
+            m_maxPool = true;
+            m_poolKernel = l.kernel;
+            m_poolStride = l.stride;
+            m_poolPadding = l.padding;
+            break;
+        case LayerKind::Linear: fc = register_module(l.name, torch::nn::Linear(l.inChannels, l.channels)); break;
+        default: break; // ReLU and pooling have no module
+        }
     }
-    fc = register_module("fc", torch::nn::Linear(inplanes, spec.numClasses));
 
     // torchvision's initialisation.
     torch::NoGradGuard guard;
@@ -174,29 +241,73 @@ ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
     }
 }
 
-torch::Tensor ResNetImpl::forward(torch::Tensor x)
+torch::Tensor ResNetImpl::stem(torch::Tensor x)
 {
     x = bn1(conv1(x)).relu_();
-    if (m_spec.stem == Stem::ImageNet)
-        x = torch::max_pool2d(x, 3, 2, 1);
-    for (auto &s : m_stages)
-        x = s->forward(x);
-    x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-    return fc(x);
+    if (m_maxPool)
+        x = torch::max_pool2d(x, m_poolKernel, m_poolStride, m_poolPadding);
+    return x;
+}
+
+torch::Tensor ResNetImpl::head(const torch::Tensor &x, const ForwardHook &hook)
+{
+    torch::Tensor pooled = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+    if (hook)
+        hook(pooled, {Tap::Pooled, -1, -1});
+    torch::Tensor logits = fc(pooled);
+    if (hook)
+        hook(logits, {Tap::Logits, -1, -1});
+    return logits;
+}
+
+torch::Tensor ResNetImpl::runStage(int i, int firstBlock, torch::Tensor x, const ForwardHook &hook)
+{
+    auto seq = m_stages.at(static_cast<size_t>(i));
+    if (!hook && firstBlock == 0)
+        return seq->forward(x);
+    for (size_t b = static_cast<size_t>(firstBlock); b < seq->size(); ++b) {
+        auto *blk = seq->ptr<BlockImpl>(b).get();
+        if (!hook) {
+            x = blk->forward(x);
+            continue;
+        }
+        const TapSite site{Tap::BlockIn, i, static_cast<int>(b)};
+        hook(x, site);
+        x = blk->forwardTapped(x, hook, site);
+        hook(x, {Tap::BlockOut, i, static_cast<int>(b)});
+    }
+    if (hook)
+        hook(x, {Tap::Stage, i, -1});
+    return x;
+}
+
+torch::Tensor ResNetImpl::forward(torch::Tensor x) { return forward(std::move(x), {}); }
+
+torch::Tensor ResNetImpl::forward(torch::Tensor x, const ForwardHook &hook)
+{
+    x = stem(x);
+    if (hook)
+        hook(x, {Tap::Stem, -1, -1});
+    for (int i = 0; i < static_cast<int>(m_stages.size()); ++i)
+        x = runStage(i, 0, x, hook);
+    return head(x, hook);
+}
+
+torch::Tensor ResNetImpl::forwardAfter(int stage, int block, torch::Tensor x, const ForwardHook &hook)
+{
+    x = runStage(stage, block + 1, x, hook);
+    for (int i = stage + 1; i < static_cast<int>(m_stages.size()); ++i)
+        x = runStage(i, 0, x, hook);
+    return head(x, hook);
 }
 
 std::vector<torch::Tensor> ResNetImpl::forwardStages(torch::Tensor x)
 {
     std::vector<torch::Tensor> out;
-    x = bn1(conv1(x)).relu_();
-    if (m_spec.stem == Stem::ImageNet)
-        x = torch::max_pool2d(x, 3, 2, 1);
-    out.push_back(x);
-    for (auto &s : m_stages) {
-        x = s->forward(x);
-        out.push_back(x);
-    }
-    out.push_back(fc(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1)));
+    out.push_back(forward(std::move(x), [&](torch::Tensor &t, const TapSite &site) {
+        if (site.tap == Tap::Stem || site.tap == Tap::Stage)
+            out.push_back(t);
+    })); // the hooks run first: the logits come last
     return out;
 }
 
@@ -228,24 +339,21 @@ void copyFromFormC(const ResNet &source, ResNet &target)
     for (const auto &p : source->named_buffers(true))
         src.emplace(p.key(), p.value());
 
+    // Form (a)'s expanding conv takes its path's input channels; every other
+    // per-path tensor takes its path's output channels (the plan's roles).
+    std::map<std::string, LayerRole> roles;
+    for (const LayerInfo &l : planLayers(target->spec()))
+        roles[l.name] = l.role;
     const auto copyOne = [&](const std::string &name, torch::Tensor dst) {
-        std::string key = name;
         int path = -1;
-        const auto at = name.find(".paths.");
-        if (at != std::string::npos) {
-            const auto idxStart = at + 7;
-            const auto dot = name.find('.', idxStart);
-            path = std::stoi(name.substr(idxStart, dot - idxStart));
-            key = name.substr(0, at + 1) + name.substr(dot + 1);
-        }
+        const std::string key = formCName(name, &path);
         const auto it = src.find(key);
         if (it == src.end())
             throw Error("copy: no source tensor for " + name);
         torch::Tensor s = it->second;
         if (path >= 0 && dst.dim() > 0) {
-            // conv3 of a form-(a) path takes its input-channel slice; the rest slice outputs.
-            const bool conv3 = key.size() >= 12 && key.compare(key.size() - 12, 12, "conv3.weight") == 0;
-            const int64_t dim = conv3 ? 1 : 0;
+            const auto role = roles.find(key.substr(0, key.rfind('.')));
+            const int64_t dim = role != roles.end() && role->second == LayerRole::Expand ? 1 : 0;
             const int64_t n = dst.size(dim);
             s = s.narrow(dim, path * n, n);
         }

@@ -211,7 +211,7 @@ std::string encodeOnnx(const ArchSpec &original, const std::vector<NamedTensor> 
     // Sized from the plan (BN adds its two running statistics) before any tensor is touched.
     std::uint64_t bytes = 0;
     for (const auto &l : plan.layers)
-        bytes += static_cast<std::uint64_t>(l.type == "BatchNorm2d" ? 2 * l.params : l.params) * sizeof(float);
+        bytes += static_cast<std::uint64_t>(l.kind == LayerKind::BatchNorm ? 2 * l.params : l.params) * sizeof(float);
     if (bytes > 2000000000ULL)
         throw Error("onnx: " + describe(spec) + " has " + std::to_string(bytes / 1000000) +
                     " MB of weights; an ONNX file holds at most 2 GB without external data, which this exporter "
@@ -219,65 +219,71 @@ std::string encodeOnnx(const ArchSpec &original, const std::vector<NamedTensor> 
 
     GraphBuilder g(tensors);
     std::string x = o.inputName; // the current activation
-    std::string blockIn, mainOut;
+    std::string blockIn, mainOut, seIn;
     bool shortcut = false;
-    const auto leafOf = [](const std::string &name) {
-        // "layer1.0.downsample.0" -> "downsample.0", "layer1.0.conv1" -> "conv1", "conv1" -> "conv1"
-        if (name.rfind("layer", 0) != 0)
-            return name;
-        const auto first = name.find('.');
-        const auto second = first == std::string::npos ? first : name.find('.', first + 1);
-        return second == std::string::npos ? name : name.substr(second + 1);
-    };
     for (size_t i = 0; i < plan.layers.size(); ++i) {
         const LayerInfo &l = plan.layers[i];
-        const std::string leaf = leafOf(l.name);
-        const bool inBlock = leaf != l.name;
         std::string out = l.name;
-        if (l.type == "Conv2d") {
-            if (inBlock && leaf == "conv1") {
-                blockIn = x;
-                shortcut = false;
-            }
+        // A block starts at its first layer: keep its input for the shortcut.
+        if (l.block >= 0 && (i == 0 || plan.layers[i - 1].block != l.block || plan.layers[i - 1].stage != l.stage)) {
+            blockIn = x;
+            shortcut = false;
+        }
+        switch (l.kind) {
+        case LayerKind::Conv: {
             std::string in = x;
-            if (leaf == "downsample.0") {
+            if (l.role == LayerRole::Shortcut) {
                 mainOut = x;
                 in = blockIn;
                 shortcut = true;
             }
-            const std::int64_t k = l.kernel;
-            const std::string w = g.weight(l.name + ".weight", {l.channels, l.inChannels / l.groups, k, k});
-            g.node("Conv", l.name, {in, w}, out,
+            const std::int64_t k = l.kernel, p = l.padding, d = l.dilation;
+            std::vector<std::string> inputs{in, g.weight(l.name + ".weight", {l.channels, l.inChannels / l.groups, k, k})};
+            if (l.bias)
+                inputs.push_back(g.weight(l.name + ".bias", {l.channels}));
+            g.node("Conv", l.name, inputs, out,
                    {intsAttr("kernel_shape", {k, k}), intsAttr("strides", {l.stride, l.stride}),
-                    intsAttr("pads", {k / 2, k / 2, k / 2, k / 2}), intsAttr("dilations", {1, 1}),
-                    intAttr("group", l.groups)});
-        } else if (l.type == "BatchNorm2d") {
+                    intsAttr("pads", {p, p, p, p}), intsAttr("dilations", {d, d}), intAttr("group", l.groups)});
+            break;
+        }
+        case LayerKind::BatchNorm: {
             const std::vector<std::int64_t> c{l.channels};
             g.node("BatchNormalization", l.name,
                    {x, g.weight(l.name + ".weight", c), g.weight(l.name + ".bias", c),
                     g.weight(l.name + ".running_mean", c), g.weight(l.name + ".running_var", c)},
                    out, {floatAttr("epsilon", 1e-5f), floatAttr("momentum", 0.9f)});
-        } else if (l.type == "ReLU") {
-            g.node("Relu", l.name, {x}, out);
-        } else if (l.type == "MaxPool2d") {
+            break;
+        }
+        case LayerKind::ReLU: g.node("Relu", l.name, {x}, out); break;
+        case LayerKind::Sigmoid: g.node("Sigmoid", l.name, {x}, out); break;
+        case LayerKind::MaxPool:
             g.node("MaxPool", l.name, {x}, out,
-                   {intsAttr("kernel_shape", {3, 3}), intsAttr("strides", {2, 2}), intsAttr("pads", {1, 1, 1, 1})});
-        } else if (l.type == "Add") {
+                   {intsAttr("kernel_shape", {l.kernel, l.kernel}), intsAttr("strides", {l.stride, l.stride}),
+                    intsAttr("pads", {l.padding, l.padding, l.padding, l.padding})});
+            break;
+        case LayerKind::Add:
             if (shortcut)
                 g.node("Add", l.name, {mainOut, x}, out);
             else
                 g.node("Add", l.name, {x, blockIn}, out);
-        } else if (l.type == "AdaptiveAvgPool2d") {
+            break;
+        case LayerKind::AvgPool:
+            if (l.role == LayerRole::Excite) { // the SE's squeeze: keep its input for the scale
+                seIn = x;
+                g.node("GlobalAveragePool", l.name, {x}, out);
+                break;
+            }
             g.node("GlobalAveragePool", l.name, {x}, out);
             g.node("Flatten", "flatten", {out}, "flatten", {intAttr("axis", 1)});
             out = "flatten";
-        } else if (l.type == "Linear") {
+            break;
+        case LayerKind::Scale: g.node("Mul", l.name, {seIn, x}, out); break;
+        case LayerKind::Linear:
             out = o.outputName;
             g.node("Gemm", l.name,
                    {x, g.weight(l.name + ".weight", {l.channels, l.inChannels}), g.weight(l.name + ".bias", {l.channels})},
                    out, {intAttr("transB", 1)});
-        } else {
-            throw Error("onnx: layer '" + l.name + "' of type " + l.type + " has no ONNX translation here");
+            break;
         }
         x = out;
     }

@@ -3,7 +3,8 @@
 #include "plan_walk.h"
 #include "resnext/error.h"
 
-#include <cstring>
+#include <algorithm>
+
 
 namespace resnext {
 
@@ -15,64 +16,114 @@ std::vector<LayerInfo> planLayers(const ArchSpec &spec)
     return out;
 }
 
+const char *kindName(LayerKind kind)
+{
+    switch (kind) {
+    case LayerKind::Conv: return "Conv2d";
+    case LayerKind::BatchNorm: return "BatchNorm2d";
+    case LayerKind::ReLU: return "ReLU";
+    case LayerKind::MaxPool: return "MaxPool2d";
+    case LayerKind::AvgPool: return "AdaptiveAvgPool2d";
+    case LayerKind::Add: return "Add";
+    case LayerKind::Linear: return "Linear";
+    case LayerKind::Sigmoid: return "Sigmoid";
+    case LayerKind::Scale: return "Mul";
+    }
+    return "?";
+}
+
+const char *roleName(LayerRole role)
+{
+    switch (role) {
+    case LayerRole::Stem: return "stem";
+    case LayerRole::Reduce: return "reduce";
+    case LayerRole::Grouped: return "grouped";
+    case LayerRole::Expand: return "expand";
+    case LayerRole::Excite: return "excite";
+    case LayerRole::Shortcut: return "shortcut";
+    case LayerRole::Merge: return "merge";
+    case LayerRole::Head: return "head";
+    }
+    return "?";
+}
+
 namespace {
-
-void addBatchNorm(std::vector<PlannedTensor> &out, const std::string &prefix, std::int64_t ch)
-{
-    for (const char *leaf : {"weight", "bias", "running_mean", "running_var"})
-        out.push_back({prefix + "." + leaf, {ch}});
-    out.push_back({prefix + ".num_batches_tracked", {}});
-}
-
-bool endsWith(const std::string &s, const char *suffix)
-{
-    const size_t n = std::strlen(suffix);
-    return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
+constexpr const char kPaths[] = ".paths.";
+constexpr size_t kPathsLength = sizeof(kPaths) - 1;
 } // namespace
+
+std::string pathModuleName(const std::string &layerName, int path)
+{
+    const auto dot = layerName.rfind('.');
+    return layerName.substr(0, dot) + kPaths + std::to_string(path) + layerName.substr(dot);
+}
+
+std::string formCName(const std::string &name, int *path)
+{
+    const auto at = name.find(kPaths);
+    const auto dot = at == std::string::npos ? at : name.find('.', at + kPathsLength);
+    if (dot == std::string::npos) {
+        if (path)
+            *path = -1;
+        return name;
+    }
+    if (path) {
+        *path = 0;
+        for (size_t i = at + kPathsLength; i < dot && i < at + kPathsLength + 6; ++i)
+            *path = *path * 10 + (name[i] >= '0' && name[i] <= '9' ? name[i] - '0' : 0);
+    }
+    return name.substr(0, at + 1) + name.substr(dot + 1);
+}
+
+LayerInfo onePath(const LayerInfo &l)
+{
+    LayerInfo p = l;
+    if (l.paths <= 0)
+        return p;
+    const int c = l.paths;
+    if (l.role != LayerRole::Expand)
+        p.channels = l.channels / c;
+    if (l.role != LayerRole::Reduce)
+        p.inChannels = l.inChannels / c;
+    p.groups = 1;
+    p.paths = 0;
+    return p;
+}
+
+std::vector<PlannedTensor> layerTensors(const LayerInfo &l)
+{
+    std::vector<PlannedTensor> out;
+    if (l.kind == LayerKind::Linear) {
+        out.push_back({l.name + ".weight", {l.channels, l.inChannels}});
+        out.push_back({l.name + ".bias", {l.channels}});
+        return out;
+    }
+    if (l.kind != LayerKind::Conv && l.kind != LayerKind::BatchNorm)
+        return out;
+    // Forms (a) and (b): the layer exists once per path, each with its share.
+    const LayerInfo one = onePath(l);
+    for (int i = 0; i < std::max(1, l.paths); ++i) {
+        const std::string n = l.paths > 0 ? pathModuleName(l.name, i) : l.name;
+        const std::int64_t ch = one.channels;
+        if (l.kind == LayerKind::Conv) {
+            out.push_back({n + ".weight", {ch, one.inChannels / one.groups, one.kernel, one.kernel}});
+            if (l.bias)
+                out.push_back({n + ".bias", {ch}});
+        } else {
+            for (const char *leaf : {"weight", "bias", "running_mean", "running_var"})
+                out.push_back({n + "." + leaf, {ch}});
+            out.push_back({n + ".num_batches_tracked", {}});
+        }
+    }
+    return out;
+}
 
 std::vector<PlannedTensor> planTensors(const ArchSpec &spec)
 {
     std::vector<PlannedTensor> out;
-    const bool split = spec.block == BlockKind::Bottleneck && spec.form != BlockForm::C;
-    for (const LayerInfo &l : planLayers(spec)) {
-        if (l.type == "Linear") {
-            out.push_back({l.name + ".weight", {l.channels, l.inChannels}});
-            out.push_back({l.name + ".bias", {l.channels}});
-            continue;
-        }
-        const bool conv = l.type == "Conv2d", bn = l.type == "BatchNorm2d";
-        if (!conv && !bn)
-            continue;
-        // Forms (a) and (b): conv1/bn1/conv2/bn2 (and conv3 in form (a)) exist once
-        // per path, each with its share of the grouped width.
-        const bool perPath = split && l.block >= 0 && !l.name.empty() &&
-                             (endsWith(l.name, ".conv1") || endsWith(l.name, ".bn1") || endsWith(l.name, ".conv2") ||
-                              endsWith(l.name, ".bn2") || (spec.form == BlockForm::A && endsWith(l.name, ".conv3")));
-        if (!perPath) {
-            if (conv)
-                out.push_back({l.name + ".weight", {l.channels, l.inChannels / l.groups, l.kernel, l.kernel}});
-            else
-                addBatchNorm(out, l.name, l.channels);
-            continue;
-        }
-        const std::string block = l.name.substr(0, l.name.rfind('.'));
-        const std::string leaf = l.name.substr(l.name.rfind('.') + 1);
-        const int c = spec.cardinality;
-        for (int i = 0; i < c; ++i) {
-            const std::string n = block + ".paths." + std::to_string(i) + "." + leaf;
-            if (bn) {
-                addBatchNorm(out, n, l.channels / c);
-            } else if (leaf == "conv1") {
-                out.push_back({n + ".weight", {l.channels / c, l.inChannels, 1, 1}});
-            } else if (leaf == "conv2") {
-                out.push_back({n + ".weight", {l.channels / c, l.inChannels / c, 3, 3}});
-            } else { // form (a) conv3: each path projects its d channels to the block's output
-                out.push_back({n + ".weight", {l.channels, l.inChannels / c, 1, 1}});
-            }
-        }
-    }
+    for (const LayerInfo &l : planLayers(spec))
+        for (PlannedTensor &t : layerTensors(l))
+            out.push_back(std::move(t));
     // The order is the plan's (layer by layer), not necessarily the model's
     // registration order: compare by name.
     return out;

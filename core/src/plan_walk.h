@@ -36,10 +36,13 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
     const auto name = [&](const std::string &prefix, const char *leaf) {
         return withNames ? prefix + leaf : std::string();
     };
-    auto layer = [](std::string n, const char *type, int stage, int block, int in, int inHw, int out, int hw) {
+    auto layer = [](std::string n, LayerKind kind, LayerRole role, int stage, int block, int in, int inHw, int out,
+                    int hw) {
         LayerInfo l;
+        l.paths = 0;
         l.name = std::move(n);
-        l.type = type;
+        l.kind = kind;
+        l.role = role;
         l.stage = stage;
         l.block = block;
         l.inChannels = in;
@@ -48,42 +51,67 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
         l.height = l.width = hw;
         return l;
     };
-    auto conv = [&](std::string n, int stage, int block, int in, int inHw, int out, int k, int stride, int groups) {
+    // Forms (a) and (b) split a bottleneck's reduce and grouped layers (and, in
+    // form (a), the expanding conv) into C paths.
+    const bool split = s.block == BlockKind::Bottleneck && s.form != BlockForm::C;
+    const auto pathsOf = [&](LayerRole role, LayerKind kind) {
+        if (!split)
+            return 0;
+        if (role == LayerRole::Reduce || role == LayerRole::Grouped)
+            return s.cardinality;
+        return role == LayerRole::Expand && kind == LayerKind::Conv && s.form == BlockForm::A ? s.cardinality : 0;
+    };
+    auto conv = [&](std::string n, LayerRole role, int stage, int block, int in, int inHw, int out, int k, int stride,
+                    int groups, bool bias = false) {
         const int hw = convOutputSize(inHw, k, stride, k / 2);
-        LayerInfo l = layer(std::move(n), "Conv2d", stage, block, in, inHw, out, hw);
+        LayerInfo l = layer(std::move(n), LayerKind::Conv, role, stage, block, in, inHw, out, hw);
         l.kernel = k;
         l.stride = stride;
         l.padding = k / 2;
         l.groups = groups;
-        l.params = checkedMul(checkedMul(out, in / groups), i64(k) * k);
+        l.bias = bias;
+        l.paths = pathsOf(role, LayerKind::Conv);
+        const i64 weights = checkedMul(checkedMul(out, in / groups), i64(k) * k);
+        l.params = bias ? checkedAdd(weights, out) : weights;
         l.activations = checkedMul(out, i64(hw) * hw);
-        l.macs = checkedMul(l.params, i64(hw) * hw);
+        l.macs = checkedMul(weights, i64(hw) * hw);
         sink(l);
         return hw;
     };
-    // BN, ReLU and add: one operation per element under the count-all convention.
-    auto elementwise = [&](std::string n, const char *type, int stage, int block, int ch, int hw, i64 params) {
-        LayerInfo l = layer(std::move(n), type, stage, block, ch, hw, ch, hw);
+    // BN, ReLU, add, sigmoid: one operation per element under the count-all convention.
+    auto elementwise = [&](std::string n, LayerKind kind, LayerRole role, int stage, int block, int ch, int hw,
+                           i64 params) {
+        LayerInfo l = layer(std::move(n), kind, role, stage, block, ch, hw, ch, hw);
         l.params = params;
+        l.paths = pathsOf(role, kind);
         l.elementOps = checkedMul(ch, i64(hw) * hw);
         sink(l);
     };
-    auto bn = [&](std::string n, int stage, int block, int ch, int hw) {
-        elementwise(std::move(n), "BatchNorm2d", stage, block, ch, hw, 2 * i64(ch));
+    auto bn = [&](std::string n, LayerRole role, int stage, int block, int ch, int hw) {
+        elementwise(std::move(n), LayerKind::BatchNorm, role, stage, block, ch, hw, 2 * i64(ch));
     };
-    auto relu = [&](std::string n, int stage, int block, int ch, int hw) {
-        elementwise(std::move(n), "ReLU", stage, block, ch, hw, 0);
+    auto relu = [&](std::string n, LayerRole role, int stage, int block, int ch, int hw) {
+        elementwise(std::move(n), LayerKind::ReLU, role, stage, block, ch, hw, 0);
+    };
+    // Global average pooling to 1x1 (the head's, and the SE module's squeeze).
+    auto avgpool = [&](std::string n, LayerRole role, int stage, int block, int ch, int hw) {
+        LayerInfo l = layer(std::move(n), LayerKind::AvgPool, role, stage, block, ch, hw, ch, 1);
+        l.kernel = hw;
+        l.elementOps = checkedMul(ch, i64(hw) * hw);
+        sink(l);
     };
 
     // Stem.
     const int stemK = s.stem == Stem::ImageNet ? 7 : 3;
     const int stemStride = s.stem == Stem::ImageNet ? 2 : 1;
-    int hw = conv(name("", "conv1"), 0, -1, s.inChannels, s.inputSize, s.stemChannels, stemK, stemStride, 1);
-    bn(name("", "bn1"), 0, -1, s.stemChannels, hw);
-    relu(name("", "relu"), 0, -1, s.stemChannels, hw);
+    const auto Stem = LayerRole::Stem;
+    int hw = conv(name("", "conv1"), Stem, 0, -1, s.inChannels, s.inputSize, s.stemChannels, stemK, stemStride, 1);
+    bn(name("", "bn1"), Stem, 0, -1, s.stemChannels, hw);
+    relu(name("", "relu"), Stem, 0, -1, s.stemChannels, hw);
     if (s.stem == Stem::ImageNet) {
         const int pooled = convOutputSize(hw, 3, 2, 1);
-        LayerInfo l = layer(name("", "maxpool"), "MaxPool2d", 0, -1, s.stemChannels, hw, s.stemChannels, pooled);
+        LayerInfo l = layer(name("", "maxpool"), LayerKind::MaxPool, Stem, 0, -1, s.stemChannels, hw, s.stemChannels,
+                            pooled);
         l.kernel = 3;
         l.stride = 2;
         l.padding = 1;
@@ -102,30 +130,43 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
             const int stride = b == 0 ? stageStride(st) : 1;
             const std::string p = withNames ? "layer" + std::to_string(stage) + "." + std::to_string(b) + "." : "";
             int outHw;
+            using R = LayerRole;
             if (s.block == BlockKind::Bottleneck) {
-                conv(name(p, "conv1"), stage, b, inplanes, hw, grouped, 1, 1, 1);
-                bn(name(p, "bn1"), stage, b, grouped, hw);
-                relu(name(p, "relu1"), stage, b, grouped, hw);
-                outHw = conv(name(p, "conv2"), stage, b, grouped, hw, grouped, 3, stride, s.cardinality);
-                bn(name(p, "bn2"), stage, b, grouped, outHw);
-                relu(name(p, "relu2"), stage, b, grouped, outHw);
-                conv(name(p, "conv3"), stage, b, grouped, outHw, outCh, 1, 1, 1);
-                bn(name(p, "bn3"), stage, b, outCh, outHw);
+                conv(name(p, "conv1"), R::Reduce, stage, b, inplanes, hw, grouped, 1, 1, 1);
+                bn(name(p, "bn1"), R::Reduce, stage, b, grouped, hw);
+                relu(name(p, "relu1"), R::Reduce, stage, b, grouped, hw);
+                outHw = conv(name(p, "conv2"), R::Grouped, stage, b, grouped, hw, grouped, 3, stride, s.cardinality);
+                bn(name(p, "bn2"), R::Grouped, stage, b, grouped, outHw);
+                relu(name(p, "relu2"), R::Grouped, stage, b, grouped, outHw);
+                conv(name(p, "conv3"), R::Expand, stage, b, grouped, outHw, outCh, 1, 1, 1);
+                bn(name(p, "bn3"), R::Expand, stage, b, outCh, outHw);
             } else {
-                outHw = conv(name(p, "conv1"), stage, b, inplanes, hw, outCh, 3, stride, 1);
-                bn(name(p, "bn1"), stage, b, outCh, outHw);
-                relu(name(p, "relu1"), stage, b, outCh, outHw);
-                conv(name(p, "conv2"), stage, b, outCh, outHw, outCh, 3, 1, 1);
-                bn(name(p, "bn2"), stage, b, outCh, outHw);
+                outHw = conv(name(p, "conv1"), R::Grouped, stage, b, inplanes, hw, outCh, 3, stride, 1);
+                bn(name(p, "bn1"), R::Grouped, stage, b, outCh, outHw);
+                relu(name(p, "relu1"), R::Grouped, stage, b, outCh, outHw);
+                conv(name(p, "conv2"), R::Expand, stage, b, outCh, outHw, outCh, 3, 1, 1);
+                bn(name(p, "bn2"), R::Expand, stage, b, outCh, outHw);
+            }
+            if (s.seReduction > 0) {
+                // Squeeze-and-excitation (timm's SEModule): mean over the map, 1x1
+                // conv down to seChannels with bias, ReLU, 1x1 conv back with bias,
+                // sigmoid, and the block's output scaled per channel.
+                const int rd = s.seChannels(st);
+                avgpool(name(p, "se.pool"), R::Excite, stage, b, outCh, outHw);
+                conv(name(p, "se.fc1"), R::Excite, stage, b, outCh, 1, rd, 1, 1, 1, true);
+                relu(name(p, "se.act"), R::Excite, stage, b, rd, 1);
+                conv(name(p, "se.fc2"), R::Excite, stage, b, rd, 1, outCh, 1, 1, 1, true);
+                elementwise(name(p, "se.gate"), LayerKind::Sigmoid, R::Excite, stage, b, outCh, 1, 0);
+                elementwise(name(p, "se.scale"), LayerKind::Scale, R::Excite, stage, b, outCh, outHw, 0);
             }
             if (stride != 1 || inplanes != outCh) {
                 // A 1x1 projection with the block's stride: torchvision pads 0, so
                 // its output size is that of the 3x3 (padding 1) path.
-                conv(name(p, "downsample.0"), stage, b, inplanes, hw, outCh, 1, stride, 1);
-                bn(name(p, "downsample.1"), stage, b, outCh, outHw);
+                conv(name(p, "downsample.0"), R::Shortcut, stage, b, inplanes, hw, outCh, 1, stride, 1);
+                bn(name(p, "downsample.1"), R::Shortcut, stage, b, outCh, outHw);
             }
-            elementwise(name(p, "add"), "Add", stage, b, outCh, outHw, 0);
-            relu(name(p, "relu"), stage, b, outCh, outHw);
+            elementwise(name(p, "add"), LayerKind::Add, R::Merge, stage, b, outCh, outHw, 0);
+            relu(name(p, "relu"), R::Merge, stage, b, outCh, outHw);
             inplanes = outCh;
             hw = outHw;
         }
@@ -133,14 +174,9 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
 
     // Head.
     const int head = s.numStages() + 1;
+    avgpool(name("", "avgpool"), LayerRole::Head, head, -1, inplanes, hw);
     {
-        LayerInfo l = layer(name("", "avgpool"), "AdaptiveAvgPool2d", head, -1, inplanes, hw, inplanes, 1);
-        l.kernel = hw;
-        l.elementOps = checkedMul(inplanes, i64(hw) * hw);
-        sink(l);
-    }
-    {
-        LayerInfo l = layer(name("", "fc"), "Linear", head, -1, inplanes, 1, s.numClasses, 1);
+        LayerInfo l = layer(name("", "fc"), LayerKind::Linear, LayerRole::Head, head, -1, inplanes, 1, s.numClasses, 1);
         l.params = checkedAdd(checkedMul(inplanes, s.numClasses), s.numClasses);
         l.macs = checkedMul(inplanes, s.numClasses);
         sink(l);

@@ -22,7 +22,7 @@ std::string conventionText(const CountOptions &o)
 
 std::string shapeText(const LayerInfo &l)
 {
-    if (l.type == "Linear" || l.type == "AdaptiveAvgPool2d")
+    if (l.kind == LayerKind::Linear || l.kind == LayerKind::AvgPool)
         return std::to_string(l.channels);
     return std::to_string(l.channels) + "x" + std::to_string(l.height) + "x" + std::to_string(l.width);
 }
@@ -182,7 +182,7 @@ std::string formatSummary(const Summary &sum, Format format)
                               {"bytes", st.bytes}});
         for (const auto &l : sum.layers)
             layers.push_back({{"name", l.name},
-                              {"type", l.type},
+                              {"type", kindName(l.kind)},
                               {"stage", l.stage},
                               {"in_channels", l.inChannels},
                               {"shape", {l.channels, l.height, l.width}},
@@ -214,7 +214,7 @@ std::string formatSummary(const Summary &sum, Format format)
         os << "name,type,stage,out_channels,out_height,out_width,kernel,stride,groups,params,macs,activations,bytes,"
               "intensity\n";
         for (const auto &l : sum.layers)
-            os << l.name << "," << l.type << "," << l.stage << "," << l.channels << "," << l.height << "," << l.width
+            os << l.name << "," << kindName(l.kind) << "," << l.stage << "," << l.channels << "," << l.height << "," << l.width
                << "," << l.kernel << "," << l.stride << "," << l.groups << "," << l.params << "," << l.macs << ","
                << l.activations << "," << memoryAccess(l, sum.cost).total() << ","
                << fixed2(arithmeticIntensity(l, sum.cost)) << "\n";
@@ -227,7 +227,7 @@ std::string formatSummary(const Summary &sum, Format format)
         os << "| layer | type | output | groups | params | MACs | share of MACs |\n";
         os << "|---|---|---|---:|---:|---:|---:|\n";
         for (const auto &l : sum.layers)
-            os << "| " << l.name << " | " << l.type << " | " << shapeText(l) << " | " << l.groups << " | "
+            os << "| " << l.name << " | " << kindName(l.kind) << " | " << shapeText(l) << " | " << l.groups << " | "
                << withThousands(l.params) << " | " << withThousands(l.macs) << " | " << percent(l.macs, sum.macs)
                << " |\n";
         os << "| **total** | | | | **" << withThousands(sum.params) << "** | **" << withThousands(sum.macs)
@@ -246,7 +246,7 @@ std::string formatSummary(const Summary &sum, Format format)
            << pad("params", 14, true) << pad("MACs", 17, true) << pad("share", 8, true) << "\n";
         os << std::string(nameW + 19 + 14 + 7 + 14 + 17 + 8, '-') << "\n";
         for (const auto &l : sum.layers)
-            os << pad(l.name, nameW, false) << pad(l.type, 19, false) << pad(shapeText(l), 14, false)
+            os << pad(l.name, nameW, false) << pad(kindName(l.kind), 19, false) << pad(shapeText(l), 14, false)
                << pad(std::to_string(l.groups), 7, true) << pad(withThousands(l.params), 14, true)
                << pad(withThousands(l.macs), 17, true) << pad(percent(l.macs, sum.macs), 8, true) << "\n";
         os << std::string(nameW + 19 + 14 + 7 + 14 + 17 + 8, '-') << "\n";

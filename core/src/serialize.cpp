@@ -58,13 +58,16 @@ Json specJson(const ArchSpec &s)
     Json planes = Json::array();
     for (int i = 0; i < s.numStages(); ++i)
         planes.push_back(s.stagePlanes(i));
-    return Json{{"stem", toString(s.stem)},       {"layers", s.layers},
+    Json j = Json{{"stem", toString(s.stem)},       {"layers", s.layers},
                 {"block", toString(s.block)},     {"cardinality", s.cardinality},
                 {"width", s.width},               {"planes", planes},
                 {"expansion", s.blockExpansion()}, {"form", toString(s.form)},
                 {"classes", s.numClasses},        {"in_channels", s.inChannels},
                 {"input", s.inputSize},           {"stem_channels", s.stemChannels},
                 {"depth", s.depth()}};
+    if (s.seReduction)
+        j["se_reduction"] = s.seReduction; // only when set: specs without SE read and write as before
+    return j;
 }
 
 ArchSpec specFromJsonValue(const Json &v)
@@ -86,6 +89,8 @@ ArchSpec specFromJsonValue(const Json &v)
     s.inChannels = intField(v, "in_channels", s.inChannels, -big, big, "spec");
     s.inputSize = intField(v, "input", s.inputSize, -big, big, "spec");
     s.stemChannels = intField(v, "stem_channels", s.stemChannels, -big, big, "spec");
+    if (v.contains("se_reduction"))
+        s.seReduction = intField(v, "se_reduction", 0, -big, big, "spec");
     // Drop planes equal to the default so that the spec compares equal to a preset.
     bool doubling = true;
     for (size_t i = 0; i < s.planes.size(); ++i)

@@ -23,6 +23,7 @@ constexpr int kMaxClasses = 100000;
 constexpr int kMaxInChannels = 64;
 constexpr int kMaxInput = 4096;
 constexpr int kMaxStemChannels = 1024;
+constexpr int kMaxSeReduction = 1024;
 
 void checkRange(const char *field, int value, int lo, int hi)
 {
@@ -74,6 +75,9 @@ std::vector<Preset> makePresets()
     p.push_back({"resnet152", "ResNet-152 (torchvision)", imagenet({3, 8, 36, 3}, B::Bottleneck, 1, 64)});
     p.push_back({"resnext50_32x4d", "ResNeXt-50 32x4d (paper Table 1, torchvision)",
                  imagenet({3, 4, 6, 3}, B::Bottleneck, 32, 4)});
+    ArchSpec se = imagenet({3, 4, 6, 3}, B::Bottleneck, 32, 4);
+    se.seReduction = 16;
+    p.push_back({"seresnext50_32x4d", "SE-ResNeXt-50 32x4d (squeeze-and-excitation, timm)", se});
     p.push_back({"resnext101_32x4d", "ResNeXt-101 32x4d (paper Table 5, timm)",
                  imagenet({3, 4, 23, 3}, B::Bottleneck, 32, 4)});
     p.push_back({"resnext101_32x8d", "ResNeXt-101 32x8d (torchvision)", imagenet({3, 4, 23, 3}, B::Bottleneck, 32, 8)});
@@ -120,6 +124,15 @@ int ArchSpec::depth() const
     return 1 + blocks * (block == BlockKind::Basic ? 2 : 3) + 1;
 }
 
+int ArchSpec::seChannels(int stage) const
+{
+    if (seReduction <= 0)
+        return 0;
+    // timm: make_divisible(c / r, 8, round_limit=0) = max(8, int(c / r + 4) // 8 * 8).
+    const long long c = stageOutChannels(stage);
+    return static_cast<int>(std::max(8LL, (c + 4LL * seReduction) / seReduction / 8 * 8));
+}
+
 bool ArchSpec::operator==(const ArchSpec &o) const
 {
     const auto planesOf = [](const ArchSpec &s) {
@@ -131,7 +144,7 @@ bool ArchSpec::operator==(const ArchSpec &o) const
     return stem == o.stem && layers == o.layers && block == o.block && cardinality == o.cardinality &&
            width == o.width && planesOf(*this) == planesOf(o) && blockExpansion() == o.blockExpansion() &&
            form == o.form && numClasses == o.numClasses && inChannels == o.inChannels &&
-           inputSize == o.inputSize && stemChannels == o.stemChannels;
+           inputSize == o.inputSize && stemChannels == o.stemChannels && seReduction == o.seReduction;
 }
 
 void validate(const ArchSpec &s)
@@ -162,6 +175,8 @@ void validate(const ArchSpec &s)
     checkRange("channels", s.inChannels, 1, kMaxInChannels);
     checkRange("stem-channels", s.stemChannels, 1, kMaxStemChannels);
     checkRange("input", s.inputSize, 1, kMaxInput);
+    if (s.seReduction != 0)
+        checkRange("se", s.seReduction, 1, kMaxSeReduction);
     if (s.block == BlockKind::Basic) {
         if (s.cardinality != 1)
             throw SpecError("cardinality", "cardinality: basic (two-layer) blocks support only C = 1 (got " +
@@ -228,7 +243,7 @@ std::string describe(const ArchSpec &s)
         if (p.spec == s)
             return p.name;
     std::ostringstream os;
-    os << (s.cardinality == 1 ? "resnet" : "resnext") << s.depth();
+    os << (s.seReduction ? "se" : "") << (s.cardinality == 1 ? "resnet" : "resnext") << s.depth();
     if (s.block == BlockKind::Bottleneck && (s.cardinality != 1 || s.width != 64))
         os << "_" << s.cardinality << "x" << s.width << "d";
     if (s.stem == Stem::Cifar)
@@ -300,6 +315,17 @@ std::vector<int> parseIntList(const std::string &field, const std::string &text)
     if (out.empty())
         throw SpecError(field, field + ": the list is empty; give comma-separated whole numbers, e.g. 3,4,6,3");
     return out;
+}
+
+const std::vector<StandardDepth> &standardDepths()
+{
+    using B = BlockKind;
+    static const std::vector<StandardDepth> all = {
+        {18, B::Basic, {2, 2, 2, 2}},      {34, B::Basic, {3, 4, 6, 3}},        {26, B::Bottleneck, {2, 2, 2, 2}},
+        {29, B::Bottleneck, {3, 3, 3}},    {50, B::Bottleneck, {3, 4, 6, 3}},   {101, B::Bottleneck, {3, 4, 23, 3}},
+        {152, B::Bottleneck, {3, 8, 36, 3}},
+    };
+    return all;
 }
 
 const std::vector<Preset> &presets()

@@ -321,7 +321,7 @@ public:
 // The version of the seam between front ends and libresnext_engine.so. Bump it
 // whenever this header's classes or structs change: a library of another
 // version is refused by name instead of crashing on a mismatched vtable.
-constexpr int kEngineApiVersion = 5;
+constexpr int kEngineApiVersion = 6; // 6: ArchSpec::seReduction, the typed plan
 
 // Loads libresnext_engine.so once per process and returns the engine: from
 // $RESNEXT_ENGINE when set (only there), else beside the executable, in the

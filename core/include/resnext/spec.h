@@ -52,6 +52,11 @@ struct ArchSpec {
     int inputSize = 224;
     // Channels of the stem convolution (torchvision: 64).
     int stemChannels = 64;
+    // Squeeze-and-excitation (Hu et al., CVPR 2018) in every block, after its last
+    // BN and before the residual add, as timm's SE-ResNeXt: the reduction ratio r
+    // (timm: 16), or 0 for none. The squeezed width is timm's
+    // make_divisible(channels / r, 8): see seChannels().
+    int seReduction = 0;
 
     // Derived values (the spec is the single source of truth; these just read it).
     int numStages() const { return static_cast<int>(layers.size()); }
@@ -62,6 +67,8 @@ struct ArchSpec {
     int groupWidth(int stage) const;
     int stageGroupedWidth(int stage) const { return groupWidth(stage) * cardinality; }
     int depth() const; // number of weighted layers, e.g. 50 for ResNet-50
+    // Channels of a stage's SE bottleneck: max(8, round(out / r) to a multiple of 8), as timm.
+    int seChannels(int stage) const;
 
     bool operator==(const ArchSpec &o) const;
     bool operator!=(const ArchSpec &o) const { return !(*this == o); }
@@ -97,6 +104,15 @@ struct Preset {
 };
 
 const std::vector<Preset> &presets();
+
+// The standard depths of the family (torchvision's and the paper's): one table
+// for the window's depth list and the experiments' --depth.
+struct StandardDepth {
+    int depth;          // e.g. 50
+    BlockKind block;
+    std::vector<int> layers; // blocks per stage
+};
+const std::vector<StandardDepth> &standardDepths();
 // Throws SpecError("preset", ...) listing the known names for an unknown one.
 const Preset &preset(const std::string &name);
 std::optional<Preset> findPreset(const std::string &name);

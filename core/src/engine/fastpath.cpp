@@ -87,6 +87,22 @@ ConvW fold(const std::map<std::string, at::Tensor> &t, const std::string &conv, 
     return c;
 }
 
+// A convolution with its own bias and no BN (the SE module's fc1 and fc2).
+ConvW plain(const std::map<std::string, at::Tensor> &t, const LayerInfo &l)
+{
+    ConvW c;
+    c.name = l.name;
+    c.weight = need(t, l.name + ".weight").to(at::kFloat).contiguous();
+    c.bias = need(t, l.name + ".bias").to(at::kFloat).contiguous();
+    c.out = l.channels;
+    c.in = l.inChannels;
+    c.kernel = l.kernel;
+    c.stride = l.stride;
+    c.padding = l.padding;
+    c.groups = l.groups;
+    return c;
+}
+
 } // namespace
 
 Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool bf16) : m(std::make_unique<Impl>())
@@ -97,47 +113,53 @@ Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool 
     if (bf16 && !bf16Native())
         throw Error("bf16: this CPU has no native BF16 convolutions (AVX-512 BF16 or AMX); use FP32");
     // The geometry of every convolution (stride, padding, groups) and of the
-    // max-pool comes from the layer plan, the one description of the network;
-    // each Conv2d is followed by its BatchNorm2d there.
-    std::map<std::string, const LayerInfo *> plan;
+    // max-pool comes from the layer plan, the one description of the network.
     const std::vector<LayerInfo> layers = planLayers(spec);
     std::int64_t activations = 0; // convolution outputs per image
-    for (const LayerInfo &l : layers) {
-        plan[l.name] = &l;
+    for (const LayerInfo &l : layers)
         activations += l.activations;
-    }
     // resnext50_32x4d: 14.4 M floats (58 MB) an image, 4 images a call; the
     // built-in model: 64. Measured on the built-in model's group analysis:
     // 64 images a call as fast as 500 (10.0 vs 10.4 s), 0.5 GB instead of 2.2.
     constexpr std::int64_t kCallBytes = 256ll << 20;
     m->chunk = static_cast<int>(std::clamp<std::int64_t>(kCallBytes / std::max<std::int64_t>(1, 4 * activations), 1, 64));
-    const auto conv = [&](const std::string &name, const std::string &bn) {
-        const auto it = plan.find(name);
-        if (it == plan.end() || it->second->type != "Conv2d")
-            throw Error("fast path: the layer plan has no convolution '" + name + "'");
-        const LayerInfo &l = *it->second;
-        return fold(t, name, bn, l.stride, l.padding, l.groups);
-    };
-    m->stem = conv("conv1", "bn1");
-    if (const auto pool = plan.find("maxpool"); pool != plan.end())
-        m->maxPool = {pool->second->kernel, pool->second->stride, pool->second->padding};
+    // Each convolution with its BN (the next layer of the plan) folded, placed by
+    // its role; the SE module's two convolutions keep their biases unfolded.
     const bool bottleneck = spec.block == BlockKind::Bottleneck;
-    for (int s = 0; s < spec.numStages(); ++s) {
-        std::vector<BlockW> blocks;
-        for (int i = 0; i < spec.layers[static_cast<size_t>(s)]; ++i) {
-            const std::string p = "layer" + std::to_string(s + 1) + "." + std::to_string(i) + ".";
-            BlockW b;
-            b.bottleneck = bottleneck;
-            b.c1 = conv(p + "conv1", p + "bn1");
-            b.c2 = conv(p + "conv2", p + "bn2");
-            if (bottleneck)
-                b.c3 = conv(p + "conv3", p + "bn3");
-            if (plan.count(p + "downsample.0"))
-                b.down = conv(p + "downsample.0", p + "downsample.1");
-            blocks.push_back(std::move(b));
+    m->stages.resize(static_cast<size_t>(spec.numStages()));
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const LayerInfo &l = layers[i];
+        if (l.kind != LayerKind::Conv)
+            continue;
+        if (l.dilation != 1)
+            throw Error("fast path: dilated convolution '" + l.name + "' is not supported");
+        std::vector<BlockW> *stage = l.block >= 0 ? &m->stages.at(static_cast<size_t>(l.stage - 1)) : nullptr;
+        if (stage && static_cast<int>(stage->size()) <= l.block) {
+            stage->emplace_back();
+            stage->back().bottleneck = bottleneck;
         }
-        m->stages.push_back(std::move(blocks));
+        BlockW *b = stage ? &stage->back() : nullptr;
+        if (l.role == LayerRole::Excite) {
+            ConvW c = plain(t, l);
+            c.sigmoid = b->se.size() == 1; // fc2's output goes through the gate
+            b->se.push_back(std::move(c));
+            continue;
+        }
+        if (i + 1 >= layers.size() || layers[i + 1].kind != LayerKind::BatchNorm)
+            throw Error("fast path: the layer plan has no BN after convolution '" + l.name + "'");
+        ConvW c = fold(t, l.name, layers[i + 1].name, l.stride, l.padding, l.groups);
+        switch (l.role) {
+        case LayerRole::Stem: m->stem = std::move(c); break;
+        case LayerRole::Reduce: b->c1 = std::move(c); break;
+        case LayerRole::Grouped: (bottleneck ? b->c2 : b->c1) = std::move(c); break;
+        case LayerRole::Expand: (bottleneck ? b->c3 : b->c2) = std::move(c); break;
+        case LayerRole::Shortcut: b->down = std::move(c); break;
+        default: throw Error("fast path: unexpected convolution '" + l.name + "'");
+        }
     }
+    for (const LayerInfo &l : layers)
+        if (l.kind == LayerKind::MaxPool)
+            m->maxPool = {l.kernel, l.stride, l.padding};
     m->fcWeight = need(t, "fc.weight").to(at::kFloat).contiguous();
     m->fcBias = need(t, "fc.bias").to(at::kFloat).contiguous();
     m->prepareMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

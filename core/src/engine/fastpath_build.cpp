@@ -62,6 +62,8 @@ memory Net::Impl::addConv(Built &b, const ConvW &c, memory src, bool relu, const
         ops.append_sum(1.f);
     if (relu)
         ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    if (c.sigmoid)
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
     auto pd = convDesc(c, src.get_desc(), dstMd, attr);
@@ -155,7 +157,11 @@ std::unique_ptr<Built> Net::Impl::build(int batch)
                 p.mid = t1; // basic blocks show their first convolution
             p.grouped = b->steps.size() - 1;
             memory y = bw.down ? addConv(*b, *bw.down, x, false, nullptr, false, true) : x;
-            addConv(*b, bw.bottleneck ? bw.c3 : bw.c2, bw.bottleneck ? p.mid : t1, true, &y, true);
+            const ConvW &last = bw.bottleneck ? bw.c3 : bw.c2;
+            if (bw.se.empty())
+                addConv(*b, last, bw.bottleneck ? p.mid : t1, true, &y, true);
+            else
+                addExcite(*b, bw, addConv(*b, last, bw.bottleneck ? p.mid : t1, false), y);
             p.last = b->steps.size() - 1;
             p.out = y;
             endBlock(*b);
@@ -195,6 +201,49 @@ std::unique_ptr<Built> Net::Impl::build(int batch)
                          {DNNL_ARG_BIAS, biasm},
                          {DNNL_ARG_DST, b->logitsUser}}});
     return b;
+}
+
+// Squeeze-and-excitation of the block's expanded output `e`, added into the
+// shortcut `y` with the ReLU: y = relu(e * sigmoid(fc2(relu(fc1(mean(e))))) + y),
+// all in oneDNN (average pooling, two 1x1 convolutions with their activations as
+// post-ops, and a broadcast multiply with the sum and ReLU as post-ops).
+void Net::Impl::addExcite(Built &b, const BlockW &bw, memory e, memory y)
+{
+    const auto d = e.get_desc().dims();
+    const dnnl::pooling_forward::desc squeeze(dnnl::prop_kind::forward_inference,
+                                              dnnl::algorithm::pooling_avg_exclude_padding, e.get_desc(),
+                                              memory::desc({d[0], d[1], 1, 1}, act(), Tag::any), {d[2], d[3]},
+                                              {d[2], d[3]}, {0, 0}, {0, 0});
+    const dnnl::pooling_forward::primitive_desc spd(squeeze, eng);
+    memory pooled = temporary(b, spd.dst_desc());
+    b.steps.push_back({dnnl::pooling_forward(spd), {{DNNL_ARG_SRC, e}, {DNNL_ARG_DST, pooled}}});
+    memory h = addConv(b, bw.se.at(0), pooled, true);
+    memory gate = addConv(b, bw.se.at(1), h, false); // the sigmoid is fc2's post-op
+    dnnl::post_ops ops;
+    ops.append_sum(1.f);
+    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    const dnnl::binary::desc mul(dnnl::algorithm::binary_mul, e.get_desc(), gate.get_desc(), y.get_desc());
+    try {
+        const dnnl::binary::primitive_desc mpd(mul, attr, eng);
+        if (verbose)
+            std::cerr << "fast: SE scale " << mpd.impl_info_str() << "\n";
+        b.steps.push_back({dnnl::binary(mpd), {{DNNL_ARG_SRC_0, e}, {DNNL_ARG_SRC_1, gate}, {DNNL_ARG_DST, y}}});
+        return;
+    } catch (const dnnl::error &) {
+        // No sum post-op for a binary here: scale in place, then add with the ReLU.
+    }
+    const dnnl::binary::primitive_desc scale(
+        dnnl::binary::desc(dnnl::algorithm::binary_mul, e.get_desc(), gate.get_desc(), e.get_desc()), eng);
+    b.steps.push_back({dnnl::binary(scale), {{DNNL_ARG_SRC_0, e}, {DNNL_ARG_SRC_1, gate}, {DNNL_ARG_DST, e}}});
+    dnnl::post_ops relu;
+    relu.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    dnnl::primitive_attr reluAttr;
+    reluAttr.set_post_ops(relu);
+    const dnnl::binary::primitive_desc add(
+        dnnl::binary::desc(dnnl::algorithm::binary_add, y.get_desc(), e.get_desc(), y.get_desc()), reluAttr, eng);
+    b.steps.push_back({dnnl::binary(add), {{DNNL_ARG_SRC_0, y}, {DNNL_ARG_SRC_1, e}, {DNNL_ARG_DST, y}}});
 }
 
 Built &Net::Impl::get(int batch)

@@ -32,12 +32,14 @@ struct ConvW {
     int in = 0, out = 0, kernel = 1, stride = 1, padding = 0, groups = 1;
     at::Tensor weight; // [out, in / groups, k, k] float
     at::Tensor bias;   // [out] float
+    bool sigmoid = false; // a sigmoid after it (the SE module's gate)
 };
 
 struct BlockW {
     bool bottleneck = true;
     ConvW c1, c2, c3; // c3 unused for basic blocks
     std::optional<ConvW> down;
+    std::vector<ConvW> se; // squeeze-and-excitation: fc1, fc2 (empty without SE)
 };
 
 // oneDNN reports failures as dnnl::error: turn them into one-line Errors at this file's boundary.
@@ -127,6 +129,8 @@ struct Net::Impl {
     memory::desc preferredSrc(const ConvW &c, const memory::dims &inDims);
 
     std::unique_ptr<Built> build(int batch);
+
+    void addExcite(Built &b, const BlockW &bw, memory e, memory y);
 
     Built &get(int batch);
 

@@ -69,15 +69,10 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
 #endif
     } flush;
     net->eval();
-    auto stage = net->stage(ref.stage);
-    auto block = stage->ptr<BlockImpl>(static_cast<std::size_t>(ref.block));
-    // The network after the block, to the predicted class (ResNetImpl::forward's ops).
+    auto block = net->stage(ref.stage)->ptr<BlockImpl>(static_cast<std::size_t>(ref.block));
+    // The network after the block, to the predicted class.
     const auto rest = [&](torch::Tensor y) {
-        for (std::size_t b = static_cast<std::size_t>(ref.block) + 1; b < stage->size(); ++b)
-            y = stage->ptr<BlockImpl>(b)->forward(y);
-        for (int s = ref.stage + 1; s < spec.numStages(); ++s)
-            y = net->stage(s)->forward(y);
-        return net->fc(torch::adaptive_avg_pool2d(y, {1, 1}).flatten(1)).argmax(1).to(torch::kCPU).contiguous();
+        return net->forwardAfter(ref.stage, ref.block, y).argmax(1).to(torch::kCPU).contiguous();
     };
     const auto correctOf = [&](const torch::Tensor &pred, const std::vector<std::size_t> &idx) {
         const auto *p = pred.data_ptr<int64_t>();
@@ -106,16 +101,16 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
                 blockIn = capture.input;
                 t = capture.grouped;
             } else {
-                auto x = input(idx).to(device);
-                x = net->bn1(net->conv1(x)).relu_();
-                if (spec.stem == Stem::ImageNet)
-                    x = torch::max_pool2d(x, 3, 2, 1);
-                for (int s = 0; s < ref.stage; ++s)
-                    x = net->stage(s)->forward(x);
-                for (int b = 0; b < ref.block; ++b)
-                    x = stage->ptr<BlockImpl>(static_cast<std::size_t>(b))->forward(x);
-                blockIn = x;
-                pred = rest(block->forwardWithTransform(blockIn, &t));
+                // One forward gives the prediction; its taps the block's input and grouped activation.
+                const auto taps = [&](torch::Tensor &x, const TapSite &site) {
+                    if (site.stage != ref.stage || site.block != ref.block)
+                        return;
+                    if (site.tap == Tap::BlockIn)
+                        blockIn = x;
+                    else if (site.tap == Tap::Grouped)
+                        t = x;
+                };
+                pred = net->forward(input(idx).to(device), taps).argmax(1).to(torch::kCPU).contiguous();
             }
             const int64_t bsz = t.size(0), d = t.size(1) / c;
             r.groupWidth = static_cast<int>(d);

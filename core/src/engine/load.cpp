@@ -225,14 +225,16 @@ std::vector<std::pair<std::string, torch::Tensor>> TorchModel::formCTensors() co
     std::vector<std::string> order;
     std::map<std::string, std::vector<torch::Tensor>> parts;
     const auto add = [&](const std::string &name, const torch::Tensor &t) {
-        std::string key = name;
-        const auto at = name.find(".paths.");
-        if (at != std::string::npos)
-            key = name.substr(0, at + 1) + name.substr(name.find('.', at + 7) + 1);
+        const std::string key = formCName(name);
         if (!parts.count(key))
             order.push_back(key);
         parts[key].push_back(t.detach().to(torch::kCPU).to(torch::kFloat));
     };
+    // Form (a)'s per-path expanding convs join on their inputs (the plan's role).
+    std::set<std::string> joinInputs;
+    for (const LayerInfo &l : planLayers(m_info.spec))
+        if (l.paths > 0 && l.role == LayerRole::Expand)
+            joinInputs.insert(l.name + ".weight");
     for (const auto &p : m_net->named_parameters(true))
         add(p.key(), p.value());
     for (const auto &b : m_net->named_buffers(true))
@@ -242,8 +244,7 @@ std::vector<std::pair<std::string, torch::Tensor>> TorchModel::formCTensors() co
         const auto &list = parts[key];
         torch::Tensor t = list.front();
         if (list.size() > 1 && t.dim() > 0) {
-            const bool conv3 = key.size() >= 12 && key.compare(key.size() - 12, 12, "conv3.weight") == 0;
-            t = torch::cat(list, conv3 ? 1 : 0);
+            t = torch::cat(list, joinInputs.count(key) ? 1 : 0);
         }
         out.emplace_back(key, t.contiguous());
     }

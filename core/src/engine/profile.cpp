@@ -135,17 +135,17 @@ ProfileResult TorchModel::profile(const ProfileOptions &o, const std::function<b
             std::vector<double> t(static_cast<size_t>(n + 2));
             sync();
             auto t0 = Clock::now();
-            auto x = stem(x0);
-            sync();
-            t[0] = msSince(t0);
-            for (int st = 0; st < n; ++st) {
-                t0 = Clock::now();
-                x = m_net->stage(st)->forward(x);
+            // The stem's and each stage's time from the forward's taps; the head's is the rest.
+            m_net->forward(x0, [&](torch::Tensor &, const TapSite &site) {
+                size_t i = 0;
+                if (site.tap == Tap::Stage)
+                    i = static_cast<size_t>(site.stage + 1);
+                else if (site.tap != Tap::Stem)
+                    return;
                 sync();
-                t[static_cast<size_t>(st + 1)] = msSince(t0);
-            }
-            t0 = Clock::now();
-            head(x);
+                t[i] = msSince(t0);
+                t0 = Clock::now();
+            });
             sync();
             t[static_cast<size_t>(n + 1)] = msSince(t0);
             if (run >= o.warmup) {

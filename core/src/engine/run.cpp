@@ -49,24 +49,22 @@ Analysis TorchModel::analyze(const RgbImage &image, int topk, const std::string 
             }
             return out;
         }
-        x = stem(x);
-        for (int s = 0; s < m_info.spec.numStages(); ++s) {
-            auto seq = m_net->stage(s);
-            for (size_t b = 0; b < seq->size(); ++b) {
-                if (cancel && cancel->load())
-                    throw Cancelled();
-                auto blk = seq->ptr<BlockImpl>(b);
-                if (s == wantStage && static_cast<int>(b) == wantBlock) {
-                    blockIn = x;
-                    x = blk->forwardWithTransform(x, &grouped);
-                    blockOut = x;
-                } else {
-                    x = blk->forward(x);
-                }
-            }
-        }
-        const auto pooledFeatures = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-        finishAnalysis(out, m_net->fc(pooledFeatures), pooledFeatures, topk, t0);
+        torch::Tensor pooledFeatures;
+        const auto logits = m_net->forward(x, [&](torch::Tensor &t, const TapSite &site) {
+            if (site.tap == Tap::BlockIn && cancel && cancel->load())
+                throw Cancelled();
+            if (site.tap == Tap::Pooled)
+                pooledFeatures = t;
+            if (site.stage != wantStage || site.block != wantBlock)
+                return;
+            if (site.tap == Tap::BlockIn)
+                blockIn = t;
+            else if (site.tap == Tap::Grouped)
+                grouped = t;
+            else if (site.tap == Tap::BlockOut)
+                blockOut = t;
+        });
+        finishAnalysis(out, logits, pooledFeatures, topk, t0);
         if (grouped.defined()) {
             t0 = Clock::now();
             fillFeatures(out.features, block, blockIn, grouped, blockOut);
@@ -87,15 +85,11 @@ GradCam TorchModel::gradCam(const RgbImage &image, int classIndex, int stage)
         auto x = torch::from_blob(in.chw.data(), {1, pre.channels, pre.size, pre.size}, torch::kFloat)
                      .to(m_device);
         torch::AutoGradMode grad(true);
-        x = stem(x);
         torch::Tensor act;
-        for (int s = 0; s < m_info.spec.numStages(); ++s) {
-            x = m_net->stage(s)->forward(x);
-            if (s + 1 == stage) {
-                act = x;
-            }
-        }
-        auto logits = head(x);
+        auto logits = m_net->forward(x, [&](torch::Tensor &t, const TapSite &site) {
+            if (site.tap == Tap::Stage && site.stage + 1 == stage)
+                act = t;
+        });
         GradCam cam;
         cam.stage = stage;
         cam.classIndex = classIndex >= 0 ? classIndex : static_cast<int>(logits.argmax(1).item<int64_t>());
@@ -179,10 +173,12 @@ torch::Tensor TorchModel::featuresOf(const ImageSet &data, const std::function<b
         const size_t end = std::min(data.count(), start + batch);
         std::vector<size_t> idx(end - start);
         std::iota(idx.begin(), idx.end(), start);
-        auto x = stem(inputBatch(data, idx, direct).to(m_device));
-        for (int s = 0; s < m_info.spec.numStages(); ++s)
-            x = m_net->stage(s)->forward(x);
-        parts.push_back(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1).to(torch::kCPU).to(torch::kDouble));
+        torch::Tensor pooled;
+        m_net->forward(inputBatch(data, idx, direct).to(m_device), [&](torch::Tensor &t, const TapSite &site) {
+            if (site.tap == Tap::Pooled)
+                pooled = t;
+        });
+        parts.push_back(pooled.to(torch::kCPU).to(torch::kDouble));
         if (progress && !progress(end, data.count()))
             throw Cancelled();
     }
@@ -201,19 +197,6 @@ torch::Tensor TorchModel::inputBatch(const ImageSet &data, const std::vector<siz
         items.push_back(torch::from_blob(in.chw.data(), {pre.channels, pre.size, pre.size}, torch::kFloat).clone());
     }
     return torch::stack(items);
-}
-
-torch::Tensor TorchModel::stem(torch::Tensor x)
-{
-    x = m_net->bn1(m_net->conv1(x)).relu_();
-    if (m_info.spec.stem == Stem::ImageNet)
-        x = torch::max_pool2d(x, 3, 2, 1);
-    return x;
-}
-
-torch::Tensor TorchModel::head(const torch::Tensor &x)
-{
-    return m_net->fc(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
 }
 
 std::string TorchModel::labelOf(int index) const

@@ -106,10 +106,6 @@ private:
     // Network input for images idx of a data set (resized unless `direct`).
     torch::Tensor inputBatch(const ImageSet &data, const std::vector<size_t> &idx, bool direct) const;
 
-    torch::Tensor stem(torch::Tensor x);
-
-    torch::Tensor head(const torch::Tensor &x);
-
     std::string labelOf(int index) const;
 
     // Logits, top-k and the OOD score of one image, and the forward time since t0.
