@@ -1,4 +1,5 @@
 #include "engine/fastpath.h"
+#include "engine/gconv.h"
 
 #include "resnext/engine.h"
 #include "resnext/error.h"
@@ -116,10 +117,21 @@ template <typename F> auto oneDnn(const char *what, F &&f) -> decltype(f())
     }
 }
 
-// One primitive to run with its arguments.
+// One primitive to run with its arguments, or one of our own kernels (`own`).
 struct Step {
+    Step() = default;
+    Step(dnnl::primitive p, std::unordered_map<int, memory> a) : prim(std::move(p)), args(std::move(a)) {}
     dnnl::primitive prim;
     std::unordered_map<int, memory> args;
+    std::shared_ptr<gconv::Conv> own;
+    memory ownSrc, ownDst;
+    void run(dnnl::stream &strm)
+    {
+        if (own)
+            own->run(static_cast<const float *>(ownSrc.get_data_handle()), static_cast<float *>(ownDst.get_data_handle()));
+        else
+            prim.execute(strm, args);
+    }
 };
 
 // Where one block's tensors are, for capturing them.
@@ -219,6 +231,9 @@ struct Net::Impl {
         const memory::dim ow = (inDims[3] + 2 * c.padding - c.kernel) / c.stride + 1;
         const memory::desc dstMd =
             dst ? dst->get_desc() : memory::desc({inDims[0], c.out, oh, ow}, act(), actTag());
+        if (!dst && !sum)
+            if (auto own = addGconv(b, c, src, relu, dstMd))
+                return *own;
         dnnl::post_ops ops;
         if (sum)
             ops.append_sum(1.f);
@@ -243,6 +258,60 @@ struct Net::Impl {
         memory bias({{c.out}, DType::f32, Tag::x}, eng, c.bias.data_ptr());
         b.steps.push_back({dnnl::convolution_forward(pd),
                            {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, out}}});
+        return out;
+    }
+
+    // The grouped 3x3 convolution of small groups on our own kernel (gconv.h),
+    // reading and writing `src`'s blocked layout, where oneDNN would run it as
+    // im2col + gemm (AVX2), with its reference kernel, or after a reorder
+    // (AVX-512 wants 4- or 8-channel blocks): RESNEXT_GCONV=auto. Forced
+    // (avx2 / avx512) on every convolution the kernel takes; "onednn" never.
+    std::optional<memory> addGconv(Built &b, const ConvW &c, const memory &src, bool relu, const memory::desc &dstMd)
+    {
+        if (c.groups == 1 || c.kernel != 3 || c.padding != 1 || c.in != c.out || bf16)
+            return std::nullopt;
+        const auto d = src.get_desc().dims();
+        gconv::Shape s;
+        s.batch = static_cast<int>(d[0]);
+        s.channels = c.in;
+        s.groups = c.groups;
+        s.height = static_cast<int>(d[2]);
+        s.width = static_cast<int>(d[3]);
+        s.stride = c.stride;
+        if (src.get_desc() == memory::desc(d, DType::f32, Tag::nChw16c))
+            s.block = 16;
+        else if (src.get_desc() == memory::desc(d, DType::f32, Tag::nChw8c))
+            s.block = 8;
+        else
+            return std::nullopt;
+        const char *env = std::getenv("RESNEXT_GCONV");
+        const bool forced = env && std::string(env) != "auto";
+        gconv::Isa isa = gconv::requested();
+        if (!forced && isa == gconv::Isa::Avx512 && s.block == 8)
+            isa = gconv::Isa::Avx2; // oneDNN limited to AVX2 (ONEDNN_MAX_CPU_ISA) chose 8-channel blocks
+        if (!gconv::unsupported(isa, s).empty())
+            return std::nullopt;
+        if (!forced) {
+            dnnl::post_ops ops;
+            if (relu)
+                ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+            dnnl::primitive_attr attr;
+            attr.set_post_ops(ops);
+            const auto pd = convDesc(c, src.get_desc(), dstMd, attr);
+            const std::string impl = pd.impl_info_str();
+            const bool slow = impl.rfind("ref", 0) == 0 || impl.find("gemm") != std::string::npos;
+            if (!slow && preferredSrc(c, d) == src.get_desc())
+                return std::nullopt; // oneDNN has a direct kernel for this layout
+        }
+        memory out = temporary(b, memory::desc({s.batch, c.out, s.outHeight(), s.outWidth()}, DType::f32,
+                                               s.block == 16 ? Tag::nChw16c : Tag::nChw8c));
+        Step step;
+        step.own = std::make_shared<gconv::Conv>(isa, s, c.weight.data_ptr<float>(), c.bias.data_ptr<float>(), relu);
+        step.ownSrc = src;
+        step.ownDst = out;
+        if (verbose)
+            std::cerr << "fast: " << c.name << " resnext:gconv:" << gconv::toString(isa) << " (block " << s.block << ")\n";
+        b.steps.push_back(std::move(step));
         return out;
     }
 
@@ -461,7 +530,7 @@ at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *captur
                 throw Cancelled();
             if (cap && i == cap->first)
                 m->copyOut(cap->in, capture->input);
-            b.steps[i].prim.execute(m->strm, b.steps[i].args);
+            b.steps[i].run(m->strm);
             if (cap && i == cap->grouped)
                 m->copyOut(cap->mid, capture->grouped);
             if (cap && i == cap->last)
@@ -521,7 +590,7 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
                 dnnl::reorder(saved, p.in).execute(m->strm, saved, p.in);
             dnnl::reorder(gu, p.mid).execute(m->strm, gu, p.mid);
             for (size_t i = p.grouped + 1; i < b.steps.size(); ++i)
-                b.steps[i].prim.execute(m->strm, b.steps[i].args);
+                b.steps[i].run(m->strm);
             m->strm.wait();
             auto logits = at::empty({b.batch, b.classes}, at::kFloat);
             std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
