@@ -84,23 +84,27 @@ int main(int argc, char **argv)
         const int C = g.channels, c = C / g.groups, H = g.size, s = g.stride, OH = (H - 1) / s + 1;
         const memory::dims in{batch, C, H, H}, out{batch, C, OH, OH};
         // The layout oneDNN's 1x1 convolution writes here (nChw16c with AVX-512, nChw8c with AVX2).
+        dnnl::post_ops ops;
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+        dnnl::primitive_attr attr;
+        attr.set_post_ops(ops);
         const dnnl::convolution_forward::desc d1(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                                 memory::desc({batch, C, H, H}, memory::data_type::f32, Tag::any),
-                                                 memory::desc({C, C, 1, 1}, memory::data_type::f32, Tag::any),
+                                                 memory::desc({batch, 2 * C, H, H}, memory::data_type::f32, Tag::any),
+                                                 memory::desc({C, 2 * C, 1, 1}, memory::data_type::f32, Tag::any),
+                                                 memory::desc({C}, memory::data_type::f32, Tag::x),
                                                  memory::desc({batch, C, H, H}, memory::data_type::f32, Tag::any),
                                                  {1, 1}, {0, 0}, {0, 0});
-        const memory::desc blocked = dnnl::convolution_forward::primitive_desc(d1, eng).dst_desc();
-        const int block = blocked == memory::desc(in, memory::data_type::f32, Tag::nChw16c) ? 16 : 8;
+        // The fast path's activations: 16-channel blocks from avx512_core up, 8 below (its 1x1 convolutions' choice).
+        const auto cpuIsa = dnnl::get_effective_cpu_isa();
+        const int block = cpuIsa == dnnl::cpu_isa::avx2 || cpuIsa == dnnl::cpu_isa::avx2_vnni ? 8 : 16;
+        (void)d1;
+        const memory::desc blocked(in, memory::data_type::f32, block == 16 ? Tag::nChw16c : Tag::nChw8c);
         const memory::desc blockedOut(out, memory::data_type::f32, block == 16 ? Tag::nChw16c : Tag::nChw8c);
         const auto w = at::randn({C, c, 3, 3});
         const auto bias = at::randn({C});
         memory src(blocked, eng), dst(blockedOut, eng);
         std::fill_n(static_cast<float *>(src.get_data_handle()), blocked.get_size() / 4, 0.5f);
         // oneDNN as the fast path runs it: from the blocked layout; a reorder in when its kernel wants another.
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-        dnnl::primitive_attr attr;
-        attr.set_post_ops(ops);
         const auto convPd = [&](const memory::desc &srcMd) {
             const dnnl::convolution_forward::desc d(
                 dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, srcMd,

@@ -343,6 +343,13 @@ public:
                 sync();
                 r.timesMs.push_back(msSince(t0));
             }
+            if (fastNet) {
+                const fast::Net::KernelStats k = fastNet->kernelStats(o.batch);
+                r.reorders = k.reorders;
+                r.ownKernels = k.ownKernels;
+                r.peakGflops = k.peakGflops;
+                r.peakLayer = k.peakLayer;
+            }
             auto sorted = r.timesMs;
             std::sort(sorted.begin(), sorted.end());
             const size_t n = sorted.size();

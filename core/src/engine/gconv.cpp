@@ -45,7 +45,7 @@ struct Ops {
     using Vec = __m256;
     using Idx = __m256i;
     static constexpr int kWidth = 8;
-    static constexpr int kTile = 8; // 8 accumulators + the weight in 16 ymm registers
+    static constexpr int kTile = 12; // 12 accumulators + the weight of 16 ymm registers
     static inline Vec load(const float *p) { return _mm256_loadu_ps(p); }
     static inline void store(float *p, Vec v) { _mm256_storeu_ps(p, v); }
     static inline Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
@@ -149,7 +149,9 @@ std::string unsupported(Isa isa, const Shape &s)
     const int c = s.channels / s.groups;
     if (c > 16 || (c <= V ? V % c != 0 : c % V != 0))
         return std::to_string(c) + " channels per group (1, 2, 4, 8 or 16 only)";
-    if (s.stride < 1 || s.height < 1 || s.width < 1 || s.batch < 1)
+    if (s.stride != 1 && s.stride != 2)
+        return "stride " + std::to_string(s.stride) + " (1 or 2 only)";
+    if (s.height < 1 || s.width < 1 || s.batch < 1)
         return "empty shape";
     return {};
 }
