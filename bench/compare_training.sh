@@ -9,10 +9,12 @@ threads="${1:-2}"; images="${2:-12800}"; rounds="${3:-2}"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 ours=(); theirs=()
 for ((i = 0; i < rounds; i++)); do
+  # The epoch's own time (validation excluded), read with a JSON parser.
   ours+=("$(build/ui/resnext-explorer train --data fashion-mnist --epochs 1 --limit "$images" --val-fraction 0 \
             --threads "$threads" --out "$out/m.safetensors" --format json \
-            | sed -E 's/.*"epochs": \[\{[^}]*"seconds": ([0-9.]+).*/\1/' | awk -v n="$images" '{printf "%.1f", n / $1}')")
-  theirs+=("$(/usr/bin/python3 bench/torch_train_bench.py --threads "$threads" --limit "$images" | sed -E 's/.*"images_per_s": ([0-9.]+).*/\1/')")
+            | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print("%.1f" % (int(sys.argv[1]) / j["runs"][0]["epochs"][0]["seconds"]))' "$images")")
+  theirs+=("$(/usr/bin/python3 bench/torch_train_bench.py --threads "$threads" --limit "$images" \
+              | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["images_per_s"])')")
 done
 med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 o=$(med "${ours[@]}"); t=$(med "${theirs[@]}")

@@ -7,6 +7,10 @@
 # Exits non-zero if libFuzzer finds a crash; the reproducer is saved under
 # build-fuzz/artifacts/ (FUZZ_BUILD_DIR overrides the build folder).
 # Extra arguments go to libFuzzer.
+#   FUZZ_RUNS=N        instead of a time: replay the corpus, then N executions in all
+#                      from seed 1 (deterministic; what CI runs)
+#   FUZZ_BUILD_ONLY=1  build every fuzz target and stop (CI's fixture, once for all)
+#   FUZZ_NO_BUILD=1    run a target built before
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,8 +25,20 @@ case "$target" in
   *) echo "run.sh: unknown FUZZ_TARGET '$target'" >&2; exit 2 ;;
 esac
 
-cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$build" --target "$target" -j "${FUZZ_JOBS:-1}"
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}"
+  if [ -n "${FUZZ_BUILD_ONLY:-}" ]; then
+    exec cmake --build "$build" -j "${FUZZ_JOBS:-1}"
+  fi
+  cmake --build "$build" --target "$target" -j "${FUZZ_JOBS:-1}"
+fi
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  budget=(-runs="$FUZZ_RUNS" -seed=1)
+else
+  budget=(-max_total_time="${FUZZ_SECONDS:-60}")
+fi
 
 corpus="$(mktemp -d)"
 trap 'rm -rf "$corpus"' EXIT
@@ -32,7 +48,7 @@ mkdir -p "$build/artifacts"
 # OpenCV keeps allocations for the life of the process that LeakSanitizer would report.
 if [ "$target" != fuzz_safetensors ]; then export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"; fi
 "$build/$target" \
-  -max_total_time="${FUZZ_SECONDS:-60}" \
+  "${budget[@]}" \
   -dict="$dict" \
   -max_len="$max_len" \
   -timeout=10 \

@@ -9,6 +9,8 @@
 #include "resnext/featureview.h"
 #include "resnext/safetensors.h"
 
+#include "tolerance.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -17,6 +19,7 @@
 #include <cstring>
 
 using namespace resnext;
+using tolerance::relDiff;
 
 namespace {
 
@@ -30,28 +33,10 @@ std::vector<float> floatsOf(const SafetensorsFile &f, const std::string &name)
     return v;
 }
 
-double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
-{
-    if (a.size() != b.size())
-        return 1e9;
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));
-    return m;
-}
-
-// max |a - b| relative to max |b|: the fast path's tolerance (issue 11: <= 1e-4).
-double relDiff(const std::vector<float> &a, const std::vector<float> &b)
-{
-    double scale = 0;
-    for (float v : b)
-        scale = std::max(scale, static_cast<double>(std::fabs(v)));
-    return a.empty() || a.size() != b.size() ? 1e9 : maxAbsDiff(a, b) / std::max(scale, 1e-30);
-}
-
 // The fast path against the plain one on one image: logits, and the block's
 // input, grouped maps and output. Leaves the model on the fast path.
-void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &block, double tolerance = 1e-4)
+void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &block,
+                          double tolerance = tolerance::kFp32)
 {
     m.setInferencePath(InferencePath::Plain);
     const Analysis plain = m.analyze(img, 5, block);
@@ -117,6 +102,7 @@ private Q_SLOTS:
     void cancelledBenchRestoresLayout();
     void fastPathMatchesPlain();
     void fastPathErrorsAndCancel();
+    void isaDecidesBf16();
 
 private:
     QTemporaryDir m_dir;
@@ -170,15 +156,18 @@ void TestEngine::torchvisionReproduced()
     auto model = loadEngine().load(base + ".safetensors");
     QCOMPARE(model->info().labels.size(), size_t(1000));
     QCOMPARE(model->info().labels[0], std::string("tench"));
-    // The plain LibTorch path against PyTorch to 1e-3 absolute; the fast path (the default) below.
+    // The plain LibTorch path against PyTorch (tolerance.h: relative to the largest value); the fast path below.
     const bool fast = model->inferencePath() == InferencePath::Fast;
     model->setInferencePath(InferencePath::Plain);
     const Analysis a = model->analyze(decodeImage(base + ".png"), 5, "layer2.0");
     const SafetensorsFile ref = SafetensorsFile::read(base + "-reference.safetensors");
-    const double logitDiff = maxAbsDiff(a.logits, floatsOf(ref, "logits"));
-    QVERIFY2(logitDiff <= 1e-3, qPrintable(QString("logits differ by %1").arg(logitDiff)));
-    const double actDiff = maxAbsDiff(a.features.grouped, floatsOf(ref, "grouped"));
-    QVERIFY2(actDiff <= 1e-3, qPrintable(QString("layer2.0 grouped activations differ by %1").arg(actDiff)));
+    const double logitDiff = relDiff(a.logits, floatsOf(ref, "logits"));
+    qInfo("plain path vs PyTorch: logits %.3g, layer2.0 grouped maps %.3g (relative)", logitDiff,
+          relDiff(a.features.grouped, floatsOf(ref, "grouped")));
+    QVERIFY2(logitDiff <= tolerance::kFp32, qPrintable(QString("logits differ by %1 (relative)").arg(logitDiff)));
+    const double actDiff = relDiff(a.features.grouped, floatsOf(ref, "grouped"));
+    QVERIFY2(actDiff <= tolerance::kFp32,
+             qPrintable(QString("layer2.0 grouped activations differ by %1 (relative)").arg(actDiff)));
     QCOMPARE(a.features.cardinality, cardinality);
     QCOMPARE(a.features.groupWidth, 128 * width / 64);
     QCOMPARE(a.features.height, 28);
@@ -186,14 +175,14 @@ void TestEngine::torchvisionReproduced()
     if (!loadEngine().deviceInfo().fastPath)
         QSKIP("this build has no oneDNN fast path");
     // Issue 11: the fast path (the default after a load) equals PyTorch and the
-    // plain path to 1e-4 relative on real weights, for the logits and every captured map.
+    // plain path (tolerance.h) on real weights, for the logits and every captured map.
     QVERIFY(fast);
     const RgbImage img = decodeImage(base + ".png");
     model->setInferencePath(InferencePath::Fast);
     const Analysis f = model->analyze(img, 5, "layer2.0");
-    QVERIFY2(relDiff(f.logits, floatsOf(ref, "logits")) <= 1e-4,
+    QVERIFY2(relDiff(f.logits, floatsOf(ref, "logits")) <= tolerance::kFp32,
              qPrintable(QString("fast logits differ from PyTorch's by %1 (relative)").arg(relDiff(f.logits, floatsOf(ref, "logits")))));
-    QVERIFY(relDiff(f.features.grouped, floatsOf(ref, "grouped")) <= 1e-4);
+    QVERIFY(relDiff(f.features.grouped, floatsOf(ref, "grouped")) <= tolerance::kFp32);
     for (const char *block : {"layer1.0", "layer2.0", "layer3.5", "layer4.2"})
         compareFastWithPlain(*model, img, block);
     if (loadEngine().deviceInfo().bf16) {
@@ -218,8 +207,10 @@ void TestEngine::halfPrecisionWeights()
         QVERIFY(std::find(report.dtypes.begin(), report.dtypes.end(), std::string(tag == std::string("-f16") ? "F16" : "BF16")) !=
                 report.dtypes.end());
         const Analysis a = m->analyze(img, 1, "");
-        // Rounded weights: same function up to the precision of the format.
-        QVERIFY(maxAbsDiff(a.logits, ref) < 0.5);
+        // Rounded weights: the same function up to the precision of the format (F16
+        // keeps 11 bits, BF16 8: ~5e-4 and ~4e-3 per weight, compounded over the layers).
+        qInfo("%s weights: logits %.3g from FP32's (relative)", tag, relDiff(a.logits, ref));
+        QVERIFY2(relDiff(a.logits, ref) < 5e-3, qPrintable(QString("%1: %2").arg(tag).arg(relDiff(a.logits, ref))));
         QCOMPARE(a.top[0].index, int(std::max_element(ref.begin(), ref.end()) - ref.begin()));
     }
 }
@@ -341,8 +332,8 @@ void TestEngine::formAGroupsArePaths()
         auto other = loadEngine().load(path, o);
         QVERIFY(other->info().spec.form == form);
         const Analysis ao = other->analyze(img, 1, "layer2.1");
-        QVERIFY(maxAbsDiff(ao.features.grouped, ac.features.grouped) <= 1e-4); // path i == group i
-        QVERIFY(maxAbsDiff(ao.logits, ac.logits) <= 1e-4);
+        QVERIFY(relDiff(ao.features.grouped, ac.features.grouped) <= tolerance::kFp32); // path i == group i
+        QVERIFY(relDiff(ao.logits, ac.logits) <= tolerance::kFp32);
         QVERIFY(ao.features.form == form);
         if (loadEngine().deviceInfo().fastPath) // the fast path of forms (a)/(b) shows the same tiles as their modules
             compareFastWithPlain(*other, img, "layer2.1");
@@ -574,6 +565,26 @@ void TestEngine::fastPathErrorsAndCancel()
             QVERIFY(m->inferencePath() == InferencePath::Plain); // unchanged
         }
     }
+}
+
+// Each kind of CPU tests its own branch: BF16 is offered exactly when the CPU
+// has AVX-512 BF16 and oneDNN may use it. ctest runs the fast-path functions of
+// this file a second time with ONEDNN_MAX_CPU_ISA=AVX2 (test_engine_avx2), so an
+// AVX-512 machine also covers the AVX2 branch (BF16 refused by name, FP32 kernels).
+void TestEngine::isaDecidesBf16()
+{
+    const DeviceInfo d = loadEngine().deviceInfo();
+    if (!d.fastPath)
+        QSKIP("this build has no oneDNN fast path");
+    QFile cpuinfo("/proc/cpuinfo");
+    QVERIFY(cpuinfo.open(QIODevice::ReadOnly));
+    const bool cpuHasBf16 = cpuinfo.readAll().contains(" avx512_bf16");
+    const QString cap = qEnvironmentVariable("ONEDNN_MAX_CPU_ISA").toUpper();
+    const bool capped = !cap.isEmpty() && !cap.startsWith("AVX512_CORE_BF16") && !cap.startsWith("AVX512_CORE_AMX") &&
+                        cap != "ALL";
+    qInfo("CPU %s AVX-512 BF16; ONEDNN_MAX_CPU_ISA=%s; engine offers BF16: %s", cpuHasBf16 ? "has" : "lacks",
+          cap.isEmpty() ? "(unset)" : qPrintable(cap), d.bf16 ? "yes" : "no");
+    QCOMPARE(d.bf16, cpuHasBf16 && !capped);
 }
 
 QTEST_APPLESS_MAIN(TestEngine)

@@ -10,6 +10,7 @@
 #include "resnext/error.h"
 #include "resnext/export.h"
 #include "resnext/safetensors.h"
+#include "tolerance.h"
 
 #include <opencv2/dnn.hpp>
 
@@ -77,17 +78,6 @@ std::vector<float> floatsOf(const SafetensorsFile &f, const std::string &name)
     std::vector<float> v(static_cast<size_t>(t->numel()));
     std::memcpy(v.data(), f.data(*t), v.size() * 4);
     return v;
-}
-
-// Largest |a - b| / (1 + |b|): absolute near 0, relative for large logits.
-double maxScaledDiff(const std::vector<float> &a, const std::vector<float> &b)
-{
-    if (a.size() != b.size())
-        return 1e9;
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, std::fabs(static_cast<double>(a[i]) - b[i]) / (1.0 + std::fabs(static_cast<double>(b[i]))));
-    return m;
 }
 
 RgbImage noiseImage(int w, int h, unsigned seed)
@@ -329,10 +319,10 @@ print(type(net).__name__, sum(p.numel() for p in net.parameters()))
     QCOMPARE(printed[1].toLongLong(), static_cast<qlonglong>(summarize(formC).params));
 
     const auto logits = floatsOf(SafetensorsFile::read(d + "/logits.safetensors"), "logits");
-    const double diff = maxScaledDiff(logits, a.logits);
-    qInfo("%s: max |PyTorch - app| / (1 + |app|) = %.3g over %zu logits", QTest::currentDataTag(), diff,
+    const double diff = tolerance::relDiff(logits, a.logits);
+    qInfo("%s: max |PyTorch - app| / max |app| = %.3g over %zu logits", QTest::currentDataTag(), diff,
           logits.size());
-    QVERIFY2(diff < 1e-4, qPrintable(QString::number(diff)));
+    QVERIFY2(diff <= tolerance::kFp32, qPrintable(QString::number(diff)));
 
     // And back: Python's state_dict file opens in the app with the same tensors.
     LoadReport report;
@@ -417,9 +407,9 @@ void TestExport::onnxMatchesOpenCv()
     for (int i = 0; i < batch; ++i) {
         const Analysis a = model->analyze(images[static_cast<size_t>(i)], 1, "");
         const std::vector<float> row(out.ptr<float>(i), out.ptr<float>(i) + out.cols);
-        const double diff = maxScaledDiff(row, a.logits);
-        qInfo("%s, image %d: max |OpenCV - app| / (1 + |app|) = %.3g", qPrintable(which), i, diff);
-        QVERIFY2(diff < 1e-4, qPrintable(QString::number(diff)));
+        const double diff = tolerance::relDiff(row, a.logits);
+        qInfo("%s, image %d: max |OpenCV - app| / max |app| = %.3g", qPrintable(which), i, diff);
+        QVERIFY2(diff <= tolerance::kFp32, qPrintable(QString::number(diff)));
     }
 }
 

@@ -11,6 +11,7 @@
 #include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 #include "resnext/weights_cache.h"
+#include "tolerance.h"
 
 #include <QDir>
 #include <QFile>
@@ -49,15 +50,6 @@ std::vector<float> jsonFloats(const QString &path, const char *key)
     return out;
 }
 
-double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
-{
-    if (a.size() != b.size() || a.empty())
-        return 1e9;
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));
-    return m;
-}
 
 template <typename T> std::vector<T> values(const SafetensorsFile &f, const std::string &name)
 {
@@ -212,23 +204,20 @@ void TestPth::torchvisionLogits()
     QVERIFY(std::find(report.dtypes.begin(), report.dtypes.end(), dtype.toStdString()) != report.dtypes.end());
     QCOMPARE(m->info().labels.size(), size_t(1000));
     QCOMPARE(m->info().labels[0], std::string("tench")); // ImageNet's classes for 1000 outputs
-    // The file's weights through LibTorch's modules: PyTorch's logits to 1e-3 absolute.
+    // The file's weights through LibTorch's modules: PyTorch's logits (tolerance.h, relative).
     const bool fast = m->inferencePath() == InferencePath::Fast;
     m->setInferencePath(InferencePath::Plain);
     const RgbImage img = decodeImage(ref("input.png"));
     const Analysis a = m->analyze(img, 5, "");
     const auto expected = jsonFloats(m_dir.filePath(model + ".json"), dtype == "F16" ? "logits_f16" : "logits");
-    const double diff = maxAbsDiff(a.logits, expected);
-    QVERIFY2(diff <= 1e-3, qPrintable(QString("logits differ from PyTorch's by %1").arg(diff)));
+    const double diff = tolerance::relDiff(a.logits, expected);
+    QVERIFY2(diff <= tolerance::kFp32, qPrintable(QString("logits differ from PyTorch's by %1 (relative)").arg(diff)));
     if (!fast)
         return;
-    // The default fast path (BatchNorm folded, oneDNN's own summation order): 1e-4 relative to the largest logit.
+    // The default fast path (BatchNorm folded, oneDNN's own summation order), likewise.
     m->setInferencePath(InferencePath::Fast);
-    double scale = 0;
-    for (float v : expected)
-        scale = std::max(scale, static_cast<double>(std::fabs(v)));
-    const double rel = maxAbsDiff(m->analyze(img, 5, "").logits, expected) / scale;
-    QVERIFY2(rel <= 1e-4, qPrintable(QString("fast path logits differ from PyTorch's by %1 (relative)").arg(rel)));
+    const double rel = tolerance::relDiff(m->analyze(img, 5, "").logits, expected);
+    QVERIFY2(rel <= tolerance::kFp32, qPrintable(QString("fast path logits differ from PyTorch's by %1 (relative)").arg(rel)));
 }
 
 void TestPth::headerOnlyGivesTheSpec()

@@ -29,13 +29,13 @@ struct Depth {
 const std::vector<Depth> &depths()
 {
     static const std::vector<Depth> all = {
-        {"ResNet-18 (basic 2,2,2,2)", BlockKind::Basic, {2, 2, 2, 2}},
-        {"ResNet-34 (basic 3,4,6,3)", BlockKind::Basic, {3, 4, 6, 3}},
-        {"ResNet-26 (2,2,2,2)", BlockKind::Bottleneck, {2, 2, 2, 2}},
-        {"ResNet-29 (3,3,3)", BlockKind::Bottleneck, {3, 3, 3}},
-        {"ResNet-50 (3,4,6,3)", BlockKind::Bottleneck, {3, 4, 6, 3}},
-        {"ResNet-101 (3,4,23,3)", BlockKind::Bottleneck, {3, 4, 23, 3}},
-        {"ResNet-152 (3,8,36,3)", BlockKind::Bottleneck, {3, 8, 36, 3}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-18 (basic 2,2,2,2)"), BlockKind::Basic, {2, 2, 2, 2}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-34 (basic 3,4,6,3)"), BlockKind::Basic, {3, 4, 6, 3}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-26 (2,2,2,2)"), BlockKind::Bottleneck, {2, 2, 2, 2}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-29 (3,3,3)"), BlockKind::Bottleneck, {3, 3, 3}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-50 (3,4,6,3)"), BlockKind::Bottleneck, {3, 4, 6, 3}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-101 (3,4,23,3)"), BlockKind::Bottleneck, {3, 4, 23, 3}},
+        {QT_TRANSLATE_NOOP("ArchitecturePanel", "ResNet-152 (3,8,36,3)"), BlockKind::Bottleneck, {3, 8, 36, 3}},
     };
     return all;
 }
@@ -140,9 +140,9 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     formLayout->setContentsMargins(0, 0, 0, 0);
     m_form = new QButtonGroup(this);
     const char *formTips[] = {
-        "(a) Aggregated residual transformations: C separate paths 1x1 -> 3x3 -> 1x1, summed.",
-        "(b) Early concatenation: C paths 1x1 -> 3x3, concatenated, then one 1x1.",
-        "(c) Grouped convolution: one 3x3 conv with C groups. Same function, fastest to compute."};
+        QT_TR_NOOP("(a) Aggregated residual transformations: C separate paths 1x1 -> 3x3 -> 1x1, summed."),
+        QT_TR_NOOP("(b) Early concatenation: C paths 1x1 -> 3x3, concatenated, then one 1x1."),
+        QT_TR_NOOP("(c) Grouped convolution: one 3x3 conv with C groups. Same function, fastest to compute.")};
     for (int i = 0; i < 3; ++i) {
         auto *b = new QRadioButton(QString("(%1)").arg(QChar('a' + i)));
         b->setToolTip(tr(formTips[i]));

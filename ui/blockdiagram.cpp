@@ -2,6 +2,7 @@
 
 #include "resnext/plan.h"
 
+#include <QCoreApplication>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -55,7 +56,7 @@ QString conv(int in, int k, int out, int groups = 1, double boxWidth = 1e9, cons
         return QString("%2x%2\n%1 > %3").arg(in).arg(k).arg(out);
     QString s = QString("%1, %2x%2, %3").arg(in).arg(k).arg(out);
     if (groups > 1)
-        s += QString("\ngroups = %1").arg(groups);
+        s += QCoreApplication::translate("BlockDiagram", "\ngroups = %1").arg(groups);
     return s;
 }
 

@@ -1,5 +1,7 @@
 #include "chartspanel.h"
 
+#include "language.h"
+
 #include "resnext/fileio.h"
 #include "resnext/report.h"
 
@@ -233,18 +235,18 @@ void ChartsPanel::showCurveTip(QMouseEvent *event)
     QString text = tr("<b>C = %1, d = %2</b><br>params %3<br>MACs %4")
                        .arg(c)
                        .arg(at->width)
-                       .arg(QString::fromStdString(withThousands(at->totals.params)),
-                            QString::fromStdString(withThousands(at->totals.macs)));
+                       .arg(language::count(at->totals.params),
+                            language::count(at->totals.macs));
     const auto eq = std::find_if(m_equal.begin(), m_equal.end(), [&](const CurvePoint &p) { return p.cardinality == c; });
     if (eq != m_equal.end())
         text += tr("<br><br><b>Equal complexity (by %1): d* = %2</b><br>params %3<br>MACs %4")
-                    .arg(QString::fromStdString(toString(m_by)))
+                    .arg(m_by == MatchBy::Params ? tr("parameters") : tr("MACs"))
                     .arg(eq->width)
-                    .arg(QString::fromStdString(withThousands(eq->totals.params)),
-                         QString::fromStdString(withThousands(eq->totals.macs)));
+                    .arg(language::count(eq->totals.params),
+                         language::count(eq->totals.macs));
     text += tr("<br><br>ResNet: params %1, MACs %2")
-                .arg(QString::fromStdString(withThousands(m_baselineParams)),
-                     QString::fromStdString(withThousands(m_baselineMacs)));
+                .arg(language::count(m_baselineParams),
+                     language::count(m_baselineMacs));
     QToolTip::showText(event->globalPosition().toPoint(), text, m_curve);
 }
 

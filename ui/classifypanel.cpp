@@ -1,6 +1,8 @@
 #include "inlineerror.h"
 #include "classifypanel.h"
 
+#include "language.h"
+
 #include "resnext/plan.h"
 #include <cmath>
 
@@ -214,6 +216,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_ood->setObjectName("oodWarning");
     m_ood->setWordWrap(true);
     m_ood->setVisible(false);
+    m_ood->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
+    connect(m_ood, &QLabel::linkActivated, this, &ClassifyPanel::whyRequested);
     left->addWidget(m_ood);
     m_image = new QLabel;
     m_image->setObjectName("imageView");
@@ -262,11 +266,20 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     controls->addWidget(m_block);
     controls->addWidget(new QLabel(tr("Colours:")));
     m_colormap = new QComboBox;
-    m_colormap->addItems({"viridis", "magma", "gray"});
+    // Shown translated; the item data is the name core parses.
+    m_colormap->addItem(tr("viridis"), QStringLiteral("viridis"));
+    m_colormap->addItem(tr("magma"), QStringLiteral("magma"));
+    //: colour map name (grey scale)
+    m_colormap->addItem(tr("gray"), QStringLiteral("gray"));
     controls->addWidget(m_colormap);
     controls->addWidget(new QLabel(tr("Normalise per:")));
     m_norm = new QComboBox;
-    m_norm->addItems({"channel", "group", "layer"});
+    //: normalise each channel map to its own range
+    m_norm->addItem(tr("channel"), QStringLiteral("channel"));
+    //: normalise each group tile to one range
+    m_norm->addItem(tr("group"), QStringLiteral("group"));
+    //: normalise all tiles of the layer to one range
+    m_norm->addItem(tr("layer"), QStringLiteral("layer"));
     m_norm->setToolTip(tr("channel: each map to its own range; group: one range per tile, so maps of a group compare; "
                           "layer: one range for all, so groups compare."));
     controls->addWidget(m_norm);
@@ -624,7 +637,7 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     const Analysis &a = m_result->analysis;
     // NaN or infinite weights give NaN probabilities: say so instead of "nan%".
     const auto percent = [](double p) {
-        return std::isfinite(p) ? QString::number(100.0 * p, 'f', 1) + "%" : QString("n/a");
+        return std::isfinite(p) ? language::decimal(100.0 * p, 1) + "%" : QString("n/a");
     };
     const bool nonFinite = !std::isfinite(a.top.front().probability);
     m_title->setText(tr("<b>%1</b>: %2 (%3)%4")
@@ -640,13 +653,13 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
         m_ood->setStyleSheet("QLabel { color: #b00020; font-weight: bold; }");
         m_ood->setText(tr("This image is unlike the model's training data (distance %1, threshold %2): the classes "
                           "below are only the nearest of what the model knows.")
-                           .arg(a.oodScore, 0, 'f', 0)
-                           .arg(a.oodThreshold, 0, 'f', 0));
+                           .arg(language::decimal(a.oodScore, 0), language::decimal(a.oodThreshold, 0)) +
+                       " " + tr("<a href=\"ood\">Why?</a>"));
     } else if (a.oodKnown) {
         m_ood->setStyleSheet("QLabel { color: gray; }");
         m_ood->setText(tr("Like the model's training data (distance %1, threshold %2).")
-                           .arg(a.oodScore, 0, 'f', 0)
-                           .arg(a.oodThreshold, 0, 'f', 0));
+                           .arg(language::decimal(a.oodScore, 0), language::decimal(a.oodThreshold, 0)) +
+                       " " + tr("<a href=\"ood\">Why?</a>"));
     }
     QImage shown = toQImage(m_cam && m_camCheck->isChecked() ? overlayHeat(a.shown, m_cam->heat, m_cam->width,
                                                                            m_cam->height)
@@ -689,14 +702,14 @@ void ClassifyPanel::renderFeatures()
     if (!m_result || m_result->analysis.features.block.empty())
         return;
     const FeatureMaps &f = m_result->analysis.features;
-    const Colormap cmap = parseColormap(m_colormap->currentText().toStdString());
-    const Normalization norm = parseNormalization(m_norm->currentText().toStdString());
+    const Colormap cmap = parseColormap(m_colormap->currentData().toString().toStdString());
+    const Normalization norm = parseNormalization(m_norm->currentData().toString().toStdString());
     const GridGeometry g = gridGeometry(f.cardinality, f.groupWidth, f.height, f.width, 16);
     m_grid->setGrid(toQImage(renderGrid(f.grouped, f.cardinality, f.groupWidth, f.height, f.width, cmap, norm, g)), g,
                     f.cardinality);
-    const char *forms[] = {"(a): each tile is the output of one of the C separate paths",
-                           "(b): each tile is one path before the concatenation",
-                           "(c): each tile is one group of the grouped 3x3 convolution"};
+    const char *forms[] = {QT_TR_NOOP("(a): each tile is the output of one of the C separate paths"),
+                           QT_TR_NOOP("(b): each tile is one path before the concatenation"),
+                           QT_TR_NOOP("(c): each tile is one group of the grouped 3x3 convolution")};
     m_note->setText(tr("<b>%1</b>: %2 groups of w = %3 maps (this stage's channels per group), %4x%5, after the 3x3 conv, BN and ReLU. Form %6 "
                        "&mdash; the same numbers in every form: the groups <i>are</i> the paths.")
                         .arg(QString::fromStdString(f.block))
@@ -744,8 +757,8 @@ void ClassifyPanel::showGroup(int group)
     if (group >= f.cardinality)
         return;
     m_grid->setSelected(group);
-    const Colormap cmap = parseColormap(m_colormap->currentText().toStdString());
-    const Normalization norm = parseNormalization(m_norm->currentText().toStdString());
+    const Colormap cmap = parseColormap(m_colormap->currentData().toString().toStdString());
+    const Normalization norm = parseNormalization(m_norm->currentData().toString().toStdString());
     const QImage img = toQImage(renderGroup(f, group, cmap, norm, 48));
     // Fit the width; the maps stack downwards and the scroll area scrolls them.
     const int w = std::max(48, m_groupScroll->viewport()->width() - 4);
@@ -766,8 +779,8 @@ bool ClassifyPanel::exportFeatures(const QString &path, QString *error) const
     }
     try {
         const FeatureMaps &f = m_result->analysis.features;
-        writePng(path.toStdString(), renderGroups(f, parseColormap(m_colormap->currentText().toStdString()),
-                                                  parseNormalization(m_norm->currentText().toStdString())));
+        writePng(path.toStdString(), renderGroups(f, parseColormap(m_colormap->currentData().toString().toStdString()),
+                                                  parseNormalization(m_norm->currentData().toString().toStdString())));
         return true;
     } catch (const std::exception &e) {
         if (error)

@@ -110,6 +110,8 @@ public:
     FeatureGridView *gridView() const { return m_grid; }
 
 Q_SIGNALS:
+    // A "Why?" link (the out-of-distribution line): the lesson explains `topic`.
+    void whyRequested(const QString &topic);
     void deviceChanged(const QString &device);
     // The user chose another inference path ("fast", "fast-bf16" or "plain").
     void inferencePathChosen(resnext::InferencePath path);

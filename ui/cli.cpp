@@ -50,7 +50,7 @@ Usage:
   resnext-explorer train --data fashion-mnist|DIR --out FILE.safetensors [SPEC] [--epochs 10] [--batch 128]
                          [--lr 0.1] [--seed 0] [--val-fraction 0.1] [--limit N] [--compare-resnet]
                          [--format table|json]
-  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--plain | --bf16] [--format table|json]
+  resnext-explorer evaluate --data fashion-mnist|DIR [MODEL] [--batch 500] [--limit N] [--plain | --bf16] [--format table|json]
   resnext-explorer groups --data fashion-mnist|DIR --out DIR [--block layer2.0] [MODEL] [--limit N] [--top 8]
                           [--batch 500] [--keep-only] [--no-ablation] [--no-untrained] [--seed 0] [--plain]
                           [--format table|json]

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 namespace cli {
@@ -386,19 +387,28 @@ void printConfusion(const EvalResult &r, const std::vector<std::string> &labels)
 
 int cmdEvaluate(int argc, char **argv)
 {
-    const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch"}}),
+    const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch", "limit"}}),
                          merge({kModelFlags, kPathFlags}));
     if (!a.has("data"))
         throw UsageError("evaluate: --data fashion-mnist|DIR is required");
     const auto format = parseFormat(a.get("format", "table"));
     const int batch = a.has("batch") ? parseInt("batch", a.get("batch")) : 500;
     validateEvalBatch(batch);
+    // The first N images only (0 = all): a quick check of a model, and of this command in the tests.
+    const int limit = a.has("limit") ? parseInt("limit", a.get("limit")) : 0;
+    if (limit < 0)
+        throw UsageError("evaluate: limit: must be 0 (all) or more (got " + std::to_string(limit) + ")");
     Engine &e = engineFor(a);
     auto model = modelFromArgs(a, e);
     applyPathFlags(a, *model);
     const ModelInfo &info = model->info();
     const std::string source = a.get("data");
-    const ImageSet test = loadEvaluationSet(source, info.spec);
+    ImageSet test = loadEvaluationSet(source, info.spec);
+    if (limit > 0 && static_cast<std::size_t>(limit) < test.count()) {
+        std::vector<std::size_t> first(static_cast<std::size_t>(limit));
+        std::iota(first.begin(), first.end(), std::size_t{0});
+        test = subset(test, first);
+    }
     const EvalResult r = model->evaluate(test, batch);
     const std::string path = model->device() == "cpu" ? toString(model->inferencePath()) : "plain";
     if (format == Format::Json) {

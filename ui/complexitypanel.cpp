@@ -1,5 +1,9 @@
 #include "complexitypanel.h"
 
+#include "language.h"
+
+#include <QCoreApplication>
+
 #include "resnext/report.h"
 
 #include <QGridLayout>
@@ -17,27 +21,30 @@ const char *kRows[] = {"params", "macs", "flops", "activations", "bytes", "inten
 constexpr int kRowCount = 8;
 const char *kColumns[] = {"current", "baseline", "diff", "pinned"};
 
-QString exact(std::int64_t v) { return QString::fromStdString(withThousands(v)); }
+QString exact(std::int64_t v) { return language::count(v); }
 
 QString cellText(std::int64_t v)
 {
     return QString("<span style='font-size:large; font-weight:600'>%1</span><br><span style='color:gray'>%2</span>")
-        .arg(QString::fromStdString(humanCount(static_cast<double>(v))), exact(v));
+        .arg(language::compact(static_cast<double>(v)), exact(v));
 }
 
 // The cost rows are one line each (the exact figure in the tooltip), so the
 // panel grows by little more than five lines.
 QString mibText(std::int64_t bytes)
 {
-    return QString("<span style='font-weight:600'>%1 MiB</span>")
-        .arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+    return QCoreApplication::translate("ComplexityPanel", "<span style='font-weight:600'>%1 MiB</span>")
+        .arg(language::decimal(static_cast<double>(bytes) / (1024.0 * 1024.0), 1));
 }
 
-QString intensityText(double v) { return QString("<span style='font-weight:600'>%1</span>").arg(v, 0, 'f', 2); }
+QString intensityText(double v)
+{
+    return QString("<span style='font-weight:600'>%1</span>").arg(language::decimal(v, 2));
+}
 
 QString compactText(std::int64_t v)
 {
-    return QString("<span style='font-weight:600'>%1</span>").arg(QString::fromStdString(humanCount(double(v))));
+    return QString("<span style='font-weight:600'>%1</span>").arg(language::compact(double(v)));
 }
 
 // Values of one summary in row order; intensity is stored x 1000 for the diff.
@@ -70,7 +77,7 @@ QString diffText(std::int64_t value, std::int64_t base)
     return QString("<span style='font-size:large; font-weight:600; color:%1'>%2%3%</span>")
         .arg(colour)
         .arg(pct >= 0 ? "+" : "")
-        .arg(pct, 0, 'f', 2);
+        .arg(language::decimal(pct, 2));
 }
 
 } // namespace
@@ -104,8 +111,11 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
         grid->addWidget(m_headers[c], 0, c + 1);
     }
     for (int r = 0; r < kRowCount; ++r) {
-        auto *name = new QLabel("<b>" + rowNames[r] + "</b>");
+        //: %1 = a row name; the link opens the lesson's explanation of the number
+        auto *name = new QLabel(tr("<b>%1</b> <a href=\"why\">Why?</a>").arg(rowNames[r]));
+        name->setObjectName(QString("why_%1").arg(kRows[r]));
         name->setToolTip(rowTips[r]);
+        connect(name, &QLabel::linkActivated, this, [this, r] { Q_EMIT whyRequested(kRows[r]); });
         grid->addWidget(name, r + 1, 0);
         for (int c = 0; c < 4; ++c) {
             auto *cell = new QLabel;

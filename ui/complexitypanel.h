@@ -23,6 +23,10 @@ public:
     // column ("current", "baseline", "diff", "pinned").
     QLabel *valueLabel(const QString &row, const QString &column) const;
 
+Q_SIGNALS:
+    // A row's "?" was clicked: explain that number ("params", "macs", ...).
+    void whyRequested(const QString &topic);
+
 private:
     QLabel *m_title = nullptr;
     QLabel *m_convention = nullptr;

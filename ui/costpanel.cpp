@@ -69,6 +69,10 @@ CostPanel::CostPanel(ModelService *service, QWidget *parent) : QWidget(parent), 
     m_status->setObjectName("costStatus");
     m_status->setWordWrap(true);
     statusRow->addWidget(m_status, 1);
+    auto *why = new QLabel(tr("<a href=\"cost\">Why are equal MACs not equal time?</a>"));
+    why->setObjectName("why_cost");
+    connect(why, &QLabel::linkActivated, this, &CostPanel::whyRequested);
+    statusRow->addWidget(why);
     layout->addLayout(statusRow);
     m_cost = new QCustomPlot;
     m_cost->setObjectName("costPlot");

@@ -42,6 +42,10 @@ public:
 protected:
     void showEvent(QShowEvent *event) override;
 
+Q_SIGNALS:
+    // A "Why?" link: the lesson explains `topic` (a key of the lesson's "why").
+    void whyRequested(const QString &topic);
+
 private:
     void setupCostPlot();
     void updateCostPlot();

@@ -65,7 +65,7 @@ void drawSeries(QCustomPlot *plot, QCPAxisRect *rect, const ExperimentResult &r,
         g->setData(xy.first, xy.second);
         g->setPen(QPen(QColor(120, 120, 120, 90), 1));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(120, 120, 120, 110), 4));
-        g->setName(QString("seed %1").arg(seed));
+        g->setName(QObject::tr("seed %1").arg(seed));
         g->removeFromLegend();
         for (double v : xy.second) {
             lo = std::min(lo, v);
@@ -141,7 +141,8 @@ void drawExperiment(QCustomPlot *plot, const ExperimentResult &r)
     QCPAxis *topX = top->axis(QCPAxis::atBottom), *bottomX = bottom->axis(QCPAxis::atBottom);
     QSharedPointer<QCPAxisTickerText> under(new QCPAxisTickerText);
     for (const ExperimentPoint &p : r.points)
-        under->addTick(p.x, QString("%1\n%2 params\n%3 MACs").arg(shortLabel(p), compact(p.totals.params),
+        //: an x-axis tick: the spec, its parameters and its MACs
+        under->addTick(p.x, QObject::tr("%1\n%2 params\n%3 MACs").arg(shortLabel(p), compact(p.totals.params),
                                                                  compact(p.totals.macs)));
     bottomX->setTicker(under);
     bottomX->setLabel(cardinality ? QObject::tr("cardinality C (log scale), with the solver's d") : QString());
@@ -235,7 +236,10 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     outRow->addWidget(m_out);
     auto *browse = new QPushButton(tr("..."));
     outRow->addWidget(browse);
-    form->addRow(tr("&Results folder"), outRow);
+    // A row of a layout has no buddy of its own: without one the label showed its '&'.
+    auto *outLabel = new QLabel(tr("&Results folder"));
+    outLabel->setBuddy(m_out);
+    form->addRow(outLabel, outRow);
     left->addWidget(box);
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Run"));

@@ -1,5 +1,7 @@
 #include "groupspanel.h"
 
+#include "language.h"
+
 #include "groupsview.h"
 #include "inlineerror.h"
 
@@ -156,6 +158,10 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     m_sort->setToolTip(tr("Order the heat-map rows and strips by the class-selectivity index "
                           "(mu_max - mu_rest) / (mu_max + mu_rest), most selective first"));
     summaryRow->addWidget(m_sort);
+    auto *why = new QLabel(tr("<a href=\"groups\">How to read these figures</a>"));
+    why->setObjectName("why_groups");
+    connect(why, &QLabel::linkActivated, this, &GroupsPanel::whyRequested);
+    summaryRow->addWidget(why);
     outer->addLayout(summaryRow);
 
     auto *grid = new QGridLayout;
@@ -326,21 +332,21 @@ void GroupsPanel::redraw()
                        .arg(QString::fromStdString(r.trained.block))
                        .arg(r.trained.count)
                        .arg(m_result->source.toHtmlEscaped())
-                       .arg(100.0 * r.trained.accuracy, 0, 'f', 2)
-                       .arg(r.trained.meanOffDiagonalCka, 0, 'f', 3);
+                       .arg(language::decimal(100.0 * r.trained.accuracy, 2))
+                       .arg(language::decimal(r.trained.meanOffDiagonalCka, 3));
     if (r.predictedLabels)
         text = tr("<b>%1</b> over %2 images of %3 (no labels: the classes are the trained model's predictions), "
                   "mean off-diagonal CKA %4")
                    .arg(QString::fromStdString(r.trained.block))
                    .arg(r.trained.count)
                    .arg(m_result->source.toHtmlEscaped())
-                   .arg(r.trained.meanOffDiagonalCka, 0, 'f', 3);
+                   .arg(language::decimal(r.trained.meanOffDiagonalCka, 3));
     if (r.hasUntrained)
         text += tr("; untrained %1 %2%, CKA %3")
                     .arg(r.predictedLabels ? tr("agrees with them on") : tr("accuracy"))
-                    .arg(100.0 * r.untrained.accuracy, 0, 'f', 2)
-                    .arg(r.untrained.meanOffDiagonalCka, 0, 'f', 3);
-    text += tr(" (%1 s)").arg(r.seconds, 0, 'f', 1);
+                    .arg(language::decimal(100.0 * r.untrained.accuracy, 2))
+                    .arg(language::decimal(r.untrained.meanOffDiagonalCka, 3));
+    text += tr(" (%1 s)").arg(language::decimal(r.seconds, 1));
     m_summary->setText(text);
     for (int col = 0; col < (two ? 2 : 1); ++col) {
         const GroupAnalysis &a = col == 0 ? r.trained : r.untrained;

@@ -82,6 +82,8 @@ public:
     std::shared_ptr<const GroupsResult> result() const { return m_result; }
 
 Q_SIGNALS:
+    // A "Why?" link: the lesson explains `topic`.
+    void whyRequested(const QString &topic);
     // A top image was clicked: show it in the Classify tab with `group` of `block` selected.
     void openInClassify(const QImage &image, const QString &name, const QString &block, int group);
 

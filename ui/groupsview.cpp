@@ -1,5 +1,7 @@
 #include "groupsview.h"
 
+#include <QCoreApplication>
+
 #include <QPainter>
 
 #include <algorithm>
@@ -96,20 +98,21 @@ void drawSelectivity(QCustomPlot *plot, const GroupAnalysis &a, const std::vecto
         for (double v : row)
             hi = std::max(hi, v);
     auto *map = heatMap(plot, classes, static_cast<int>(order.size()), QCPRange(0, hi > 0 ? hi : 1),
-                        "mean energy");
+                        QCoreApplication::translate("GroupsView", "mean energy"));
     QStringList rows, columns;
     for (size_t r = 0; r < order.size(); ++r) {
         const auto g = static_cast<size_t>(order[r]);
         for (int k = 0; k < classes; ++k)
             map->data()->setCell(k, static_cast<int>(r), a.selectivity[g][static_cast<size_t>(k)]);
-        rows << QString("g%1  SI %2").arg(g).arg(a.selectivityIndex[g], 0, 'f', 2);
+        //: g = group number, SI = class-selectivity index
+        rows << QCoreApplication::translate("GroupsView", "g%1  SI %2").arg(g).arg(a.selectivityIndex[g], 0, 'f', 2);
     }
     for (const auto &name : a.classNames)
         columns << QString::fromStdString(name);
     plot->yAxis->setTicker(textTicks(rows));
     plot->xAxis->setTicker(textTicks(columns));
     plot->xAxis->setTickLabelRotation(40);
-    plot->yAxis->setLabel("group (class-selectivity index)");
+    plot->yAxis->setLabel(QCoreApplication::translate("GroupsView", "group (class-selectivity index)"));
     setTitle(plot, title);
     plot->replot();
 }
@@ -117,7 +120,7 @@ void drawSelectivity(QCustomPlot *plot, const GroupAnalysis &a, const std::vecto
 void drawCka(QCustomPlot *plot, const GroupAnalysis &a, const QString &title)
 {
     const int c = a.cardinality;
-    auto *map = heatMap(plot, c, c, QCPRange(0, 1), "linear CKA");
+    auto *map = heatMap(plot, c, c, QCPRange(0, 1), QCoreApplication::translate("GroupsView", "linear CKA"));
     QStringList labels;
     for (int g = 0; g < c; ++g) {
         labels << QString("g%1").arg(g);
@@ -126,7 +129,10 @@ void drawCka(QCustomPlot *plot, const GroupAnalysis &a, const QString &title)
     }
     plot->xAxis->setTicker(textTicks(labels));
     plot->yAxis->setTicker(textTicks(labels));
-    setTitle(plot, title + QString(": mean off-diagonal %1").arg(a.meanOffDiagonalCka, 0, 'f', 3));
+    //: %1 = the chart title, %2 = the mean CKA between different groups
+    setTitle(plot, QCoreApplication::translate("GroupsView", "%1: mean off-diagonal %2")
+                       .arg(title)
+                       .arg(a.meanOffDiagonalCka, 0, 'f', 3));
     plot->replot();
 }
 
@@ -156,20 +162,24 @@ void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &titl
             hi = std::max(hi, change);
         }
     };
-    add(a.zeroedAccuracy, "group zeroed", QColor(214, 96, 77), both ? -0.2 : 0.0);
-    add(a.keptOnlyAccuracy, "only this group kept", QColor(67, 147, 195), both ? 0.2 : 0.0);
+    add(a.zeroedAccuracy, QCoreApplication::translate("GroupsView", "group zeroed"), QColor(214, 96, 77), both ? -0.2 : 0.0);
+    add(a.keptOnlyAccuracy, QCoreApplication::translate("GroupsView", "only this group kept"), QColor(67, 147, 195), both ? 0.2 : 0.0);
     QStringList labels;
     for (int g = 0; g < c; ++g)
         labels << QString("g%1").arg(g);
     plot->xAxis->setTicker(textTicks(labels));
     plot->xAxis->setRange(-0.6, c - 0.4);
-    plot->xAxis->setLabel("group");
-    const QString measure = a.predictedLabels ? "agreement" : "accuracy";
-    plot->yAxis->setLabel(measure + " change (points)");
+    plot->xAxis->setLabel(QCoreApplication::translate("GroupsView", "group"));
+    plot->yAxis->setLabel(a.predictedLabels ? QCoreApplication::translate("GroupsView", "agreement change (points)")
+                                            : QCoreApplication::translate("GroupsView", "accuracy change (points)"));
     const double pad = std::max(0.5, 0.08 * (hi - lo));
     plot->yAxis->setRange(lo - pad, hi + pad + 0.22 * (hi - lo + pad)); // room for the legend above the bars
     plot->legend->setVisible(true);
-    setTitle(plot, title + QString(": base %1 %2%").arg(measure).arg(100.0 * a.accuracy, 0, 'f', 2));
+    //: %1 = the chart title, %2 = the accuracy without ablation in percent
+    setTitle(plot, (a.predictedLabels ? QCoreApplication::translate("GroupsView", "%1: base agreement %2%")
+                                      : QCoreApplication::translate("GroupsView", "%1: base accuracy %2%"))
+                       .arg(title)
+                       .arg(100.0 * a.accuracy, 0, 'f', 2));
     plot->replot();
 }
 
@@ -200,7 +210,7 @@ QImage topImagesStrip(const GroupAnalysis &a, const resnext::ImageSet &data, con
         const int y = gap + static_cast<int>(r) * (cell + gap);
         const int pref = a.preferredClass.empty() ? -1 : a.preferredClass[g];
         painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignLeft,
-                         QString("g%1  SI %2\n%3")
+                         QCoreApplication::translate("GroupsView", "g%1  SI %2\n%3")
                              .arg(g)
                              .arg(a.selectivityIndex[g], 0, 'f', 2)
                              .arg(pref >= 0 ? QString::fromStdString(a.classNames[static_cast<size_t>(pref)]) : ""));

@@ -1,5 +1,7 @@
 #include "layertable.h"
 
+#include "language.h"
+
 #include "resnext/fileio.h"
 #include "resnext/report.h"
 
@@ -72,12 +74,13 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
                    ? QString::number(l.channels)
                    : QString("%1 x %2 x %3").arg(l.channels).arg(l.height).arg(l.width);
     case Groups: return l.groups;
-    case Params: return QString::fromStdString(withThousands(l.params));
-    case Macs: return QString::fromStdString(withThousands(l.macs));
-    case Activations: return l.activations ? QString::fromStdString(withThousands(l.activations)) : QString();
-    case Bytes: return QString::fromStdString(withThousands(memoryAccess(l, m_summary.cost).total()));
-    case Intensity: return l.macs ? QString::number(arithmeticIntensity(l, m_summary.cost), 'f', 2) : QString();
-    case Share: return QString("%1%").arg(share, 0, 'f', 2);
+    // In the window's locale; the exports write core's format.
+    case Params: return language::count(l.params);
+    case Macs: return language::count(l.macs);
+    case Activations: return l.activations ? language::count(l.activations) : QString();
+    case Bytes: return language::count(memoryAccess(l, m_summary.cost).total());
+    case Intensity: return l.macs ? language::decimal(arithmeticIntensity(l, m_summary.cost), 2) : QString();
+    case Share: return QString("%1%").arg(language::decimal(share, 2));
     }
     return {};
 }
@@ -86,8 +89,10 @@ QVariant LayerModel::headerData(int section, Qt::Orientation orientation, int ro
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    const char *names[] = {"Layer",       "Type",  "Output (C x H x W)", "Groups",    "Params",
-                           "MACs",        "Activations", "Bytes moved", "MACs/byte", "Share of MACs"};
+    const char *names[] = {QT_TR_NOOP("Layer"),       QT_TR_NOOP("Type"),        QT_TR_NOOP("Output (C x H x W)"),
+                           QT_TR_NOOP("Groups"),      QT_TR_NOOP("Params"),      QT_TR_NOOP("MACs"),
+                           QT_TR_NOOP("Activations"), QT_TR_NOOP("Bytes moved"), QT_TR_NOOP("MACs/byte"),
+                           QT_TR_NOOP("Share of MACs")};
     return tr(names[section]);
 }
 
@@ -126,6 +131,11 @@ LayerTable::LayerTable(QWidget *parent) : QWidget(parent)
     m_totals->setWordWrap(true);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bottom->addWidget(m_totals, 1);
+    auto *why = new QLabel(tr("<a href=\"layers\">Why these numbers?</a>"));
+    why->setObjectName("why_layers");
+    why->setToolTip(tr("The formula of each column, with the current model's values, in the lesson."));
+    connect(why, &QLabel::linkActivated, this, &LayerTable::whyRequested);
+    bottom->addWidget(why);
     auto *copy = new QPushButton(tr("&Copy"));
     copy->setToolTip(tr("Copy the selected rows (or all) as tab-separated text (Ctrl+C in the table)."));
     auto *exportButton = new QPushButton(tr("&Export CSV/Markdown..."));
@@ -155,11 +165,9 @@ void LayerTable::setSummary(const Summary &summary)
                          "<b>%5</b> activations, <b>%6</b> bytes moved (every layer, ReLU and add included; "
                          "batch %7, %8 bytes per element)")
                           .arg(summary.layers.size())
-                          .arg(QString::fromStdString(withThousands(summary.params)),
-                               QString::fromStdString(withThousands(summary.macs)),
-                               QString::fromStdString(humanCount(static_cast<double>(summary.flops()))),
-                               QString::fromStdString(withThousands(summary.activations)),
-                               QString::fromStdString(withThousands(summary.bytes)))
+                          .arg(language::count(summary.params), language::count(summary.macs),
+                               language::compact(static_cast<double>(summary.flops())),
+                               language::count(summary.activations), language::count(summary.bytes))
                           .arg(summary.cost.batch)
                           .arg(summary.cost.bytesPerElement));
 }

@@ -39,6 +39,10 @@ public:
     QTableView *view() const { return m_view; }
     LayerModel *model() const { return m_model; }
 
+Q_SIGNALS:
+    // A "Why?" link: the lesson explains `topic` (a key of the lesson's "why").
+    void whyRequested(const QString &topic);
+
 private:
     resnext::Summary m_summary;
     LayerModel *m_model = nullptr;

@@ -1,9 +1,11 @@
 // resnext-explorer: the GUI when started without a subcommand, else the
 // headless command line (no display needed).
 #include "cli.h"
+#include "language.h"
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QSettings>
 
 int main(int argc, char **argv)
 {
@@ -20,6 +22,9 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName("ResNeXtExplorer");
     QApplication::setApplicationName("ResNeXt Explorer");
     QApplication::setApplicationVersion(RESNEXT_VERSION);
+    // The window's language: View > Language's choice, else the system locale's.
+    language::install(language::savedChoice(
+        QSettings(QSettings::IniFormat, QSettings::UserScope, "ResNeXtExplorer", "resnext-explorer").fileName()));
     MainWindow window;
     window.show();
     window.startInference();

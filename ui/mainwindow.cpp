@@ -15,6 +15,8 @@
 #include "costpanel.h"
 #include "complexitypanel.h"
 #include "layertable.h"
+#include "language.h"
+#include "lessonpanel.h"
 
 #include "resnext/datasource.h"
 #include "resnext/error.h"
@@ -22,6 +24,7 @@
 #include "resnext/report.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -38,6 +41,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QRegularExpression>
@@ -67,6 +71,7 @@ struct PanelEntry {
 constexpr PanelEntry kPanels[] = {
     {"architecture", false, ""},
     {"complexity", false, ""},
+    {"lesson", false, ""},
     {"block", true, QT_TRANSLATE_NOOP("MainWindow", "&Block diagram")},
     {"charts", true, QT_TRANSLATE_NOOP("MainWindow", "C&harts")},
     {"layers", true, QT_TRANSLATE_NOOP("MainWindow", "&Layers")},
@@ -257,6 +262,48 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
 
+    // The lesson, in the window's language, in a dock beside any tab.
+    m_language = language::savedChoice(m_settingsPath);
+    m_lesson = new LessonPanel(language::current());
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName("lessonDock");
+    m_lessonDock->setWidget(m_lesson);
+    // Tabbed with the architecture dock: the full height on the left, and the
+    // view the text talks about keeps its width (Show me sets the sliders).
+    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
+    tabifyDockWidget(m_archDock, m_lessonDock);
+    m_archDock->raise();
+    m_lessonDock->hide();
+    m_panels["lesson"] = m_lessonDock;
+    connect(m_lesson, &LessonPanel::showRequested, this, [this](const lesson::State &s) { applyLessonState(s); });
+    connect(m_lesson, &LessonPanel::compareFormsRequested, this, [this] {
+        const auto r = m_classify->result();
+        if (!r || !m_service->model()) {
+            m_lesson->setFormsResult(tr("Classify an image first (the Classify tab, or \"Show me\"): the forms are "
+                                        "compared on the image shown there."));
+            return;
+        }
+        const QString block = r->analysis.features.block.empty() ? QStringLiteral("layer1.0")
+                                                                 : QString::fromStdString(r->analysis.features.block);
+        m_formsJob = m_service->compareForms(r->image, block);
+    });
+    connect(m_service, &ModelService::formsCompared, this,
+            [this](const Job &job, std::shared_ptr<const FormsComparison> c) {
+                if (job.id != m_formsJob.id)
+                    return;
+                m_lesson->setFormsResult(
+                    tr("On this image, the largest difference between forms (a) and (b) is %1 in the logits and %2 in "
+                       "%3's output; between (a) and (c) %4 and %5. The logits are up to %6 and the block's outputs "
+                       "up to %7: the three forms compute the same function, to float rounding.")
+                        .arg(QString::number(c->logitsAB, 'g', 2), QString::number(c->outputAB, 'g', 2), c->block,
+                             QString::number(c->logitsAC, 'g', 2), QString::number(c->outputAC, 'g', 2),
+                             language::decimal(c->logitScale, 2), language::decimal(c->outputScale, 2)));
+            });
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
+        if (job.id == m_formsJob.id)
+            m_lesson->setFormsResult(msg);
+    });
+
     connect(m_service, &ModelService::engineReady, this, [this](const QString &text) {
         statusBar()->showMessage(tr("Engine ready: %1").arg(text), 6000);
         const auto d = m_service->deviceInfo();
@@ -320,10 +367,32 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
         applySpec(s);
     });
     connect(m_arch, &ArchitecturePanel::optionsChanged, this, &MainWindow::onOptionsChanged);
+    connect(m_complexity, &ComplexityPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_table, &LayerTable::whyRequested, this, &MainWindow::showWhy);
+    connect(m_cost, &CostPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_groups, &GroupsPanel::whyRequested, this, &MainWindow::showWhy);
+    connect(m_classify, &ClassifyPanel::whyRequested, this, &MainWindow::showWhy);
 
     setupActions();
+    const bool firstStart = QSettings(m_settingsPath, QSettings::IniFormat).allKeys().isEmpty();
     loadSettings();
     updateViews();
+    if (firstStart) {
+        // The first thing a first launch offers: the guided lesson.
+        m_lessonOffer = new QPushButton(tr("New here? Start the lesson"));
+        m_lessonOffer->setObjectName("lessonOffer");
+        m_lessonOffer->setToolTip(tr("A guided walk through the ResNeXt paper beside the live views (Help > Lesson)."));
+        statusBar()->addPermanentWidget(m_lessonOffer);
+        connect(m_lessonOffer, &QPushButton::clicked, this, [this] {
+            m_lessonDock->show();
+            m_lessonDock->raise();
+        });
+        // Taken up, however the lesson was opened: the offer goes.
+        connect(m_lessonDock, &QDockWidget::visibilityChanged, m_lessonOffer, [this](bool visible) {
+            if (visible)
+                m_lessonOffer->hide();
+        });
+    }
     if (!m_settingsMessage.isEmpty()) {
         m_arch->showError(m_settingsMessage);
         statusBar()->showMessage(m_settingsMessage);
@@ -447,6 +516,7 @@ void MainWindow::setupActions()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_archDock->toggleViewAction());
     view->addAction(m_complexityDock->toggleViewAction());
+    view->addAction(m_lessonDock->toggleViewAction());
     view->addSeparator();
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(QString(m_tabs->tabText(i)).remove(QRegularExpression("&(?!&)")), this,
@@ -455,7 +525,31 @@ void MainWindow::setupActions()
             a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
 
+    view->addSeparator();
+    QMenu *languageMenu = view->addMenu(tr("&Language"));
+    languageMenu->setObjectName("languageMenu");
+    languageMenu->setToolTip(tr("The window's language; it changes at the next start."));
+    auto *languages = new QActionGroup(languageMenu);
+    QAction *systemLanguage = languageMenu->addAction(tr("System default"), this, [this] { setLanguageChoice({}); });
+    systemLanguage->setCheckable(true);
+    systemLanguage->setChecked(m_language.isEmpty());
+    languages->addAction(systemLanguage);
+    for (const QString &code : language::available()) {
+        // Each language in its own name, untranslated.
+        QAction *a = languageMenu->addAction(language::nativeName(code), this, [this, code] { setLanguageChoice(code); });
+        a->setCheckable(true);
+        a->setChecked(m_language == code);
+        languages->addAction(a);
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *lessonAction = help->addAction(tr("&Lesson"), this, [this] {
+        m_lessonDock->show();
+        m_lessonDock->raise();
+        if (m_lessonOffer)
+            m_lessonOffer->hide();
+    });
+    lessonAction->setShortcut(QKeySequence(tr("Ctrl+L")));
     QAction *aboutAction = help->addAction(tr("&About ResNeXt Explorer"), this, &MainWindow::about);
     aboutAction->setShortcut(QKeySequence::HelpContents);
 }
@@ -557,6 +651,7 @@ void MainWindow::updateViews()
     m_diagram->setSpec(m_spec);
     m_diagram->setStage(m_stageCombo->currentIndex());
     m_table->setSummary(cur);
+    m_lesson->setSpec(m_spec, opt);
     m_train->refreshModelLabel();
     updateRunningModel();
     setWindowTitle(tr("%1 - ResNeXt Explorer").arg(QString::fromStdString(describe(m_spec))));
@@ -584,10 +679,12 @@ bool MainWindow::showPanel(const QString &name)
     int tab = -1;
     for (QWidget *p = w; p && tab < 0; p = p->parentWidget())
         tab = m_tabs->indexOf(p); // a page may sit inside a scroll area
-    if (tab >= 0)
+    if (tab >= 0) {
         m_tabs->setCurrentIndex(tab);
-    else
+    } else {
         w->show();
+        w->raise(); // a dock tabbed with another comes to the front
+    }
     return true;
 }
 
@@ -688,10 +785,76 @@ void MainWindow::saveSettings() const
     s.setValue("window/rect", isMaximized() ? normalGeometry() : geometry());
     s.setValue("window/maximized", isMaximized());
     s.setValue("files/lastDir", m_lastDir);
+    if (!m_language.isEmpty())
+        s.setValue("view/language", m_language);
     s.setValue("window/state", saveState());
     if (m_chosenPath)
         s.setValue("inference/path", QString::fromStdString(toString(*m_chosenPath)));
     s.sync();
+}
+
+void MainWindow::setLanguageChoice(const QString &code)
+{
+    m_language = language::available().contains(code) ? code : QString();
+    QSettings s(m_settingsPath, QSettings::IniFormat);
+    if (m_language.isEmpty())
+        s.remove("view/language");
+    else
+        s.setValue("view/language", m_language);
+    s.sync();
+    statusBar()->showMessage(tr("The language changes at the next start (%1).")
+                                 .arg(m_language.isEmpty() ? tr("the system's") : language::nativeName(m_language)),
+                             8000);
+}
+
+int MainWindow::currentStage() const { return m_stageCombo->currentIndex(); }
+
+void MainWindow::showWhy(const QString &topic)
+{
+    m_lessonDock->show();
+    m_lessonDock->raise();
+    m_lesson->showTopic(topic);
+}
+
+bool MainWindow::applyLessonState(const lesson::State &state)
+{
+    try {
+        lesson::validateState(state);
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(QString::fromUtf8(e.what()), 8000);
+        return false;
+    }
+    if (state.panel && !panel(*state.panel))
+        return false;
+    ArchSpec spec = state.preset ? preset(state.preset->toStdString()).spec : m_spec;
+    if (state.cardinality)
+        spec.cardinality = *state.cardinality;
+    if (state.width)
+        spec.width = *state.width;
+    if (state.form)
+        spec.form = *state.form == "a" ? BlockForm::A : *state.form == "b" ? BlockForm::B : BlockForm::C;
+    // The hold applies after the preset (a preset alone is shown as it is).
+    setHoldComplexity(false);
+    if (!applySpec(spec))
+        return false;
+    if (state.hold)
+        setHoldComplexity(*state.hold);
+    if (state.stage)
+        m_stageCombo->setCurrentIndex(std::clamp(*state.stage - 1, 0, m_stageCombo->count() - 1));
+    if (state.block) {
+        if (auto *combo = m_classify->findChild<QComboBox *>("blockCombo")) {
+            const int i = combo->findText(*state.block);
+            if (i >= 0)
+                combo->setCurrentIndex(i);
+        }
+    }
+    if (state.sample) {
+        m_haveImage = true;
+        m_classify->classifySample(*state.sample);
+    }
+    if (state.panel)
+        showPanel(*state.panel);
+    return true;
 }
 
 void MainWindow::startInference()

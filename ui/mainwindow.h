@@ -23,6 +23,11 @@ class ChartsPanel;
 class CostPanel;
 class ComplexityPanel;
 class LayerTable;
+class LessonPanel;
+class QPushButton;
+namespace lesson {
+struct State;
+}
 class QAction;
 class QComboBox;
 class QDockWidget;
@@ -92,6 +97,17 @@ public:
     // Why the settings were not restored, if they were not.
     QString settingsMessage() const { return m_settingsMessage; }
     void saveSettings() const;
+    // The lesson's "Show me": sets the preset, C and d, form, hold, tab, stage,
+    // block and image of `state`; false (and nothing changed) for an invalid one.
+    bool applyLessonState(const lesson::State &state);
+    LessonPanel *lessonPanel() const { return m_lesson; }
+    QDockWidget *lessonDock() const { return m_lessonDock; }
+    // Opens the lesson at the "Why?" explanation of `topic`.
+    void showWhy(const QString &topic);
+    // View > Language: "" (the system's), "en" or "vi"; saved, applied at the next start.
+    void setLanguageChoice(const QString &code);
+    QString languageChoice() const { return m_language; }
+    int currentStage() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -148,4 +164,9 @@ private:
     Job m_adoptSpecOf; // the weights load whose model sets the sliders (its spec is adopted)
     bool m_haveImage = false;
     QString m_lastDir; // the folder of the last file opened or saved
+    LessonPanel *m_lesson = nullptr;
+    QDockWidget *m_lessonDock = nullptr;
+    QPushButton *m_lessonOffer = nullptr; // first launch: "Start the lesson" in the status bar
+    QString m_language;                   // View > Language's choice ("" = the system's)
+    Job m_formsJob;                       // the lesson's comparison of the forms
 };

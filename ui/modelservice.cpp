@@ -7,6 +7,7 @@
 #include "resnext/serialize.h"
 
 #include <QMetaObject>
+#include <QTemporaryDir>
 
 #include <chrono>
 #include <numeric>
@@ -561,6 +562,48 @@ Job ModelService::saveModel(const QString &path, std::shared_ptr<Model> which)
     });
 }
 
+Job ModelService::compareForms(const RgbImage &image, const QString &block)
+{
+    return post(JobKind::Analyze, [this, image, block](const Job &job, const std::atomic<bool> &cancel) {
+        auto m = model();
+        if (!m)
+            throw Error("no model is loaded yet: classify an image first");
+        // The model's own weights, reloaded in each form (form (c) names are sliced per path).
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("forms.safetensors").toStdString();
+        m->save(path);
+        std::vector<Analysis> runs;
+        for (BlockForm form : {BlockForm::A, BlockForm::B, BlockForm::C}) {
+            LoadOptions o;
+            o.form = form;
+            auto f = engine().load(path, o, nullptr, "cpu");
+            f->setInferencePath(InferencePath::Plain); // the form as built, one module at a time
+            runs.push_back(f->analyze(image, 1, block.toStdString(), &cancel));
+        }
+        const auto maxDiff = [](const std::vector<float> &x, const std::vector<float> &y) {
+            double d = 0;
+            for (size_t i = 0; i < std::min(x.size(), y.size()); ++i)
+                d = std::max(d, std::abs(static_cast<double>(x[i]) - y[i]));
+            return d;
+        };
+        const auto maxAbs = [](const std::vector<float> &x) {
+            double d = 0;
+            for (float v : x)
+                d = std::max(d, std::abs(static_cast<double>(v)));
+            return d;
+        };
+        auto r = std::make_shared<FormsComparison>();
+        r->block = block;
+        r->logitsAB = maxDiff(runs[0].logits, runs[1].logits);
+        r->logitsAC = maxDiff(runs[0].logits, runs[2].logits);
+        r->outputAB = maxDiff(runs[0].features.output, runs[1].features.output);
+        r->outputAC = maxDiff(runs[0].features.output, runs[2].features.output);
+        r->logitScale = maxAbs(runs[2].logits);
+        r->outputScale = maxAbs(runs[2].features.output);
+        emitOnGui([this, job, r] { Q_EMIT formsCompared(job, r); });
+    });
+}
+
 Job ModelService::exportOnnx(const QString &path)
 {
     return post(JobKind::Save, [this, path](const Job &job, const std::atomic<bool> &) {
@@ -589,7 +632,7 @@ Job ModelService::analyzeSample(int index, const QString &block)
             img.pixels[i * 3] = img.pixels[i * 3 + 1] = img.pixels[i * 3 + 2] = px[i];
         const auto label = static_cast<size_t>(test.labels[static_cast<size_t>(index)]);
         runAnalysis(job, cancel, std::move(img),
-                    QString("Fashion-MNIST test image %1 (%2)").arg(index).arg(QString::fromStdString(test.classNames[label])),
+                    tr("Fashion-MNIST test image %1 (%2)").arg(index).arg(QString::fromStdString(test.classNames[label])),
                     block, 0.0);
     });
 }

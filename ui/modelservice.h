@@ -35,6 +35,15 @@ struct AnalysisResult {
     resnext::InferencePath path = resnext::InferencePath::Plain; // the path that computed it
 };
 
+// Forms (a) and (b) against (c) on one image: the largest absolute differences
+// and the largest magnitude they are relative to.
+struct FormsComparison {
+    QString block;
+    double logitsAB = 0, logitsAC = 0;  // max |logits(a) - logits(b)|, max |logits(a) - logits(c)|
+    double outputAB = 0, outputAC = 0;  // the same for the block's output
+    double logitScale = 0, outputScale = 0; // max |logits(c)|, max |output(c)|
+};
+
 // A group analysis and the images it ran on (for the top-image strips).
 struct GroupsResult {
     resnext::GroupReport report;
@@ -94,6 +103,10 @@ public:
     Job saveModel(const QString &path, std::shared_ptr<resnext::Model> model = nullptr);
     // Writes the current model as ONNX (resnext/export.h); saved(job, path) when done.
     Job exportOnnx(const QString &path);
+    // The lesson's step 3: the current model's weights run in forms (a), (b) and
+    // (c) (plain path, CPU) on `image`; formsCompared reports the largest
+    // differences of their logits and of `block`'s output.
+    Job compareForms(const resnext::RgbImage &image, const QString &block);
     // Measures request.spec (or its equal-complexity sweep) with random weights
     // through core's profile(); every row is cached per spec, device, threads,
     // batch and runs, so a repeated request answers from the cache at once.
@@ -147,6 +160,7 @@ Q_SIGNALS:
     // Images done of total (both models) of a group analysis.
     void groupsProgress(const Job &job, qulonglong done, qulonglong total);
     void groupsReady(const Job &job, std::shared_ptr<const GroupsResult> result);
+    void formsCompared(const Job &job, std::shared_ptr<const FormsComparison> result);
     // A one-line message about `job`: an error, or a note such as a CUDA fallback.
     void failed(const Job &job, const QString &message);
     void jobFinished(const Job &job, JobOutcome outcome);

@@ -1,5 +1,7 @@
 #include "snapshot.h"
 
+#include "language.h"
+
 #include "classifypanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
@@ -68,6 +70,7 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
     qInstallMessageHandler(quietOffscreen);
     QApplication app(argc, argv);
     QApplication::setApplicationVersion(RESNEXT_VERSION);
+    language::install({}); // the system locale's language: LANG=vi_VN.UTF-8 renders the window in Vietnamese
     // A private settings file: a snapshot neither reads nor changes the user's state.
     QTemporaryDir settingsDir;
     MainWindow window(settingsDir.filePath("snapshot.ini"));
@@ -161,7 +164,8 @@ int renderSnapshot(int argc, char **argv, const SnapshotRequest &req)
         }
         QApplication::processEvents();
     }
-    QWidget *target = panel == "all" ? static_cast<QWidget *>(&window) : window.panel(panel);
+    // The lesson is a dock beside the views it talks about: the whole window, lesson in front.
+    QWidget *target = panel == "all" || panel == "lesson" ? static_cast<QWidget *>(&window) : window.panel(panel);
     const QImage image = target->grab().toImage();
     // Encoded in memory, then written to a temporary file renamed into place: a
     // full disk leaves no partial PNG, a symlink at the path is not written through.

@@ -34,7 +34,7 @@ WeightsDialog::WeightsDialog(QWidget *parent) : QDialog(parent)
             continue; // not a ResNet/ResNeXt this program builds
         auto *item = new QTreeWidgetItem(m_list, {QString::fromStdString(w.name),
                                                   QString::fromStdString(resnext::describe(*w.spec)),
-                                                  QString("%1 MB").arg(static_cast<double>(w.bytes) / 1e6, 0, 'f', 1),
+                                                  tr("%1 MB").arg(static_cast<double>(w.bytes) / 1e6, 0, 'f', 1),
                                                   QString::fromStdString(w.source)});
         item->setData(0, Qt::UserRole, QString::fromStdString(w.path));
         item->setToolTip(0, QString::fromStdString(w.path));

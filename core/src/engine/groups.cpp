@@ -5,6 +5,7 @@
 // rest of the network (the block's merge, the later blocks, the head) runs
 // again. The unablated path is exactly evaluate()'s computation.
 #include "groups_pass.h"
+#include "engine/torch_model.h"
 
 #include "resnext/engine.h"
 #include "resnext/error.h"
@@ -183,6 +184,26 @@ GroupActivations runGroupPass(ResNet &net, const ArchSpec &spec, const torch::De
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
+}
+
+GroupActivations TorchModel::groupActivations(const ImageSet &data, const GroupPassOptions &options,
+                                              const std::function<bool(size_t, size_t)> &progress)
+{
+    const auto &pre = m_info.preprocessing;
+    const bool direct = data.height == pre.size && data.width == pre.size &&
+                        (data.channels == pre.channels || data.channels == 1);
+    return guarded("groups", [&] {
+        // On the fast path in FP32 whenever the model's path is a fast one (BF16
+        // would round the accuracies the ablation compares), else on the plain path.
+        fast::Net *net = m_info.spec.block == BlockKind::Bottleneck ? fastNet() : nullptr;
+        std::unique_ptr<fast::Net> fp32;
+        if (net && net->bf16()) {
+            fp32 = makeFastNet(false);
+            net = fp32.get();
+        }
+        return runGroupPass(m_net, m_info.spec, m_device, data, options, net,
+                            [&](const std::vector<size_t> &idx) { return inputBatch(data, idx, direct); }, progress);
+    });
 }
 
 } // namespace resnext

@@ -1,0 +1,35 @@
+#pragma once
+// The window's language: Qt translators for English (the source) and
+// Vietnamese, chosen by the system locale or by View > Language (saved in the
+// settings as view/language, applied at the next start). The command line
+// never installs a translator: it stays English for scripts.
+
+#include <QString>
+#include <QStringList>
+
+namespace language {
+
+// Codes the window is translated into, "en" first.
+QStringList available();
+// The language's own name ("English", "Tiếng Việt"): shown untranslated in the menu.
+QString nativeName(const QString &code);
+// The code `choice` resolves to: "" = the system locale's language when it is
+// available, else "en".
+QString resolve(const QString &choice);
+// Installs the translators for `choice` ("" = the system's) into the running
+// application, replacing earlier ones, and makes its QLocale the default so
+// numbers in the window follow it. Returns the code applied.
+QString install(const QString &choice);
+// The code last installed ("en" before any install).
+QString current();
+// The saved choice in the settings file at `settingsPath` ("" when none).
+QString savedChoice(const QString &settingsPath);
+
+// Numbers in the window in the default locale's digits and separators (25,028,904
+// in English, 25.028.904 in Vietnamese). Files (CSV, JSON) keep core's format.
+QString count(qint64 value);
+QString decimal(double value, int decimals);
+// core's humanCount ("25.0M") with the locale's decimal separator.
+QString compact(double value);
+
+} // namespace language
