@@ -8,6 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 cd "$root"
 export QT_QPA_PLATFORM=offscreen
+export RESNEXT_BENCH_NO_ORT=1 # nothing is downloaded in a test run (ONNX Runtime comes from npm)
 failed=0
 
 check() { # NAME COMMAND...: runs it, then looks at what it printed
@@ -33,6 +34,7 @@ check bench_summary "$build/bench/bench_summary" 20
 check bench_drop "$build/bench/bench_drop" "$image" resnet18 3 1
 check bench_gui_tick "$build/bench/bench_gui_tick" 1
 check bench_video "$build/bench/bench_video" --seconds 1 --threads 1
+check bench_gconv "$build/bench/bench_gconv" 1 1 2
 if /usr/bin/python3 -c 'import torchvision' 2>/dev/null; then
   check compare_inference.sh bash bench/compare_inference.sh resnet18 1 1 1
   check compare_primitives.sh bash bench/compare_primitives.sh resnet18 1 1 2

@@ -338,6 +338,10 @@ int cmdBench(int argc, char **argv)
                                    {"prepare_ms", model->preparationMs()},
                                    {"median_ms", r.medianMs},
                                    {"gflops_per_s", gflops},
+                                   {"reorders", r.reorders},
+                                   {"own_grouped_kernels", r.ownKernels},
+                                   {"peak_1x1_gflops_per_s", r.peakGflops},
+                                   {"peak_1x1_layer", r.peakLayer},
                                    {"images_per_s", r.imagesPerSecond}},
                               false)
                   << "\n";
@@ -347,6 +351,11 @@ int cmdBench(int argc, char **argv)
                   << (o.channelsLast ? ", channels-last" : "") << ", " << r.path << " path: median "
                   << fixed(r.medianMs, 2) << " ms over " << o.runs << " runs, " << fixed(r.imagesPerSecond, 1)
                   << " images/s, " << fixed(gflops, 1) << " GFLOP/s\n";
+        if (r.reorders >= 0)
+            std::cout << "layout reorders in the forward: " << r.reorders << "; grouped 3x3 on our own kernel: "
+                      << r.ownKernels << "; achieved " << fixed(gflops, 1) << " GFLOP/s vs the best single 1x1 convolution's "
+                      << fixed(r.peakGflops, 1) << " GFLOP/s (" << r.peakLayer << "): "
+                      << fixed(r.peakGflops > 0 ? 100 * gflops / r.peakGflops : 0, 0) << "% of that peak\n";
         if (r.path != "plain")
             std::cout << "preparation (BatchNorm folding, weight prepacking): " << fixed(model->preparationMs(), 1)
                       << " ms\n";

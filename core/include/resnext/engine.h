@@ -137,6 +137,13 @@ struct BenchResult {
     std::vector<double> timesMs; // one per run
     double medianMs = 0;
     double imagesPerSecond = 0;
+    // Fast path only (else -1 / 0): layout reorders in the forward, grouped
+    // convolutions on the project's own kernel, and the best single 1x1
+    // convolution's rate (GFLOP/s) with its layer: the practical peak.
+    int reorders = -1;
+    int ownKernels = -1;
+    double peakGflops = 0;
+    std::string peakLayer;
 };
 
 // Out-of-distribution statistics fitted by Model::calibrateOod (Lee et al. 2018,

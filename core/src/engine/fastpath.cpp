@@ -39,6 +39,7 @@ std::vector<at::Tensor> Net::forwardEdits(int, int, const at::Tensor &, int, con
     return {};
 }
 bool Net::bf16() const { return false; }
+Net::KernelStats Net::kernelStats(int) { return {}; }
 int Net::chunk() const { return 1; }
 double Net::prepareMs() const { return 0; }
 
@@ -191,7 +192,7 @@ at::Tensor Net::forward(const at::Tensor &x, at::Tensor *pooled, Capture *captur
                 throw Cancelled();
             if (cap && i == cap->first)
                 m->copyOut(cap->in, capture->input);
-            b.steps[i].prim.execute(m->strm, b.steps[i].args);
+            b.steps[i].run(m->strm);
             if (cap && i == cap->grouped)
                 m->copyOut(cap->mid, capture->grouped);
             if (cap && i == cap->last)
@@ -251,7 +252,7 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
                 dnnl::reorder(saved, p.in).execute(m->strm, saved, p.in);
             dnnl::reorder(gu, p.mid).execute(m->strm, gu, p.mid);
             for (size_t i = p.grouped + 1; i < b.steps.size(); ++i)
-                b.steps[i].prim.execute(m->strm, b.steps[i].args);
+                b.steps[i].run(m->strm);
             m->strm.wait();
             auto logits = at::empty({b.batch, b.classes}, at::kFloat);
             std::memcpy(logits.data_ptr<float>(), b.logitsUser.get_data_handle(), sizeof(float) * logits.numel());
@@ -264,6 +265,34 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
 bool Net::bf16() const { return m->bf16; }
 int Net::chunk() const { return m->chunk; }
 double Net::prepareMs() const { return m->prepareMs; }
+
+Net::KernelStats Net::kernelStats(int batch)
+{
+    return oneDnn("measuring", [&] {
+        (void)at::get_num_threads(); // see prepare()
+        Built &b = m->get(batch);
+        KernelStats k;
+        k.reorders = b.reorders;
+        k.ownKernels = b.ownKernels;
+        // Each 1x1 convolution alone on the activations the last forward left
+        // (the sums add into their destination; the next forward recomputes it).
+        for (const auto &[index, flops, name] : b.oneByOne) {
+            double best = 1e30;
+            for (int i = 0; i < 5; ++i) {
+                const auto t0 = Clock::now();
+                b.steps[index].run(m->strm);
+                m->strm.wait();
+                best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            }
+            const double gflops = flops / (best * 1e6);
+            if (gflops > k.peakGflops) {
+                k.peakGflops = gflops;
+                k.peakLayer = name;
+            }
+        }
+        return k;
+    });
+}
 
 #endif
 

@@ -66,6 +66,16 @@ public:
     int chunk() const;
     // Wall time of the last prepare() that built something (folding counts in the first).
     double prepareMs() const;
+    // What runs for `batch` (prepared on first use): the layout reorders between
+    // the stem and the pooling, and the best rate of a single 1x1 convolution
+    // (each timed alone, best of 5): the machine's practical peak for this net.
+    struct KernelStats {
+        int reorders = 0;
+        int ownKernels = 0; // grouped convolutions on gconv.h's kernel
+        double peakGflops = 0;
+        std::string peakLayer;
+    };
+    KernelStats kernelStats(int batch);
 
 private:
     struct Impl;

@@ -5,6 +5,7 @@
 // folding and running are in fastpath.cpp.
 
 #include "engine/fastpath.h"
+#include "engine/gconv.h"
 
 #include "resnext/error.h"
 
@@ -53,9 +54,21 @@ template <typename F> auto oneDnn(const char *what, F &&f) -> decltype(f())
 }
 
 // One primitive to run with its arguments.
+// One primitive to run with its arguments, or one of our own kernels (`own`).
 struct Step {
+    Step() = default;
+    Step(dnnl::primitive p, std::unordered_map<int, memory> a) : prim(std::move(p)), args(std::move(a)) {}
     dnnl::primitive prim;
     std::unordered_map<int, memory> args;
+    std::shared_ptr<gconv::Conv> own;
+    memory ownSrc, ownDst;
+    void run(dnnl::stream &strm)
+    {
+        if (own)
+            own->run(static_cast<const float *>(ownSrc.get_data_handle()), static_cast<float *>(ownDst.get_data_handle()));
+        else
+            prim.execute(strm, args);
+    }
 };
 
 // Where one block's tensors are, for capturing them.
@@ -80,6 +93,8 @@ struct Built {
     // Temporaries of a block (conv1/conv2 outputs, reorders) are dead once it
     // ends: later blocks reuse them, so the activations stay few and in cache.
     std::vector<memory> spare, inUse;
+    int reorders = 0, ownKernels = 0;
+    std::vector<std::tuple<size_t, double, std::string>> oneByOne; // step, FLOPs, layer
 };
 
 struct Net::Impl {
@@ -121,6 +136,10 @@ struct Net::Impl {
                    bool persistent = false);
 
     static bool isReference(const dnnl::convolution_forward::primitive_desc &pd);
+
+    // The grouped 3x3 convolution of small groups on our own kernel (gconv.h),
+    // where it measured faster than oneDNN (fastpath_build.cpp).
+    std::optional<memory> addGconv(Built &b, const ConvW &c, const memory &src, bool relu, const memory::desc &dstMd);
 
     dnnl::convolution_forward::primitive_desc convDesc(const ConvW &c, const memory::desc &src,
                                                        const memory::desc &dst, const dnnl::primitive_attr &attr);

@@ -67,6 +67,13 @@ BenchResult TorchModel::bench(const BenchOptions &o, const std::atomic<bool> *ca
             sync();
             r.timesMs.push_back(msSince(t0));
         }
+        if (fastNet) {
+            const fast::Net::KernelStats k = fastNet->kernelStats(o.batch);
+            r.reorders = k.reorders;
+            r.ownKernels = k.ownKernels;
+            r.peakGflops = k.peakGflops;
+            r.peakLayer = k.peakLayer;
+        }
         auto sorted = r.timesMs;
         std::sort(sorted.begin(), sorted.end());
         const size_t n = sorted.size();
