@@ -143,7 +143,7 @@ void TestCli::presetsList()
     const Result r = run({"presets", "--format", "json"});
     QCOMPARE(r.code, 0);
     const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
-    QCOMPARE(a.size(), 19);
+    QCOMPARE(a.size(), 20); // with seresnext50_32x4d
     QCOMPARE(a[0].toObject().value("name").toString(), QString("resnet18"));
     QCOMPARE(a[0].toObject().value("params").toInteger(), 11689512);
 }
@@ -200,7 +200,7 @@ void TestCli::help()
     QVERIFY(r.out.contains("resnext-explorer summary"));
     QVERIFY(r.out.contains("FLOPs = 2 x MACs"));
     // Every option the commands accept is in the help (--limit was missing from train's line).
-    for (const char *option : {"[--limit N]", "--stem-channels 64", "[--panel all|NAME]", "--allow-partial"})
+    for (const char *option : {"[--limit N]", "--stem-channels 64", "[--panel all|PANEL|FIGURE]", "--allow-partial"})
         QVERIFY2(r.out.contains(option), option);
     // d is the paper's bottleneck width; per-stage channels per group have their own name.
     QVERIFY(r.out.contains("w = d*P/64 channels per group"));

@@ -208,9 +208,10 @@ void TestEngine::halfPrecisionWeights()
                 report.dtypes.end());
         const Analysis a = m->analyze(img, 1, "");
         // Rounded weights: the same function up to the precision of the format (F16
-        // keeps 11 bits, BF16 8: ~5e-4 and ~4e-3 per weight, compounded over the layers).
+        // keeps 11 bits, BF16 8: ~5e-4 and ~4e-3 per weight; measured 7e-4 and 6e-3 of the
+        // largest logit on resnext50_32x4d, so 4x that).
         qInfo("%s weights: logits %.3g from FP32's (relative)", tag, relDiff(a.logits, ref));
-        QVERIFY2(relDiff(a.logits, ref) < 5e-3, qPrintable(QString("%1: %2").arg(tag).arg(relDiff(a.logits, ref))));
+        QVERIFY2(relDiff(a.logits, ref) < (tag == std::string("-f16") ? 3e-3 : 2.5e-2), qPrintable(QString("%1: %2").arg(tag).arg(relDiff(a.logits, ref))));
         QCOMPARE(a.top[0].index, int(std::max_element(ref.begin(), ref.end()) - ref.begin()));
     }
 }
@@ -242,13 +243,13 @@ void TestEngine::mismatchRefusedByName()
     try {
         loadEngine().load(bad);
         QFAIL("a mismatching checkpoint was accepted");
-    } catch (const Error &e) {
+    } catch (const WeightsMismatch &e) { // typed: each front end adds its own way to load anyway
         const QString msg = e.what();
         QVERIFY2(msg.startsWith(QString::fromStdString(bad) + ": does not match resnext20_8x16d"), qPrintable(msg));
         QVERIFY(msg.contains("1 missing (layer1.0.conv1.weight)"));
         QVERIFY(msg.contains("1 unexpected (extra.weight)"));
         QVERIFY(msg.contains("1 of the wrong shape (fc.bias: file [7] vs model [10])"));
-        QVERIFY(msg.endsWith("load anyway with --allow-partial"));
+        QVERIFY(!msg.contains("--allow-partial")); // the CLI's words, not the engine's
         QVERIFY(!msg.contains('\n'));
     }
 }

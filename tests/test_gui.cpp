@@ -318,7 +318,9 @@ void TestGui::diagramElidesWideCardinality()
         s.cardinality = c;
         s.width = 4;
         QVERIFY(w.applySpec(s));
-        QCOMPARE(w.blockDiagram()->drawnPaths(), c <= 8 ? c : 4);
+        // Up to 4 paths always; wider C draws as many as fit (at most 8) and counts the rest.
+        const int drawn = w.blockDiagram()->drawnPaths();
+        QVERIFY2(c <= 4 ? drawn == c : drawn >= 4 && drawn <= std::min(c, 8), qPrintable(QString::number(drawn)));
         QImage img(w.blockDiagram()->size(), QImage::Format_ARGB32);
         w.blockDiagram()->render(&img); // paints without crashing for every C
     }

@@ -117,7 +117,7 @@ bool intentionallySame(const QString &s)
     if (same.contains(s))
         return true;
     static const QRegularExpression namesAndNumbers(
-        "^([-+0-9.,:%x×()\\s/=<>·…_]|px|MiB|M|G|k|resnext\\S*|resnet\\S*|ResNeXt\\S*|ResNet\\S*|wide_\\S*|"
+        "^([-+0-9.,:%x×()\\s/=<>·…_]|px|MiB|M|G|k|resnext\\S*|seresnext\\S*|resnet\\S*|ResNeXt\\S*|ResNet\\S*|wide_\\S*|"
         "layer\\d+(\\.\\d+)?|basic|cifar stem|cpu|cuda|\\d+×\\d+d|- ResNeXt Explorer|\\(a\\)|\\(b\\)|\\(c\\)|\\.\\.\\.|CUDA.*|Ctrl\\S*|Fast \\(oneDNN\\))*$");
     return namesAndNumbers.match(s).hasMatch();
 }

@@ -4,34 +4,6 @@
 <context>
     <name>ArchitecturePanel</name>
     <message>
-        <source>ResNet-18 (basic 2,2,2,2)</source>
-        <translation>ResNet-18 (basic 2,2,2,2)</translation>
-    </message>
-    <message>
-        <source>ResNet-34 (basic 3,4,6,3)</source>
-        <translation>ResNet-34 (basic 3,4,6,3)</translation>
-    </message>
-    <message>
-        <source>ResNet-26 (2,2,2,2)</source>
-        <translation>ResNet-26 (2,2,2,2)</translation>
-    </message>
-    <message>
-        <source>ResNet-29 (3,3,3)</source>
-        <translation>ResNet-29 (3,3,3)</translation>
-    </message>
-    <message>
-        <source>ResNet-50 (3,4,6,3)</source>
-        <translation>ResNet-50 (3,4,6,3)</translation>
-    </message>
-    <message>
-        <source>ResNet-101 (3,4,23,3)</source>
-        <translation>ResNet-101 (3,4,23,3)</translation>
-    </message>
-    <message>
-        <source>ResNet-152 (3,8,36,3)</source>
-        <translation>ResNet-152 (3,8,36,3)</translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation>Mô hình</translation>
     </message>
@@ -195,6 +167,14 @@
         <source>These sliders show a different model from the one that classifies images (&lt;b&gt;%1&lt;/b&gt;). &lt;a href=&quot;show&quot;&gt;Show the classifier&apos;s model here&lt;/a&gt;</source>
         <translation>Các thanh trượt này đang hiển thị một mô hình khác với mô hình đang phân loại ảnh (&lt;b&gt;%1&lt;/b&gt;). &lt;a href=&quot;show&quot;&gt;Hiển thị mô hình của bộ phân loại ở đây&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>ResNet-%1 (basic %2)</source>
+        <translation>ResNet-%1 (basic block %2)</translation>
+    </message>
+    <message>
+        <source>ResNet-%1 (%2)</source>
+        <translation>ResNet-%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>BlockDiagram</name>
@@ -245,30 +225,34 @@ nhóm = %1</translation>
         <translation>(c) grouped convolution</translation>
     </message>
     <message>
-        <source>  [built]</source>
-        <translation>  [được dựng]</translation>
-    </message>
-    <message>
-        <source>...
-%1 more
-paths
-...</source>
-        <translation>...
-thêm %1
-path
-...</translation>
-    </message>
-    <message>
         <source>one path</source>
         <translation>một path</translation>
     </message>
     <message>
-        <source>sum of %1 paths</source>
-        <translation>tổng của %1 path</translation>
-    </message>
-    <message>
         <source>concatenate: %1</source>
         <translation>concat: %1</translation>
+    </message>
+    <message>
+        <source>[built]</source>
+        <translation>[đã xây dựng]</translation>
+    </message>
+    <message numerus="yes">
+        <source>...
+%n more
+paths
+...</source>
+        <translation>
+            <numerusform>...
+thêm %n
+path
+...</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>sum of %n paths</source>
+        <translation>
+            <numerusform>tổng của %n path</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -292,10 +276,6 @@ path
     <message>
         <source>pinned: %1</source>
         <translation>đã ghim: %1</translation>
-    </message>
-    <message>
-        <source>Complexity against cardinality C (hover for values)</source>
-        <translation>Độ phức tạp theo cardinality C (di chuột để xem giá trị)</translation>
     </message>
     <message>
         <source>cardinality C (log scale)</source>
@@ -342,32 +322,20 @@ path
         <translation>&lt;br&gt;&lt;br&gt;ResNet: tham số %1, MACs %2</translation>
     </message>
     <message>
-        <source>Export chart as PNG or PDF...</source>
-        <translation>Xuất biểu đồ ra PNG hoặc PDF...</translation>
-    </message>
-    <message>
-        <source>Export chart</source>
-        <translation>Xuất biểu đồ</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation>Ảnh PNG (*.png);;Tài liệu PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <source>%1: unsupported chart format &apos;.%2&apos;; use .png or .pdf</source>
-        <translation>%1: định dạng biểu đồ &apos;.%2&apos; không được hỗ trợ; hãy dùng .png hoặc .pdf</translation>
-    </message>
-    <message>
-        <source>%1: cannot write the file</source>
-        <translation>%1: không ghi được tệp</translation>
-    </message>
-    <message>
         <source>parameters</source>
         <translation>số tham số</translation>
     </message>
     <message>
         <source>MACs</source>
         <translation>MACs</translation>
+    </message>
+    <message>
+        <source>Complexity against cardinality C</source>
+        <translation>Độ phức tạp theo cardinality C</translation>
+    </message>
+    <message>
+        <source>Hover over the curves for the values at each C.</source>
+        <translation>Di chuột lên các đường cong để xem giá trị tại mỗi C.</translation>
     </message>
 </context>
 <context>
@@ -507,10 +475,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>kênh: mỗi map theo khoảng giá trị riêng; nhóm: một khoảng cho mỗi ô, để so các map trong một nhóm; lớp: một khoảng cho tất cả, để so các nhóm với nhau.</translation>
     </message>
     <message>
-        <source>Export PNG...</source>
-        <translation>Xuất PNG...</translation>
-    </message>
-    <message>
         <source>Click a group</source>
         <translation>Nhấn vào một nhóm</translation>
     </message>
@@ -529,10 +493,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Export feature maps</source>
         <translation>Xuất feature map</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png)</source>
-        <translation>Ảnh PNG (*.png)</translation>
     </message>
     <message>
         <source>CUDA: %1</source>
@@ -614,6 +574,30 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>&lt;a href=&quot;ood&quot;&gt;Why?&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;ood&quot;&gt;Tại sao?&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>Export...</source>
+        <translation>Xuất...</translation>
+    </message>
+    <message>
+        <source>The feature-map grid with group labels and a colour bar, as a 1920x1080 PNG, an SVG or a PDF (right-click the grid for other sizes).</source>
+        <translation>Lưới feature map kèm nhãn nhóm và thanh màu, dạng PNG 1920x1080, SVG hoặc PDF (nhấp chuột phải vào lưới để chọn kích thước khác).</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>Ảnh PNG (*.png);;Bản vẽ SVG (*.svg);;Tài liệu PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1, with Grad-CAM of the top class</source>
+        <translation>%1, kèm Grad-CAM của lớp cao nhất</translation>
+    </message>
+    <message>
+        <source>%1: the grouped 3x3 convolution&apos;s output, %2 groups of w = %3 maps</source>
+        <translation>%1: đầu ra của grouped convolution 3x3, %2 nhóm, mỗi nhóm w = %3 map</translation>
+    </message>
+    <message>
+        <source>Colours stretched per %1.</source>
+        <translation>Màu được giãn theo %1.</translation>
+    </message>
 </context>
 <context>
     <name>ComplexityPanel</name>
@@ -624,10 +608,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Parameters</source>
         <translation>Số tham số</translation>
-    </message>
-    <message>
-        <source>MACs</source>
-        <translation>MACs</translation>
     </message>
     <message>
         <source>FLOPs (2 x MACs)</source>
@@ -656,10 +636,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Learnable weights (BN&apos;s running statistics are buffers, not parameters), as torchvision counts.</source>
         <translation>Các trọng số học được (thống kê chạy của BN là buffer, không phải tham số), đếm như torchvision.</translation>
-    </message>
-    <message>
-        <source>Multiply-accumulates of one forward pass of one image.</source>
-        <translation>Số phép nhân-cộng của một lần lan truyền xuôi với một ảnh.</translation>
     </message>
     <message>
         <source>Floating-point operations = 2 x MACs (one multiply and one add each).</source>
@@ -721,6 +697,15 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Convention of torchvision/fvcore: only conv and linear layers cost MACs; BN, ReLU, pooling and the residual add count 0. Input %1x%1.</source>
         <translation>Quy ước của torchvision/fvcore: chỉ lớp conv và tuyến tính tốn MACs; BN, ReLU, pooling và phép cộng residual tính là 0. Đầu vào %1x%1.</translation>
+    </message>
+    <message>
+        <source>MACs = paper&apos;s &quot;FLOPs&quot;</source>
+        <extracomment>The ResNeXt paper&apos;s &quot;FLOPs&quot; count multiply-adds, i.e. MACs.</extracomment>
+        <translation>MACs = &quot;FLOPs&quot; của bài báo</translation>
+    </message>
+    <message>
+        <source>Multiply-accumulates of one forward pass of one image. The ResNeXt paper&apos;s &quot;FLOPs&quot; (4.1 billion for ResNet-50, 4.2 billion for ResNeXt-50 32x4d) count these multiply-adds.</source>
+        <translation>Số phép nhân-cộng của một lần lan truyền xuôi cho một ảnh. &quot;FLOPs&quot; trong bài báo ResNeXt (4,1 tỷ cho ResNet-50, 4,2 tỷ cho ResNeXt-50 32x4d) chính là số phép nhân-cộng này.</translation>
     </message>
 </context>
 <context>
@@ -1068,6 +1053,12 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>%1: cannot be written</source>
         <translation>%1: không ghi được</translation>
     </message>
+    <message>
+        <source>Accuracy, params and MACs appear here
+once a sweep has run.</source>
+        <translation>Độ chính xác, số tham số và MACs sẽ hiện ở đây
+sau khi chạy một lượt quét.</translation>
+    </message>
 </context>
 <context>
     <name>FeatureGridView</name>
@@ -1078,6 +1069,49 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Classify an image to see the per-group maps.</source>
         <translation>Phân loại một ảnh để xem các map theo từng nhóm.</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>cao</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>thấp</translation>
+    </message>
+</context>
+<context>
+    <name>Figure</name>
+    <message>
+        <source>Export figure (PNG, SVG or PDF)...</source>
+        <translation>Xuất hình (PNG, SVG hoặc PDF)...</translation>
+    </message>
+    <message>
+        <source>%1: unsupported figure format &apos;.%2&apos;; use .png, .svg or .pdf</source>
+        <translation>%1: định dạng hình &apos;.%2&apos; không được hỗ trợ; hãy dùng .png, .svg hoặc .pdf</translation>
+    </message>
+    <message>
+        <source>%1: the figure could not be drawn</source>
+        <translation>%1: không vẽ được hình</translation>
+    </message>
+    <message>
+        <source>Export figure</source>
+        <translation>Xuất hình</translation>
+    </message>
+    <message>
+        <source>Pixels of the PNG (points of the SVG or PDF): a preset or any WxH, whatever the window&apos;s size.</source>
+        <translation>Số điểm ảnh của PNG (số điểm của SVG hoặc PDF): một kích thước có sẵn hoặc bất kỳ WxH nào, không phụ thuộc kích thước cửa sổ.</translation>
+    </message>
+    <message>
+        <source>&amp;Size (W x H):</source>
+        <translation>&amp;Kích thước (W x H):</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a size: write it as WxH, e.g. 1920x1080.</source>
+        <translation>&apos;%1&apos; không phải là kích thước: hãy viết dạng WxH, ví dụ 1920x1080.</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>Ảnh PNG (*.png);;Bản vẽ SVG (*.svg);;Tài liệu PDF (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -1313,6 +1347,13 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
 %3</source>
         <translation>g%1  SI %2
 %3</translation>
+    </message>
+</context>
+<context>
+    <name>ImageFigureLabel</name>
+    <message>
+        <source>No image classified yet.</source>
+        <translation>Chưa phân loại ảnh nào.</translation>
     </message>
 </context>
 <context>
@@ -1860,16 +1901,16 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Ảnh PNG (*.png)</translation>
     </message>
     <message>
-        <source>%1: cannot write</source>
-        <translation>%1: không ghi được</translation>
-    </message>
-    <message>
         <source>About ResNeXt Explorer</source>
         <translation>Giới thiệu ResNeXt Explorer</translation>
     </message>
     <message>
         <source>&lt;h3&gt;ResNeXt Explorer %1&lt;/h3&gt;&lt;p&gt;Explore &lt;i&gt;Aggregated Residual Transformations for Deep Neural Networks&lt;/i&gt; (Xie, Girshick, Doll&amp;aacute;r, Tu, He; CVPR 2017).&lt;/p&gt;&lt;p&gt;A ResNeXt block splits its input into &lt;b&gt;C&lt;/b&gt; paths (the &lt;b&gt;cardinality&lt;/b&gt;), transforms each with a narrow bottleneck of width &lt;b&gt;d&lt;/b&gt;, and merges them by summation. The three forms of the paper&apos;s Fig. 3 compute the same function; the grouped convolution is the fast one.&lt;/p&gt;&lt;p&gt;Counts follow torchvision/fvcore: MACs of conv and linear layers; FLOPs = 2 x MACs. They equal torchvision&apos;s to the unit.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;ResNeXt Explorer %1&lt;/h3&gt;&lt;p&gt;Khám phá bài báo &lt;i&gt;Aggregated Residual Transformations for Deep Neural Networks&lt;/i&gt; (Xie, Girshick, Doll&amp;aacute;r, Tu, He; CVPR 2017).&lt;/p&gt;&lt;p&gt;Một block ResNeXt chia đầu vào thành &lt;b&gt;C&lt;/b&gt; path (&lt;b&gt;cardinality&lt;/b&gt;), biến đổi mỗi path bằng một bottleneck hẹp có độ rộng &lt;b&gt;d&lt;/b&gt;, rồi tổng hợp chúng bằng phép cộng (split-transform-merge). Ba dạng trong Hình 3 của bài báo tính cùng một hàm; grouped convolution là dạng nhanh.&lt;/p&gt;&lt;p&gt;Cách đếm theo torchvision/fvcore: MACs của các lớp conv và tuyến tính; FLOPs = 2 x MACs. Chúng khớp với torchvision tới từng đơn vị.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Settings file %1 is not a regular file; using defaults.</source>
+        <translation>Tệp cài đặt %1 không phải là tệp thông thường; dùng giá trị mặc định.</translation>
     </message>
 </context>
 <context>
@@ -1934,6 +1975,20 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>%1 failed (%2); staying on the CPU.</source>
         <translation>%1 thất bại (%2); vẫn ở trên CPU.</translation>
     </message>
+    <message>
+        <source>CUDA is not available in this build or on this machine; using the CPU.</source>
+        <translation>CUDA không có trong bản dựng này hoặc trên máy này; dùng CPU.</translation>
+    </message>
+    <message>
+        <source>CUDA failed (%1); using the CPU.</source>
+        <translation>CUDA gặp lỗi (%1); dùng CPU.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n weights are NaN or infinite; the outputs are meaningless.</source>
+        <translation>
+            <numerusform>%1: %n trọng số là NaN hoặc vô hạn; đầu ra không có ý nghĩa.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -1981,10 +2036,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>%1: %2 -&gt; %3 channels, %4x%4 kernel, stride %5, %6 group(s)</source>
         <translation>%1: %2 -&gt; %3 kênh, kernel %4x%4, stride %5, %6 nhóm</translation>
-    </message>
-    <message>
-        <source>CUDA failed (%1); using the CPU.</source>
-        <translation>CUDA thất bại (%1); dùng CPU.</translation>
     </message>
 </context>
 <context>
