@@ -244,7 +244,7 @@ std::map<QString, double> variables(const resnext::ArchSpec &spec, const resnext
     const auto layers = planLayers(spec);
     double convMacs = 0;
     for (const LayerInfo &l : layers)
-        if (l.type == "Conv2d" || l.type == "Linear")
+        if (l.kind == LayerKind::Conv || l.kind == LayerKind::Linear)
             convMacs += static_cast<double>(l.macs);
     v["convMacs"] = convMacs;
     for (int s = 1; s <= spec.numStages(); ++s) {
@@ -254,16 +254,20 @@ std::map<QString, double> variables(const resnext::ArchSpec &spec, const resnext
         const int b = spec.layers[static_cast<size_t>(s - 1)] > 1 ? 1 : 0;
         double params = 0, macs = 0;
         for (const LayerInfo &l : layers) {
-            if (l.stage != s || l.block != b || l.type != "Conv2d" || l.name.find("downsample") != std::string::npos)
+            // The block's main path (the formula's terms): no projection shortcut, no SE module.
+            if (l.stage != s || l.block != b || l.kind != LayerKind::Conv || l.role == LayerRole::Shortcut ||
+                l.role == LayerRole::Excite)
                 continue;
             params += static_cast<double>(l.params);
             macs += static_cast<double>(l.macs);
-            const std::string tail = l.name.substr(l.name.rfind('.') + 1);
-            if (tail == "conv1")
+            // conv1 takes the block's input, conv2 sets the map size, the last conv gives the output
+            // (a basic block's conv1 is its Grouped 3x3, its conv2 the Expand).
+            const bool bottleneck = spec.block == BlockKind::Bottleneck;
+            if (l.role == (bottleneck ? LayerRole::Reduce : LayerRole::Grouped))
                 v["in" + n] = l.inChannels;
-            if (tail == "conv2")
+            if (l.role == (bottleneck ? LayerRole::Grouped : LayerRole::Expand))
                 v["h" + n] = l.height;
-            if (tail == (spec.block == BlockKind::Bottleneck ? "conv3" : "conv2"))
+            if (l.role == LayerRole::Expand)
                 v["out" + n] = l.channels;
         }
         v["blockParams" + n] = params;
