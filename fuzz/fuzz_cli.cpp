@@ -16,11 +16,6 @@
 #include <vector>
 
 // The fuzzer links cli.cpp without Qt or the engine: these front ends are never reached.
-int renderSnapshot(int, char **, const SnapshotRequest &)
-{
-    return 0;
-}
-
 namespace cli {
 const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
 {

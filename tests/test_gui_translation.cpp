@@ -184,7 +184,8 @@ void TestGuiTranslation::everyMessageTranslated()
         } else if (xml.name() == QLatin1String("translation")) {
             ++messages;
             const bool unfinished = xml.attributes().value("type") == QLatin1String("unfinished");
-            const QString t = xml.readElementText();
+            // Plural messages hold their text in <numerusform> children.
+            const QString t = xml.readElementText(QXmlStreamReader::IncludeChildElements);
             if (unfinished || t.isEmpty())
                 problems << "unfinished: " + source;
             else if (placeholders(t) != placeholders(source))
