@@ -383,7 +383,7 @@ void TestCli::trainAndEvaluate()
 {
     const QString out = m_dir.filePath("tiny.safetensors");
     const Result r = run({"train", "--data", "fashion-mnist", "--epochs", "1", "--limit", "400", "--out", out,
-                          "--format", "json", "--compare-resnet", "--val-fraction", "0.05"});
+                          "--format", "json", "--compare-resnet", "--val-fraction", "0.05", "--test-limit", "200"});
     QCOMPARE(r.code, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     const QJsonArray runs = o.value("runs").toArray();
@@ -392,6 +392,7 @@ void TestCli::trainAndEvaluate()
     for (const auto &run : runs) { // learning itself is tested in test_engine; here the report's shape
         const double acc = run.toObject().value("test_accuracy").toDouble(-1);
         QVERIFY(acc >= 0.0 && acc <= 1.0);
+        QCOMPARE(run.toObject().value("test_images").toInt(), 200); // --test-limit: 20 of each class
         QCOMPARE(run.toObject().value("epochs").toArray().size(), 1);
         QVERIFY(run.toObject().value("params").toInteger() > 200000);
     }

@@ -437,7 +437,7 @@ int cmdTrain(int argc, char **argv)
     const Args a = parse("train", argc, argv, 2,
                          merge({kSpecOptions,
                                 {"data", "epochs", "out", "batch", "lr", "momentum", "wd", "seed", "limit",
-                                 "val-fraction", "schedule", "format", "device", "threads"}}),
+                                 "val-fraction", "schedule", "format", "device", "threads", "test-limit"}}),
                          {"compare-resnet", "no-augment"});
     if (!a.has("data"))
         throw UsageError("train: --data fashion-mnist|DIR is required");
@@ -477,6 +477,14 @@ int cmdTrain(int argc, char **argv)
     req.data = a.get("data");
     req.valFraction = number("val-fraction", req.valFraction);
     req.compareResnet = a.flags.count("compare-resnet") > 0;
+    req.quickValidation = true; // with --limit, as `experiment` and the window do
+    if (a.has("test-limit")) {
+        const int limit = parseInt("test-limit", a.get("test-limit"));
+        if (limit < 0)
+            throw SpecError("test-limit", "test-limit: must be 0 (all) or a number of test images (got " +
+                                              std::to_string(limit) + ")");
+        req.testLimit = static_cast<size_t>(limit);
+    }
     validateTrainOptions(o);
     // Before the first step: a folder or unwritable path would otherwise fail after the whole run.
     const std::string outPath = a.get("out");
@@ -531,7 +539,8 @@ int cmdTrain(int argc, char **argv)
                             {"macs", r.totals.macs},
                             {"epochs", epochs},
                             {"seconds_per_epoch", r.secondsPerEpoch()},
-                            {"test_accuracy", r.test.accuracy()}});
+                            {"test_accuracy", r.test.accuracy()},
+                            {"test_images", r.test.count}});
         }
         out["runs"] = list;
         std::cout << dumpJson(out, false) << "\n";

@@ -88,12 +88,15 @@ TrainOutcome trainAndTest(Engine &engine, const TrainRequest &req, const TrainCa
     }
 
     DataSplit data = loadData(req.data, spec.inputSize, spec.inChannels, req.valFraction, req.options.seed);
-    if (req.quickEvaluation && req.options.limitTrain > 0) {
-        const size_t classes = std::max<size_t>(1, data.classNames.size());
+    const size_t classes = std::max<size_t>(1, data.classNames.size());
+    if ((req.quickEvaluation || req.quickValidation) && req.options.limitTrain > 0) {
         const size_t perClass = std::max<size_t>(1, req.options.limitTrain / 2 / classes);
         data.validation = firstPerClass(data.validation, perClass);
-        data.test = firstPerClass(data.test, perClass);
+        if (req.quickEvaluation)
+            data.test = firstPerClass(data.test, perClass);
     }
+    if (req.testLimit > 0)
+        data.test = firstPerClass(data.test, std::max<size_t>(1, req.testLimit / classes));
     out.dataDescription = data.description;
     if (cb.status)
         cb.status(data.description);

@@ -53,6 +53,11 @@ struct TrainRequest {
     // With options.limitTrain: validate and test on at most limitTrain / 2
     // images, balanced per class, so that a quick run stays quick.
     bool quickEvaluation = false;
+    // With options.limitTrain: validate on at most limitTrain / 2 images, balanced
+    // per class (as `experiment` does); the test set stays whole unless testLimit.
+    bool quickValidation = false;
+    // Test on the first testLimit / classes images of each class (0 = all).
+    std::size_t testLimit = 0;
 };
 
 struct TrainRun {
