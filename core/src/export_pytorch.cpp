@@ -234,8 +234,8 @@ class SEModule(nn.Module):
 
 
 def se_channels(channels, reduction={{SE_R}}):
-    """timm's make_divisible(channels / reduction, 8, round_limit=0)."""
-    return max(8, int(channels / reduction + 4) // 8 * 8)
+    """timm's make_divisible(channels * rd_ratio, 8, round_limit=0) with rd_ratio = 1 / reduction."""
+    return max(8, int(channels * (1.0 / reduction) + 8 / 2) // 8 * 8)
 
 
 class SEBlock({{SE_BASE}}):
