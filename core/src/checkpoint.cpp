@@ -105,17 +105,33 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
         return *it->second;
     };
 
+    // The stem's convolution and the classifier as the plan names and shapes them
+    // (the plan of each stem kind gives that stem's kernel).
+    const auto planned = [](Stem stem, LayerKind kind, LayerRole role) {
+        ArchSpec p;
+        p.stem = stem;
+        for (const LayerInfo &l : planLayers(p))
+            if (l.kind == kind && l.role == role)
+                return l;
+        return LayerInfo{};
+    };
+    const LayerInfo imageNetStem = planned(Stem::ImageNet, LayerKind::Conv, LayerRole::Stem);
+    const LayerInfo cifarStem = planned(Stem::Cifar, LayerKind::Conv, LayerRole::Stem);
+    const LayerInfo head = planned(Stem::ImageNet, LayerKind::Linear, LayerRole::Head);
+    const auto square = [](int k) { return std::to_string(k) + "x" + std::to_string(k); };
+
     ArchSpec s;
-    const TensorRecord &conv1 = get("conv1.weight", 4);
+    const TensorRecord &conv1 = get(imageNetStem.name + ".weight", 4);
     s.stemChannels = static_cast<int>(conv1.shape[0]);
     s.inChannels = static_cast<int>(conv1.shape[1]);
-    if (conv1.shape[2] == 7 && conv1.shape[3] == 7)
+    if (conv1.shape[2] == imageNetStem.kernel && conv1.shape[3] == imageNetStem.kernel)
         s.stem = Stem::ImageNet;
-    else if (conv1.shape[2] == 3 && conv1.shape[3] == 3)
+    else if (conv1.shape[2] == cifarStem.kernel && conv1.shape[3] == cifarStem.kernel)
         s.stem = Stem::Cifar;
     else
-        fail("conv1 has a " + std::to_string(conv1.shape[2]) + "x" + std::to_string(conv1.shape[3]) +
-             " kernel; expected 7x7 (ImageNet stem) or 3x3 (CIFAR stem)");
+        fail(imageNetStem.name + " has a " + std::to_string(conv1.shape[2]) + "x" + std::to_string(conv1.shape[3]) +
+             " kernel; expected " + square(imageNetStem.kernel) + " (ImageNet stem) or " + square(cifarStem.kernel) +
+             " (CIFAR stem)");
 
     // Blocks per stage from the names layerN.M.* (parsed without a regex: names
     // come from the file and can be arbitrarily long).
@@ -188,7 +204,7 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
         doubling = doubling && planes[i] == (64 << i);
     if (!doubling)
         s.planes = planes;
-    const TensorRecord &fc = get("fc.weight", 2);
+    const TensorRecord &fc = get(head.name + ".weight", 2);
     s.numClasses = static_cast<int>(fc.shape[0]);
     s.inputSize = s.stem == Stem::ImageNet ? 224 : 32;
     try {
