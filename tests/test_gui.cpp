@@ -42,6 +42,7 @@ private Q_SLOTS:
     void invalidLayersExplainedInline();
     void basicBlocksDisableCardinality();
     void presetPickerShowsPresetAsIs();
+    void seControlFlowsThroughTheSpec();
     void settingsPersistAcrossRestart();
     void corruptSettingsFallBack_data();
     void corruptSettingsFallBack();
@@ -181,6 +182,39 @@ void TestGui::presetPickerShowsPresetAsIs()
     Q_EMIT combo->activated(i);
     QVERIFY(w.spec() == preset("resnext101_32x8d").spec);
     QVERIFY(!w.architecturePanel()->holdComplexity());
+}
+
+// Squeeze-and-excitation is one field of the spec: the check box and the ratio
+// edit it, and the counts, the layer table and the diagram follow; the preset
+// seresnext50_32x4d is picked like any other.
+void TestGui::seControlFlowsThroughTheSpec()
+{
+    MainWindow w(settingsPath());
+    QVERIFY(w.applySpec(preset("resnext50_32x4d").spec));
+    ArchitecturePanel *a = w.architecturePanel();
+    QVERIFY(!a->seCheck()->isChecked());
+    QVERIFY(!a->seRatioSpin()->isEnabled());
+    QCOMPARE(a->seRatioSpin()->value(), 16); // timm's default
+    a->seCheck()->click();
+    QVERIFY(w.spec() == preset("seresnext50_32x4d").spec);
+    QVERIFY(a->seRatioSpin()->isEnabled());
+    QCOMPARE(a->presetCombo()->currentText(), QString("seresnext50_32x4d"));
+    QVERIFY(w.complexityPanel()->valueLabel("params", "current")->text().contains("27,559,896"));
+    QVERIFY(w.layerTable()->findChild<QLabel *>("layerTotals")->text().contains("27,559,896"));
+    QCOMPARE(w.layerTable()->model()->rowCount(), int(summarize(w.spec()).layers.size()));
+    a->seRatioSpin()->setValue(8);
+    QCOMPARE(w.spec().seReduction, 8);
+    a->seCheck()->click();
+    QVERIFY(w.spec() == preset("resnext50_32x4d").spec);
+    QCOMPARE(a->seRatioSpin()->value(), 8); // kept for the next time it is switched on
+    QComboBox *combo = a->presetCombo();
+    const int i = combo->findText("seresnext50_32x4d");
+    QVERIFY(i > 0);
+    combo->setCurrentIndex(i);
+    Q_EMIT combo->activated(i);
+    QVERIFY(w.spec() == preset("seresnext50_32x4d").spec);
+    QVERIFY(a->seCheck()->isChecked());
+    QCOMPARE(a->seRatioSpin()->value(), 16);
 }
 
 void TestGui::settingsPersistAcrossRestart()

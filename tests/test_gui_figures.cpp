@@ -99,39 +99,57 @@ void TestGuiFigures::diagramItemsNeverOverlap()
     ArchSpec s = preset("resnet50").spec;
     int checked = 0;
     for (const QSize &size : sizes)
-        for (int form = 0; form < 3; ++form)
-            for (int c = 1; c <= 64; ++c) {
-                s.form = static_cast<BlockForm>(form);
-                s.cardinality = c;
-                s.width = 4;
-                d->setSpec(s);
-                for (int stage = 0; stage < s.numStages(); ++stage) {
-                    d->setStage(stage);
-                    const std::vector<DiagramItem> items = d->diagramItems(size);
-                    QVERIFY(items.size() > 10);
-                    for (size_t i = 0; i < items.size(); ++i) {
-                        if (items[i].kind == DiagramItem::Frame)
-                            continue;
-                        QVERIFY2(QRectF(QPointF(), QSizeF(size)).adjusted(-0.5, -0.5, 0.5, 0.5).contains(items[i].rect),
-                                 qPrintable(items[i].text));
-                        for (size_t j = i + 1; j < items.size(); ++j) {
-                            if (items[j].kind == DiagramItem::Frame)
+        for (int form = 0; form < 4; ++form) // 3: basic blocks
+            for (int c = 1; c <= 64; ++c)
+                for (int se : {0, 16}) {
+                    // With squeeze-and-excitation every fourth C (the SE unit does not depend on C).
+                    if ((se && c % 4 != 1) || (form == 3 && c > 1))
+                        continue;
+                    s.form = form == 3 ? BlockForm::C : static_cast<BlockForm>(form);
+                    s.block = form == 3 ? BlockKind::Basic : BlockKind::Bottleneck;
+                    s.cardinality = form == 3 ? 1 : c;
+                    s.width = form == 3 ? 64 : 4;
+                    s.seReduction = se;
+                    d->setSpec(s);
+                    for (int stage = 0; stage < s.numStages(); ++stage) {
+                        d->setStage(stage);
+                        const std::vector<DiagramItem> items = d->diagramItems(size);
+                        QVERIFY(items.size() > (form == 3 ? 6u : 10u));
+                        for (size_t i = 0; i < items.size(); ++i) {
+                            if (items[i].kind == DiagramItem::Frame)
                                 continue;
-                            const QRectF both = items[i].rect.intersected(items[j].rect);
-                            QVERIFY2(both.width() * both.height() < 0.5,
-                                     qPrintable(QString("form %1 C=%2 stage %3 at %4x%5: '%6' overlaps '%7'")
-                                                    .arg(form)
-                                                    .arg(c)
-                                                    .arg(stage)
-                                                    .arg(size.width())
-                                                    .arg(size.height())
-                                                    .arg(items[i].text, items[j].text)));
+                            QVERIFY2(QRectF(QPointF(), QSizeF(size)).adjusted(-0.5, -0.5, 0.5, 0.5).contains(items[i].rect),
+                                     qPrintable(items[i].text));
+                            for (size_t j = i + 1; j < items.size(); ++j) {
+                                if (items[j].kind == DiagramItem::Frame)
+                                    continue;
+                                const QRectF both = items[i].rect.intersected(items[j].rect);
+                                QVERIFY2(both.width() * both.height() < 0.5,
+                                         qPrintable(QString("form %1 C=%2 stage %3 at %4x%5: '%6' overlaps '%7'")
+                                                        .arg(form)
+                                                        .arg(c)
+                                                        .arg(stage)
+                                                        .arg(size.width())
+                                                        .arg(size.height())
+                                                        .arg(items[i].text, items[j].text)));
+                            }
                         }
+                        ++checked;
                     }
-                    ++checked;
                 }
-            }
-    QCOMPARE(checked, 2 * 3 * 64 * 4);
+    QCOMPARE(checked, 2 * (3 * (64 + 16) + 2) * 4);
+    // The SE unit is drawn from the plan's Excite layers: a box per pooling and
+    // convolution and the channel scale as a circle.
+    s = preset("seresnext50_32x4d").spec;
+    d->setSpec(s);
+    d->setStage(3);
+    int scales = 0, squeezed = 0;
+    for (const DiagramItem &i : d->diagramItems(sizes.last())) {
+        scales += i.kind == DiagramItem::Circle && i.text == QString(QChar(0x00d7));
+        squeezed += i.kind == DiagramItem::Box && i.text.contains(QString("2048 \u2192 %1").arg(s.seChannels(3)));
+    }
+    QCOMPARE(scales, 3);
+    QCOMPARE(squeezed, 3);
 }
 
 void TestGuiFigures::featureTilesUniform()

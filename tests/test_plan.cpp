@@ -3,7 +3,12 @@
 // form, a random sweep); counts that would overflow are refused; block names
 // are parsed without a regex; a weights file is checked against the plan of its
 // spec before anything is allocated; the spec's one JSON form round-trips; a
-// seed means the same random draws everywhere.
+// seed means the same random draws everywhere. Every consumer of the plan (the
+// builder, the fast path, the ONNX writer, the PyTorch export, spec inference,
+// the block diagram) is checked against it for every preset, form and SE setting.
+#include "blockdiagram.h"
+#include "engine/fastpath.h"
+
 #include "resnext/accounting.h"
 #include "resnext/checkpoint.h"
 #include "resnext/engine.h"
@@ -15,12 +20,20 @@
 #include "resnext/safetensors.h"
 #include "resnext/serialize.h"
 
+#include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <random>
+#include <tuple>
 
 // Draws of SeededRandom(42): six below(1000), then a shuffle of 0..9.
 #define SEEDED_GOLDEN "406 824 450 662 381 428 7450213896"
@@ -102,13 +115,16 @@ private Q_SLOTS:
     void seededDrawsAreDefined();
     void consumersReadThePlan_data();
     void consumersReadThePlan();
+    void fastPathRunsThePlan();
+    void pytorchExportIsThePlan();
 };
 
 // Every consumer of the plan against the plan, for every preset, forms (a)/(b)/(c)
 // where they apply and squeeze-and-excitation off and on: the builder's module
 // tree, the typed kinds and roles, spec inference from the tensor names and
-// shapes, and the ONNX graph's nodes (the fast path, the PyTorch export and the
-// logits are test_engine's and test_se's).
+// shapes, the ONNX graph's nodes, what the fast path builds and the block
+// diagram (the PyTorch export: pytorchExportIsThePlan; logits: fastPathRunsThePlan,
+// test_engine and test_se).
 void TestPlan::consumersReadThePlan_data()
 {
     QTest::addColumn<QString>("name");
@@ -165,6 +181,65 @@ void TestPlan::consumersReadThePlan()
     }
     QCOMPARE(describe(inferSpec(records, "plan")), describe(s));
     QVERIFY(inferSpec(records, "plan") == s);
+    // The block diagram of every stage: its channel numbers, the grouped
+    // convolution's groups and the SE unit are the plan's.
+    BlockDiagram diagram;
+    diagram.setSpec(s);
+    for (int st = 0; st < s.numStages(); ++st) {
+        diagram.setStage(st);
+        const std::vector<DiagramItem> items = diagram.diagramItems(QSize(1200, 700));
+        const auto count = [&](DiagramItem::Kind kind, const QString &text) {
+            return std::count_if(items.begin(), items.end(), [&](const DiagramItem &i) {
+                return i.kind == kind && (i.kind == DiagramItem::Box ? i.text.contains(text) : i.text == text);
+            });
+        };
+        const int columns = s.block == BlockKind::Bottleneck ? 3 : 1;
+        for (const LayerInfo &l : plan) {
+            if (l.stage != st + 1 || l.block != 0)
+                continue;
+            if (l.kind == LayerKind::Conv && l.role == LayerRole::Excite)
+                QVERIFY2(count(DiagramItem::Box, QString("1x1, %1 \u2192 %2").arg(l.inChannels).arg(l.channels)) ==
+                             columns,
+                         l.name.c_str());
+            if (l.kind == LayerKind::Conv && l.role == LayerRole::Grouped && l.groups > 1)
+                QCOMPARE(count(DiagramItem::Box, QString("groups = %1").arg(l.groups)), 1);
+            if (l.kind == LayerKind::Scale)
+                QCOMPARE(count(DiagramItem::Circle, QString(QChar(0x00d7))), columns);
+            if (l.kind == LayerKind::Add)
+                QCOMPARE(count(DiagramItem::Text, QString("%1-d out").arg(l.channels)), columns);
+        }
+        if (!se)
+            QCOMPARE(count(DiagramItem::Circle, QString(QChar(0x00d7))), 0);
+    }
+    // The fast path (form (c), what the engine runs): every convolution of the
+    // plan in its order, with its geometry and the shapes of the tensors it was
+    // given, in the slot its role says; the stem's pooling and the classifier.
+    if (fast::available() && small) {
+        std::map<std::string, at::Tensor> tensors;
+        for (const PlannedTensor &t : planTensors(s))
+            tensors[t.name] = at::empty(t.shape); // values do not matter: only shapes are compared
+        const fast::NetShape net = fast::Net(s, tensors, false).shape();
+        size_t k = 0;
+        for (const LayerInfo &l : plan) {
+            if (l.kind == LayerKind::MaxPool)
+                QCOMPARE(std::make_tuple(net.poolKernel, net.poolStride, net.poolPadding),
+                         std::make_tuple(l.kernel, l.stride, l.padding));
+            if (l.kind == LayerKind::Linear)
+                QCOMPARE(std::make_pair(net.features, net.classes), std::make_pair(l.inChannels, l.channels));
+            if (l.kind != LayerKind::Conv)
+                continue;
+            QVERIFY2(k < net.convs.size(), l.name.c_str());
+            const fast::ConvShape &c = net.convs[k++];
+            QCOMPARE(c.name, l.name);
+            QCOMPARE(QString::fromStdString(c.slot), QString(roleName(l.role)).toLower());
+            QCOMPARE(std::make_tuple(c.in, c.out, c.kernel, c.stride, c.padding, c.groups, c.bias),
+                     std::make_tuple(l.inChannels, l.channels, l.kernel, l.stride, l.padding, l.groups, l.bias));
+            QCOMPARE(c.sigmoid, l.role == LayerRole::Excite && l.inChannels < l.channels);
+        }
+        QCOMPARE(k, net.convs.size());
+        if (s.stem == Stem::Cifar)
+            QCOMPARE(net.poolKernel, 0);
+    }
     // The ONNX writer: one node per layer of the count-all plan, under its name.
     if (!small)
         return;
@@ -182,6 +257,88 @@ void TestPlan::consumersReadThePlan()
     const std::string onnx = encodeOnnx(s, tensors);
     for (const LayerInfo &l : plan)
         QVERIFY2(onnx.find(l.name) != std::string::npos, l.name.c_str());
+}
+
+// One forward of a small model on the fast path against the model built from
+// the plan (seeded weights, BN statistics set), SE off and on. Relative to the
+// largest logit: the fast path folds BN and sums in oneDNN's order.
+void TestPlan::fastPathRunsThePlan()
+{
+    if (!fast::available())
+        QSKIP("this build has no oneDNN fast path");
+    for (int se : {0, 4}) {
+        ArchSpec s = preset("resnext26_4x32d").spec;
+        s.layers = {1, 1, 1};
+        s.seReduction = se;
+        torch::manual_seed(7);
+        ResNet model = buildModel(s);
+        model->eval();
+        std::map<std::string, at::Tensor> tensors;
+        torch::NoGradGuard noGrad;
+        for (auto &b : model->named_buffers(true))
+            if (b.key().find("running_var") != std::string::npos)
+                b.value().uniform_(0.5, 2.0);
+            else if (b.key().find("running_mean") != std::string::npos)
+                b.value().uniform_(-0.2, 0.2);
+        for (const auto &p : model->named_parameters(true))
+            tensors[p.key()] = p.value().detach();
+        for (const auto &b : model->named_buffers(true))
+            tensors[b.key()] = b.value();
+        const at::Tensor x = torch::randn({2, s.inChannels, s.inputSize, s.inputSize});
+        const at::Tensor want = model->forward(x);
+        const at::Tensor got = fast::Net(s, tensors, false).forward(x);
+        const double rel = (got - want).abs().max().item<double>() / want.abs().max().item<double>();
+        QVERIFY2(rel < 1e-4, qPrintable(QString("se %1: %2 relative").arg(se).arg(rel)));
+    }
+}
+
+// The exported model.py of every preset, SE off and on, builds the plan's
+// state_dict name by name, shape by shape: one Python process for all of them
+// (initialisers made no-ops, so even the largest builds in milliseconds).
+void TestPlan::pytorchExportIsThePlan()
+{
+    QTemporaryDir dir;
+    std::vector<ArchSpec> specs;
+    for (const auto &p : presets())
+        for (int se : {0, 16}) {
+            ArchSpec s = p.spec;
+            s.seReduction = se;
+            std::ofstream(dir.filePath(QString("m%1.py").arg(specs.size())).toStdString()) << pytorchModelCode(s);
+            specs.push_back(s);
+        }
+    QProcess p;
+    p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
+            {"-c",
+             "import importlib, json, sys, torch.nn as nn\n"
+             "for f in ('kaiming_normal_', 'kaiming_uniform_', 'uniform_', 'constant_', 'ones_', 'zeros_'):\n"
+             "    setattr(nn.init, f, lambda t, *a, **k: t)\n"
+             "sys.path.insert(0, sys.argv[1])\n"
+             "out = {}\n"
+             "for i in range(int(sys.argv[2])):\n"
+             "    m = importlib.import_module('m%d' % i).build_model()\n"
+             "    out[str(i)] = {k: list(v.shape) for k, v in m.state_dict().items()}\n"
+             "print(json.dumps(out))\n",
+             dir.path(), QString::number(specs.size())});
+    if (!p.waitForStarted(10000))
+        QSKIP("no python3");
+    QVERIFY(p.waitForFinished(120000));
+    const QByteArray err = p.readAllStandardError();
+    if (p.exitCode() != 0 && err.contains("No module named"))
+        QSKIP("python3-torch / python3-torchvision are not installed");
+    QVERIFY2(p.exitCode() == 0, err.constData());
+    const QJsonObject all = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    QCOMPARE(all.size(), static_cast<int>(specs.size()));
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const QJsonObject got = all[QString::number(i)].toObject();
+        const std::vector<PlannedTensor> planned = planTensors(specs[i]);
+        QVERIFY2(got.size() == static_cast<int>(planned.size()), describe(specs[i]).c_str());
+        for (const PlannedTensor &t : planned) {
+            const QJsonArray shape = got[QString::fromStdString(t.name)].toArray();
+            QVERIFY2(shape.size() == static_cast<int>(t.shape.size()), (describe(specs[i]) + " " + t.name).c_str());
+            for (int d = 0; d < shape.size(); ++d)
+                QVERIFY2(shape[d].toInt() == t.shape[static_cast<size_t>(d)], (describe(specs[i]) + " " + t.name).c_str());
+        }
+    }
 }
 
 void TestPlan::moduleTreeEqualsPlan_data()
@@ -444,5 +601,13 @@ void TestPlan::seededDrawsAreDefined()
         QCOMPARE(a.between(-2, 2), b.between(-2, 2));
 }
 
-QTEST_APPLESS_MAIN(TestPlan)
+// The block diagram needs a QApplication (fonts); offscreen unless told otherwise.
+int main(int argc, char **argv)
+{
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    TestPlan test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_plan.moc"

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void timmFilesLoadAndReproduceLogits_data();
     void timmFilesLoadAndReproduceLogits();
     void exportedModelHasThePlansTensors();
+    void ratioInferredExactlyFromShapes();
 
 private:
     QTemporaryDir m_dir;
@@ -172,6 +173,67 @@ void TestSe::exportedModelHasThePlansTensors()
         QCOMPARE(shape.size(), static_cast<int>(t.shape.size()));
         for (int i = 0; i < shape.size(); ++i)
             QCOMPARE(std::int64_t(shape[i].toInt()), t.shape[static_cast<size_t>(i)]);
+    }
+}
+
+// The SE ratio comes from the shapes exactly: se.fc1's weight is [rd, channels],
+// channels the block's output width and rd timm's make_divisible(channels * (1/r),
+// 8) in Python's doubles. For 588 channels and r = 49 that is
+// max(8, int(588 * (1. / 49) + 4) // 8 * 8) = 8 (python3 prints it), not the 16
+// of the exact quotient 12: the file's 8 gives r = 49 back, not 50.
+void TestSe::ratioInferredExactlyFromShapes()
+{
+    const auto recordsOf = [](const ArchSpec &s) {
+        std::vector<TensorRecord> records;
+        for (const PlannedTensor &t : planTensors(s)) {
+            TensorRecord r;
+            r.name = t.name; // timm's names: layerX.Y.se.fc1.weight, ...
+            r.shape = t.shape;
+            records.push_back(r);
+        }
+        return records;
+    };
+    ArchSpec odd = preset("resnext26_4x32d").spec;
+    odd.layers = {1};
+    odd.planes = {147};
+    odd.cardinality = 1;
+    odd.width = 64;
+    odd.seReduction = 49;
+    QVERIFY2(validationError(odd).empty(), validationError(odd).c_str());
+    QCOMPARE(odd.stageOutChannels(0), 588);
+    QCOMPARE(odd.seChannels(0), 8);
+    ArchSpec inferred = inferSpec(recordsOf(odd), "odd");
+    QCOMPARE(inferred.seReduction, 49); // the smallest r that gives 8; 16 gives 40
+    QVERIFY(inferred == odd);
+    // Every r in the range that fits builds the same tensors; timm's 16 when it fits.
+    const ArchSpec se50 = preset("seresnext50_32x4d").spec;
+    QCOMPARE(inferSpec(recordsOf(se50), "se50").seReduction, 16);
+    ArchSpec r15 = se50;
+    r15.seReduction = 15; // 256/15 + 4 = 21.07 -> 16, 512 -> 32, 1024 -> 72: not 16's widths
+    QCOMPARE(inferSpec(recordsOf(r15), "r15").seReduction, 15);
+    // Widths no ratio gives, and an fc1 that does not take the block's channels.
+    std::vector<TensorRecord> bad = recordsOf(se50);
+    for (TensorRecord &r : bad)
+        if (r.name == "layer1.0.se.fc1.weight")
+            r.shape[0] = 24; // layer1 then wants r in 10..12, layer4's 128 wants 16
+    try {
+        inferSpec(bad, "bad.pth");
+        QFAIL("widths no ratio gives were accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("bad.pth: cannot infer the architecture: the squeeze-and-excitation "
+                                            "widths [24,32,64,128] are not timm's make_divisible(channels / r, "
+                                            "8) for any ratio r up to 1024"));
+    }
+    bad = recordsOf(se50);
+    for (TensorRecord &r : bad)
+        if (r.name == "layer2.0.se.fc1.weight")
+            r.shape[1] = 256;
+    try {
+        inferSpec(bad, "bad.pth");
+        QFAIL("an fc1 with the wrong input width was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), QString("bad.pth: cannot infer the architecture: 'layer2.0.se.fc1.weight' has "
+                                            "shape [32,256,1,1]: its input should be the block's 512 channels"));
     }
 }
 

@@ -30,6 +30,8 @@ QString layersText(const std::vector<int> &layers)
 
 // What the C and d boxes accept while typing; core's validate() judges the value.
 constexpr int kTypedMax = 999999;
+// The SE reduction ratio the box offers first: timm's SEModule default (rd_ratio = 1/16).
+constexpr int kTimmSeReduction = 16;
 
 // Presets are compared without the block form: the forms compute the same
 // function with the same counts and weights, so a form change keeps the name.
@@ -134,6 +136,33 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     }
     formLayout->addStretch();
     form->addRow(tr("Block &form"), formRow);
+
+    // Squeeze-and-excitation: off, or on with the reduction ratio r (timm's
+    // SE-ResNeXt uses 16, the value the box starts at).
+    auto *seRow = new QWidget;
+    auto *seLayout = new QHBoxLayout(seRow);
+    seLayout->setContentsMargins(0, 0, 0, 0);
+    m_se = new QCheckBox(tr("On"));
+    m_se->setObjectName("seCheck");
+    m_seRatio = new QSpinBox;
+    m_seRatio->setObjectName("seRatioSpin");
+    m_seRatio->setRange(1, 1024);
+    m_seRatio->setValue(kTimmSeReduction);
+    m_seRatio->setKeyboardTracking(false);
+    //: r is the reduction ratio of the squeeze-and-excitation module
+    m_seRatio->setPrefix(tr("r = "));
+    const QString seTip =
+        tr("Squeeze-and-excitation (Hu et al., 2018) after each block's last BN, before the addition: global "
+           "average pool, 1x1 conv down to channels/r, ReLU, 1x1 conv back, sigmoid, and the block's output "
+           "scaled per channel. timm's SE-ResNeXt uses r = 16.");
+    m_se->setToolTip(seTip);
+    m_seRatio->setToolTip(seTip);
+    seLayout->addWidget(m_se);
+    seLayout->addWidget(m_seRatio);
+    seLayout->addStretch();
+    auto *seLabel = new QLabel(tr("Squeeze-e&xcitation"));
+    seLabel->setBuddy(m_se);
+    form->addRow(seLabel, seRow);
     layout->addWidget(modelBox);
 
     auto *cdBox = new QGroupBox(tr("Split-transform-merge"));
@@ -253,6 +282,12 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
             [this](int index) { edit([&](ArchSpec &s) { s.stem = index == 1 ? Stem::Cifar : Stem::ImageNet; }); });
     connect(m_input, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.inputSize = v; }); });
     connect(m_classes, &QSpinBox::valueChanged, this, [this](int v) { edit([&](ArchSpec &s) { s.numClasses = v; }); });
+    connect(m_se, &QCheckBox::toggled, this,
+            [this](bool on) { edit([&](ArchSpec &s) { s.seReduction = on ? m_seRatio->value() : 0; }); });
+    connect(m_seRatio, &QSpinBox::valueChanged, this, [this](int v) {
+        if (m_se->isChecked())
+            edit([&](ArchSpec &s) { s.seReduction = v; });
+    });
     connect(m_form, &QButtonGroup::idClicked, this,
             [this](int id) { edit([&](ArchSpec &s) { s.form = static_cast<BlockForm>(id); }); });
     // Slider and box each edit the spec; setSpec() then shows the accepted value in both.
@@ -353,6 +388,9 @@ void ArchitecturePanel::setSpec(const ArchSpec &spec)
     m_input->setValue(spec.inputSize);
     m_classes->setValue(spec.numClasses);
     m_form->button(static_cast<int>(spec.form))->setChecked(true);
+    m_se->setChecked(spec.seReduction > 0);
+    if (spec.seReduction > 0)
+        m_seRatio->setValue(spec.seReduction); // off keeps the last ratio for the next time it is switched on
     for (QAbstractSlider *w : {static_cast<QAbstractSlider *>(m_cSlider), static_cast<QAbstractSlider *>(m_dSlider)}) {
         const QSignalBlocker b(w);
         w->setValue(w == m_cSlider ? spec.cardinality : spec.width);
@@ -393,6 +431,7 @@ void ArchitecturePanel::syncEnabled()
     m_by->setEnabled(bottleneck);
     m_form->button(0)->setEnabled(bottleneck);
     m_form->button(1)->setEnabled(bottleneck);
+    m_seRatio->setEnabled(m_se->isChecked());
 }
 
 void ArchitecturePanel::showError(const QString &message)

@@ -1,7 +1,8 @@
 #pragma once
 // The controls that edit an ArchSpec: preset, depth, stem, block kind and form,
-// input size, classes, and the cardinality C / width d sliders. It holds no
-// model state of its own: MainWindow owns the spec and pushes it back here.
+// input size, classes, squeeze-and-excitation, and the cardinality C / width d
+// sliders. It holds no model state of its own: MainWindow owns the spec and
+// pushes it back here.
 
 #include "resnext/accounting.h"
 #include "resnext/spec.h"
@@ -61,6 +62,8 @@ public:
     QLineEdit *layersEdit() const { return m_layers; }
     QComboBox *presetCombo() const { return m_preset; }
     QComboBox *blockCombo() const { return m_block; }
+    QCheckBox *seCheck() const { return m_se; }
+    QSpinBox *seRatioSpin() const { return m_seRatio; }
 
 Q_SIGNALS:
     // The user changed a control; the candidate spec may be invalid.
@@ -88,6 +91,8 @@ private:
     QComboBox *m_stem = nullptr;
     QComboBox *m_block = nullptr;
     QButtonGroup *m_form = nullptr;
+    QCheckBox *m_se = nullptr;
+    QSpinBox *m_seRatio = nullptr;
     QSpinBox *m_input = nullptr;
     QSpinBox *m_classes = nullptr;
     QSlider *m_cSlider = nullptr;

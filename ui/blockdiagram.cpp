@@ -16,6 +16,7 @@ const QColor kBox(232, 240, 250);
 const QColor kBoxBorder(70, 110, 160);
 const QColor kGrouped(255, 236, 210);
 const QColor kGroupedBorder(200, 120, 30);
+const QColor kSeColour(120, 80, 160); // the squeeze-and-excitation unit's frame and label
 
 // "in, kxk, out" as in the paper's figures; "kxk" over "in -> out" when the box is narrow.
 QString conv(int in, int k, int out, int groups, double boxWidth, const QFontMetricsF &fm)
@@ -106,7 +107,8 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
     // its block's last conv. The repeated block's input equals its output.
     const int st = m_stage;
     int out = 0, c = 1, grouped = 0;
-    for (const LayerInfo &l : planLayers(m_spec)) {
+    const std::vector<LayerInfo> plan = planLayers(m_spec);
+    for (const LayerInfo &l : plan) {
         if (l.stage != st + 1 || l.block != 0 || l.kind != LayerKind::Conv)
             continue;
         if (l.role == LayerRole::Grouped) {
@@ -119,6 +121,39 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
     const int in = out;
     const int w = grouped / std::max(1, c);
 
+    // The squeeze-and-excitation unit, when the plan has one: one row per layer
+    // of role Excite (pooling and convolutions as boxes, each activation folded
+    // into the box before it, the channel scale as a circle), drawn after the
+    // block's last BN and before the addition.
+    struct SeRow {
+        QString text;
+        bool scale = false;
+        int lines = 1;
+    };
+    std::vector<SeRow> seRows;
+    for (const LayerInfo &l : plan) {
+        if (l.stage != st + 1 || l.block != 0 || l.role != LayerRole::Excite)
+            continue;
+        switch (l.kind) {
+        case LayerKind::AvgPool: seRows.push_back({tr("global average pool"), false, 1}); break;
+        case LayerKind::Conv:
+            //: a 1x1 convolution of the squeeze-and-excitation unit: %1 input, %2 output channels
+            seRows.push_back({tr("1x1, %1 \u2192 %2").arg(l.inChannels).arg(l.channels), false, 1});
+            break;
+        case LayerKind::ReLU:
+        case LayerKind::Sigmoid:
+            if (!seRows.empty()) {
+                seRows.back().text += "\n" + (l.kind == LayerKind::ReLU ? tr("ReLU") : tr("sigmoid"));
+                ++seRows.back().lines;
+            }
+            break;
+        case LayerKind::Scale: seRows.push_back({QStringLiteral("\u00d7"), true, 1}); break;
+        default: break;
+        }
+    }
+
+    const double gap = lineH * 1.1; // between rows of boxes
+    const double bh = lineH * 2.4;  // a box holds two lines
     // Natural width: the widget's, but never narrower than three legible columns.
     const double W = std::max<double>(size.width(), 3 * kMinColumn);
     auto text = [&](const QRectF &area, const QString &t, int align, bool isBold = false,
@@ -139,6 +174,65 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
         L.lines.push_back({QLineF(a, b), head, dashed});
     };
 
+    // The SE unit's geometry: its boxes' width (as wide as their text needs,
+    // within `room`), its label's height and its total height.
+    const QString seLabel = tr("SE, r = %1").arg(m_spec.seReduction);
+    auto seBoxWidth = [&](double room) {
+        double need = 0;
+        for (const SeRow &r : seRows)
+            for (const QString &line : r.text.split('\n'))
+                need = std::max(need, fm.horizontalAdvance(line) + 16);
+        return std::clamp(need, std::min(100.0, room), room);
+    };
+    auto seLabelHeight = [&](double boxWidth) {
+        return fm.boundingRect(QRectF(0, 0, boxWidth / 2 - 6, 1000), Qt::AlignRight | Qt::TextWordWrap, seLabel)
+            .height();
+    };
+    auto seHeight = [&](double boxWidth) {
+        if (seRows.empty())
+            return 0.0;
+        double h = seLabelHeight(boxWidth) + 4;
+        for (const SeRow &r : seRows)
+            h += r.scale ? 22 : lineH * (r.lines + 0.4) + gap;
+        return h;
+    };
+    // Draws the SE unit from `top` down the main line at `cx`; returns the
+    // bottom of its channel-scale circle (or `top` without SE). The label sits
+    // left of the main line, the branch that carries the block's output to the
+    // scale runs on its right, inside the residual shortcut.
+    auto drawSe = [&](double cx, double top, double bw) {
+        if (seRows.empty())
+            return top;
+        const double labelH = seLabelHeight(bw);
+        const double bx = cx + bw / 2 + 8; // the branch to the scale
+        text(QRectF(cx - bw / 2, top, bw / 2 - 6, labelH), seLabel, Qt::AlignRight, false, kSeColour);
+        double y = top + labelH + 4;
+        arrow({cx, top}, {cx, y});
+        double bottom = y;
+        for (size_t k = 0; k < seRows.size(); ++k) {
+            const SeRow &r = seRows[k];
+            if (r.scale) {
+                const QPointF centre(cx, y + 11);
+                L.items.push_back({DiagramItem::Circle, QRectF(centre - QPointF(11, 11), QSizeF(22, 22)), r.text,
+                                   false, false, Qt::AlignCenter, Qt::black});
+                arrow({cx, top + 2}, {bx, top + 2}, false);
+                arrow({bx, top + 2}, {bx, centre.y()}, false);
+                arrow({bx, centre.y()}, centre + QPointF(11, 0));
+                bottom = y + 22;
+                y = bottom;
+                continue;
+            }
+            const QRectF box(cx - bw / 2, y, bw, lineH * (r.lines + 0.4));
+            L.items.push_back({DiagramItem::Box, box, r.text, false, false, Qt::AlignCenter, Qt::black});
+            y = box.bottom() + gap;
+            arrow({cx, box.bottom()}, {cx, y});
+            bottom = y;
+        }
+        const QRectF frame(cx - bw / 2 - 6, top - 3, bx - (cx - bw / 2) + 12, bottom - top + 7);
+        L.items.push_back({DiagramItem::Frame, frame, {}, false, false, 0, kSeColour}); // painted first
+        return bottom;
+    };
+
     const QRectF head1 = text(QRectF(10, 6, W - 20, 1000),
                               tr("layer%1, repeated block: %2-d in, C = %3 paths of w = %4 channels each, %5-d out")
                                   .arg(st + 1)
@@ -154,8 +248,6 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
                  .arg(st > 0 ? tr(" and stride 2") : QString()),
              Qt::AlignLeft, false, Qt::darkGray);
     const double top = head2.bottom() + lineH * 0.8;
-    const double gap = lineH * 1.1; // between rows of boxes
-    const double bh = lineH * 2.4;  // a box holds two lines
 
     if (m_spec.block == BlockKind::Basic) {
         const double cx = W / 2;
@@ -167,8 +259,12 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
         box(r1, conv(in, 3, out, 1, r1.width(), fm));
         arrow({cx, r1.bottom()}, {cx, r2.top()});
         box(r2, conv(out, 3, out, 1, r2.width(), fm));
-        const QPointF sum(cx, r2.bottom() + gap + 11);
-        arrow({cx, r2.bottom()}, sum - QPointF(0, 11));
+        const double seTop = r2.bottom() + gap;
+        if (!seRows.empty())
+            arrow({cx, r2.bottom()}, {cx, seTop}, false);
+        const double seBottom = drawSe(cx, seTop, seBoxWidth(r1.width()));
+        const QPointF sum(cx, (seRows.empty() ? r2.bottom() : seBottom) + gap + 11);
+        arrow({cx, seRows.empty() ? r2.bottom() : seBottom}, sum - QPointF(0, 11));
         plus(sum);
         const double sx = r1.right() + 20;
         arrow({cx, splitY}, {sx, splitY}, false, true);
@@ -203,7 +299,10 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
         const double sumTopA = y0 + 3 * bh + 2 * gap + gap + 22;        // (a): rows, then the "sum" circle
         const double sumTopB = y0 + 2 * bh + gap + gap + bh * 0.8 + gap + bh; // (b)
         const double sumTopC = y0 + bh + gap + bh * 1.45 + gap + bh;       // (c)
-        const double addY = std::max({sumTopA, sumTopB, sumTopC}) + gap + 11;
+        // The SE unit (if any) starts at one height in all three columns, below the tallest.
+        const double seTop = std::max({sumTopA, sumTopB, sumTopC}) + gap;
+        const double seW = seBoxWidth(std::min(colW - 16 - 28 - 30, 170.0));
+        const double addY = (seRows.empty() ? std::max({sumTopA, sumTopB, sumTopC}) : seTop + seHeight(seW)) + gap + 11;
         double bottom = addY + 14 + lineH;
         for (int form = 0; form < 3; ++form) {
             const QRectF col(form * colW + 8, top - 4, colW - 16, bottom - top + 8);
@@ -281,6 +380,10 @@ DiagramLayout BlockDiagram::layout(const QSize &size) const
                 box(r3, conv(grouped, 1, out, 1, bw, fm));
                 lastY = r3.bottom();
             }
+            if (!seRows.empty()) {
+                arrow({cx, lastY}, {cx, seTop}, false);
+                lastY = drawSe(cx, seTop, seW);
+            }
             // Residual add with the identity shortcut.
             const QPointF add(cx, addY);
             arrow({cx, lastY}, add - QPointF(0, 11));
@@ -322,8 +425,9 @@ void BlockDiagram::paintFigure(QPainter &p, const QSize &size) const
     bold.setBold(true);
     for (const DiagramItem &i : L.items)
         if (i.kind == DiagramItem::Frame) {
-            p.setPen(QPen(i.colour, 2));
-            p.setBrush(QColor(31, 119, 180, 14));
+            const bool se = i.colour == kSeColour;
+            p.setPen(QPen(i.colour, se ? 1.2 : 2, se ? Qt::DashLine : Qt::SolidLine));
+            p.setBrush(se ? QColor(150, 110, 190, 20) : QColor(31, 119, 180, 14));
             p.drawRoundedRect(i.rect, 6, 6);
         }
     for (const DiagramLine &l : L.lines) {

@@ -105,17 +105,33 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
         return *it->second;
     };
 
+    // The stem's convolution and the classifier as the plan names and shapes them
+    // (the plan of each stem kind gives that stem's kernel).
+    const auto planned = [](Stem stem, LayerKind kind, LayerRole role) {
+        ArchSpec p;
+        p.stem = stem;
+        for (const LayerInfo &l : planLayers(p))
+            if (l.kind == kind && l.role == role)
+                return l;
+        return LayerInfo{};
+    };
+    const LayerInfo imageNetStem = planned(Stem::ImageNet, LayerKind::Conv, LayerRole::Stem);
+    const LayerInfo cifarStem = planned(Stem::Cifar, LayerKind::Conv, LayerRole::Stem);
+    const LayerInfo head = planned(Stem::ImageNet, LayerKind::Linear, LayerRole::Head);
+    const auto square = [](int k) { return std::to_string(k) + "x" + std::to_string(k); };
+
     ArchSpec s;
-    const TensorRecord &conv1 = get("conv1.weight", 4);
+    const TensorRecord &conv1 = get(imageNetStem.name + ".weight", 4);
     s.stemChannels = static_cast<int>(conv1.shape[0]);
     s.inChannels = static_cast<int>(conv1.shape[1]);
-    if (conv1.shape[2] == 7 && conv1.shape[3] == 7)
+    if (conv1.shape[2] == imageNetStem.kernel && conv1.shape[3] == imageNetStem.kernel)
         s.stem = Stem::ImageNet;
-    else if (conv1.shape[2] == 3 && conv1.shape[3] == 3)
+    else if (conv1.shape[2] == cifarStem.kernel && conv1.shape[3] == cifarStem.kernel)
         s.stem = Stem::Cifar;
     else
-        fail("conv1 has a " + std::to_string(conv1.shape[2]) + "x" + std::to_string(conv1.shape[3]) +
-             " kernel; expected 7x7 (ImageNet stem) or 3x3 (CIFAR stem)");
+        fail(imageNetStem.name + " has a " + std::to_string(conv1.shape[2]) + "x" + std::to_string(conv1.shape[3]) +
+             " kernel; expected " + square(imageNetStem.kernel) + " (ImageNet stem) or " + square(cifarStem.kernel) +
+             " (CIFAR stem)");
 
     // Blocks per stage from the names layerN.M.* (parsed without a regex: names
     // come from the file and can be arbitrarily long).
@@ -188,7 +204,7 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
         doubling = doubling && planes[i] == (64 << i);
     if (!doubling)
         s.planes = planes;
-    const TensorRecord &fc = get("fc.weight", 2);
+    const TensorRecord &fc = get(head.name + ".weight", 2);
     s.numClasses = static_cast<int>(fc.shape[0]);
     s.inputSize = s.stem == Stem::ImageNet ? 224 : 32;
     try {
@@ -196,31 +212,42 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
     } catch (const Error &e) {
         fail(std::string("the shapes give an invalid spec (") + e.what() + ")");
     }
-    // Squeeze-and-excitation (timm's se.fc1/se.fc2): the ratio r whose
-    // make_divisible(channels / r, 8) gives every stage's squeezed width (timm: 16).
-    if (byName.count("layer1.0.se.fc1.weight")) {
-        std::vector<int> squeezed;
-        for (int st = 1; st <= s.numStages(); ++st)
-            squeezed.push_back(
-                static_cast<int>(get("layer" + std::to_string(st) + ".0.se.fc1.weight", 4).shape[0]));
-        const auto fits = [&](int r) {
-            ArchSpec t = s;
-            t.seReduction = r;
+    // Squeeze-and-excitation (timm's se.fc1/se.fc2). A block's fc1 weight is
+    // [rd, channels, 1, 1]: channels is the block's output width and rd is
+    // timm's make_divisible(channels / r, 8) (ArchSpec::seChannels, timm's
+    // rounding exactly). The ratios r that give every stage's rd form one range
+    // (rd never grows with r); every r in it builds the same network, tensor for
+    // tensor. The spec takes 16, timm's default, when it is in the range, else
+    // the range's smallest r.
+    bool hasSe = false;
+    for (const auto &entry : byName)
+        hasSe = hasSe || entry.first.find(".se.") != std::string::npos;
+    if (hasSe) {
+        std::vector<std::int64_t> squeezed;
+        for (int st = 0; st < s.numStages(); ++st) {
+            const std::string n = "layer" + std::to_string(st + 1) + ".0.se.fc1.weight";
+            const TensorRecord &fc1 = get(n, 4);
+            if (fc1.shape[1] != s.stageOutChannels(st))
+                fail("'" + n + "' has shape " + shapeText(fc1.shape) + ": its input should be the block's " +
+                     std::to_string(s.stageOutChannels(st)) + " channels");
+            squeezed.push_back(fc1.shape[0]);
+        }
+        int lo = 0, hi = 0; // the range of ratios that fit, among those the spec accepts
+        ArchSpec t = s;
+        for (t.seReduction = 1; validationError(t).empty(); ++t.seReduction) {
+            bool fits = true;
             for (int st = 0; st < s.numStages(); ++st)
-                if (t.seChannels(st) != squeezed[static_cast<size_t>(st)])
-                    return false;
-            return true;
-        };
-        for (int r : {16, 8, 4, 32})
-            if (!s.seReduction && fits(r))
-                s.seReduction = r;
-        for (int r = 1; r <= 1024 && !s.seReduction; ++r)
-            if (fits(r))
-                s.seReduction = r;
-        if (!s.seReduction)
-            fail("the squeeze-and-excitation widths " +
-                 shapeText(std::vector<std::int64_t>(squeezed.begin(), squeezed.end())) +
-                 " are not make_divisible(channels / r, 8) for any ratio r");
+                fits = fits && t.seChannels(st) == squeezed[static_cast<size_t>(st)];
+            if (fits) {
+                lo = lo ? lo : t.seReduction;
+                hi = t.seReduction;
+            }
+        }
+        if (!lo)
+            fail("the squeeze-and-excitation widths " + shapeText(squeezed) +
+                 " are not timm's make_divisible(channels / r, 8) for any ratio r up to " +
+                 std::to_string(t.seReduction - 1));
+        s.seReduction = lo <= 16 && 16 <= hi ? 16 : lo;
     }
     // Check that the widths of every stage agree with the spec's rule.
     if (s.block == BlockKind::Bottleneck)

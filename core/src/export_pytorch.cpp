@@ -7,6 +7,7 @@
 
 #include "resnext/checkpoint.h"
 #include "resnext/error.h"
+#include "resnext/plan.h"
 #include "resnext/preprocess.h"
 
 #include <cctype>
@@ -173,20 +174,19 @@ class ExploredResNet(ResNet):
     names are torchvision's (conv1, bn1, layer1..layerN, fc)."""
 
     def __init__(self, block, layers, planes, num_classes, groups, width_per_group,
-                 in_channels, stem_channels, cifar_stem):
+                 in_channels, stem_channels):
         nn.Module.__init__(self)
         self._norm_layer = nn.BatchNorm2d
         self.inplanes = stem_channels
         self.dilation = 1
         self.groups = groups
         self.base_width = width_per_group
-        if cifar_stem:  # 3x3/1 convolution and no pooling (the paper's CIFAR networks)
-            self.conv1 = nn.Conv2d(in_channels, stem_channels, kernel_size=3, stride=1, padding=1, bias=False)
-        else:
-            self.conv1 = nn.Conv2d(in_channels, stem_channels, kernel_size=7, stride=2, padding=3, bias=False)
+        # The stem as the app's layer plan has it (the CIFAR stem: 3x3/1, no pooling).
+        self.conv1 = nn.Conv2d(in_channels, stem_channels, kernel_size={{STEM_K}}, stride={{STEM_S}},
+                               padding={{STEM_P}}, bias=False)
         self.bn1 = nn.BatchNorm2d(stem_channels)
         self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.Identity() if cifar_stem else nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.maxpool = {{MAXPOOL}}
         self.stage_names = []
         for i, (blocks, p) in enumerate(zip(layers, planes)):
             name = "layer%d" % (i + 1)
@@ -210,8 +210,7 @@ class ExploredResNet(ResNet):
 
 def build_model():
     return ExploredResNet({{BLOCK}}, {{LAYERS}}, planes={{PLANES}}, num_classes={{CLASSES}}, groups={{GROUPS}},
-                          width_per_group={{WIDTH}}, in_channels={{IN_CHANNELS}}, stem_channels={{STEM_CHANNELS}},
-                          cifar_stem={{CIFAR}})
+                          width_per_group={{WIDTH}}, in_channels={{IN_CHANNELS}}, stem_channels={{STEM_CHANNELS}})
 )PY";
 
 // Squeeze-and-excitation blocks as timm's SE-ResNet/ResNeXt: timm's SEModule
@@ -234,8 +233,8 @@ class SEModule(nn.Module):
 
 
 def se_channels(channels, reduction={{SE_R}}):
-    """timm's make_divisible(channels / reduction, 8, round_limit=0)."""
-    return max(8, int(channels / reduction + 4) // 8 * 8)
+    """timm's make_divisible(channels * rd_ratio, 8, round_limit=0) with rd_ratio = 1 / reduction."""
+    return max(8, int(channels * (1.0 / reduction) + 8 / 2) // 8 * 8)
 
 
 class SEBlock({{SE_BASE}}):
@@ -545,7 +544,19 @@ std::string pytorchModelCode(const ArchSpec &original)
         build = replaceAll(build, "PLANES", intList(planes));
         build = replaceAll(build, "IN_CHANNELS", std::to_string(spec.inChannels));
         build = replaceAll(build, "STEM_CHANNELS", std::to_string(spec.stemChannels));
-        build = replaceAll(build, "CIFAR", spec.stem == Stem::Cifar ? "True" : "False");
+        // The stem's geometry is the plan's: its convolution and its max-pool (none: Identity).
+        std::string maxPool = "nn.Identity()";
+        for (const LayerInfo &l : planLayers(spec)) {
+            if (l.role == LayerRole::Stem && l.kind == LayerKind::Conv) {
+                build = replaceAll(build, "STEM_K", std::to_string(l.kernel));
+                build = replaceAll(build, "STEM_S", std::to_string(l.stride));
+                build = replaceAll(build, "STEM_P", std::to_string(l.padding));
+            }
+            if (l.role == LayerRole::Stem && l.kind == LayerKind::MaxPool)
+                maxPool = "nn.MaxPool2d(kernel_size=" + std::to_string(l.kernel) + ", stride=" +
+                          std::to_string(l.stride) + ", padding=" + std::to_string(l.padding) + ")";
+        }
+        build = replaceAll(build, "MAXPOOL", maxPool);
         const bool expanded = !basic && spec.expansion != 4;
         build = replaceAll(build, "EXPANSION_CLASS",
                            expanded ? "\n\nclass ExpandedBottleneck(Bottleneck):\n"

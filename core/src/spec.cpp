@@ -128,9 +128,14 @@ int ArchSpec::seChannels(int stage) const
 {
     if (seReduction <= 0)
         return 0;
-    // timm: make_divisible(c / r, 8, round_limit=0) = max(8, int(c / r + 4) // 8 * 8).
-    const long long c = stageOutChannels(stage);
-    return static_cast<int>(std::max(8LL, (c + 4LL * seReduction) / seReduction / 8 * 8));
+    // timm's SEModule(channels, rd_ratio=1/r): make_divisible(channels * rd_ratio, 8,
+    // round_limit=0) = max(8, int(channels * rd_ratio + 4) // 8 * 8), in doubles
+    // as Python computes it: 1/r is rounded first, so for a few (channels, r)
+    // the result is one step of 8 below the exact quotient's (e.g. 588, 49 -> 8,
+    // not 16), and that is the width timm's files have.
+    const double rdRatio = 1.0 / seReduction;
+    const double v = static_cast<double>(stageOutChannels(stage)) * rdRatio + 8 / 2.0;
+    return static_cast<int>(std::max(8LL, static_cast<long long>(v) / 8 * 8));
 }
 
 bool ArchSpec::operator==(const ArchSpec &o) const

@@ -175,6 +175,23 @@
         <source>ResNet-%1 (%2)</source>
         <translation>ResNet-%1 (%2)</translation>
     </message>
+    <message>
+        <source>On</source>
+        <translation>Bật</translation>
+    </message>
+    <message>
+        <source>r = </source>
+        <extracomment>r is the reduction ratio of the squeeze-and-excitation module</extracomment>
+        <translation>r = </translation>
+    </message>
+    <message>
+        <source>Squeeze-and-excitation (Hu et al., 2018) after each block&apos;s last BN, before the addition: global average pool, 1x1 conv down to channels/r, ReLU, 1x1 conv back, sigmoid, and the block&apos;s output scaled per channel. timm&apos;s SE-ResNeXt uses r = 16.</source>
+        <translation>Squeeze-and-excitation (Hu và cộng sự, 2018) sau BN cuối của mỗi block, trước phép cộng: pooling trung bình toàn cục, conv 1x1 giảm xuống channels/r kênh, ReLU, conv 1x1 tăng trở lại, sigmoid, rồi đầu ra của block được nhân theo từng kênh. SE-ResNeXt của timm dùng r = 16.</translation>
+    </message>
+    <message>
+        <source>Squeeze-e&amp;xcitation</source>
+        <translation>Mô-đun S&amp;E</translation>
+    </message>
 </context>
 <context>
     <name>BlockDiagram</name>
@@ -253,6 +270,27 @@ path
         <translation>
             <numerusform>tổng của %n path</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>global average pool</source>
+        <translation>pooling trung bình toàn cục</translation>
+    </message>
+    <message>
+        <source>1x1, %1 → %2</source>
+        <extracomment>a 1x1 convolution of the squeeze-and-excitation unit: %1 input, %2 output channels</extracomment>
+        <translation>1x1, %1 → %2</translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation>ReLU</translation>
+    </message>
+    <message>
+        <source>sigmoid</source>
+        <translation>sigmoid</translation>
+    </message>
+    <message>
+        <source>SE, r = %1</source>
+        <translation>SE, r = %1</translation>
     </message>
 </context>
 <context>

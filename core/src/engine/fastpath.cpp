@@ -40,6 +40,7 @@ std::vector<at::Tensor> Net::forwardEdits(int, int, const at::Tensor &, int, con
 }
 bool Net::bf16() const { return false; }
 Net::KernelStats Net::kernelStats(int) { return {}; }
+NetShape Net::shape() const { return {}; }
 int Net::chunk() const { return 1; }
 double Net::prepareMs() const { return 0; }
 
@@ -95,9 +96,9 @@ ConvW plain(const std::map<std::string, at::Tensor> &t, const LayerInfo &l)
     c.name = l.name;
     c.weight = need(t, l.name + ".weight").to(at::kFloat).contiguous();
     c.bias = need(t, l.name + ".bias").to(at::kFloat).contiguous();
-    c.out = l.channels;
-    c.in = l.inChannels;
-    c.kernel = l.kernel;
+    c.out = static_cast<int>(c.weight.size(0)); // shapes from the tensor, geometry from the plan (as fold())
+    c.in = static_cast<int>(c.weight.size(1)) * l.groups;
+    c.kernel = static_cast<int>(c.weight.size(2));
     c.stride = l.stride;
     c.padding = l.padding;
     c.groups = l.groups;
@@ -158,11 +159,14 @@ Net::Net(const ArchSpec &spec, const std::map<std::string, at::Tensor> &t, bool 
         default: throw Error("fast path: unexpected convolution '" + l.name + "'");
         }
     }
-    for (const LayerInfo &l : layers)
+    for (const LayerInfo &l : layers) {
         if (l.kind == LayerKind::MaxPool)
             m->maxPool = {l.kernel, l.stride, l.padding};
-    m->fcWeight = need(t, "fc.weight").to(at::kFloat).contiguous();
-    m->fcBias = need(t, "fc.bias").to(at::kFloat).contiguous();
+        if (l.kind == LayerKind::Linear) {
+            m->fcWeight = need(t, l.name + ".weight").to(at::kFloat).contiguous();
+            m->fcBias = need(t, l.name + ".bias").to(at::kFloat).contiguous();
+        }
+    }
     m->prepareMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
@@ -260,6 +264,35 @@ std::vector<at::Tensor> Net::forwardEdits(int stage, int block, const at::Tensor
         }
         return out;
     });
+}
+
+NetShape Net::shape() const
+{
+    NetShape n;
+    const auto add = [&](const ConvW &c, const char *slot, bool bias) {
+        n.convs.push_back({c.name, slot, c.in, c.out, c.kernel, c.stride, c.padding, c.groups, bias, c.sigmoid});
+    };
+    add(m->stem, "stem", false);
+    for (const auto &stage : m->stages)
+        for (const BlockW &b : stage) {
+            if (b.bottleneck) {
+                add(b.c1, "reduce", false);
+                add(b.c2, "grouped", false);
+                add(b.c3, "expand", false);
+            } else {
+                add(b.c1, "grouped", false);
+                add(b.c2, "expand", false);
+            }
+            for (const ConvW &c : b.se)
+                add(c, "excite", true);
+            if (b.down)
+                add(*b.down, "shortcut", false);
+        }
+    if (m->maxPool)
+        std::tie(n.poolKernel, n.poolStride, n.poolPadding) = *m->maxPool;
+    n.features = static_cast<int>(m->fcWeight.size(1));
+    n.classes = static_cast<int>(m->fcWeight.size(0));
+    return n;
 }
 
 bool Net::bf16() const { return m->bf16; }

@@ -34,6 +34,21 @@ struct Capture {
     at::Tensor input, grouped, output; // filled by forward: [N, C, H, W]
 };
 
+// What the fast path built from the plan and the tensors, in running order (for
+// test_plan, which compares it with the plan).
+struct ConvShape {
+    std::string name; // the plan's layer name, "layer1.0.conv2"
+    std::string slot; // where the net runs it: stem, reduce, grouped, expand, shortcut, excite
+    int in = 0, out = 0, kernel = 1, stride = 1, padding = 0, groups = 1;
+    bool bias = false;    // its own bias, not a folded BN's (the SE module's)
+    bool sigmoid = false; // a sigmoid after it (the SE module's gate)
+};
+struct NetShape {
+    std::vector<ConvShape> convs; // stem, then each block: its convolutions, SE, shortcut
+    int poolKernel = 0, poolStride = 0, poolPadding = 0; // the stem's max-pool; 0 = none
+    int features = 0, classes = 0;                        // the classifier
+};
+
 class Net {
 public:
     // `tensors`: the model's parameters and buffers with form (c) names (CPU).
@@ -76,6 +91,7 @@ public:
         std::string peakLayer;
     };
     KernelStats kernelStats(int batch);
+    NetShape shape() const;
 
 private:
     struct Impl;

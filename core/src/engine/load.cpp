@@ -151,7 +151,7 @@ std::unique_ptr<Model> TorchEngine::loadFrom(const SafetensorsFile &file, const 
             info.spec = other;
         }
         net->to(d);
-        const int64_t dims = net->fc->options.in_features();
+        const int64_t dims = info.spec.stageOutChannels(info.spec.numStages() - 1); // the pooled features
         auto model = std::make_unique<TorchModel>(std::move(info), std::move(net), d);
         readOod(file, byName, model->info().spec.numClasses, dims, *model);
         // Fold and prepack now, on the loading worker, not at the first image.

@@ -182,7 +182,8 @@ torch::Tensor TorchModel::featuresOf(const ImageSet &data, const std::function<b
         if (progress && !progress(end, data.count()))
             throw Cancelled();
     }
-    return parts.empty() ? torch::zeros({0, m_net->fc->options.in_features()}, torch::kDouble) : torch::cat(parts);
+    const int64_t dims = m_info.spec.stageOutChannels(m_info.spec.numStages() - 1); // the pooled features
+    return parts.empty() ? torch::zeros({0, dims}, torch::kDouble) : torch::cat(parts);
 }
 
 // Network input for images idx of a data set (resized unless `direct`).
