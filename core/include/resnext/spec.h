@@ -67,7 +67,8 @@ struct ArchSpec {
     int groupWidth(int stage) const;
     int stageGroupedWidth(int stage) const { return groupWidth(stage) * cardinality; }
     int depth() const; // number of weighted layers, e.g. 50 for ResNet-50
-    // Channels of a stage's SE bottleneck: max(8, round(out / r) to a multiple of 8), as timm.
+    // Channels of a stage's SE bottleneck as timm computes them: make_divisible(out * (1/r), 8)
+    // in doubles (1/r rounded first; see spec.cpp for the cases where that differs from out / r).
     int seChannels(int stage) const;
 
     bool operator==(const ArchSpec &o) const;
