@@ -215,7 +215,7 @@ bool LayerTable::exportTo(const QString &path, QString *error) const
         resnext::writeFileAtomically(path.toStdString(), formatSummary(m_summary, format));
     } catch (const resnext::Error &e) {
         if (error)
-            *error = QString::fromStdString(e.what());
+            *error = language::coreMessage(e.what());
         return false;
     }
     return true;

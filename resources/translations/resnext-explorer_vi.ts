@@ -709,6 +709,14 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     </message>
 </context>
 <context>
+    <name>CoreError</name>
+    <message>
+        <source>%1</source>
+        <extracomment>Frames an error message of the core library, which stays English. In English the frame is the message alone; translations add a few words saying so.</extracomment>
+        <translation>Lỗi (thông báo gốc bằng tiếng Anh): %1</translation>
+    </message>
+</context>
+<context>
     <name>CostPanel</name>
     <message>
         <source>Batch</source>
@@ -1988,6 +1996,11 @@ sau khi chạy một lượt quét.</translation>
         <translation>
             <numerusform>%1: %n trọng số là NaN hoặc vô hạn; đầu ra không có ý nghĩa.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 does not match the model it describes; &quot;Load anyway&quot; loads only the tensors that match. Details: %2.</source>
+        <extracomment>%1 = the weights file, %2 = core&apos;s details (English): N missing (names); M unexpected (names)</extracomment>
+        <translation>%1 không khớp với mô hình mà nó mô tả; nút &quot;Vẫn nạp&quot; chỉ nạp các tensor khớp. Chi tiết: %2.</translation>
     </message>
 </context>
 <context>
