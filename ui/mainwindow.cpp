@@ -845,6 +845,8 @@ bool MainWindow::applyLessonState(const lesson::State &state)
     if (state.panel && !panel(*state.panel))
         return false;
     ArchSpec spec = state.preset ? preset(state.preset->toStdString()).spec : m_spec;
+    if (state.model && m_service->model()) // the view's model is the classifier's: the formulas describe it
+        spec = m_service->model()->info().spec;
     if (state.cardinality)
         spec.cardinality = *state.cardinality;
     if (state.width)

@@ -807,18 +807,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Hãy đo cả dãy quét (có C = 1) để chuẩn hóa thời gian đo được.</translation>
     </message>
     <message>
-        <source>Activations and measured time per stage</source>
-        <translation>Activation và thời gian đo được mỗi stage</translation>
-    </message>
-    <message>
-        <source>activations (millions, one image)</source>
-        <translation>activation (triệu, một ảnh)</translation>
-    </message>
-    <message>
-        <source>measured ms</source>
-        <translation>ms đo được</translation>
-    </message>
-    <message>
         <source>activations: %1</source>
         <translation>activation: %1</translation>
     </message>
@@ -829,6 +817,18 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>&lt;a href=&quot;cost&quot;&gt;Why are equal MACs not equal time?&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;cost&quot;&gt;Vì sao cùng MACs không cùng thời gian?&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>Activations (millions, one image) and measured time (ms) per stage</source>
+        <translation>Activation (triệu, một ảnh) và thời gian đo được (ms) mỗi stage</translation>
+    </message>
+    <message>
+        <source>activations (M)</source>
+        <translation>activation (triệu)</translation>
+    </message>
+    <message>
+        <source>time (ms)</source>
+        <translation>thời gian (ms)</translation>
     </message>
 </context>
 <context>
@@ -1064,8 +1064,9 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Accuracy, params and MACs appear here
 once a sweep has run.</source>
-        <translation>Độ chính xác, số tham số và MACs sẽ hiện ở đây
-sau khi chạy một lượt quét.</translation>
+        <translation>Độ chính xác, số tham số và MACs
+sẽ hiện ở đây sau khi
+chạy một lượt quét.</translation>
     </message>
 </context>
 <context>
