@@ -16,6 +16,7 @@
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
 
+#include <QRegularExpression>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -55,6 +56,7 @@ class TestGuiInference : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void firstLaunchShowsBuiltinResult();
+    void numbersFollowTheLanguage();
     void badImageExplainedInline();
     void newestImageWins();
     void weightsSetTheSliders();
@@ -106,6 +108,23 @@ void TestGuiInference::firstLaunchShowsBuiltinResult()
     QTest::mouseClick(grid, Qt::LeftButton, {}, hit);
     QCOMPARE(grid->selected(), 3);
     QVERIFY(c->errorText().isEmpty());
+}
+
+// The classify panel's probabilities, timings and group energy in the
+// window's language: 99,7% and 1,2 ms in Vietnamese.
+void TestGuiInference::numbersFollowTheLanguage()
+{
+    language::install("vi");
+    MainWindow w(m_dir.filePath("vi.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    const QString title = c->titleLabel()->text(), timings = c->timingsLabel()->text();
+    language::install("en");
+    QVERIFY2(title.contains(QRegularExpression("\\(\\d+,\\d%\\)")), qPrintable(title));
+    QVERIFY2(timings.contains(QRegularExpression("^giải mã \\d+,\\d ms \\+ tiền xử lý \\d+,\\d ms")), qPrintable(timings));
+    QVERIFY2(!timings.contains(QRegularExpression("\\d\\.\\d")), qPrintable(timings));
 }
 
 void TestGuiInference::badImageExplainedInline()

@@ -2382,7 +2382,7 @@ chạy một lượt quét.</translation>
     </message>
     <message>
         <source>capture %1 frames/s &amp;middot; model %2 frames/s &amp;middot; latency %3 ms (capture to shown, median of the last %8) &amp;middot; %4 dropped &amp;middot; %5 (%6 s)%7</source>
-        <translation>capture %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms (từ lúc chụp tới lúc hiển thị, trung vị của %8 khung gần nhất) &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
+        <translation>chụp %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms (từ lúc chụp tới lúc hiển thị, trung vị của %8 khung gần nhất) &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
     </message>
     <message>
         <source> &amp;mdash; end of the video</source>
