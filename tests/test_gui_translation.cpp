@@ -332,7 +332,22 @@ void TestGuiTranslation::dialogsTranslated()
                        }
                    });
     }
-    QCOMPARE(seen[0].keys(), (QStringList{"about", "file", "message", "size"}));
+    // The open and the folder dialogs (Open image..., Image folder...) as Qt builds them.
+    for (const auto mode : {QFileDialog::ExistingFiles, QFileDialog::Directory}) {
+        QList<Text> t[2];
+        for (int l = 0; l < 2; ++l) {
+            language::install(l == 0 ? "en" : "vi");
+            QFileDialog f(nullptr, "-", dir.path());
+            f.setOption(QFileDialog::DontUseNativeDialog);
+            f.setFileMode(mode);
+            f.show();
+            QCoreApplication::processEvents();
+            t[l] = texts(&f);
+        }
+        seen[0][mode == QFileDialog::Directory ? "folder" : "open"] = t[0];
+        seen[1][mode == QFileDialog::Directory ? "folder" : "open"] = t[1];
+    }
+    QCOMPARE(seen[0].keys(), (QStringList{"about", "file", "folder", "message", "open", "size"}));
     // The file dialog was read while up: Qt's own labels, from qtbase_extra_vi.ts.
     const auto has = [](const QList<Text> &list, const QString &text) {
         return std::any_of(list.begin(), list.end(), [&](const Text &t) { return plain(t.text) == text; });
