@@ -7,6 +7,7 @@
 // built alike and walked in the same order, text by text.
 #include "experimentpanel.h"
 #include "language.h"
+#include "layertable.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
 #include "trainpanel.h"
@@ -415,6 +416,8 @@ void TestGuiTranslation::numbersInEveryPanel()
         MainWindow w(dir.filePath("s.ini"));
         QVERIFY(w.findChild<QLabel *>("params_current")->text().contains(x.params));
         QVERIFY(w.findChild<QLabel *>("layerTotals")->text().contains(x.params));
+        // The clipboard gets plain numbers in both languages (conv1: 64·3·7·7 weights).
+        QVERIFY(w.layerTable()->selectionAsText().contains("\t9408\t"));
         // The lesson's live formula: the layer1 block of 32x4d, 256·128 + 3·3·128·128/32 + 128·256.
         w.lessonPanel()->setStep(0);
         QVERIFY2(w.lessonPanel()->bodyText().contains(x.blockParams), qPrintable(w.lessonPanel()->bodyText()));
