@@ -29,6 +29,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
 #include <QTabWidget>
@@ -364,6 +365,16 @@ void TestGuiTranslation::dialogsTranslated()
     // Qt's own buttons (Qt ships no Vietnamese, Debian neither): the small extra file.
     language::install("vi");
     QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QString("Hủy"));
+    // The context menu of every text field and of the lesson's text.
+    {
+        QLineEdit edit;
+        std::unique_ptr<QMenu> menu(edit.createStandardContextMenu());
+        QStringList items;
+        for (QAction *action : menu->actions())
+            if (!action->isSeparator())
+                items << action->text().section('\t', 0, 0);
+        QVERIFY2(items.contains("&Sao chép") && items.contains("Chọn tất cả"), qPrintable(items.join(", ")));
+    }
 }
 
 void TestGuiTranslation::languageChoiceSavedForNextStart()
