@@ -5,12 +5,14 @@
 // files and figures, numbers equal to the JSON, and every bad input's message.
 #include "classifypanel.h"
 #include "cli_process.h"
+#include "language.h"
 #include "groupspanel.h"
 #include "modelservice.h"
 #include "plot.h"
 
 #include "resnext/dataset.h"
 
+#include <QRegularExpression>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QJsonArray>
@@ -106,6 +108,27 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!service.pending(panel.job()), 60000);
         QCOMPARE(panel.errorText(), QString("/nonexistent/folder: not found"));
         QCOMPARE(panel.result(), r);
+    }
+
+    // The summary's accuracy and CKA in the window's language (decimal comma in Vietnamese).
+    void summaryFollowsTheLanguage()
+    {
+        if (!haveFashionMnist())
+            QSKIP("Debian's dataset-fashion-mnist is not installed");
+        language::install("vi");
+        ModelService service;
+        GroupsPanel panel(&service);
+        QSignalSpy loaded(&service, &ModelService::modelChanged);
+        service.loadBuiltin("cpu");
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 60000);
+        panel.setBlocks(service.model()->info().spec);
+        panel.limitSpin()->setValue(panel.limitSpin()->minimum() > 20 ? panel.limitSpin()->minimum() : 20);
+        panel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!service.pending(panel.job()), 300000);
+        const QString summary = panel.summaryLabel()->text();
+        language::install("en");
+        QVERIFY2(summary.contains(QRegularExpression("\\d,\\d\\d\\d")), qPrintable(summary)); // CKA 0,123
+        QVERIFY2(!QString(summary).remove("layer2.0").contains(QRegularExpression("\\d\\.\\d")), qPrintable(summary));
     }
 
     void droppedImagesAreASource()

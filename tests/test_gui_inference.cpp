@@ -5,6 +5,7 @@
 #include "architecturepanel.h"
 #include "classifypanel.h"
 #include "groupspanel.h"
+#include "language.h"
 #include "mainwindow.h"
 #include "modelservice.h"
 #include "plot.h"
@@ -15,6 +16,7 @@
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
 
+#include <QRegularExpression>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -54,6 +56,7 @@ class TestGuiInference : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void firstLaunchShowsBuiltinResult();
+    void numbersFollowTheLanguage();
     void badImageExplainedInline();
     void newestImageWins();
     void weightsSetTheSliders();
@@ -105,6 +108,23 @@ void TestGuiInference::firstLaunchShowsBuiltinResult()
     QTest::mouseClick(grid, Qt::LeftButton, {}, hit);
     QCOMPARE(grid->selected(), 3);
     QVERIFY(c->errorText().isEmpty());
+}
+
+// The classify panel's probabilities, timings and group energy in the
+// window's language: 99,7% and 1,2 ms in Vietnamese.
+void TestGuiInference::numbersFollowTheLanguage()
+{
+    language::install("vi");
+    MainWindow w(m_dir.filePath("vi.ini"));
+    w.show();
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
+    const QString title = c->titleLabel()->text(), timings = c->timingsLabel()->text();
+    language::install("en");
+    QVERIFY2(title.contains(QRegularExpression("\\(\\d+,\\d%\\)")), qPrintable(title));
+    QVERIFY2(timings.contains(QRegularExpression("^giải mã \\d+,\\d ms \\+ tiền xử lý \\d+,\\d ms")), qPrintable(timings));
+    QVERIFY2(!timings.contains(QRegularExpression("\\d\\.\\d")), qPrintable(timings));
 }
 
 void TestGuiInference::badImageExplainedInline()
@@ -440,6 +460,12 @@ void TestGuiInference::mismatchedWeightsOfferLoadAnyway()
     QVERIFY2(c->errorText().contains("1 unexpected (extra.weight)"), qPrintable(c->errorText()));
     QVERIFY2(!c->errorText().contains("--allow-partial"), qPrintable(c->errorText()));
     QCOMPARE(w.modelService()->model(), before);
+    // In Vietnamese the window words the typed error itself, core's details after it.
+    language::install("vi");
+    w.openWeights(path);
+    QTRY_VERIFY_WITH_TIMEOUT(c->errorText().contains("không khớp với mô hình") && !w.modelService()->busy(), 60000);
+    QVERIFY2(c->errorText().contains("1 unexpected (extra.weight)"), qPrintable(c->errorText()));
+    language::install("en");
     QVERIFY(c->loadAnywayButton()->isVisible());
     c->loadAnywayButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() != before && !w.modelService()->busy(), 60000);

@@ -4,6 +4,7 @@
 // frame, and a missing, busy or vanishing camera (the last two injected) and
 // unreadable or truncated files are explained inline while the previous state stays.
 #include "classifypanel.h"
+#include "language.h"
 #include "mainwindow.h"
 #include "modelservice.h"
 #include "videoplayer.h"
@@ -14,6 +15,7 @@
 
 #include "fake_camera.h"
 
+#include <QRegularExpression>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -62,6 +64,24 @@ void settle(MainWindow &w)
 class TestGuiVideo : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The video bar's rates and times in the window's language (decimal comma in Vietnamese).
+    void statsFollowTheLanguage()
+    {
+        language::install("vi");
+        MainWindow w(m_dir.filePath("vi.ini"));
+        w.show();
+        w.startInference();
+        VideoPlayer *p = w.videoPlayer();
+        QVERIFY(w.openVideo(kClip));
+        const bool played = waitFrames(p, 2);
+        const QString stats = p->statsLabel()->text();
+        p->close();
+        language::install("en");
+        QVERIFY(played);
+        QVERIFY2(stats.contains(QRegularExpression("^chụp \\d+,\\d khung hình/giây")), qPrintable(stats));
+        QVERIFY2(stats.contains(QRegularExpression("\\(\\d+,\\d\\d giây\\)")), qPrintable(stats));
+    }
+
     void playsPausesAndSteps()
     {
         MainWindow w(m_dir.filePath("a.ini"));

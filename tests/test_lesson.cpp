@@ -258,6 +258,8 @@ void TestLesson::everyShowMeIsAppliedToTheWindow()
                 want.form = *s.form == "a" ? BlockForm::A : *s.form == "b" ? BlockForm::B : BlockForm::C;
             QVERIFY2(w.spec() == want, qPrintable(step + ": " + QString::fromStdString(describe(w.spec()))));
         }
+        if (s.model) // the sliders show the classifying model: the step's formulas count the tiles on screen
+            QVERIFY2(w.spec() == w.modelService()->model()->info().spec, qPrintable(step));
         QCOMPARE(hold->isChecked(), s.hold.value_or(false));
         QWidget *page = tabs->currentWidget();
         QVERIFY2(page == w.panel(*s.panel) || page->isAncestorOf(w.panel(*s.panel)), qPrintable(step));

@@ -1,4 +1,5 @@
 #include "inlineerror.h"
+#include "language.h"
 #include "architecturepanel.h"
 
 #include <QAbstractSlider>
@@ -266,7 +267,7 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
                 s.planes.clear();
             });
         } catch (const std::exception &e) {
-            showError(QString::fromStdString(e.what()));
+            showError(language::coreMessage(e.what()));
         }
     });
     connect(m_block, &QComboBox::activated, this, [this](int index) {

@@ -792,10 +792,10 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     m_top->replot();
     const Timings &t = a.timings;
     m_timings->setText(tr("decode %1 ms + preprocess %2 ms + forward %3 ms + feature maps %4 ms on %5, %6 path")
-                           .arg(t.decodeMs, 0, 'f', 1)
-                           .arg(t.preprocessMs, 0, 'f', 1)
-                           .arg(t.forwardMs, 0, 'f', 1)
-                           .arg(t.featuresMs, 0, 'f', 1)
+                           .arg(language::decimal(t.decodeMs, 1))
+                           .arg(language::decimal(t.preprocessMs, 1))
+                           .arg(language::decimal(t.forwardMs, 1))
+                           .arg(language::decimal(t.featuresMs, 1))
                            .arg(m_result->device, QString::fromStdString(toString(m_result->path))));
     renderFeatures();
 }
@@ -876,7 +876,7 @@ void ClassifyPanel::showGroup(int group)
                               .arg(group)
                               .arg(f.cardinality)
                               .arg(f.groupWidth)
-                              .arg(f.groupEnergy[static_cast<size_t>(group)], 0, 'g', 3));
+                              .arg(language::general(f.groupEnergy[static_cast<size_t>(group)], 3)));
 }
 
 bool ClassifyPanel::exportFeatures(const QString &path, QString *error) const

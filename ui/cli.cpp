@@ -17,6 +17,8 @@
 #include "resnext/safetensors.h"
 #include "resnext/report.h"
 
+#include <QLocale>
+
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -331,6 +333,9 @@ bool isCommand(const std::string &word)
 int run(int argc, char **argv, SnapshotRenderer renderSnapshot)
 {
     g_renderSnapshot = renderSnapshot;
+    // The command line's figures (plot tick labels) stay English whatever LANG says;
+    // snapshot, which renders the window, installs the window's language itself.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     const std::string cmd = argc > 1 ? argv[1] : "help";
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         std::cout << kUsage;

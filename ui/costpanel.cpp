@@ -292,10 +292,13 @@ void CostPanel::setupStagePlot()
     plot->setMinimumHeight(100);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(
-        0, 0, new QCPTextElement(plot, tr("Activations and measured time per stage"), QFont(font().family(), 11, QFont::Bold)));
-    plot->yAxis->setLabel(tr("activations (millions, one image)"));
+        0, 0,
+        new QCPTextElement(plot, tr("Activations (millions, one image) and measured time (ms) per stage"),
+                           QFont(font().family(), 11, QFont::Bold)));
+    // Short axis labels: at 1280x720 the plot is about 130 px high; the title carries the units.
+    plot->yAxis->setLabel(tr("activations (M)"));
     plot->yAxis2->setVisible(true);
-    plot->yAxis2->setLabel(tr("measured ms"));
+    plot->yAxis2->setLabel(tr("time (ms)"));
     plot->xAxis->setTickLength(0, 0);
     plot->xAxis->grid()->setVisible(false);
     plot->legend->setVisible(true);

@@ -1,4 +1,5 @@
 #include "experimentpanel.h"
+#include "language.h"
 #include "inlineerror.h"
 
 #include "experimentplot.h"
@@ -188,7 +189,7 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
                     if (finished)
                         m_status->setText(tr("Done: %1 runs in %2 s.")
                                               .arg(m_result->runs.size())
-                                              .arg(m_result->wallSeconds, 0, 'f', 1));
+                                              .arg(language::decimal(m_result->wallSeconds, 1)));
                 });
         connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &message) {
             if (job.id == m_job.id)
@@ -245,7 +246,7 @@ void ExperimentPanel::start()
     try {
         r = request();
     } catch (const Error &e) {
-        showError(QString::fromUtf8(e.what()));
+        showError(language::coreMessage(e.what()));
         return;
     }
     m_error->hide();
@@ -291,7 +292,7 @@ void ExperimentPanel::updateTable()
 {
     const ExperimentResult &r = *m_result;
     m_table->setRowCount(static_cast<int>(r.points.size()));
-    const auto pct = [](double v) { return QString::number(100.0 * v, 'f', 2); };
+    const auto pct = [](double v) { return language::decimal(100.0 * v, 2); };
     for (size_t i = 0; i < r.points.size(); ++i) {
         const ExperimentPoint &p = r.points[i];
         const PointStats a = i < r.accuracy.size() ? r.accuracy[i] : PointStats{};
@@ -299,8 +300,8 @@ void ExperimentPanel::updateTable()
             QString::fromStdString(p.label),
             QString::number(p.spec.cardinality),
             QString::number(p.spec.width),
-            QString::fromStdString(withThousands(p.totals.params)),
-            QString::fromStdString(withThousands(p.totals.macs)),
+            language::count(p.totals.params),
+            language::count(p.totals.macs),
             QString::number(a.n),
             a.n ? pct(a.mean) : QString(),
             a.n ? pct(a.stddev) : QString(),
@@ -326,7 +327,7 @@ bool ExperimentPanel::exportPng(const QString &path)
     try {
         savePngAtomically(m_plot->toPixmap(1100, 760).toImage(), path);
     } catch (const resnext::Error &e) {
-        showError(QString::fromStdString(e.what()));
+        showError(language::coreMessage(e.what()));
         return false;
     }
     return true;
@@ -341,7 +342,7 @@ bool ExperimentPanel::exportCsv(const QString &path)
     try {
         resnext::writeFileAtomically(QFile::encodeName(path).toStdString(), experimentCsv(*m_result));
     } catch (const resnext::Error &e) {
-        showError(QString::fromStdString(e.what()));
+        showError(language::coreMessage(e.what()));
         return false;
     }
     return true;

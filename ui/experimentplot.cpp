@@ -1,4 +1,5 @@
 #include "experimentplot.h"
+#include "language.h"
 
 #include "resnext/report.h"
 
@@ -14,12 +15,12 @@ QString compact(std::int64_t v)
 {
     const double d = static_cast<double>(v);
     if (d >= 1e9)
-        return QString::number(d / 1e9, 'f', 2) + "G";
+        return language::decimal(d / 1e9, 2) + "G";
     if (d >= 1e6)
-        return QString::number(d / 1e6, 'f', 1) + "M";
+        return language::decimal(d / 1e6, 1) + "M";
     if (d >= 1e3)
-        return QString::number(d / 1e3, 'f', 0) + "k";
-    return QString::number(v);
+        return language::decimal(d / 1e3, 0) + "k";
+    return language::count(v);
 }
 
 QString shortLabel(const ExperimentPoint &p)

@@ -1,4 +1,5 @@
 #include "figure.h"
+#include "language.h"
 
 #include "plot.h"
 
@@ -193,7 +194,7 @@ bool writeFigure(QWidget *view, const QString &path, const QSize &size, QString 
         resnext::writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
     } catch (const resnext::Error &e) {
         if (error)
-            *error = QString::fromStdString(e.what());
+            *error = language::coreMessage(e.what());
         return false;
     }
     return true;

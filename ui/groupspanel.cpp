@@ -336,7 +336,7 @@ void GroupsPanel::redraw()
     const GroupReport &r = m_result->report;
     QString text = tr("<b>%1</b> over %2 images of %3: trained accuracy %4%, mean off-diagonal CKA %5")
                        .arg(QString::fromStdString(r.trained.block))
-                       .arg(r.trained.count)
+                       .arg(language::count(static_cast<qint64>(r.trained.count))) // 10.000 images in Vietnamese
                        .arg(m_result->source.toHtmlEscaped())
                        .arg(language::decimal(100.0 * r.trained.accuracy, 2))
                        .arg(language::decimal(r.trained.meanOffDiagonalCka, 3));
@@ -344,7 +344,7 @@ void GroupsPanel::redraw()
         text = tr("<b>%1</b> over %2 images of %3 (no labels: the classes are the trained model's predictions), "
                   "mean off-diagonal CKA %4")
                    .arg(QString::fromStdString(r.trained.block))
-                   .arg(r.trained.count)
+                   .arg(language::count(static_cast<qint64>(r.trained.count)))
                    .arg(m_result->source.toHtmlEscaped())
                    .arg(language::decimal(r.trained.meanOffDiagonalCka, 3));
     if (r.hasUntrained)

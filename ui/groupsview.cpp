@@ -1,4 +1,5 @@
 #include "groupsview.h"
+#include "language.h"
 
 #include <QCoreApplication>
 
@@ -105,7 +106,7 @@ void drawSelectivity(QCustomPlot *plot, const GroupAnalysis &a, const std::vecto
         for (int k = 0; k < classes; ++k)
             map->data()->setCell(k, static_cast<int>(r), a.selectivity[g][static_cast<size_t>(k)]);
         //: g = group number, SI = class-selectivity index
-        rows << QCoreApplication::translate("GroupsView", "g%1  SI %2").arg(g).arg(a.selectivityIndex[g], 0, 'f', 2);
+        rows << QCoreApplication::translate("GroupsView", "g%1  SI %2").arg(g).arg(language::decimal(a.selectivityIndex[g], 2));
     }
     for (const auto &name : a.classNames)
         columns << QString::fromStdString(name);
@@ -132,7 +133,7 @@ void drawCka(QCustomPlot *plot, const GroupAnalysis &a, const QString &title)
     //: %1 = the chart title, %2 = the mean CKA between different groups
     setTitle(plot, QCoreApplication::translate("GroupsView", "%1: mean off-diagonal %2")
                        .arg(title)
-                       .arg(a.meanOffDiagonalCka, 0, 'f', 3));
+                       .arg(language::decimal(a.meanOffDiagonalCka, 3)));
     plot->replot();
 }
 
@@ -179,7 +180,7 @@ void drawAblation(QCustomPlot *plot, const GroupAnalysis &a, const QString &titl
     setTitle(plot, (a.predictedLabels ? QCoreApplication::translate("GroupsView", "%1: base agreement %2%")
                                       : QCoreApplication::translate("GroupsView", "%1: base accuracy %2%"))
                        .arg(title)
-                       .arg(100.0 * a.accuracy, 0, 'f', 2));
+                       .arg(language::decimal(100.0 * a.accuracy, 2)));
     plot->replot();
 }
 
@@ -212,7 +213,7 @@ QImage topImagesStrip(const GroupAnalysis &a, const resnext::ImageSet &data, con
         painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignLeft,
                          QCoreApplication::translate("GroupsView", "g%1  SI %2\n%3")
                              .arg(g)
-                             .arg(a.selectivityIndex[g], 0, 'f', 2)
+                             .arg(language::decimal(a.selectivityIndex[g], 2))
                              .arg(pref >= 0 ? QString::fromStdString(a.classNames[static_cast<size_t>(pref)]) : ""));
         for (size_t j = 0; j < a.topImages[g].size(); ++j)
             painter.drawImage(QRect(label + static_cast<int>(j) * (cell + gap), y, cell, cell),

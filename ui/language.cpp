@@ -91,31 +91,43 @@ QString savedChoice(const QString &settingsPath)
     return available().contains(v) ? v : QString();
 }
 
-QString count(qint64 value)
+// The chosen language's locale, not QLocale(): the command line and the
+// headless figure writers install no language and stay English whatever LANG says.
+namespace {
+QLocale chosen()
 {
-    QLocale loc;
-    if (loc.language() == QLocale::C)
-        loc = QLocale(QLocale::English, QLocale::UnitedStates); // group separators even without a locale
-    loc.setNumberOptions({});
-    return loc.toString(value);
+    QLocale loc = localeOf(installed());
+    loc.setNumberOptions({}); // group separators: 25,028,904 / 25.028.904
+    return loc;
 }
+} // namespace
 
-QString decimal(double value, int decimals)
+QString count(qint64 value) { return chosen().toString(value); }
+
+QString decimal(double value, int decimals) { return chosen().toString(value, 'f', decimals); }
+
+QString general(double value, int precision)
 {
-    QLocale loc;
-    if (loc.language() == QLocale::C)
-        loc = QLocale(QLocale::English, QLocale::UnitedStates);
-    loc.setNumberOptions({});
-    return loc.toString(value, 'f', decimals);
+    // QLocale writes 1.5E-06; keep the lower-case e the window always showed.
+    return chosen().toString(value, 'g', precision).replace('E', 'e');
 }
 
 QString compact(double value)
 {
     QString s = QString::fromStdString(resnext::humanCount(value));
-    const QString point = QLocale().decimalPoint();
-    if (QLocale().language() != QLocale::C && point != ".")
+    const QString point = chosen().decimalPoint();
+    if (point != ".")
         s.replace('.', point);
     return s;
 }
+
+QString coreMessage(const QString &message)
+{
+    //: Frames an error message of the core library, which stays English. In
+    //: English the frame is the message alone; translations add a few words saying so.
+    return QCoreApplication::translate("CoreError", "%1").arg(message);
+}
+
+QString coreMessage(const char *what) { return coreMessage(QString::fromUtf8(what)); }
 
 } // namespace language

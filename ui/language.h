@@ -25,11 +25,22 @@ QString current();
 // The saved choice in the settings file at `settingsPath` ("" when none).
 QString savedChoice(const QString &settingsPath);
 
-// Numbers in the window in the default locale's digits and separators (25,028,904
-// in English, 25.028.904 in Vietnamese). Files (CSV, JSON) keep core's format.
+// Numbers in the window in the chosen language's digits and separators
+// (25,028,904 and 4.23 in English, 25.028.904 and 4,23 in Vietnamese); "en"
+// until install() is called, so the command line stays English. Files (CSV,
+// JSON), the clipboard's data and the command line keep core's format.
 QString count(qint64 value);
+// `decimals` digits after the point ('f' format).
 QString decimal(double value, int decimals);
+// `precision` significant digits ('g' format: 1.2e-06 / 1,2e-06).
+QString general(double value, int precision);
 // core's humanCount ("25.0M") with the locale's decimal separator.
 QString compact(double value);
+
+// A message of core (always English: scripts and bug reports read it) framed
+// for the window: unchanged in English, "Lỗi (thông báo gốc bằng tiếng Anh): ..." in
+// Vietnamese, so a Vietnamese window never shows a bare English sentence.
+QString coreMessage(const QString &message);
+QString coreMessage(const char *what);
 
 } // namespace language

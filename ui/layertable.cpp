@@ -20,6 +20,14 @@
 
 using namespace resnext;
 
+namespace {
+
+// The clipboard's text of a cell: plain numbers whatever the window's language
+// (a spreadsheet reads 9408, not 9.408 or 9,408).
+constexpr int kCopyRole = Qt::UserRole + 1;
+
+} // namespace
+
 void LayerModel::setSummary(const Summary &summary)
 {
     beginResetModel();
@@ -52,6 +60,17 @@ QVariant LayerModel::data(const QModelIndex &index, int role) const
         case Activations: return qlonglong(l.activations);
         case Bytes: return qlonglong(memoryAccess(l, m_summary.cost).total());
         case Intensity: return arithmeticIntensity(l, m_summary.cost);
+        }
+    }
+    if (role == kCopyRole) {
+        switch (index.column()) {
+        case Params: return QString::number(l.params);
+        case Macs: return QString::number(l.macs);
+        case Activations: return l.activations ? QString::number(l.activations) : QString();
+        case Bytes: return QString::number(memoryAccess(l, m_summary.cost).total());
+        case Intensity: return l.macs ? QString::number(arithmeticIntensity(l, m_summary.cost), 'f', 2) : QString(); // data, not shown
+        case Share: return QString::number(share, 'f', 2) + "%"; // data, not shown
+        default: return data(index, Qt::DisplayRole).toString();
         }
     }
     if (role == Qt::TextAlignmentRole)
@@ -189,7 +208,7 @@ QString LayerTable::selectionAsText() const
     for (int r : rows) {
         QStringList cells;
         for (int c = 0; c < LayerModel::ColumnCount; ++c)
-            cells << m_proxy->index(r, c).data().toString();
+            cells << m_proxy->index(r, c).data(kCopyRole).toString();
         lines << cells.join('\t');
     }
     return lines.join('\n') + '\n';
@@ -215,7 +234,7 @@ bool LayerTable::exportTo(const QString &path, QString *error) const
         resnext::writeFileAtomically(path.toStdString(), formatSummary(m_summary, format));
     } catch (const resnext::Error &e) {
         if (error)
-            *error = QString::fromStdString(e.what());
+            *error = language::coreMessage(e.what());
         return false;
     }
     return true;

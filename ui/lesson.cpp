@@ -53,6 +53,8 @@ State stateOf(const QJsonObject &o)
         s.block = o.value("block").toString();
     if (o.contains("sample"))
         s.sample = o.value("sample").toInt();
+    if (o.contains("model"))
+        s.model = o.value("model").toString();
     return s;
 }
 
@@ -359,6 +361,8 @@ void validateState(const State &state)
         resnext::preset(state.preset->toStdString()); // throws naming the known ones
     if (state.form && *state.form != "a" && *state.form != "b" && *state.form != "c")
         fail(QString("show: form '%1' is not a, b or c").arg(*state.form));
+    if (state.model && *state.model != "classifier")
+        fail(QString("show: model '%1' is not classifier").arg(*state.model));
 }
 
 } // namespace lesson

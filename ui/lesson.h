@@ -27,6 +27,7 @@ struct State {
     std::optional<int> stage;              // 1-based stage of the block diagram
     std::optional<QString> block;          // the classify panel's block, e.g. "layer2.0"
     std::optional<int> sample;             // Fashion-MNIST test image index to classify
+    std::optional<QString> model;          // "classifier": the sliders show the classifying model
 };
 
 // One formula: `expr` is arithmetic (+ - * / parentheses, numbers, variable

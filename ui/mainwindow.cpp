@@ -299,8 +299,8 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
                     tr("On this image, the largest difference between forms (a) and (b) is %1 in the logits and %2 in "
                        "%3's output; between (a) and (c) %4 and %5. The logits are up to %6 and the block's outputs "
                        "up to %7: the three forms compute the same function, to float rounding.")
-                        .arg(QString::number(c->logitsAB, 'g', 2), QString::number(c->outputAB, 'g', 2), c->block,
-                             QString::number(c->logitsAC, 'g', 2), QString::number(c->outputAC, 'g', 2),
+                        .arg(language::general(c->logitsAB, 2), language::general(c->outputAB, 2), c->block,
+                             language::general(c->logitsAC, 2), language::general(c->outputAC, 2),
                              language::decimal(c->logitScale, 2), language::decimal(c->outputScale, 2)));
             });
     connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
@@ -574,7 +574,7 @@ bool MainWindow::applySpec(const ArchSpec &requested)
             spec.width = matchWidth(spec, spec.cardinality, m_arch->matchBy()).width;
         validate(spec);
     } catch (const Error &e) {
-        m_arch->showError(QString::fromStdString(e.what()));
+        m_arch->showError(language::coreMessage(e.what()));
         m_arch->setSpec(m_spec); // controls go back to the model that is shown
         return false;
     }
@@ -839,12 +839,14 @@ bool MainWindow::applyLessonState(const lesson::State &state)
     try {
         lesson::validateState(state);
     } catch (const std::exception &e) {
-        statusBar()->showMessage(QString::fromUtf8(e.what()), 8000);
+        statusBar()->showMessage(language::coreMessage(e.what()), 8000);
         return false;
     }
     if (state.panel && !panel(*state.panel))
         return false;
     ArchSpec spec = state.preset ? preset(state.preset->toStdString()).spec : m_spec;
+    if (state.model && m_service->model()) // the view's model is the classifier's: the formulas describe it
+        spec = m_service->model()->info().spec;
     if (state.cardinality)
         spec.cardinality = *state.cardinality;
     if (state.width)
@@ -1059,7 +1061,7 @@ void MainWindow::exportPytorch(bool withTrainScript, QString path)
         statusBar()->showMessage(withTrainScript ? tr("Wrote %1 and train.py beside it").arg(path) : tr("Wrote %1").arg(path),
                                  6000);
     } catch (const Error &e) {
-        statusBar()->showMessage(QString::fromStdString(e.what()), 8000);
+        statusBar()->showMessage(language::coreMessage(e.what()), 8000);
     }
 }
 
@@ -1103,7 +1105,7 @@ void MainWindow::saveSnapshot()
         savePngAtomically(grab().toImage(), path);
         statusBar()->showMessage(tr("Wrote %1").arg(path));
     } catch (const resnext::Error &e) {
-        statusBar()->showMessage(QString::fromStdString(e.what()));
+        statusBar()->showMessage(language::coreMessage(e.what()));
     }
 }
 

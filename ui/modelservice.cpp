@@ -1,4 +1,5 @@
 #include "modelservice.h"
+#include "language.h"
 
 #include "resnext/datasource.h"
 #include "resnext/application.h"
@@ -15,6 +16,17 @@
 #include <numeric>
 
 using namespace resnext;
+
+namespace {
+
+// A job's failure already worded for the window (translated): shown as it is,
+// not framed as one of core's messages.
+class WindowMessage : public std::runtime_error {
+public:
+    explicit WindowMessage(const QString &message) : std::runtime_error(message.toStdString()) {}
+};
+
+} // namespace
 
 ModelService::ModelService(QObject *parent) : QObject(parent)
 {
@@ -100,11 +112,15 @@ void ModelService::loop()
         } catch (const Cancelled &) {
             outcome = JobOutcome::Cancelled;
             emitOnGui([this, job] { Q_EMIT failed(job, tr("Cancelled.")); });
+        } catch (const WindowMessage &e) {
+            outcome = JobOutcome::Failed;
+            const QString msg = QString::fromStdString(e.what());
+            emitOnGui([this, job, msg] { Q_EMIT failed(job, msg); });
         } catch (const std::exception &e) {
             outcome = JobOutcome::Failed;
             std::string what = e.what();
             what = what.substr(0, what.find('\n'));
-            const QString msg = QString::fromStdString(what);
+            const QString msg = language::coreMessage(QString::fromStdString(what));
             emitOnGui([this, job, msg] { Q_EMIT failed(job, msg); });
         }
         {
@@ -191,7 +207,7 @@ QString ModelService::applyPath(Model &m, InferencePath path, const std::atomic<
         return path == InferencePath::Plain
                    ? tr("Plain LibTorch modules (eager).")
                    : tr("oneDNN, FP32: prepared in %1 ms (BatchNorm folded, weights prepacked).")
-                         .arg(m.preparationMs(), 0, 'f', 0);
+                         .arg(language::decimal(m.preparationMs(), 0));
     }
     if (m_samplesDir.isEmpty()) {
         m.setInferencePath(path);
@@ -283,7 +299,11 @@ Job ModelService::open(const ModelRequest &request)
             // The window offers the CLI's --allow-partial as a button.
             const QString path = QString::fromStdString(request.weights);
             emitOnGui([this, job, path] { Q_EMIT mismatchedWeights(job, path); });
-            throw Error(std::string(e.what()) + ".");
+            throw WindowMessage(
+                //: %1 = the weights file, %2 = core's details (English): N missing (names); M unexpected (names)
+                tr("%1 does not match the model it describes; \"Load anyway\" loads only the tensors that match. "
+                   "Details: %2.")
+                    .arg(path, QString::fromStdString(e.what())));
         }
         const std::vector<ModelNote> notes = opened.notes;
         const LoadReport load = opened.load;

@@ -1,4 +1,5 @@
 #include "inlineerror.h"
+#include "language.h"
 #include "trainpanel.h"
 
 #include "figure.h"
@@ -239,7 +240,7 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
                     m_data->setItemText(1, tr("Image folder: %1 (%2 classes)").arg(dir).arg(m_folderClasses));
                     showError({});
                 } catch (const std::exception &e) {
-                    showError(QString::fromUtf8(e.what()));
+                    showError(language::coreMessage(e.what()));
                     m_data->setCurrentIndex(0);
                 }
             }
@@ -326,8 +327,8 @@ void TrainPanel::refreshModelLabel()
                                    m_arch->currentData().toString() == "builtin" ? tr("the built-in family")
                                                                                  : tr("the sliders"),
                                    why,
-                                   QString::fromStdString(humanCount(static_cast<double>(t.params))),
-                                   QString::fromStdString(humanCount(static_cast<double>(t.macs)))));
+                                   language::compact(static_cast<double>(t.params)),
+                                   language::compact(static_cast<double>(t.macs))));
     if (m_after)
         refreshAfterLabel();
 }
@@ -364,8 +365,8 @@ void TrainPanel::onTestProgress(const Job &job, int run, qulonglong done, qulong
     m_status->setText(tr("Run %1/%2: evaluating on the test set... %3 of %4 images")
                           .arg(run + 1)
                           .arg(m_runs)
-                          .arg(QString::fromStdString(withThousands(static_cast<std::int64_t>(done))),
-                               QString::fromStdString(withThousands(static_cast<std::int64_t>(total)))));
+                          .arg(language::count(static_cast<qint64>(done)),
+                               language::count(static_cast<qint64>(total))));
 }
 
 TrainRequest TrainPanel::request() const
@@ -480,8 +481,8 @@ void TrainPanel::onProgress(const Job &job, int run, const TrainProgress &p)
                           .arg(m_runs)
                           .arg(p.epoch)
                           .arg(p.epochs)
-                          .arg(p.loss, 0, 'f', 3)
-                          .arg(p.imagesPerSecond, 0, 'f', 0)
+                          .arg(language::decimal(p.loss, 3))
+                          .arg(language::decimal(p.imagesPerSecond, 0))
                           .arg(QString("%1:%2").arg(static_cast<int>(left) / 60).arg(static_cast<int>(left) % 60, 2, 10,
                                                                                        QChar('0'))));
 }
@@ -497,10 +498,10 @@ void TrainPanel::onFinished(const Job &job, std::shared_ptr<const std::vector<re
     for (int r = 0; r < static_cast<int>(runs->size()); ++r) {
         const resnext::TrainRunSummary &run = (*runs)[static_cast<std::size_t>(r)];
         const QStringList cells = {QString::fromStdString(resnext::describe(run.spec)),
-                                   QString::fromStdString(resnext::withThousands(run.totals.params)),
-                                   QString::fromStdString(resnext::withThousands(run.totals.macs)),
-                                   QString::number(run.secondsPerEpoch, 'f', 1),
-                                   QString::number(100.0 * run.testAccuracy, 'f', 2)};
+                                   language::count(run.totals.params),
+                                   language::count(run.totals.macs),
+                                   language::decimal(run.secondsPerEpoch, 1),
+                                   language::decimal(100.0 * run.testAccuracy, 2)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c > 0)

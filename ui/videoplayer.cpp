@@ -1,4 +1,5 @@
 #include "videoplayer.h"
+#include "language.h"
 
 #include "resnext/fileio.h"
 #include "resnext/validate.h"
@@ -108,7 +109,7 @@ bool VideoPlayer::open(const VideoInput &input)
             throw Error(input.describe() + ": cannot open it");
     } catch (const std::exception &e) {
         // Whatever played before goes on as it was.
-        m_panel->showError(QString::fromStdString(printableText(e.what(), 2000)));
+        m_panel->showError(language::coreMessage(QString::fromStdString(printableText(e.what(), 2000))));
         return false;
     }
     stopThread();
@@ -133,7 +134,7 @@ bool VideoPlayer::open(const VideoInput &input)
                                                  ? tr("live camera")
                                                  : tr("%1 frames at %2 frames/s")
                                                        .arg(m_frameCount)
-                                                       .arg(m_source->fps(), 0, 'f', 1)));
+                                                       .arg(language::decimal(m_source->fps(), 1))));
     m_panel->showError({});
     // Measured on 2 cores: with both busy in LibTorch's OpenMP threads the
     // window and the capture thread starve (7 frames/s shown instead of 30).
@@ -281,7 +282,7 @@ void VideoPlayer::captureLoop()
                 clockSet = false;
             got = m_source->read(f);
         } catch (const std::exception &e) {
-            const QString msg = QString::fromStdString(printableText(e.what(), 2000));
+            const QString msg = language::coreMessage(QString::fromStdString(printableText(e.what(), 2000)));
             QMetaObject::invokeMethod(this, [this, msg] { onCaptureError(msg); }, Qt::QueuedConnection);
             return;
         }
@@ -295,7 +296,7 @@ void VideoPlayer::captureLoop()
             try {
                 rewound = loop && m_source->rewind();
             } catch (const std::exception &e) {
-                const QString msg = QString::fromStdString(printableText(e.what(), 2000));
+                const QString msg = language::coreMessage(QString::fromStdString(printableText(e.what(), 2000)));
                 QMetaObject::invokeMethod(this, [this, msg] { onCaptureError(msg); }, Qt::QueuedConnection);
                 return;
             }
@@ -358,7 +359,7 @@ void VideoPlayer::pump()
     const QString name = tr("%1, frame %2 (%3 s)")
                              .arg(m_shortName)
                              .arg(f->index)
-                             .arg(f->positionMs / 1000.0, 0, 'f', 2);
+                             .arg(language::decimal(f->positionMs / 1000.0, 2));
     m_inFlight = m_panel->classifyFrame(f->image, name);
     f->image = {};
     m_sent[m_inFlight.id] = std::move(*f);
@@ -400,12 +401,12 @@ void VideoPlayer::updateStats()
                                            : tr("frame %1").arg(m_lastIndex);
     m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms (capture to shown, median of the last %8) "
                         "&middot; %4 dropped &middot; %5 (%6 s)%7")
-                         .arg(capture, 0, 'f', 1)
-                         .arg(m_modelRate.perSecond(), 0, 'f', 1)
-                         .arg(latency, 0, 'f', 0)
+                         .arg(language::decimal(capture, 1))
+                         .arg(language::decimal(m_modelRate.perSecond(), 1))
+                         .arg(language::decimal(latency, 0))
                          .arg(m_box.dropped())
                          .arg(frame)
-                         .arg(m_lastPositionMs / 1000.0, 0, 'f', 2)
+                         .arg(language::decimal(m_lastPositionMs / 1000.0, 2))
                          .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused"))
                          .arg(sorted.size()));
 }

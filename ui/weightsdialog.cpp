@@ -1,4 +1,5 @@
 #include "weightsdialog.h"
+#include "language.h"
 
 #include "resnext/spec.h"
 #include "resnext/weights_cache.h"
@@ -34,7 +35,7 @@ WeightsDialog::WeightsDialog(QWidget *parent) : QDialog(parent)
             continue; // not a ResNet/ResNeXt this program builds
         auto *item = new QTreeWidgetItem(m_list, {QString::fromStdString(w.name),
                                                   QString::fromStdString(resnext::describe(*w.spec)),
-                                                  tr("%1 MB").arg(static_cast<double>(w.bytes) / 1e6, 0, 'f', 1),
+                                                  tr("%1 MB").arg(language::decimal(static_cast<double>(w.bytes) / 1e6, 1)),
                                                   QString::fromStdString(w.source)});
         item->setData(0, Qt::UserRole, QString::fromStdString(w.path));
         item->setToolTip(0, QString::fromStdString(w.path));

@@ -747,6 +747,14 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     </message>
 </context>
 <context>
+    <name>CoreError</name>
+    <message>
+        <source>%1</source>
+        <extracomment>Frames an error message of the core library, which stays English. In English the frame is the message alone; translations add a few words saying so.</extracomment>
+        <translation>Lỗi (thông báo gốc bằng tiếng Anh): %1</translation>
+    </message>
+</context>
+<context>
     <name>CostPanel</name>
     <message>
         <source>Batch</source>
@@ -837,18 +845,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Hãy đo cả dãy quét (có C = 1) để chuẩn hóa thời gian đo được.</translation>
     </message>
     <message>
-        <source>Activations and measured time per stage</source>
-        <translation>Activation và thời gian đo được mỗi stage</translation>
-    </message>
-    <message>
-        <source>activations (millions, one image)</source>
-        <translation>activation (triệu, một ảnh)</translation>
-    </message>
-    <message>
-        <source>measured ms</source>
-        <translation>ms đo được</translation>
-    </message>
-    <message>
         <source>activations: %1</source>
         <translation>activation: %1</translation>
     </message>
@@ -859,6 +855,18 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>&lt;a href=&quot;cost&quot;&gt;Why are equal MACs not equal time?&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;cost&quot;&gt;Vì sao cùng MACs không cùng thời gian?&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>Activations (millions, one image) and measured time (ms) per stage</source>
+        <translation>Activation (triệu, một ảnh) và thời gian đo được (ms) mỗi stage</translation>
+    </message>
+    <message>
+        <source>activations (M)</source>
+        <translation>activation (triệu)</translation>
+    </message>
+    <message>
+        <source>time (ms)</source>
+        <translation>thời gian (ms)</translation>
     </message>
 </context>
 <context>
@@ -1094,8 +1102,9 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
     <message>
         <source>Accuracy, params and MACs appear here
 once a sweep has run.</source>
-        <translation>Độ chính xác, số tham số và MACs sẽ hiện ở đây
-sau khi chạy một lượt quét.</translation>
+        <translation>Độ chính xác, số tham số và MACs
+sẽ hiện ở đây sau khi
+chạy một lượt quét.</translation>
     </message>
 </context>
 <context>
@@ -2027,6 +2036,11 @@ sau khi chạy một lượt quét.</translation>
             <numerusform>%1: %n trọng số là NaN hoặc vô hạn; đầu ra không có ý nghĩa.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>%1 does not match the model it describes; &quot;Load anyway&quot; loads only the tensors that match. Details: %2.</source>
+        <extracomment>%1 = the weights file, %2 = core&apos;s details (English): N missing (names); M unexpected (names)</extracomment>
+        <translation>%1 không khớp với mô hình mà nó mô tả; nút &quot;Vẫn nạp&quot; chỉ nạp các tensor khớp. Chi tiết: %2.</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -2406,7 +2420,7 @@ sau khi chạy một lượt quét.</translation>
     </message>
     <message>
         <source>capture %1 frames/s &amp;middot; model %2 frames/s &amp;middot; latency %3 ms (capture to shown, median of the last %8) &amp;middot; %4 dropped &amp;middot; %5 (%6 s)%7</source>
-        <translation>capture %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms (từ lúc chụp tới lúc hiển thị, trung vị của %8 khung gần nhất) &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
+        <translation>chụp %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms (từ lúc chụp tới lúc hiển thị, trung vị của %8 khung gần nhất) &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
     </message>
     <message>
         <source> &amp;mdash; end of the video</source>
