@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "paperview.h"
 
 #include "resnext/application.h"
 
@@ -84,6 +85,7 @@ constexpr PanelEntry kPanels[] = {
     {"experiments", true, QT_TRANSLATE_NOOP("MainWindow", "E&xperiments")},
     {"groups", true, QT_TRANSLATE_NOOP("MainWindow", "&Groups")},
     {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
+    {"paper", true, QT_TRANSLATE_NOOP("MainWindow", "&Paper")},
 };
 
 QString defaultSettingsPath()
@@ -245,9 +247,13 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_experiments = new ExperimentPanel(m_service);
     m_groups = new GroupsPanel(m_service);
     m_cost = new CostPanel(m_service);
+    m_paper = new PaperView;
+    m_paper->setObjectName("paperView");
+    connect(m_service, &ModelService::experimentUpdated, m_paper,
+            [this](const Job &, std::shared_ptr<const resnext::ExperimentResult> r, bool) { m_paper->setExperiment(r); });
     m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
-                {"train", m_train},          {"experiments", m_experiments}, {"groups", m_groups}};
+                {"train", m_train},          {"experiments", m_experiments}, {"groups", m_groups}, {"paper", m_paper}};
     // A panel's tab page is the panel itself unless it sits in a scroll area.
     const auto scrolled = [](QWidget *page, const char *name) {
         auto *area = new MinimumScrollArea;
@@ -643,6 +649,7 @@ void MainWindow::updateViews()
                                                                : std::vector<CurvePoint>{};
     m_charts->setCurves(atWidth, m_equalCache->curve, base.params, base.macs, m_spec.cardinality, by);
     m_cost->setSummaries(cur, base, by);
+    m_paper->setSpec(m_spec, by);
 
     if (m_stageCombo->count() != m_spec.numStages()) {
         const QSignalBlocker b(m_stageCombo);

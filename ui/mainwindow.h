@@ -24,6 +24,7 @@ class CostPanel;
 class ComplexityPanel;
 class LayerTable;
 class LessonPanel;
+class PaperView;
 class QPushButton;
 namespace lesson {
 struct State;
@@ -90,6 +91,7 @@ public:
     TrainPanel *trainPanel() const { return m_train; }
     ExperimentPanel *experimentPanel() const { return m_experiments; }
     GroupsPanel *groupsPanel() const { return m_groups; }
+    PaperView *paperView() const { return m_paper; }
     ModelService *modelService() const { return m_service; }
     // Model > Export > PyTorch code: writes model.py for the sliders' spec (and train.py
     // beside it) to `path`, asking with a file dialog when it is empty; the status bar reports.
@@ -169,4 +171,5 @@ private:
     QPushButton *m_lessonOffer = nullptr; // first launch: "Start the lesson" in the status bar
     QString m_language;                   // View > Language's choice ("" = the system's)
     Job m_formsJob;                       // the lesson's comparison of the forms
+    PaperView *m_paper = nullptr;         // the paper's tables beside the app's numbers
 };
