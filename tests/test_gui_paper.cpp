@@ -4,12 +4,15 @@
 // each table is laid out without overlapping text, inside the view and at a
 // readable scale in 1280x720 and 1920x1080 windows. No model is run: fast.
 #include "architecturepanel.h"
+#include "complexitypanel.h"
 #include "mainwindow.h"
 #include "paperview.h"
 
 #include "resnext/accounting.h"
 #include "resnext/spec.h"
 
+#include <QLabel>
+#include <QScrollArea>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -27,6 +30,7 @@ private Q_SLOTS:
     void liveRowFollowsHold();
     void tablesFit_data();
     void tablesFit();
+    void complexityNoteVisibleAt720p();
 
 private:
     QTemporaryDir m_dir;
@@ -188,6 +192,33 @@ void TestGuiPaper::tablesFit()
         if (qEnvironmentVariableIsSet("PAPER_SHOTS"))
             v->grab().save(QString("%1/paper-%2-%3.png").arg(qEnvironmentVariable("PAPER_SHOTS")).arg(i + 1).arg(window.width()));
     }
+}
+
+// The complexity dock says, without scrolling at 1280x720, that the paper's
+// "FLOPs" are multiply-adds (its MACs row is named so).
+void TestGuiPaper::complexityNoteVisibleAt720p()
+{
+    MainWindow w(m_dir.filePath("note.ini"));
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QApplication::processEvents();
+    auto *note = w.complexityPanel()->findChild<QLabel *>("why_macs");
+    QVERIFY(note);
+    QVERIFY2(note->text().contains("MACs = paper's \"FLOPs\""), qPrintable(note->text()));
+    auto *area = qobject_cast<QScrollArea *>(w.panel("complexity")->findChild<QScrollArea *>());
+    QVERIFY(area);
+    QWidget *viewport = area->viewport();
+    const QRect inViewport(note->mapTo(viewport, QPoint(0, 0)), note->size());
+    QVERIFY2(viewport->rect().contains(inViewport),
+             qPrintable(QString("note at %1,%2 %3x%4; viewport %5x%6")
+                            .arg(inViewport.x())
+                            .arg(inViewport.y())
+                            .arg(inViewport.width())
+                            .arg(inViewport.height())
+                            .arg(viewport->width())
+                            .arg(viewport->height())));
+    QVERIFY(note->sizeHint().width() <= note->width() + 1); // not cut either
 }
 
 QTEST_MAIN(TestGuiPaper)
