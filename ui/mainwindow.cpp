@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 #include "paperview.h"
+#include "presenter.h"
 
 #include "resnext/application.h"
 
@@ -343,8 +344,10 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
                 m_tabs->setCurrentWidget(classifyScroll);
                 m_classify->classifyImageWithGroup(image, name, block, group);
             });
-    connect(m_service, &ModelService::failed, this,
-            [this](const Job &, const QString &msg) { statusBar()->showMessage(msg, 8000); });
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
+        if (!m_service->wasCancelled(job)) // the view that cancelled says so itself
+            statusBar()->showMessage(msg, 8000);
+    });
     // One model classifies; the sliders may show another. Both views say so and
     // offer to bring the classifier's model into the explorer.
     connect(m_service, &ModelService::modelChanged, this, &MainWindow::updateRunningModel);
@@ -529,12 +532,18 @@ void MainWindow::setupActions()
     view->addAction(m_lessonDock->toggleViewAction());
     view->addSeparator();
     for (int i = 0; i < m_tabs->count(); ++i) {
-        QAction *a = view->addAction(QString(m_tabs->tabText(i)).remove(QRegularExpression("&(?!&)")), this,
+        // The tab's mnemonic dropped, its literal "&&" kept ("Classify && features").
+        QString text = m_tabs->tabText(i);
+        text.replace("&&", QChar(0x1)).remove('&').replace(QChar(0x1), "&&");
+        QAction *a = view->addAction(text, this,
                                      [this, i] { m_tabs->setCurrentIndex(i); });
         if (i < 9)
             a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
 
+    view->addSeparator();
+    m_presenter = new Presenter(this, m_settingsPath);
+    m_presenter->addActions(view);
     view->addSeparator();
     QMenu *languageMenu = view->addMenu(tr("&Language"));
     languageMenu->setObjectName("languageMenu");
@@ -816,6 +825,7 @@ void MainWindow::saveSettings() const
     if (m_chosenPath)
         s.setValue("inference/path", QString::fromStdString(toString(*m_chosenPath)));
     s.sync();
+    m_presenter->save(); // its zoom and saved views
 }
 
 void MainWindow::setLanguageChoice(const QString &code)
@@ -833,6 +843,15 @@ void MainWindow::setLanguageChoice(const QString &code)
 }
 
 int MainWindow::currentStage() const { return m_stageCombo->currentIndex(); }
+
+QString MainWindow::currentPanel() const
+{
+    const QWidget *page = m_tabs->currentWidget();
+    for (const auto &[name, w] : m_panels)
+        if (page && (w == page || page->isAncestorOf(w)))
+            return name;
+    return {};
+}
 
 void MainWindow::showWhy(const QString &topic)
 {
@@ -1044,6 +1063,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    m_presenter->setPresenting(false); // the docks and the window's size as they were
     saveSettings();
     event->accept();
 }

@@ -25,6 +25,7 @@ class ComplexityPanel;
 class LayerTable;
 class LessonPanel;
 class PaperView;
+class Presenter;
 class QPushButton;
 namespace lesson {
 struct State;
@@ -110,6 +111,9 @@ public:
     void setLanguageChoice(const QString &code);
     QString languageChoice() const { return m_language; }
     int currentStage() const;
+    // The panel of the current tab ("block", "classify", ...).
+    QString currentPanel() const;
+    Presenter *presenter() const { return m_presenter; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -171,5 +175,6 @@ private:
     QPushButton *m_lessonOffer = nullptr; // first launch: "Start the lesson" in the status bar
     QString m_language;                   // View > Language's choice ("" = the system's)
     Job m_formsJob;                       // the lesson's comparison of the forms
-    PaperView *m_paper = nullptr;         // the paper's tables beside the app's numbers
+    PaperView *m_paper = nullptr;
+    Presenter *m_presenter = nullptr;     // View > Present: full screen, zoom, keys, saved views         // the paper's tables beside the app's numbers
 };

@@ -320,12 +320,12 @@ void PaperTableView::setTable(const paper::Table &table)
 PaperTableView::Layout PaperTableView::layout(const QSize &size) const
 {
     Layout L;
-    L.font = font();
-    L.font.setPointSizeF(10);
+    L.font = font(); // the window's font: presenter mode's zoom scales the tables too
     L.bold = L.font;
     L.bold.setBold(true);
     L.titleFont = L.bold;
-    L.titleFont.setPointSizeF(11);
+    if (L.titleFont.pointSizeF() > 0)
+        L.titleFont.setPointSizeF(L.titleFont.pointSizeF() * 1.1);
     const QFontMetricsF fm(L.font), fb(L.bold), ft(L.titleFont);
     const auto measure = [](const QFontMetricsF &m, const QString &text) {
         return m.boundingRect(QRectF(0, 0, 1e6, 1e6), Qt::AlignLeft | Qt::AlignTop, text).size();

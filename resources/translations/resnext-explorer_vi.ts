@@ -2194,6 +2194,91 @@ thu nhỏ (%)</translation>
     </message>
 </context>
 <context>
+    <name>Presenter</name>
+    <message>
+        <source>Presenter</source>
+        <translation>Trình chiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Present (full screen)</source>
+        <translation>&amp;Trình chiếu (toàn màn hình)</translation>
+    </message>
+    <message>
+        <source>Full screen, docks folded into a bar, high-contrast plots; Page Down / Page Up walk the saved views, Space and the right arrow play and step the video.</source>
+        <translation>Toàn màn hình, các dock thu gọn vào một thanh, đồ thị tương phản cao; Page Down / Page Up đi qua các khung nhìn đã lưu, phím cách và mũi tên phải phát và bước từng khung hình video.</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Phóng &amp;to</translation>
+    </message>
+    <message>
+        <source>Ctrl+=</source>
+        <translation>Ctrl+=</translation>
+    </message>
+    <message>
+        <source>Ctrl++</source>
+        <translation>Ctrl++</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Thu &amp;nhỏ</translation>
+    </message>
+    <message>
+        <source>Ctrl+-</source>
+        <translation>Ctrl+-</translation>
+    </message>
+    <message>
+        <source>&amp;Normal size</source>
+        <translation>Cỡ &amp;bình thường</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>&amp;Add this view to the presentation</source>
+        <translation>Thê&amp;m khung nhìn này vào bài trình chiếu</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the presentation&apos;s views</source>
+        <translation>&amp;Xoá các khung nhìn của bài trình chiếu</translation>
+    </message>
+    <message>
+        <source>Previous view</source>
+        <translation>Khung nhìn trước</translation>
+    </message>
+    <message>
+        <source>Next view</source>
+        <translation>Khung nhìn sau</translation>
+    </message>
+    <message numerus="yes">
+        <source>Presenting: F11 or Esc ends; Page Down / Page Up walk the saved views (%n saved).</source>
+        <translation>
+            <numerusform>Đang trình chiếu: F11 hoặc Esc để thoát; Page Down / Page Up đi qua các khung nhìn đã lưu (%n đã lưu).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>Thu phóng %1%</translation>
+    </message>
+    <message>
+        <source>View %1 added to the presentation (Page Down / Page Up walk them).</source>
+        <translation>Đã thêm khung nhìn %1 vào bài trình chiếu (Page Down / Page Up để đi qua).</translation>
+    </message>
+    <message>
+        <source>The presentation&apos;s views are cleared.</source>
+        <translation>Đã xoá các khung nhìn của bài trình chiếu.</translation>
+    </message>
+    <message>
+        <source>View %1 cannot be shown: %2</source>
+        <translation>Không hiển thị được khung nhìn %1: %2</translation>
+    </message>
+    <message>
+        <source>View %1 of %2</source>
+        <translation>Khung nhìn %1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>seed %1</source>
