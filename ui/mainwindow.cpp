@@ -940,8 +940,8 @@ void MainWindow::openPaths(const QStringList &paths)
     std::vector<resnext::PathKind> kinds;
     for (const QString &p : paths) {
         kinds.push_back(resnext::classifyPath(p.toStdString()));
-        if (kinds.back() != resnext::PathKind::Weights && kinds.back() != resnext::PathKind::Video)
-            images << p;
+        if (kinds.back() == resnext::PathKind::Image)
+            images << p; // what is not an image is explained, never added to the strip
     }
     if (!images.isEmpty())
         m_video->pause(); // an image replaces the frame on screen
