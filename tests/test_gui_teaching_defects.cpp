@@ -5,6 +5,7 @@
 // and the strip marking the image shown.
 #include "classifypanel.h"
 #include "experimentpanel.h"
+#include "groupspanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
 
@@ -16,6 +17,9 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "resnext/spec.h"
+#include "plot.h"
+
 class TestGuiTeachingDefects : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -24,6 +28,7 @@ private Q_SLOTS:
     void longWeightsPathWraps();
     void wheelOverChartScrollsThePage();
     void stripHoldsImagesAndMarksTheShownOne();
+    void groupsSayWhatTheyShow();
 
 private:
     QTemporaryDir m_dir;
@@ -121,6 +126,28 @@ void TestGuiTeachingDefects::stripHoldsImagesAndMarksTheShownOne()
     QCOMPARE(strip->currentItem()->data(Qt::UserRole).toString(), a);
     QVERIFY(strip->item(0)->font().bold());
     QVERIFY(!strip->item(1)->font().bold());
+}
+
+// The Groups tab names the model of its result, says a run is under way
+// (not "Nothing analysed yet"), and forgets a result when the model changes.
+void TestGuiTeachingDefects::groupsSayWhatTheyShow()
+{
+    MainWindow w(m_dir.filePath("groups.ini"));
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() && !w.modelService()->busy(), 120000);
+    GroupsPanel *g = w.groupsPanel();
+    const QString model = QString::fromStdString(resnext::describe(w.modelService()->model()->info().spec));
+    g->limitSpin()->setValue(100); // a quick analysis (0 would be the whole test set)
+    g->start();
+    QVERIFY2(g->summaryLabel()->text().startsWith("Analysing layer2.0 of " + model), qPrintable(g->summaryLabel()->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(g->result() && g->runButton()->isEnabled(), 120000);
+    QVERIFY2(g->summaryLabel()->text().startsWith(model + ": "), qPrintable(g->summaryLabel()->text()));
+    // Another model classifies: the old result goes, the summary says why.
+    g->setBlocks(resnext::preset("resnet50").spec);
+    QVERIFY(!g->result());
+    QCOMPARE(g->summaryLabel()->text(),
+             QString("The classifier's model is now resnet50: press Run to analyse its groups."));
+    QVERIFY(g->ckaPlot(false)->plottableCount() == 0);
 }
 
 QTEST_MAIN(TestGuiTeachingDefects)

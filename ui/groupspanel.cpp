@@ -7,6 +7,7 @@
 #include "inlineerror.h"
 
 #include "resnext/error.h"
+#include "resnext/spec.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -232,17 +233,28 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
         if (job.id == m_job.id)
             showError(message);
     });
-    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome outcome) {
         if (job.id != m_job.id)
             return;
         m_run->setEnabled(true);
         m_cancel->setEnabled(false);
+        if (outcome != JobOutcome::Done && m_result)
+            redraw(); // the previous result's summary again
+        else if (outcome != JobOutcome::Done)
+            m_summary->setText(outcome == JobOutcome::Cancelled
+                                   ? tr("Analysis cancelled: choose a block and press Run.")
+                                   : tr("Nothing analysed: the analysis failed (see above)."));
     });
     redraw();
 }
 
 void GroupsPanel::setBlocks(const ArchSpec &spec)
 {
+    const QString name = QString::fromStdString(describe(spec));
+    if (m_result || m_service->pending(m_job))
+        // A result of the previous model would be shown without its name: gone.
+        clearResult(tr("The classifier's model is now %1: press Run to analyse its groups.").arg(name));
+    m_modelName = name;
     const QString keep = m_block->currentText();
     m_block->clear();
     for (int s = 0; s < spec.numStages(); ++s)
@@ -313,12 +325,18 @@ void GroupsPanel::start()
     m_progress->setValue(0);
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
+    // The previous figures stay until the new result arrives (or, if it fails, for good).
+    m_summary->setText(m_result ? tr("Analysing %1 of %2... (the figures below are still the previous run's)")
+                                      .arg(m_block->currentText(), m_modelName)
+                                : tr("Analysing %1 of %2...").arg(m_block->currentText(), m_modelName));
+    m_pendingModel = m_modelName;
     m_job = m_service->groups(source(), request(), source() == "dropped" ? m_dropped : QStringList());
 }
 
 void GroupsPanel::showResult(std::shared_ptr<const GroupsResult> result)
 {
     m_result = std::move(result);
+    m_resultModel = m_pendingModel;
     redraw();
 }
 
@@ -353,7 +371,8 @@ void GroupsPanel::redraw()
                     .arg(language::decimal(100.0 * r.untrained.accuracy, 2))
                     .arg(language::decimal(r.untrained.meanOffDiagonalCka, 3));
     text += tr(" (%1 s)").arg(language::decimal(r.seconds, 1));
-    m_summary->setText(text);
+    //: %1 = the model analysed, %2 = the summary of its analysis
+    m_summary->setText(tr("%1: %2").arg(m_resultModel.toHtmlEscaped(), text));
     for (int col = 0; col < (two ? 2 : 1); ++col) {
         const GroupAnalysis &a = col == 0 ? r.trained : r.untrained;
         const auto order = groupOrder(a, m_sort->isChecked());
@@ -369,6 +388,21 @@ void GroupsPanel::redraw()
             drawAblation(m_ablation[col], a, tr("Ablation (%1)").arg(who));
         m_top[col]->setStrip(topImagesStrip(a, m_result->data, order, kCell), order, a.topImages, kCell);
     }
+}
+
+void GroupsPanel::clearResult(const QString &why)
+{
+    m_result.reset();
+    for (int col = 0; col < 2; ++col) {
+        for (QCustomPlot *p : {m_selectivity[col], m_cka[col], m_ablation[col]}) {
+            p->clearPlottables();
+            p->clearItems();
+            p->replot();
+        }
+        m_top[col]->setStrip(QImage(), {}, {}, 0);
+    }
+    redraw();
+    m_summary->setText(why);
 }
 
 void GroupsPanel::showError(const QString &message)

@@ -96,6 +96,11 @@ private:
     QString m_folder;
     QStringList m_dropped;
     std::shared_ptr<const GroupsResult> m_result;
+    QString m_modelName;  // the classifier's model (setBlocks)
+    QString m_resultModel;  // the model m_result analyses
+    QString m_pendingModel; // the model the running job analyses
+    // Forgets the shown result and empties its figures, the summary saying `why`.
+    void clearResult(const QString &why);
     QComboBox *m_data = nullptr;
     QComboBox *m_block = nullptr;
     QSpinBox *m_limit = nullptr;

@@ -1288,6 +1288,31 @@ sau khi chạy một lượt quét.</translation>
         <source>&lt;a href=&quot;groups&quot;&gt;How to read these figures&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;groups&quot;&gt;Cách đọc các biểu đồ này&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>Analysis cancelled: choose a block and press Run.</source>
+        <translation>Đã huỷ phân tích: chọn một block và nhấn Chạy.</translation>
+    </message>
+    <message>
+        <source>Nothing analysed: the analysis failed (see above).</source>
+        <translation>Chưa phân tích được gì: phân tích thất bại (xem ở trên).</translation>
+    </message>
+    <message>
+        <source>The classifier&apos;s model is now %1: press Run to analyse its groups.</source>
+        <translation>Mô hình phân loại giờ là %1: nhấn Chạy để phân tích các nhóm của nó.</translation>
+    </message>
+    <message>
+        <source>Analysing %1 of %2...</source>
+        <translation>Đang phân tích %1 của %2...</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <extracomment>%1 = the model analysed, %2 = the summary of its analysis</extracomment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Analysing %1 of %2... (the figures below are still the previous run&apos;s)</source>
+        <translation>Đang phân tích %1 của %2... (các hình bên dưới vẫn là của lần chạy trước)</translation>
+    </message>
 </context>
 <context>
     <name>GroupsView</name>
