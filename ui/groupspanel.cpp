@@ -237,6 +237,8 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
         if (job.id != m_job.id)
             return;
         m_run->setEnabled(true);
+        if (m_cancel->hasFocus())
+            m_run->setFocus(); // (see start())
         m_cancel->setEnabled(false);
         if (outcome != JobOutcome::Done && m_result)
             redraw(); // the previous result's summary again
@@ -323,8 +325,12 @@ void GroupsPanel::start()
     showError({});
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_run->setEnabled(false);
+    // Cancel takes the focus from Run before Run is disabled: otherwise Qt hands
+    // it to the next widget in the chain, and the scroll area scrolls sideways to it.
     m_cancel->setEnabled(true);
+    if (m_run->hasFocus())
+        m_cancel->setFocus();
+    m_run->setEnabled(false);
     // The previous figures stay until the new result arrives (or, if it fails, for good).
     m_summary->setText(m_result ? tr("Analysing %1 of %2... (the figures below are still the previous run's)")
                                       .arg(m_block->currentText(), m_modelName)
