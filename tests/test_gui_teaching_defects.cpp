@@ -2,7 +2,8 @@
 // the Experiments tab's "Results folder" mnemonic, a long weights path that
 // wraps instead of widening the Classify page, the mouse wheel over a chart
 // scrolling the page, a file that is not an image kept out of the image strip,
-// and the strip marking the image shown.
+// the strip marking the image shown, and the Groups tab naming its model,
+// saying a run is under way and not scrolling sideways on Run.
 #include "classifypanel.h"
 #include "experimentpanel.h"
 #include "groupspanel.h"
