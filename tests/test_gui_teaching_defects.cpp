@@ -152,6 +152,14 @@ void TestGuiTeachingDefects::groupsSayWhatTheyShow()
     QVERIFY2(g->summaryLabel()->text().startsWith("Analysing layer2.0 of " + model), qPrintable(g->summaryLabel()->text()));
     QTRY_VERIFY_WITH_TIMEOUT(g->result() && g->runButton()->isEnabled(), 120000);
     QVERIFY2(g->summaryLabel()->text().startsWith(model + ": "), qPrintable(g->summaryLabel()->text()));
+    // With its figures shown, the page still fits a 1280x720 window's width
+    // (the top-image strips scale down): the untrained column and the sort
+    // switch are not cut.
+    QApplication::processEvents();
+    QCOMPARE(area->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(g->sortCheck()->sizeHint().width() <= g->sortCheck()->width() + 1);
+    QVERIFY(g->topView(true)->isVisible());
+    QVERIFY(g->topView(true)->scale() > 0.5);
     // Another model classifies: the old result goes, the summary says why.
     g->setBlocks(resnext::preset("resnet50").spec);
     QVERIFY(!g->result());

@@ -23,6 +23,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace resnext;
 
 namespace {
@@ -50,8 +52,23 @@ void TopImagesView::setStrip(const QImage &strip, const std::vector<int> &order,
 
 QSize TopImagesView::sizeHint() const { return m_strip.isNull() ? QSize(200, 60) : m_strip.size(); }
 
-std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &pos) const
+QSize TopImagesView::minimumSizeHint() const
 {
+    // Down to half the width on a narrow window (both columns fit at 1280x720);
+    // the full height, so that only the width decides the scale.
+    return m_strip.isNull() ? sizeHint() : QSize(m_strip.width() / 2, m_strip.height());
+}
+
+double TopImagesView::scale() const
+{
+    if (m_strip.isNull())
+        return 1.0;
+    return std::min(1.0, width() / static_cast<double>(m_strip.width()));
+}
+
+std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &widgetPos) const
+{
+    const QPoint pos = (QPointF(widgetPos) / scale()).toPoint();
     if (m_cell <= 0 || pos.x() < kLabel || pos.y() < kGap)
         return {-1, 0};
     const int row = (pos.y() - kGap) / (m_cell + kGap);
@@ -68,8 +85,11 @@ std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &pos) const
 void TopImagesView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    if (!m_strip.isNull())
-        p.drawImage(0, 0, m_strip);
+    if (m_strip.isNull())
+        return;
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    p.scale(scale(), scale());
+    p.drawImage(0, 0, m_strip);
 }
 
 void TopImagesView::mousePressEvent(QMouseEvent *event)

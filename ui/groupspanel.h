@@ -31,7 +31,9 @@ public:
     void setStrip(const QImage &strip, const std::vector<int> &order, const std::vector<std::vector<std::size_t>> &top,
                   int cell);
     QSize sizeHint() const override;
-    QSize minimumSizeHint() const override { return sizeHint(); }
+    QSize minimumSizeHint() const override;
+    // The strip is drawn scaled down (never up) to fit the widget.
+    double scale() const;
     // The (group, data-set index) under a widget position; group -1 for none.
     std::pair<int, std::size_t> imageAt(const QPoint &pos) const;
 
