@@ -1,6 +1,9 @@
 #include "inlineerror.h"
 #include "classifypanel.h"
 
+#include <QAbstractScrollArea>
+#include <QScrollBar>
+
 #include "language.h"
 
 #include "resnext/plan.h"
@@ -232,6 +235,40 @@ void FeatureGridView::mousePressEvent(QMouseEvent *event)
         Q_EMIT tileClicked(t);
     }
 }
+
+namespace {
+
+// Sends wheel events of a chart that does not zoom to the scroll area around it.
+class WheelToPage : public QObject {
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() != QEvent::Wheel)
+            return false;
+        for (QObject *o = watched->parent(); o; o = o->parent())
+            if (auto *area = qobject_cast<QAbstractScrollArea *>(o)) {
+                QCoreApplication::sendEvent(area->verticalScrollBar(), event);
+                return true;
+            }
+        return false;
+    }
+};
+
+// A path has no spaces: zero-width spaces after its separators let a wrapped
+// label break it instead of growing as wide as the path.
+QString breakable(const QString &text)
+{
+    QString out;
+    for (const QChar c : text) {
+        out += c;
+        if (c == '/' || c == '\\' || c == '_' || c == '-' || c == '.')
+            out += QChar(0x200B);
+    }
+    return out;
+}
+
+} // namespace
 
 ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(parent), m_service(service)
 {
@@ -496,6 +533,10 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
         if (!path.isEmpty() && !exportFeatures(path, &error))
             showError(error);
     });
+    // The charts do not zoom: the mouse wheel over them scrolls the page.
+    auto *wheel = new WheelToPage(this);
+    m_top->installEventFilter(wheel);
+    m_energy->installEventFilter(wheel);
 }
 
 void ClassifyPanel::setVideoBar(QWidget *bar)
@@ -560,7 +601,8 @@ bool ClassifyPanel::ownJob(const Job &job) const { return job.id == m_analysisJo
 
 void ClassifyPanel::modelChanged(const Job &, const QString &text)
 {
-    m_model->setText(tr("<b>Classifying with:</b> %1").arg(text.toHtmlEscaped()));
+    m_model->setText(tr("<b>Classifying with:</b> %1").arg(breakable(text).toHtmlEscaped()));
+    m_model->setToolTip(text);
     if (auto m = m_service->model()) {
         m_knows->setVisible(m->info().source == "built-in model");
         setBlocks(m->info().spec);
@@ -606,6 +648,25 @@ void ClassifyPanel::addToStrip(const QStringList &paths)
         item->setToolTip(p);
     }
     m_strip->setVisible(m_strip->count() > 1);
+    markShownInStrip();
+}
+
+void ClassifyPanel::markShownInStrip()
+{
+    const QString shown = m_result ? m_result->imageName : QString();
+    const QSignalBlocker b(m_strip);
+    m_strip->clearSelection();
+    for (int i = 0; i < m_strip->count(); ++i) {
+        QListWidgetItem *item = m_strip->item(i);
+        const bool current = !shown.isEmpty() && item->data(Qt::UserRole).toString() == shown;
+        QFont f = item->font();
+        f.setBold(current);
+        item->setFont(f);
+        if (current) {
+            m_strip->setCurrentItem(item);
+            m_strip->scrollToItem(item);
+        }
+    }
 }
 
 QStringList ClassifyPanel::openedImages() const
@@ -735,6 +796,7 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
         if (m_camCheck->isChecked() && !m_live)
             requestGradCam();
     }
+    markShownInStrip();
     const Analysis &a = m_result->analysis;
     // NaN or infinite weights give NaN probabilities: say so instead of "nan%".
     const auto percent = [](double p) {

@@ -89,6 +89,8 @@ public:
     QListWidget *strip() const { return m_strip; }
     // The image files opened or dropped so far, in the strip's order.
     QStringList openedImages() const;
+    // The strip's item of the image shown (if any) is selected and bold.
+    void markShownInStrip();
     // Where this panel's file dialogs start (the window's last folder).
     void setDialogFolder(const DialogFolder &folder) { m_dialogFolder = folder; }
     QPushButton *showInExplorerButton() const { return m_showInExplorer; }

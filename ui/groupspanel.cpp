@@ -7,6 +7,7 @@
 #include "inlineerror.h"
 
 #include "resnext/error.h"
+#include "resnext/spec.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -21,6 +22,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace resnext;
 
@@ -49,8 +52,23 @@ void TopImagesView::setStrip(const QImage &strip, const std::vector<int> &order,
 
 QSize TopImagesView::sizeHint() const { return m_strip.isNull() ? QSize(200, 60) : m_strip.size(); }
 
-std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &pos) const
+QSize TopImagesView::minimumSizeHint() const
 {
+    // Down to half the width on a narrow window (both columns fit at 1280x720);
+    // the full height, so that only the width decides the scale.
+    return m_strip.isNull() ? sizeHint() : QSize(m_strip.width() / 2, m_strip.height());
+}
+
+double TopImagesView::scale() const
+{
+    if (m_strip.isNull())
+        return 1.0;
+    return std::min(1.0, width() / static_cast<double>(m_strip.width()));
+}
+
+std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &widgetPos) const
+{
+    const QPoint pos = (QPointF(widgetPos) / scale()).toPoint();
     if (m_cell <= 0 || pos.x() < kLabel || pos.y() < kGap)
         return {-1, 0};
     const int row = (pos.y() - kGap) / (m_cell + kGap);
@@ -67,8 +85,11 @@ std::pair<int, std::size_t> TopImagesView::imageAt(const QPoint &pos) const
 void TopImagesView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    if (!m_strip.isNull())
-        p.drawImage(0, 0, m_strip);
+    if (m_strip.isNull())
+        return;
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    p.scale(scale(), scale());
+    p.drawImage(0, 0, m_strip);
 }
 
 void TopImagesView::mousePressEvent(QMouseEvent *event)
@@ -232,17 +253,30 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
         if (job.id == m_job.id)
             showError(message);
     });
-    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome) {
+    connect(m_service, &ModelService::jobFinished, this, [this](const Job &job, JobOutcome outcome) {
         if (job.id != m_job.id)
             return;
         m_run->setEnabled(true);
+        if (m_cancel->hasFocus())
+            m_run->setFocus(); // (see start())
         m_cancel->setEnabled(false);
+        if (outcome != JobOutcome::Done && m_result)
+            redraw(); // the previous result's summary again
+        else if (outcome != JobOutcome::Done)
+            m_summary->setText(outcome == JobOutcome::Cancelled
+                                   ? tr("Analysis cancelled: choose a block and press Run.")
+                                   : tr("Nothing analysed: the analysis failed (see above)."));
     });
     redraw();
 }
 
 void GroupsPanel::setBlocks(const ArchSpec &spec)
 {
+    const QString name = QString::fromStdString(describe(spec));
+    if (m_result || m_service->pending(m_job))
+        // A result of the previous model would be shown without its name: gone.
+        clearResult(tr("The classifier's model is now %1: press Run to analyse its groups.").arg(name));
+    m_modelName = name;
     const QString keep = m_block->currentText();
     m_block->clear();
     for (int s = 0; s < spec.numStages(); ++s)
@@ -311,14 +345,24 @@ void GroupsPanel::start()
     showError({});
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_run->setEnabled(false);
+    // Cancel takes the focus from Run before Run is disabled: otherwise Qt hands
+    // it to the next widget in the chain, and the scroll area scrolls sideways to it.
     m_cancel->setEnabled(true);
+    if (m_run->hasFocus())
+        m_cancel->setFocus();
+    m_run->setEnabled(false);
+    // The previous figures stay until the new result arrives (or, if it fails, for good).
+    m_summary->setText(m_result ? tr("Analysing %1 of %2... (the figures below are still the previous run's)")
+                                      .arg(m_block->currentText(), m_modelName)
+                                : tr("Analysing %1 of %2...").arg(m_block->currentText(), m_modelName));
+    m_pendingModel = m_modelName;
     m_job = m_service->groups(source(), request(), source() == "dropped" ? m_dropped : QStringList());
 }
 
 void GroupsPanel::showResult(std::shared_ptr<const GroupsResult> result)
 {
     m_result = std::move(result);
+    m_resultModel = m_pendingModel;
     redraw();
 }
 
@@ -353,7 +397,8 @@ void GroupsPanel::redraw()
                     .arg(language::decimal(100.0 * r.untrained.accuracy, 2))
                     .arg(language::decimal(r.untrained.meanOffDiagonalCka, 3));
     text += tr(" (%1 s)").arg(language::decimal(r.seconds, 1));
-    m_summary->setText(text);
+    //: %1 = the model analysed, %2 = the summary of its analysis
+    m_summary->setText(tr("%1: %2").arg(m_resultModel.toHtmlEscaped(), text));
     for (int col = 0; col < (two ? 2 : 1); ++col) {
         const GroupAnalysis &a = col == 0 ? r.trained : r.untrained;
         const auto order = groupOrder(a, m_sort->isChecked());
@@ -369,6 +414,21 @@ void GroupsPanel::redraw()
             drawAblation(m_ablation[col], a, tr("Ablation (%1)").arg(who));
         m_top[col]->setStrip(topImagesStrip(a, m_result->data, order, kCell), order, a.topImages, kCell);
     }
+}
+
+void GroupsPanel::clearResult(const QString &why)
+{
+    m_result.reset();
+    for (int col = 0; col < 2; ++col) {
+        for (QCustomPlot *p : {m_selectivity[col], m_cka[col], m_ablation[col]}) {
+            p->clearPlottables();
+            p->clearItems();
+            p->replot();
+        }
+        m_top[col]->setStrip(QImage(), {}, {}, 0);
+    }
+    redraw();
+    m_summary->setText(why);
 }
 
 void GroupsPanel::showError(const QString &message)

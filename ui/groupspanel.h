@@ -31,7 +31,9 @@ public:
     void setStrip(const QImage &strip, const std::vector<int> &order, const std::vector<std::vector<std::size_t>> &top,
                   int cell);
     QSize sizeHint() const override;
-    QSize minimumSizeHint() const override { return sizeHint(); }
+    QSize minimumSizeHint() const override;
+    // The strip is drawn scaled down (never up) to fit the widget.
+    double scale() const;
     // The (group, data-set index) under a widget position; group -1 for none.
     std::pair<int, std::size_t> imageAt(const QPoint &pos) const;
 
@@ -96,6 +98,11 @@ private:
     QString m_folder;
     QStringList m_dropped;
     std::shared_ptr<const GroupsResult> m_result;
+    QString m_modelName;  // the classifier's model (setBlocks)
+    QString m_resultModel;  // the model m_result analyses
+    QString m_pendingModel; // the model the running job analyses
+    // Forgets the shown result and empties its figures, the summary saying `why`.
+    void clearResult(const QString &why);
     QComboBox *m_data = nullptr;
     QComboBox *m_block = nullptr;
     QSpinBox *m_limit = nullptr;

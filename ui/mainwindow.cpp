@@ -1,4 +1,6 @@
 #include "mainwindow.h"
+#include "paperview.h"
+#include "presenter.h"
 
 #include "resnext/application.h"
 
@@ -84,6 +86,7 @@ constexpr PanelEntry kPanels[] = {
     {"experiments", true, QT_TRANSLATE_NOOP("MainWindow", "E&xperiments")},
     {"groups", true, QT_TRANSLATE_NOOP("MainWindow", "&Groups")},
     {"cost", true, QT_TRANSLATE_NOOP("MainWindow", "C&ost")},
+    {"paper", true, QT_TRANSLATE_NOOP("MainWindow", "&Paper")},
 };
 
 QString defaultSettingsPath()
@@ -245,9 +248,13 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_experiments = new ExperimentPanel(m_service);
     m_groups = new GroupsPanel(m_service);
     m_cost = new CostPanel(m_service);
+    m_paper = new PaperView;
+    m_paper->setObjectName("paperView");
+    connect(m_service, &ModelService::experimentUpdated, m_paper,
+            [this](const Job &, std::shared_ptr<const resnext::ExperimentResult> r, bool) { m_paper->setExperiment(r); });
     m_panels = {{"cost", m_cost}, {"architecture", m_archDock}, {"complexity", m_complexityDock}, {"block", blockPage},
                 {"charts", m_charts},         {"layers", m_table},             {"classify", m_classify},
-                {"train", m_train},          {"experiments", m_experiments}, {"groups", m_groups}};
+                {"train", m_train},          {"experiments", m_experiments}, {"groups", m_groups}, {"paper", m_paper}};
     // A panel's tab page is the panel itself unless it sits in a scroll area.
     const auto scrolled = [](QWidget *page, const char *name) {
         auto *area = new MinimumScrollArea;
@@ -337,8 +344,10 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
                 m_tabs->setCurrentWidget(classifyScroll);
                 m_classify->classifyImageWithGroup(image, name, block, group);
             });
-    connect(m_service, &ModelService::failed, this,
-            [this](const Job &, const QString &msg) { statusBar()->showMessage(msg, 8000); });
+    connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
+        if (!m_service->wasCancelled(job)) // the view that cancelled says so itself
+            statusBar()->showMessage(msg, 8000);
+    });
     // One model classifies; the sliders may show another. Both views say so and
     // offer to bring the classifier's model into the explorer.
     connect(m_service, &ModelService::modelChanged, this, &MainWindow::updateRunningModel);
@@ -523,12 +532,18 @@ void MainWindow::setupActions()
     view->addAction(m_lessonDock->toggleViewAction());
     view->addSeparator();
     for (int i = 0; i < m_tabs->count(); ++i) {
-        QAction *a = view->addAction(QString(m_tabs->tabText(i)).remove(QRegularExpression("&(?!&)")), this,
+        // The tab's mnemonic dropped, its literal "&&" kept ("Classify && features").
+        QString text = m_tabs->tabText(i);
+        text.replace("&&", QChar(0x1)).remove('&').replace(QChar(0x1), "&&");
+        QAction *a = view->addAction(text, this,
                                      [this, i] { m_tabs->setCurrentIndex(i); });
         if (i < 9)
             a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
 
+    view->addSeparator();
+    m_presenter = new Presenter(this, m_settingsPath);
+    m_presenter->addActions(view);
     view->addSeparator();
     QMenu *languageMenu = view->addMenu(tr("&Language"));
     languageMenu->setObjectName("languageMenu");
@@ -643,6 +658,7 @@ void MainWindow::updateViews()
                                                                : std::vector<CurvePoint>{};
     m_charts->setCurves(atWidth, m_equalCache->curve, base.params, base.macs, m_spec.cardinality, by);
     m_cost->setSummaries(cur, base, by);
+    m_paper->setSpec(m_spec, by);
 
     if (m_stageCombo->count() != m_spec.numStages()) {
         const QSignalBlocker b(m_stageCombo);
@@ -809,6 +825,7 @@ void MainWindow::saveSettings() const
     if (m_chosenPath)
         s.setValue("inference/path", QString::fromStdString(toString(*m_chosenPath)));
     s.sync();
+    m_presenter->save(); // its zoom and saved views
 }
 
 void MainWindow::setLanguageChoice(const QString &code)
@@ -826,6 +843,15 @@ void MainWindow::setLanguageChoice(const QString &code)
 }
 
 int MainWindow::currentStage() const { return m_stageCombo->currentIndex(); }
+
+QString MainWindow::currentPanel() const
+{
+    const QWidget *page = m_tabs->currentWidget();
+    for (const auto &[name, w] : m_panels)
+        if (page && (w == page || page->isAncestorOf(w)))
+            return name;
+    return {};
+}
 
 void MainWindow::showWhy(const QString &topic)
 {
@@ -916,8 +942,8 @@ void MainWindow::openPaths(const QStringList &paths)
     std::vector<resnext::PathKind> kinds;
     for (const QString &p : paths) {
         kinds.push_back(resnext::classifyPath(p.toStdString()));
-        if (kinds.back() != resnext::PathKind::Weights && kinds.back() != resnext::PathKind::Video)
-            images << p;
+        if (kinds.back() == resnext::PathKind::Image)
+            images << p; // what is not an image is explained, never added to the strip
     }
     if (!images.isEmpty())
         m_video->pause(); // an image replaces the frame on screen
@@ -1039,6 +1065,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    m_presenter->setPresenting(false); // the docks and the window's size as they were
     saveSettings();
     event->accept();
 }

@@ -24,6 +24,8 @@ class CostPanel;
 class ComplexityPanel;
 class LayerTable;
 class LessonPanel;
+class PaperView;
+class Presenter;
 class QPushButton;
 namespace lesson {
 struct State;
@@ -90,6 +92,7 @@ public:
     TrainPanel *trainPanel() const { return m_train; }
     ExperimentPanel *experimentPanel() const { return m_experiments; }
     GroupsPanel *groupsPanel() const { return m_groups; }
+    PaperView *paperView() const { return m_paper; }
     ModelService *modelService() const { return m_service; }
     // Model > Export > PyTorch code: writes model.py for the sliders' spec (and train.py
     // beside it) to `path`, asking with a file dialog when it is empty; the status bar reports.
@@ -108,6 +111,9 @@ public:
     void setLanguageChoice(const QString &code);
     QString languageChoice() const { return m_language; }
     int currentStage() const;
+    // The panel of the current tab ("block", "classify", ...).
+    QString currentPanel() const;
+    Presenter *presenter() const { return m_presenter; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -169,4 +175,6 @@ private:
     QPushButton *m_lessonOffer = nullptr; // first launch: "Start the lesson" in the status bar
     QString m_language;                   // View > Language's choice ("" = the system's)
     Job m_formsJob;                       // the lesson's comparison of the forms
+    PaperView *m_paper = nullptr;
+    Presenter *m_presenter = nullptr;     // View > Present: full screen, zoom, keys, saved views         // the paper's tables beside the app's numbers
 };

@@ -135,6 +135,7 @@ void ModelService::loop()
 
 void ModelService::cancel(const Job &job)
 {
+    m_cancelled.insert(job.id);
     bool removed = false;
     {
         std::lock_guard<std::mutex> lock(m_mutex);

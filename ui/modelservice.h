@@ -131,6 +131,9 @@ public:
     // True while `job` has not finished (GUI thread).
     bool pending(const Job &job) const;
     bool busy() const { return !m_pending.empty(); }
+    // Whether cancel() was called for `job`: its "Cancelled." failure is the user's
+    // own doing, which a view says once in its status rather than as an error.
+    bool wasCancelled(const Job &job) const { return m_cancelled.count(job.id) > 0; }
     // Blocks until the queue is empty (tests and snapshots).
     void waitIdle();
 
@@ -204,6 +207,7 @@ private:
     bool m_stop = false;
     quint64 m_nextId = 1;
     std::set<quint64> m_pending; // GUI thread only
+    std::set<quint64> m_cancelled; // jobs cancel() was called for (GUI thread only)
     std::shared_ptr<resnext::Model> m_model;
     std::shared_ptr<resnext::Model> m_lastTrained;
     resnext::DeviceInfo m_device;

@@ -277,7 +277,8 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     connect(m_service, &ModelService::trainFinished, this, &TrainPanel::onFinished);
     connect(m_service, &ModelService::testProgress, this, &TrainPanel::onTestProgress);
     connect(m_service, &ModelService::failed, this, [this](const Job &job, const QString &msg) {
-        if (job.id == m_job.id || job.id == m_saveJob.id)
+        // A cancelled run is said once, in the status line, not as an error.
+        if ((job.id == m_job.id || job.id == m_saveJob.id) && !m_service->wasCancelled(job))
             showError(msg);
     });
     // Whatever way the training job ends (done, failed, cancelled), the buttons follow.

@@ -1,6 +1,8 @@
 #include "videoplayer.h"
 #include "language.h"
 
+#include <tuple>
+
 #include "resnext/fileio.h"
 #include "resnext/validate.h"
 
@@ -186,6 +188,13 @@ void VideoPlayer::play()
     }
     m_ended = false;
     m_wake.notify_all();
+    // Rates measure playing only: the pause (and frames stepped in it) is not in them.
+    {
+        std::lock_guard<std::mutex> lock(m_rateMutex);
+        m_captureRate.reset();
+    }
+    m_modelRate.reset();
+    m_frozenRates.reset();
     m_playing = true;
     m_panel->setLive(true);
     updateButtons();
@@ -201,6 +210,12 @@ void VideoPlayer::pause()
     m_wake.notify_all();
     if (!m_playing)
         return;
+    // Paused, the bar keeps the rates measured while playing (they would
+    // otherwise fall as stepped frames arrive after the gap).
+    {
+        std::lock_guard<std::mutex> lock(m_rateMutex);
+        m_frozenRates = std::make_pair(m_captureRate.perSecond(), m_modelRate.perSecond());
+    }
     m_playing = false;
     m_panel->setLive(false); // Grad-CAM of the frame on screen
     updateButtons();
@@ -389,11 +404,13 @@ void VideoPlayer::onEnded()
 
 void VideoPlayer::updateStats()
 {
-    double capture;
+    double capture, model = m_modelRate.perSecond();
     {
         std::lock_guard<std::mutex> lock(m_rateMutex);
         capture = m_captureRate.perSecond();
     }
+    if (!m_playing && m_frozenRates)
+        std::tie(capture, model) = *m_frozenRates;
     std::vector<double> sorted = m_recentLatencies;
     std::sort(sorted.begin(), sorted.end());
     const double latency = sorted.empty() ? 0.0 : sorted[sorted.size() / 2];
@@ -402,7 +419,7 @@ void VideoPlayer::updateStats()
     m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms (capture to shown, median of the last %8) "
                         "&middot; %4 dropped &middot; %5 (%6 s)%7")
                          .arg(language::decimal(capture, 1))
-                         .arg(language::decimal(m_modelRate.perSecond(), 1))
+                         .arg(language::decimal(model, 1))
                          .arg(language::decimal(latency, 0))
                          .arg(m_box.dropped())
                          .arg(frame)

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -117,6 +118,7 @@ private:
     mutable std::mutex m_rateMutex;
     resnext::RateMeter m_modelRate{30};
     double m_latencyMs = 0;
+    std::optional<std::pair<double, double>> m_frozenRates; // capture, model: measured until the pause
     std::vector<double> m_recentLatencies; // the last 30, for the median shown
     qint64 m_shownCount = 0;
     qint64 m_lastIndex = -1;

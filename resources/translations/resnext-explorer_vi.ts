@@ -1335,6 +1335,31 @@ chạy một lượt quét.</translation>
         <source>&lt;a href=&quot;groups&quot;&gt;How to read these figures&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;groups&quot;&gt;Cách đọc các biểu đồ này&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>Analysis cancelled: choose a block and press Run.</source>
+        <translation>Đã huỷ phân tích: chọn một block và nhấn Chạy.</translation>
+    </message>
+    <message>
+        <source>Nothing analysed: the analysis failed (see above).</source>
+        <translation>Chưa phân tích được gì: phân tích thất bại (xem ở trên).</translation>
+    </message>
+    <message>
+        <source>The classifier&apos;s model is now %1: press Run to analyse its groups.</source>
+        <translation>Mô hình phân loại giờ là %1: nhấn Chạy để phân tích các nhóm của nó.</translation>
+    </message>
+    <message>
+        <source>Analysing %1 of %2...</source>
+        <translation>Đang phân tích %1 của %2...</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <extracomment>%1 = the model analysed, %2 = the summary of its analysis</extracomment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Analysing %1 of %2... (the figures below are still the previous run&apos;s)</source>
+        <translation>Đang phân tích %1 của %2... (các hình bên dưới vẫn là của lần chạy trước)</translation>
+    </message>
 </context>
 <context>
     <name>GroupsView</name>
@@ -1959,6 +1984,10 @@ chạy một lượt quét.</translation>
         <source>Settings file %1 is not a regular file; using defaults.</source>
         <translation>Tệp cài đặt %1 không phải là tệp thông thường; dùng giá trị mặc định.</translation>
     </message>
+    <message>
+        <source>&amp;Paper</source>
+        <translation>&amp;Bài báo</translation>
+    </message>
 </context>
 <context>
     <name>ModelService</name>
@@ -2040,6 +2069,290 @@ chạy một lượt quét.</translation>
         <source>%1 does not match the model it describes; &quot;Load anyway&quot; loads only the tensors that match. Details: %2.</source>
         <extracomment>%1 = the weights file, %2 = core&apos;s details (English): N missing (names); M unexpected (names)</extracomment>
         <translation>%1 không khớp với mô hình mà nó mô tả; nút &quot;Vẫn nạp&quot; chỉ nạp các tensor khớp. Chi tiết: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PaperText</name>
+    <message>
+        <source>%1×%1, %2, stride %3</source>
+        <translation>%1×%1, %2, bước %3</translation>
+    </message>
+    <message>
+        <source>%1×%1 max pool, stride %2</source>
+        <translation>max pool %1×%1, bước %2</translation>
+    </message>
+    <message>
+        <source>global average pool
+%1-d fc, softmax</source>
+        <translation>global average pool
+fc %1 chiều, softmax</translation>
+    </message>
+    <message>
+        <source>Table 1 of the paper: ResNet-50 and ResNeXt-50 (32×4d), stage by stage, from the layer plan</source>
+        <translation>Bảng 1 của bài báo: ResNet-50 và ResNeXt-50 (32×4d) theo từng tầng, dựng từ kế hoạch lớp</translation>
+    </message>
+    <message>
+        <source>stage</source>
+        <translation>tầng</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>đầu ra</translation>
+    </message>
+    <message>
+        <source>blocks</source>
+        <translation>số block</translation>
+    </message>
+    <message>
+        <source>ResNet-50</source>
+        <translation>ResNet-50</translation>
+    </message>
+    <message>
+        <source>params</source>
+        <translation>tham số</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>ResNeXt-50 (32×4d)</source>
+        <translation>ResNeXt-50 (32×4d)</translation>
+    </message>
+    <message>
+        <source># params</source>
+        <translation>số tham số</translation>
+    </message>
+    <message>
+        <source>paper: %1</source>
+        <translation>bài báo: %1</translation>
+    </message>
+    <message>
+        <source>FLOPs</source>
+        <translation>FLOPs</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s &quot;FLOPs&quot; are multiply-adds: the app&apos;s MACs. In floating-point operations (2 × MACs) ResNet-50 is %1 and ResNeXt-50 %2.</source>
+        <translation>&quot;FLOPs&quot; của bài báo là số phép nhân-cộng: chính là MACs của ứng dụng. Tính theo phép toán dấu phẩy động (2 × MACs), ResNet-50 là %1 và ResNeXt-50 là %2.</translation>
+    </message>
+    <message>
+        <source>Params include BatchNorm and the fc bias; MACs count convolutions and the fc (torchvision&apos;s convention). The paper prints 25.5 for 25.56 million.</source>
+        <translation>Số tham số gồm cả BatchNorm và bias của fc; MACs tính các lớp tích chập và fc (quy ước của torchvision). Bài báo in 25.5 cho 25,56 triệu.</translation>
+    </message>
+    <message>
+        <source>Table 2 of the paper, computed for %1: cardinality C and bottleneck width d at about its complexity (matched by %2)</source>
+        <translation>Bảng 2 của bài báo, tính cho %1: cardinality C và độ rộng bottleneck d ở độ phức tạp xấp xỉ của nó (khớp theo %2)</translation>
+    </message>
+    <message>
+        <source>cardinality C</source>
+        <translation>cardinality C</translation>
+    </message>
+    <message>
+        <source>width d</source>
+        <translation>độ rộng d</translation>
+    </message>
+    <message>
+        <source>width of group conv
+(conv2, C × d)</source>
+        <translation>độ rộng group conv
+(conv2, C × d)</translation>
+    </message>
+    <message>
+        <source>MACs (paper&apos;s FLOPs)</source>
+        <translation>MACs (FLOPs của bài báo)</translation>
+    </message>
+    <message>
+        <source>Table 2 is about bottleneck blocks; the shown model has basic blocks (C = 1, d = 64).</source>
+        <translation>Bảng 2 nói về block bottleneck; mô hình đang hiển thị dùng block cơ bản (C = 1, d = 64).</translation>
+    </message>
+    <message>
+        <source>For ResNet-50 the paper lists d = 64, 40, 24, 14, 4 and group-conv widths 64, 80, 96, 112, 128.</source>
+        <translation>Với ResNet-50, bài báo ghi d = 64, 40, 24, 14, 4 và độ rộng group conv 64, 80, 96, 112, 128.</translation>
+    </message>
+    <message>
+        <source>The highlighted row is the model shown: turn on Hold complexity and set C to walk the table.</source>
+        <translation>Hàng được tô sáng là mô hình đang hiển thị: bật Giữ độ phức tạp và đặt C để đi qua từng hàng của bảng.</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s &quot;FLOPs&quot; are multiply-adds: the app&apos;s MACs.</source>
+        <translation>&quot;FLOPs&quot; của bài báo là số phép nhân-cộng: chính là MACs của ứng dụng.</translation>
+    </message>
+    <message>
+        <source>%1 ± %2 (n = %3)</source>
+        <extracomment>Miniature test error: mean ± standard deviation over n seeds.</extracomment>
+        <translation>%1 ± %2 (n = %3)</translation>
+    </message>
+    <message>
+        <source>table</source>
+        <translation>bảng</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>mô hình</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>cấu hình</translation>
+    </message>
+    <message>
+        <source>paper
+top-1 err. (%)</source>
+        <translation>bài báo
+lỗi top-1 (%)</translation>
+    </message>
+    <message>
+        <source>paper
+top-5 err. (%)</source>
+        <translation>bài báo
+lỗi top-5 (%)</translation>
+    </message>
+    <message>
+        <source>app: params</source>
+        <translation>ứng dụng: tham số</translation>
+    </message>
+    <message>
+        <source>app: MACs
+(paper&apos;s FLOPs)</source>
+        <translation>ứng dụng: MACs
+(FLOPs của bài báo)</translation>
+    </message>
+    <message>
+        <source>app: miniature
+error (%)</source>
+        <translation>ứng dụng: lỗi
+thu nhỏ (%)</translation>
+    </message>
+    <message>
+        <source>Miniature: test error of the Experiments tab&apos;s last run (%1; %2).</source>
+        <translation>Thu nhỏ: lỗi trên tập test của lần chạy gần nhất ở thẻ Thí nghiệm (%1; %2).</translation>
+    </message>
+    <message>
+        <source>The miniature column fills in when the matching sweep has run on the Experiments tab.</source>
+        <translation>Cột thu nhỏ được điền khi thí nghiệm tương ứng đã chạy ở thẻ Thí nghiệm.</translation>
+    </message>
+    <message>
+        <source>Errors are the paper&apos;s single-crop ImageNet-1K validation figures; the paper&apos;s &quot;FLOPs&quot; are multiply-adds: the app&apos;s MACs.</source>
+        <translation>Tỉ lệ lỗi là số liệu của bài báo trên tập validation ImageNet-1K, một lần cắt ảnh (single-crop); &quot;FLOPs&quot; của bài báo là số phép nhân-cộng: chính là MACs của ứng dụng.</translation>
+    </message>
+    <message>
+        <source>Table 3 of the paper: cardinality at preserved complexity (ResNet-50, top; ResNet-101, bottom), beside the app&apos;s counts</source>
+        <translation>Bảng 3 của bài báo: cardinality ở độ phức tạp giữ nguyên (ResNet-50 ở trên, ResNet-101 ở dưới), bên cạnh số liệu của ứng dụng</translation>
+    </message>
+    <message>
+        <source>Tables 4 and 5 of the paper: twice the complexity of ResNet-101 (224×224), and the state of the art at 320×320 / 299×299, beside the app&apos;s counts</source>
+        <translation>Bảng 4 và 5 của bài báo: gấp đôi độ phức tạp của ResNet-101 (224×224), và các mô hình tốt nhất ở 320×320 / 299×299, bên cạnh số liệu của ứng dụng</translation>
+    </message>
+    <message>
+        <source>Table 5&apos;s 224×224 rows repeat Table 4&apos;s (ResNet-101 22.0, ResNet-200 21.7, ResNeXt-101 64×4d 20.4).</source>
+        <translation>Các hàng 224×224 của Bảng 5 lặp lại Bảng 4 (ResNet-101 22.0, ResNet-200 21.7, ResNeXt-101 64×4d 20.4).</translation>
+    </message>
+</context>
+<context>
+    <name>PaperView</name>
+    <message>
+        <source>Table 1: ResNet-50 / ResNeXt-50</source>
+        <translation>Bảng 1: ResNet-50 / ResNeXt-50</translation>
+    </message>
+    <message>
+        <source>Table 2: C and d</source>
+        <translation>Bảng 2: C và d</translation>
+    </message>
+    <message>
+        <source>Table 3: cardinality</source>
+        <translation>Bảng 3: cardinality</translation>
+    </message>
+    <message>
+        <source>Tables 4-5: 2x complexity</source>
+        <translation>Bảng 4-5: độ phức tạp 2x</translation>
+    </message>
+    <message>
+        <source>Table 2 cannot be computed for this model: %1</source>
+        <translation>Không tính được Bảng 2 cho mô hình này: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Presenter</name>
+    <message>
+        <source>Presenter</source>
+        <translation>Trình chiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Present (full screen)</source>
+        <translation>&amp;Trình chiếu (toàn màn hình)</translation>
+    </message>
+    <message>
+        <source>Full screen, docks folded into a bar, high-contrast plots; Page Down / Page Up walk the saved views, Space and the right arrow play and step the video.</source>
+        <translation>Toàn màn hình, các dock thu gọn vào một thanh, đồ thị tương phản cao; Page Down / Page Up đi qua các khung nhìn đã lưu, phím cách và mũi tên phải phát và bước từng khung hình video.</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Phóng &amp;to</translation>
+    </message>
+    <message>
+        <source>Ctrl+=</source>
+        <translation>Ctrl+=</translation>
+    </message>
+    <message>
+        <source>Ctrl++</source>
+        <translation>Ctrl++</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Thu &amp;nhỏ</translation>
+    </message>
+    <message>
+        <source>Ctrl+-</source>
+        <translation>Ctrl+-</translation>
+    </message>
+    <message>
+        <source>&amp;Normal size</source>
+        <translation>Cỡ &amp;bình thường</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>&amp;Add this view to the presentation</source>
+        <translation>Thê&amp;m khung nhìn này vào bài trình chiếu</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the presentation&apos;s views</source>
+        <translation>&amp;Xoá các khung nhìn của bài trình chiếu</translation>
+    </message>
+    <message>
+        <source>Previous view</source>
+        <translation>Khung nhìn trước</translation>
+    </message>
+    <message>
+        <source>Next view</source>
+        <translation>Khung nhìn sau</translation>
+    </message>
+    <message numerus="yes">
+        <source>Presenting: F11 or Esc ends; Page Down / Page Up walk the saved views (%n saved).</source>
+        <translation>
+            <numerusform>Đang trình chiếu: F11 hoặc Esc để thoát; Page Down / Page Up đi qua các khung nhìn đã lưu (%n đã lưu).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>Thu phóng %1%</translation>
+    </message>
+    <message>
+        <source>View %1 added to the presentation (Page Down / Page Up walk them).</source>
+        <translation>Đã thêm khung nhìn %1 vào bài trình chiếu (Page Down / Page Up để đi qua).</translation>
+    </message>
+    <message>
+        <source>The presentation&apos;s views are cleared.</source>
+        <translation>Đã xoá các khung nhìn của bài trình chiếu.</translation>
+    </message>
+    <message>
+        <source>View %1 cannot be shown: %2</source>
+        <translation>Không hiển thị được khung nhìn %1: %2</translation>
+    </message>
+    <message>
+        <source>View %1 of %2</source>
+        <translation>Khung nhìn %1 / %2</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,172 @@
+// Issue 26's defects 5-7, each pinned: the View menu's "Classify & features",
+// the Experiments tab's "Results folder" mnemonic, a long weights path that
+// wraps instead of widening the Classify page, the mouse wheel over a chart
+// scrolling the page, a file that is not an image kept out of the image strip,
+// the strip marking the image shown, and the Groups tab naming its model,
+// saying a run is under way and not scrolling sideways on Run.
+#include "classifypanel.h"
+#include "experimentpanel.h"
+#include "groupspanel.h"
+#include "mainwindow.h"
+#include "modelservice.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include "resnext/spec.h"
+#include "plot.h"
+
+class TestGuiTeachingDefects : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void viewMenuNamesTabsPlainly();
+    void resultsFolderLabelHasAMnemonic();
+    void longWeightsPathWraps();
+    void wheelOverChartScrollsThePage();
+    void stripHoldsImagesAndMarksTheShownOne();
+    void groupsSayWhatTheyShow();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestGuiTeachingDefects::viewMenuNamesTabsPlainly()
+{
+    MainWindow w(m_dir.filePath("menu.ini"));
+    QStringList texts;
+    for (QAction *menu : w.menuBar()->actions())
+        if (menu->menu() && menu->text() == "&View")
+            for (QAction *a : menu->menu()->actions())
+                texts << a->text();
+    // "&&" is a literal "&" in a menu; a lone "&" before a space showed "Classify _features".
+    QVERIFY2(texts.contains("Classify && features"), qPrintable(texts.join(" | ")));
+    QVERIFY(texts.contains("Paper"));
+}
+
+void TestGuiTeachingDefects::resultsFolderLabelHasAMnemonic()
+{
+    MainWindow w(m_dir.filePath("results.ini"));
+    QLabel *label = nullptr;
+    for (QLabel *l : w.experimentPanel()->findChildren<QLabel *>())
+        if (l->text() == "&Results folder")
+            label = l;
+    QVERIFY(label);
+    // With a buddy, QLabel draws "&R" as an underlined R, not a literal "&".
+    QCOMPARE(label->buddy(), static_cast<QWidget *>(w.experimentPanel()->outEdit()));
+}
+
+void TestGuiTeachingDefects::longWeightsPathWraps()
+{
+    MainWindow w(m_dir.filePath("path.ini"));
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.showPanel("classify");
+    const QString path = "/home/lecturer/" + QString("very_long_folder_name/").repeated(12) +
+                         "resnext50_32x4d-7cdf4587.pth";
+    w.classifyPanel()->modelChanged(Job{}, "resnext50_32x4d from " + path);
+    QApplication::processEvents();
+    auto *area = w.findChild<QScrollArea *>("classifyScroll");
+    QVERIFY(area);
+    QCOMPARE(area->horizontalScrollBar()->maximum(), 0); // the page is not wider than the window
+    auto *label = w.classifyPanel()->findChild<QLabel *>("modelLabel");
+    QVERIFY(label->width() <= area->viewport()->width());
+    QCOMPARE(label->toolTip(), "resnext50_32x4d from " + path); // the whole path, one hover away
+}
+
+void TestGuiTeachingDefects::wheelOverChartScrollsThePage()
+{
+    MainWindow w(m_dir.filePath("wheel.ini"));
+    w.resize(1280, 420); // low enough that the page scrolls before any result
+
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.showPanel("classify");
+    QApplication::processEvents();
+    auto *area = w.findChild<QScrollArea *>("classifyScroll");
+    QScrollBar *bar = area->verticalScrollBar();
+    QVERIFY(bar->maximum() > 0);
+    bar->setValue(0);
+    QWidget *top = nullptr;
+    for (QWidget *c : w.classifyPanel()->findChildren<QWidget *>())
+        if (c->property("resnextFigure").toString() == "top5")
+            top = c;
+    QVERIFY(top);
+    const QPointF at(top->width() / 2.0, top->height() / 2.0);
+    QWheelEvent wheel(at, top->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(top, &wheel);
+    QVERIFY(bar->value() > 0);
+}
+
+void TestGuiTeachingDefects::stripHoldsImagesAndMarksTheShownOne()
+{
+    MainWindow w(m_dir.filePath("strip.ini"));
+    w.show();
+    w.startInference();
+    const QString a = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00001-pullover.png");
+    const QString b = QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00002-trouser.png");
+    const QString readme = QStringLiteral(RESNEXT_SOURCE_DIR "/README.md");
+    w.openPaths({a, readme, b});
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->result()->imageName == b && !w.modelService()->busy(), 120000);
+    // README.md is explained, not kept one click away.
+    QCOMPARE(c->openedImages(), (QStringList{a, b}));
+    QListWidget *strip = c->strip();
+    QCOMPARE(strip->currentItem()->data(Qt::UserRole).toString(), b);
+    QVERIFY(strip->currentItem()->font().bold());
+    QVERIFY(!strip->item(0)->font().bold());
+    // Clicking the other marks it once its result is shown.
+    w.openPaths({a});
+    QTRY_VERIFY_WITH_TIMEOUT(c->result()->imageName == a && !w.modelService()->busy(), 120000);
+    QCOMPARE(strip->currentItem()->data(Qt::UserRole).toString(), a);
+    QVERIFY(strip->item(0)->font().bold());
+    QVERIFY(!strip->item(1)->font().bold());
+}
+
+// The Groups tab names the model of its result, says a run is under way
+// (not "Nothing analysed yet"), and forgets a result when the model changes.
+void TestGuiTeachingDefects::groupsSayWhatTheyShow()
+{
+    MainWindow w(m_dir.filePath("groups.ini"));
+    w.startInference();
+    QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() && !w.modelService()->busy(), 120000);
+    GroupsPanel *g = w.groupsPanel();
+    const QString model = QString::fromStdString(resnext::describe(w.modelService()->model()->info().spec));
+    g->limitSpin()->setValue(100); // a quick analysis (0 would be the whole test set)
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.showPanel("groups");
+    auto *area = w.findChild<QScrollArea *>("groupsScroll");
+    area->horizontalScrollBar()->setValue(0);
+    g->runButton()->setFocus();
+    g->runButton()->click();
+    QCOMPARE(area->horizontalScrollBar()->value(), 0); // Run does not scroll the page sideways
+    QVERIFY(g->cancelButton()->hasFocus());
+    QVERIFY2(g->summaryLabel()->text().startsWith("Analysing layer2.0 of " + model), qPrintable(g->summaryLabel()->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(g->result() && g->runButton()->isEnabled(), 120000);
+    QVERIFY2(g->summaryLabel()->text().startsWith(model + ": "), qPrintable(g->summaryLabel()->text()));
+    // With its figures shown, the page still fits a 1280x720 window's width
+    // (the top-image strips scale down): the untrained column and the sort
+    // switch are not cut.
+    QApplication::processEvents();
+    QCOMPARE(area->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(g->sortCheck()->sizeHint().width() <= g->sortCheck()->width() + 1);
+    QVERIFY(g->topView(true)->isVisible());
+    QVERIFY(g->topView(true)->scale() > 0.5);
+    // Another model classifies: the old result goes, the summary says why.
+    g->setBlocks(resnext::preset("resnet50").spec);
+    QVERIFY(!g->result());
+    QCOMPARE(g->summaryLabel()->text(),
+             QString("The classifier's model is now resnet50: press Run to analyse its groups."));
+    QVERIFY(g->ckaPlot(false)->plottableCount() == 0);
+}
+
+QTEST_MAIN(TestGuiTeachingDefects)
+#include "test_gui_teaching_defects.moc"
