@@ -524,6 +524,28 @@ private Q_SLOTS:
         EXPECT_REFUSED(r, png + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
     }
 
+    // MP4 and Matroska headers of a few hundred bytes declaring 16000 x 16000 frames
+    // (fuzz_video's seeds): refused from the container header, before FFmpeg opens the
+    // file, with exit 2, little memory and nothing written into --out.
+    void videoContainersDeclaringHugeFrames_data()
+    {
+        QTest::addColumn<QString>("seed");
+        QTest::newRow("MP4") << "huge-v1.mp4";
+        QTest::newRow("Matroska") << "huge.mkv";
+    }
+
+    void videoContainersDeclaringHugeFrames()
+    {
+        QFETCH(QString, seed);
+        QTemporaryDir dir;
+        const QString clip = dir.filePath("clip." + QFileInfo(seed).suffix());
+        QVERIFY(QFile::copy(RESNEXT_SOURCE_DIR "/fuzz/corpus-video/" + seed, clip));
+        const QString out = dir.filePath("frames");
+        const Outcome r = run({"video", clip, "--out", out}, {}, 0, 30000);
+        EXPECT_REFUSED(r, clip + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
+        QVERIFY(!QFileInfo::exists(out) || QDir(out).isEmpty());
+    }
+
     void makeClipHugeImages()
     {
         QTemporaryDir dir;
@@ -657,7 +679,7 @@ private Q_SLOTS:
         QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
         QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
         QTest::newRow("symlink loop") << "loop" << "cannot open file (Too many levels of symbolic links)";
-        QTest::newRow("deep nesting") << "deep" << "not valid JSON (nested deeper than 64 levels)";
+        QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
         QTest::newRow("duplicate key") << "dup" << "not valid JSON (key 'specs' appears twice in one object)";
     }
 
@@ -689,7 +711,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("message");
-        QTest::newRow("deep nesting") << "deep" << "not valid JSON (nested deeper than 64 levels)";
+        QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
         QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
         QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
         QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
