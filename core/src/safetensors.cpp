@@ -309,6 +309,35 @@ SafetensorsFile SafetensorsFile::read(const std::string &path)
     return parse(std::move(bytes), path);
 }
 
+SafetensorsFile SafetensorsFile::read(const std::string &path, const TensorLimits &limits)
+{
+    const SafetensorsFile header = readHeader(path);
+    std::uint64_t end = 0;
+    for (const TensorRecord &t : header.tensors()) {
+        const std::uint64_t most = limits.maxElements(t.name);
+        if (static_cast<std::uint64_t>(t.numel()) > most)
+            fail(path, tensorPrefix(t.name) + "shape " + shapeText(t.shape) + " has " + std::to_string(t.numel()) +
+                           " elements; the file's architecture, " + limits.architecture + ", needs at most " +
+                           std::to_string(most) + " for it");
+        end = std::max(end, t.end);
+    }
+    // The header again (it is small), then the data section only as far as a tensor reaches.
+    const std::uint64_t wanted = header.m_dataStart + end;
+    if (wanted > kMaxWeightsFileBytes)
+        fail(path, "weights file is too large (" + std::to_string(wanted) + " bytes; the limit is " +
+                       std::to_string(kMaxWeightsFileBytes >> 20) + " MiB)");
+    const auto fp = openRegularFile(path);
+    std::string bytes;
+    try {
+        bytes.resize(static_cast<std::size_t>(wanted));
+    } catch (const std::bad_alloc &) {
+        fail(path, "weights file is too large to read into memory");
+    }
+    if (std::fread(bytes.data(), 1, bytes.size(), fp.get()) != bytes.size())
+        fail(path, "cannot read the " + std::to_string(wanted) + " bytes the header describes (the file shrank?)");
+    return parseBytes(std::move(bytes), header.m_dataStart + header.m_dataSize, path);
+}
+
 SafetensorsFile SafetensorsFile::readHeader(const std::string &path)
 {
     const auto fp = openRegularFile(path); // never blocks on a FIFO
