@@ -1026,24 +1026,31 @@ SafetensorsFile readFrom(const Source &src, const std::string &label, const Tens
     // before the first storage is read.
     std::map<const Obj *, std::uint64_t> storageLimit;
     if (limits) {
+        const auto refuse = [&](const std::string &what, std::uint64_t numel, std::uint64_t most) {
+            fail(label, what + " holds " + std::to_string(numel) + " elements, far more than the file's architecture, " +
+                            limits->architecture + ", can use (at most " + std::to_string(most) + ")");
+        };
+        std::uint64_t views = 0, stored = 0;
         for (const auto &[name, t] : parsed.tensors) {
             std::uint64_t numel = 0;
             checkView(label, name, *t, numel);
             const std::uint64_t most = limits->maxElements(name);
-            if (numel > most)
-                fail(label, "tensor '" + printable(name) + "': " + describeShape(t->shape) + " has " +
-                                std::to_string(numel) + " elements; the file's architecture, " + limits->architecture +
-                                ", needs at most " + std::to_string(most) + " for it");
+            if (numel > most + limits->slack)
+                refuse("tensor '" + printable(name) + "': " + describeShape(t->shape), numel, most);
+            views += numel;
             std::uint64_t &s = storageLimit[t->storage];
             s = std::max(s, most);
         }
         for (const auto &[name, t] : parsed.tensors) {
             const std::uint64_t most = storageLimit[t->storage];
-            if (static_cast<std::uint64_t>(t->storage->numel) > most)
-                fail(label, "tensor '" + printable(name) + "': storage '" + printable(t->storage->s) + "' holds " +
-                                std::to_string(t->storage->numel) + " elements; the file's architecture, " + limits->architecture +
-                                ", needs at most " + std::to_string(most) + " for it");
+            const auto numel = static_cast<std::uint64_t>(t->storage->numel);
+            if (numel > most + limits->slack)
+                refuse("tensor '" + printable(name) + "': storage '" + printable(t->storage->s) + "'", numel, most);
         }
+        for (const auto &[st, most] : storageLimit)
+            stored += static_cast<std::uint64_t>(st->numel);
+        if (views > limits->maxTotalElements || stored > limits->maxTotalElements)
+            refuse("the state dict", std::max(views, stored), limits->maxTotalElements);
     }
 
     // Each storage record once; tensors point into them (or into a gathered copy).

@@ -312,15 +312,21 @@ SafetensorsFile SafetensorsFile::read(const std::string &path)
 SafetensorsFile SafetensorsFile::read(const std::string &path, const TensorLimits &limits)
 {
     const SafetensorsFile header = readHeader(path);
-    std::uint64_t end = 0;
+    const auto refuse = [&](const std::string &what, std::uint64_t numel, std::uint64_t most) {
+        fail(path, what + " holds " + std::to_string(numel) + " elements, far more than the file's architecture, " +
+                       limits.architecture + ", can use (at most " + std::to_string(most) + ")");
+    };
+    std::uint64_t end = 0, total = 0;
     for (const TensorRecord &t : header.tensors()) {
+        const auto numel = static_cast<std::uint64_t>(t.numel());
         const std::uint64_t most = limits.maxElements(t.name);
-        if (static_cast<std::uint64_t>(t.numel()) > most)
-            fail(path, tensorPrefix(t.name) + "shape " + shapeText(t.shape) + " has " + std::to_string(t.numel()) +
-                           " elements; the file's architecture, " + limits.architecture + ", needs at most " +
-                           std::to_string(most) + " for it");
+        if (numel > most + limits.slack)
+            refuse(tensorPrefix(t.name) + "shape " + shapeText(t.shape), numel, most);
+        total += numel; // no overflow: each is at most most + slack
         end = std::max(end, t.end);
     }
+    if (total > limits.maxTotalElements)
+        refuse("the header's tensors", total, limits.maxTotalElements);
     // The header again (it is small), then the data section only as far as a tensor reaches.
     const std::uint64_t wanted = header.m_dataStart + end;
     if (wanted > kMaxWeightsFileBytes)

@@ -122,6 +122,10 @@ TensorLimits tensorLimitsFor(const ArchSpec &spec)
         (*most)["ood.threshold"] = 1;
     }
     TensorLimits limits;
+    for (const auto &entry : *most)
+        limits.maxTotalElements += entry.second;
+    // Room for a few tensors the plan does not name (extra buffers, a second head).
+    limits.maxTotalElements += 2 * largest + (std::uint64_t(1) << 20);
     limits.architecture = describe(spec);
     limits.maxElements = [most, largest](const std::string &name) {
         const auto it = most->find(canonicalTensorName(name));

@@ -39,9 +39,14 @@ struct TensorRecord {
 // the bytes behind them that are larger than the limit for that name before
 // allocating anything for it.
 struct TensorLimits {
-    // The most elements a tensor of this name (as in the file) may have.
+    // The elements the architecture uses for a tensor of this name (as in the file).
     std::function<std::uint64_t(const std::string &name)> maxElements;
-    // Names the architecture in messages: "ResNeXt-50 (32x4d)".
+    // The elements of all its tensors together.
+    std::uint64_t maxTotalElements = 0;
+    // How far one tensor may exceed maxElements: small mismatches (a [7] bias for a
+    // [10] one) reach the shape check, whose message is better, at no real cost.
+    std::uint64_t slack = 4096;
+    // Names the architecture in messages: "resnext50_32x4d".
     std::string architecture;
 };
 
