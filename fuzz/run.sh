@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a fuzz target (FUZZ_TARGET: fuzz_safetensors (default), fuzz_pytorch,
-# fuzz_checkpoint, fuzz_cli, fuzz_image, fuzz_idx or fuzz_runfile) with clang in build-fuzz/ and fuzzes it for
+# fuzz_checkpoint, fuzz_cli, fuzz_image, fuzz_idx, fuzz_runfile or fuzz_video) with clang in build-fuzz/ and fuzzes it for
 # FUZZ_SECONDS (default 60) on a copy of its corpus (fuzz/corpus for the
 # safetensors reader, fuzz/corpus_pth, fuzz/corpus-checkpoint, fuzz/corpus-cli),
 # so the checked-in seeds stay small.
@@ -25,6 +25,7 @@ case "$target" in
   fuzz_image)       seeds=fuzz/corpus-image;      dict=;                      max_len=4096 ;;
   fuzz_idx)         seeds=fuzz/corpus-idx;        dict=;                      max_len=4096 ;;
   fuzz_runfile)     seeds=fuzz/corpus-runfile;    dict=;                      max_len=4096 ;;
+  fuzz_video)       seeds=fuzz/corpus-video;      dict=fuzz/video.dict;       max_len=4096 ;;
   *) echo "run.sh: unknown FUZZ_TARGET '$target'" >&2; exit 2 ;;
 esac
 

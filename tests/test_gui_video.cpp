@@ -230,6 +230,13 @@ private Q_SLOTS:
         QCOMPARE(c->errorText(), text + ": not a video file OpenCV can read");
         QVERIFY(!p->isOpen());
 
+        // An MP4 header declaring 16000 x 16000 frames: refused inline from the header (issue 28).
+        const QString huge = RESNEXT_SOURCE_DIR "/fuzz/corpus-video/huge-v1.mp4";
+        QVERIFY(!w.openVideo(huge));
+        QCOMPARE(c->errorText(),
+                 huge + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
+        QVERIFY(!p->isOpen());
+
         // A truncated copy plays up to the cut, then says where it ended (also when looping).
         const QString cut = m_dir.filePath("cut.avi");
         const std::string bytes = readRegularFile(kClip.toStdString(), 4u << 20);

@@ -413,51 +413,61 @@ void TestSafetensors::badInputs_data()
                                              "(size 10)";
     QTest::newRow("header length 0") << lengthField(0) + "{}"
                                      << "header length is 0; a safetensors header holds at least '{}'";
+    // Syntax errors: nlohmann's message (what it expected, the text it read) and the byte where it stopped.
+    const QString syntax = "header is not valid JSON (syntax error while parsing ";
     QTest::newRow("invalid JSON") << fileImage(R"({"a":})")
-                                  << "header is not valid JSON (unexpected character '}', expected a value at byte 5)";
-    QTest::newRow("trailing comma")
-        << fileImage(R"({"a":{},})")
-        << "header is not valid JSON (unexpected character '}', expected a string key at byte 8)";
+                                  << syntax + "value - unexpected '}'; expected '[', '{', or a literal at byte 5)";
+    QTest::newRow("trailing comma") << fileImage(R"({"a":{},})")
+                                    << syntax + "object key - unexpected '}'; expected string literal at byte 8)";
     QTest::newRow("missing colon") << fileImage(R"({"a" 1})")
-                                   << "header is not valid JSON (unexpected character '1', expected ':' after an "
-                                      "object key at byte 5)";
+                                   << syntax + "object separator - unexpected number literal; expected ':' at byte 5)";
     QTest::newRow("truncated JSON") << fileImage(R"({"a":[1,2)")
-                                    << "header is not valid JSON (unexpected end of input, expected ',' or ']' in an "
-                                       "array at byte 9)";
-    QTest::newRow("text after JSON") << fileImage("{} x")
-                                     << "header is not valid JSON (unexpected character 'x' after the JSON value at "
-                                        "byte 3)";
+                                    << syntax + "array - unexpected end of input; expected ']' at byte 9)";
+    QTest::newRow("text after JSON")
+        << fileImage("{} x") << syntax + "value - invalid literal; last read: '{} x'; expected end of input at byte 3)";
+    // nlohmann's lexer would take a NUL for the end of the text and ignore what follows.
     QTest::newRow("NUL padding") << fileImage(QByteArray("{}\0\0", 4))
-                                 << "header is not valid JSON (unexpected byte 0x00 after the JSON value at byte 2)";
+                                 << "header is not valid JSON (unexpected byte 0x00 at byte 2)";
     QTest::newRow("bad literal") << fileImage(R"({"a":tru})")
-                                 << "header is not valid JSON (unexpected character '}' in literal 'true' at byte 8)";
+                                 << syntax + "value - invalid literal; last read: '\"a\":tru}' at byte 8)";
     QTest::newRow("leading zero") << fileImage(R"({"a":01})")
-                                  << "header is not valid JSON (unexpected character '1', expected ',' or '}' in an "
-                                     "object at byte 6)";
+                                  << syntax + "object - unexpected number literal; expected '}' at byte 6)";
     QTest::newRow("bad escape") << fileImage(R"({"a\x":1})")
-                                << "header is not valid JSON (invalid escape character 'x' after '\\' in a string at "
-                                   "byte 4)";
+                                << syntax + "object key - invalid string: forbidden character after backslash; "
+                                            "last read: '\"a\\x'; expected string literal at byte 4)";
     QTest::newRow("bad \\u escape") << fileImage(R"({"\u12G4":1})")
-                                    << "header is not valid JSON (unexpected character 'G' in a \\u escape, expected "
-                                       "a hex digit at byte 6)";
-    QTest::newRow("lone high surrogate") << fileImage(R"({"\ud800x":1})")
-                                         << "header is not valid JSON (unpaired UTF-16 surrogate in a \\u escape at "
-                                            "byte 2)";
+                                    << syntax + "object key - invalid string: '\\u' must be followed by 4 hex digits; "
+                                                "last read: '\"\\u12G'; expected string literal at byte 6)";
+    QTest::newRow("lone high surrogate")
+        << fileImage(R"({"\ud800x":1})")
+        << syntax + "object key - invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; "
+                    "last read: '\"\\ud800x'; expected string literal at byte 8)";
     QTest::newRow("lone low surrogate") << fileImage(R"({"a\udc00":1})")
-                                        << "header is not valid JSON (unpaired UTF-16 surrogate in a \\u escape at "
-                                           "byte 3)";
+                                        << syntax + "object key - invalid string: surrogate U+DC00..U+DFFF must follow "
+                                                    "U+D800..U+DBFF; last read: '\"a\\udc00'; expected string literal "
+                                                    "at byte 8)";
+    // The bytes nlohmann quotes are escaped: the message stays one line of valid UTF-8.
     QTest::newRow("invalid UTF-8") << fileImage("{\"\xFF\":1}")
-                                   << "header is not valid JSON (invalid UTF-8 byte 0xFF in a string at byte 2)";
+                                   << syntax + "object key - invalid string: ill-formed UTF-8 byte; last read: "
+                                               "'\"\\xFF'; expected string literal at byte 2)";
     QTest::newRow("overlong UTF-8") << fileImage("{\"\xC0\xAF\":1}")
-                                    << "header is not valid JSON (invalid UTF-8 byte 0xC0 in a string at byte 2)";
-    QTest::newRow("control in string") << fileImage("{\"a\nb\":1}")
-                                       << "header is not valid JSON (unescaped control byte 0x0A in a string at byte 3)";
+                                    << syntax + "object key - invalid string: ill-formed UTF-8 byte; last read: "
+                                                "'\"\\xC0'; expected string literal at byte 2)";
+    QTest::newRow("control in string")
+        << fileImage("{\"a\nb\":1}")
+        << syntax + "object key - invalid string: control character U+000A (LF) must be escaped to \\u000A or \\n; "
+                    "last read: '\"a<U+000A>'; expected string literal at byte 3)";
     QTest::newRow("unterminated string") << fileImage(R"({"abc)")
-                                         << "header is not valid JSON (unterminated string at byte 5)";
+                                         << syntax + "object key - invalid string: missing closing quote; last read: "
+                                                     "'\"abc'; expected string literal at byte 5)";
     QTest::newRow("number out of range") << fileImage(R"({"a":1e999})")
-                                         << "header is not valid JSON (number out of range at byte 5)";
-    QTest::newRow("too deep") << fileImage("{\"a\":" + QByteArray(64, '[') + QByteArray(64, ']') + "}")
-                              << "header is not valid JSON (arrays/objects nested deeper than 64 levels at byte 68)";
+                                         << "header is not valid JSON (number overflow parsing '1e999' at byte 9)";
+    // A header nests three levels (tensors, their fields, shape and offsets); the limit is refused
+    // in the first pass, before a tree is built.
+    QTest::newRow("too deep") << fileImage(R"({"a":{"shape":[[1]]}})")
+                              << "header is not valid JSON (arrays/objects nested deeper than 3 levels)";
+    QTest::newRow("10,000 levels") << fileImage("{\"a\":" + QByteArray(10000, '[') + QByteArray(10000, ']') + "}")
+                                   << "header is not valid JSON (arrays/objects nested deeper than 3 levels)";
     QTest::newRow("not an object") << fileImage("[]") << "header is not a JSON object (got an array)";
     QTest::newRow("entry not an object") << fileImage(R"({"x":5})")
                                          << "tensor 'x': entry is not a JSON object (got an integer)";
@@ -505,14 +515,14 @@ void TestSafetensors::badInputs_data()
     QTest::newRow("metadata not an object") << fileImage(R"({"__metadata__":"pt"})")
                                             << "__metadata__ is not a JSON object (got a string)";
     QTest::newRow("metadata duplicate key") << fileImage(R"({"__metadata__":{"a":"1","a":"2"}})")
-                                            << "__metadata__ key 'a' appears twice";
+                                            << "header is not valid JSON (key 'a' appears twice in one object)";
     QTest::newRow("duplicate tensor") << fileImage("{" + f32x2 + "," + f32x2 + "}", eight)
-                                      << "tensor 'x' appears twice in the header";
+                                      << "header is not valid JSON (key 'x' appears twice in one object)";
     QTest::newRow("duplicate metadata") << fileImage(R"({"__metadata__":{},"__metadata__":{}})")
-                                        << "'__metadata__' appears twice in the header";
+                                        << "header is not valid JSON (key '__metadata__' appears twice in one object)";
     QTest::newRow("duplicate field")
         << fileImage(R"({"x":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}})", eight)
-        << "tensor 'x': key 'dtype' appears twice";
+        << "header is not valid JSON (key 'dtype' appears twice in one object)";
     QTest::newRow("control character in name") << fileImage(R"({"a\nb":5})")
                                                << "tensor 'a\\x0Ab': entry is not a JSON object (got an integer)";
     QTest::newRow("long name") << fileImage("{\"" + QByteArray(200, 'n') + "\":5}")
@@ -528,6 +538,8 @@ void TestSafetensors::badInputs()
     const std::string path = writeFile(dir, "bad.safetensors", image).toStdString();
     QCOMPARE(errorOf([&] { SafetensorsFile::read(path); }), QString::fromStdString(path) + ": " + problem);
     QCOMPARE(errorOf([&] { SafetensorsFile::parse(image.toStdString(), "mem"); }), "mem: " + problem);
+    // The weights-cache listing reads the header alone, through the same parser.
+    QCOMPARE(errorOf([&] { SafetensorsFile::readHeader(path); }), QString::fromStdString(path) + ": " + problem);
 }
 
 void TestSafetensors::writeErrors()

@@ -93,6 +93,48 @@ private Q_SLOTS:
         QCOMPARE(errorOf([&] { openVideoFile(cut); }), cut + ": not a video file OpenCV can read");
     }
 
+    // Issue 28, item 5: the frame size comes from the container header, before FFmpeg
+    // opens the file (which decodes a first frame). The files are fuzz_video's seeds
+    // (fuzz/make_video_corpus.py): a few hundred bytes declaring 16000 x 16000.
+    void containersDeclaringHugeFramesAreRefusedBeforeOpening_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("MP4, tkhd v1 and avc1 entry") << "huge-v1.mp4";
+        QTest::newRow("Matroska") << "huge.mkv";
+        QTest::newRow("WebM, live (unknown-size segment)") << "huge-live.webm";
+        QTest::newRow("AVI, small avih, huge strf") << "huge-strf.avi";
+    }
+
+    void containersDeclaringHugeFramesAreRefusedBeforeOpening()
+    {
+        QFETCH(QString, file);
+        const std::string path = RESNEXT_SOURCE_DIR "/fuzz/corpus-video/" + file.toStdString();
+        QCOMPARE(errorOf([&] { openVideoFile(path); }),
+                 path + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
+    }
+
+    // Real clips in each container still play: the prober reads their true size.
+    void realMp4AndMkvClipsPlay_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("MP4 (moov after mdat)") << "real.mp4";
+        QTest::newRow("Matroska") << "real.mkv";
+    }
+
+    void realMp4AndMkvClipsPlay()
+    {
+        QFETCH(QString, file);
+        auto s = openVideoFile(RESNEXT_SOURCE_DIR "/fuzz/corpus-video/" + file.toStdString());
+        VideoFrame f;
+        int n = 0;
+        while (s->read(f)) {
+            QCOMPARE(f.image.width, 64);
+            QCOMPARE(f.image.height, 48);
+            ++n;
+        }
+        QCOMPARE(n, 5);
+    }
+
     void noCameraIsSaidPlainly()
     {
         struct stat st {};

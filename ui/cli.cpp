@@ -14,6 +14,7 @@
 #include "resnext/fileio.h"
 #include "resnext/image.h"
 #include "resnext/pytorch_file.h"
+#include "resnext/weights_cache.h"
 #include "resnext/safetensors.h"
 #include "resnext/report.h"
 
@@ -198,7 +199,7 @@ int cmdSnapshot(int argc, char **argv)
     if (a.has("image"))
         resnext::decodeImage(req.image);
     if (a.has("weights"))
-        resnext::canonicalTensors(resnext::readWeightsFile(req.weights)); // safetensors or .pth, by content
+        resnext::canonicalTensors(resnext::readModelWeights(req.weights)); // safetensors or .pth, by content
     req.video = a.get("video"); // checked by renderSnapshot, before a window exists
     if (a.has("video-frames")) {
         req.videoFrames = resnext::parseInt("video-frames", a.get("video-frames"));

@@ -10,6 +10,7 @@
 #include "resnext/error.h"
 #include "resnext/export.h"
 #include "resnext/pytorch_file.h"
+#include "resnext/weights_cache.h"
 #include "resnext/safetensors.h"
 
 #include <filesystem>
@@ -36,9 +37,8 @@ ArchSpec specFor(const Args &a)
     for (const auto &k : kSpecOptions)
         if (a.has(k))
             throw UsageError("export pytorch: give --weights FILE or a spec (--" + k + "), not both");
-    const SafetensorsFile file = readWeightsFile(a.get("weights")); // safetensors or .pth, by content
-    const CheckpointMetadata meta = readCheckpointMetadata(file);
-    return meta.spec ? *meta.spec : inferSpec(file);
+    // Headers only (safetensors or .pth, by content): the spec is all an export needs.
+    return inspectWeights(a.get("weights"));
 }
 
 int exportPytorch(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+#include <optional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -38,7 +39,14 @@ int cmdConvert(int argc, char **argv)
         throw UsageError("convert: give exactly one weights file (.pth or .safetensors)");
     if (!a.has("out"))
         throw UsageError("convert: --out FILE.safetensors is required");
-    const SafetensorsFile file = convertToSafetensors(a.positional[0], a.get("out"));
+    // Within the architecture the header claims when it names one; a file that
+    // names none (any state dict) is still bounded by its own size.
+    std::optional<TensorLimits> limits;
+    try {
+        limits = tensorLimitsFor(inspectWeights(a.positional[0]));
+    } catch (const Error &) {
+    }
+    const SafetensorsFile file = convertToSafetensors(a.positional[0], a.get("out"), limits ? &*limits : nullptr);
     std::set<std::string> dtypes;
     for (const auto &t : file.tensors())
         dtypes.insert(toString(t.dtype));

@@ -3,11 +3,14 @@
 #include "resnext/report.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QLocale>
 #include <QSettings>
 #include <QTranslator>
 
 #include <memory>
+
+#include <sys/stat.h>
 
 namespace language {
 
@@ -86,6 +89,11 @@ QString current() { return installed(); }
 
 QString savedChoice(const QString &settingsPath)
 {
+    // Read before any window exists: a FIFO or a device there would block
+    // QSettings' open() forever. Only a regular file (or none) is read.
+    struct stat st {};
+    if (::stat(QFile::encodeName(settingsPath).constData(), &st) == 0 && !S_ISREG(st.st_mode))
+        return {};
     const QSettings s(settingsPath, QSettings::IniFormat);
     const QString v = s.value("view/language").toString();
     return available().contains(v) ? v : QString();

@@ -181,6 +181,14 @@ void MainWindow::rememberDir(const QString &file)
         m_lastDir = QFileInfo(file).absolutePath();
 }
 
+// A settings "file" that is a FIFO or a device would block QSettings' open()
+// forever (no window would ever appear): only a regular file, or none, is used.
+static bool settingsFileUsable(const QString &path)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) != 0 || S_ISREG(st.st_mode);
+}
+
 MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     : QMainWindow(parent), m_settingsPath(settingsPath.isEmpty() ? defaultSettingsPath() : settingsPath),
       m_spec(preset("resnext50_32x4d").spec)
@@ -387,7 +395,9 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     connect(m_classify, &ClassifyPanel::whyRequested, this, &MainWindow::showWhy);
 
     setupActions();
-    const bool firstStart = QSettings(m_settingsPath, QSettings::IniFormat).allKeys().isEmpty();
+    // Every QSettings on the path is guarded: a FIFO there would block its open() (issue 28).
+    const bool firstStart =
+        settingsFileUsable(m_settingsPath) && QSettings(m_settingsPath, QSettings::IniFormat).allKeys().isEmpty();
     loadSettings();
     updateViews();
     if (firstStart) {
@@ -708,14 +718,6 @@ bool MainWindow::showPanel(const QString &name)
     return true;
 }
 
-// A settings "file" that is a FIFO or a device would block QSettings' open()
-// forever (no window would ever appear): only a regular file, or none, is used.
-static bool settingsFileUsable(const QString &path)
-{
-    struct stat st {};
-    return ::stat(QFile::encodeName(path).constData(), &st) != 0 || S_ISREG(st.st_mode);
-}
-
 void MainWindow::loadSettings()
 {
     if (!settingsFileUsable(m_settingsPath)) {
@@ -831,12 +833,14 @@ void MainWindow::saveSettings() const
 void MainWindow::setLanguageChoice(const QString &code)
 {
     m_language = language::available().contains(code) ? code : QString();
-    QSettings s(m_settingsPath, QSettings::IniFormat);
-    if (m_language.isEmpty())
-        s.remove("view/language");
-    else
-        s.setValue("view/language", m_language);
-    s.sync();
+    if (settingsFileUsable(m_settingsPath)) {
+        QSettings s(m_settingsPath, QSettings::IniFormat);
+        if (m_language.isEmpty())
+            s.remove("view/language");
+        else
+            s.setValue("view/language", m_language);
+        s.sync();
+    }
     statusBar()->showMessage(tr("The language changes at the next start (%1).")
                                  .arg(m_language.isEmpty() ? tr("the system's") : language::nativeName(m_language)),
                              8000);

@@ -1,8 +1,6 @@
 #include "resnext/fileio.h"
 #include "resnext/text.h"
 
-#include "json.h"
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +14,41 @@
 namespace resnext {
 
 namespace {
+
+// RFC 3629, as in table 3-7 of the Unicode standard.
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
+{
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const auto in = [](unsigned char b, unsigned char lo, unsigned char hi) { return b >= lo && b <= hi; };
+    const unsigned char b0 = byte(i);
+    if (b0 < 0x80)
+        return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
+    if (in(b0, 0xC2, 0xDF)) {
+        len = 2;
+    } else if (in(b0, 0xE0, 0xEF)) {
+        len = 3;
+        if (b0 == 0xE0)
+            lo = 0xA0; // overlong
+        else if (b0 == 0xED)
+            hi = 0x9F; // UTF-16 surrogates
+    } else if (in(b0, 0xF0, 0xF4)) {
+        len = 4;
+        if (b0 == 0xF0)
+            lo = 0x90; // overlong
+        else if (b0 == 0xF4)
+            hi = 0x8F; // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (s.size() - i < len || !in(byte(i + 1), lo, hi))
+        return 0;
+    for (std::size_t k = 2; k < len; ++k)
+        if (!in(byte(i + k), 0x80, 0xBF))
+            return 0;
+    return len;
+}
 
 const char *kindOf(mode_t mode)
 {
@@ -63,6 +96,17 @@ std::string tempStem(const std::string &path)
 
 } // namespace
 
+bool isValidUtf8(std::string_view bytes)
+{
+    for (std::size_t i = 0; i < bytes.size();) {
+        const std::size_t len = utf8SequenceLength(bytes, i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 std::string printableText(std::string_view s, std::size_t maxChars)
 {
     std::string out;
@@ -73,7 +117,7 @@ std::string printableText(std::string_view s, std::size_t maxChars)
             break;
         }
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        const std::size_t len = json::utf8SequenceLength(s, i);
+        const std::size_t len = utf8SequenceLength(s, i);
         if (len == 0 || c < 0x20 || c == 0x7F) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\x%02X", c);

@@ -1012,13 +1012,46 @@ std::vector<TensorRecord> headerFrom(const Source &src, const std::string &label
     return records;
 }
 
-SafetensorsFile readFrom(const Source &src, const std::string &label)
+SafetensorsFile readFrom(const Source &src, const std::string &label, const TensorLimits *limits)
 {
     const Zip zip(src, label);
     std::string pickle;
     Unpickler unpickler(pickle, label);
     const Obj *dict = nullptr;
     const Parsed parsed = parseStructure(zip, unpickler, label, pickle, dict);
+
+    // Bounded by the architecture, once it is known: a view may have no more
+    // elements than the plan's tensor of its name, a storage no more than the
+    // largest plan tensor among the names that use it. Checked for every tensor
+    // before the first storage is read.
+    std::map<const Obj *, std::uint64_t> storageLimit;
+    if (limits) {
+        const auto refuse = [&](const std::string &what, std::uint64_t numel, std::uint64_t most) {
+            fail(label, what + " holds " + std::to_string(numel) + " elements, far more than the file's architecture, " +
+                            limits->architecture + ", can use (at most " + std::to_string(most) + ")");
+        };
+        std::uint64_t views = 0, stored = 0;
+        for (const auto &[name, t] : parsed.tensors) {
+            std::uint64_t numel = 0;
+            checkView(label, name, *t, numel);
+            const std::uint64_t most = limits->maxElements(name);
+            if (numel > most + limits->slack)
+                refuse("tensor '" + printable(name) + "': " + describeShape(t->shape), numel, most);
+            views += numel;
+            std::uint64_t &s = storageLimit[t->storage];
+            s = std::max(s, most);
+        }
+        for (const auto &[name, t] : parsed.tensors) {
+            const std::uint64_t most = storageLimit[t->storage];
+            const auto numel = static_cast<std::uint64_t>(t->storage->numel);
+            if (numel > most + limits->slack)
+                refuse("tensor '" + printable(name) + "': storage '" + printable(t->storage->s) + "'", numel, most);
+        }
+        for (const auto &[st, most] : storageLimit)
+            stored += static_cast<std::uint64_t>(st->numel);
+        if (views > limits->maxTotalElements || stored > limits->maxTotalElements)
+            refuse("the state dict", std::max(views, stored), limits->maxTotalElements);
+    }
 
     // Each storage record once; tensors point into them (or into a gathered copy).
     std::map<std::string, std::string> storages;
@@ -1126,11 +1159,11 @@ WeightsFormat sniffWeightsFormat(const std::string &b)
     return WeightsFormat::Safetensors;
 }
 
-SafetensorsFile readPytorchFile(const std::string &path)
+SafetensorsFile readPytorchFile(const std::string &path, const TensorLimits *limits)
 {
     const FileSource src(path);
     try {
-        return readFrom(src, path);
+        return readFrom(src, path, limits);
     } catch (const std::bad_alloc &) {
         fail(path, "out of memory");
     }
@@ -1140,7 +1173,7 @@ SafetensorsFile parsePytorch(const std::string &bytes, const std::string &label)
 {
     const MemorySource src(bytes);
     try {
-        return readFrom(src, label);
+        return readFrom(src, label, nullptr);
     } catch (const std::bad_alloc &) {
         fail(label, "out of memory");
     }
@@ -1166,7 +1199,7 @@ std::vector<TensorRecord> parsePytorchHeader(const std::string &bytes, const std
     }
 }
 
-SafetensorsFile readWeightsFile(const std::string &path)
+SafetensorsFile readWeightsFile(const std::string &path, const TensorLimits *limits)
 {
     std::string head(16, '\0');
     {
@@ -1174,19 +1207,19 @@ SafetensorsFile readWeightsFile(const std::string &path)
         head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
     }
     switch (sniffWeightsFormat(head)) {
-    case WeightsFormat::PytorchZip: return readPytorchFile(path);
+    case WeightsFormat::PytorchZip: return readPytorchFile(path, limits);
     case WeightsFormat::PytorchLegacy: fail(path, legacyMessage(path));
     case WeightsFormat::Safetensors: break;
     }
-    return SafetensorsFile::read(path);
+    return limits ? SafetensorsFile::read(path, *limits) : SafetensorsFile::read(path);
 }
 
-SafetensorsFile convertToSafetensors(const std::string &in, const std::string &out)
+SafetensorsFile convertToSafetensors(const std::string &in, const std::string &out, const TensorLimits *limits)
 {
     std::error_code ec;
     if (std::filesystem::equivalent(in, out, ec))
         fail(out, "is the input file; choose another --out");
-    SafetensorsFile file = readWeightsFile(in);
+    SafetensorsFile file = readWeightsFile(in, limits);
     std::vector<TensorToWrite> tensors;
     for (const TensorRecord &t : file.tensors())
         tensors.push_back({t.name, t.dtype, t.shape, t.begin == t.end ? nullptr : file.data(t)});

@@ -1,6 +1,6 @@
 #include "resnext/safetensors.h"
 
-#include "json.h"
+#include "bounded_json.h"
 #include "resnext/fileio.h"
 #include "resnext/text.h"
 
@@ -26,7 +26,9 @@ namespace {
 // The reference implementation's cap; a header this size already means ~a
 // million tensors, so anything larger is corrupt or hostile.
 constexpr std::uint64_t kMaxHeaderBytes = 100000000;
-constexpr int kMaxJsonDepth = 64;
+// The header holds objects in an object (metadata, tensors) and short arrays in
+// those: anything deeper is not a safetensors header.
+constexpr std::size_t kMaxHeaderDepth = 3;
 constexpr std::uint64_t kMaxBytes = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 constexpr const char *kMetadataKey = "__metadata__";
 
@@ -98,58 +100,69 @@ bool byteSize(const std::vector<std::int64_t> &shape, DType dtype, std::uint64_t
     return true;
 }
 
-// Rejects a repeated key within one JSON object (the parser keeps duplicates).
-void checkUniqueKeys(const std::string &label, const std::string &prefix, const json::Value::Object &members)
+using Json = nlohmann::json;
+
+// A non-negative integer that fits int64, as the spec's offsets and dimensions must be.
+bool nonNegativeInt64(const Json &v, std::int64_t &out)
 {
-    std::unordered_set<std::string_view> seen;
-    for (const auto &m : members)
-        if (!seen.insert(m.first).second)
-            fail(label, prefix + "key '" + printable(m.first) + "' appears twice");
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            return false;
+        out = static_cast<std::int64_t>(u);
+        return true;
+    }
+    if (!v.is_number_integer())
+        return false;
+    out = v.get<std::int64_t>();
+    return out >= 0;
 }
 
-TensorRecord parseEntry(const std::string &label, const std::string &name, const json::Value &entry,
-                        std::uint64_t dataSize)
+TensorRecord parseEntry(const std::string &label, const std::string &name, const Json &entry, std::uint64_t dataSize)
 {
     const std::string where = tensorPrefix(name);
-    if (entry.kind() != json::Value::Kind::Object)
-        fail(label, where + "entry is not a JSON object (got " + json::kindName(entry.kind()) + ")");
-    checkUniqueKeys(label, where, entry.asObject());
+    if (!entry.is_object())
+        fail(label, where + "entry is not a JSON object (got " + jsonKindName(entry) + ")");
 
     TensorRecord t;
     t.name = name;
 
-    const json::Value *dtype = entry.find("dtype");
-    if (!dtype)
+    const auto dtype = entry.find("dtype");
+    if (dtype == entry.end())
         fail(label, where + "missing \"dtype\"");
-    if (dtype->kind() != json::Value::Kind::String)
-        fail(label, where + "\"dtype\" is not a string (got " + json::kindName(dtype->kind()) + ")");
-    if (!dtypeFromString(dtype->asString(), t.dtype))
-        fail(label, where + "unknown dtype '" + printable(dtype->asString()) + "'");
+    if (!dtype->is_string())
+        fail(label, where + "\"dtype\" is not a string (got " + jsonKindName(*dtype) + ")");
+    if (!dtypeFromString(dtype->get_ref<const std::string &>(), t.dtype))
+        fail(label, where + "unknown dtype '" + printable(dtype->get_ref<const std::string &>()) + "'");
 
-    const json::Value *shape = entry.find("shape");
-    if (!shape)
+    const auto shape = entry.find("shape");
+    if (shape == entry.end())
         fail(label, where + "missing \"shape\"");
-    if (shape->kind() != json::Value::Kind::Array)
-        fail(label, where + "\"shape\" is not an array (got " + json::kindName(shape->kind()) + ")");
-    t.shape.reserve(shape->asArray().size());
-    for (const json::Value &d : shape->asArray()) {
-        if (d.kind() != json::Value::Kind::Int)
-            fail(label, where + "\"shape\" holds " + json::kindName(d.kind()) + "; dimensions must be integers");
-        t.shape.push_back(d.asInt());
+    if (!shape->is_array())
+        fail(label, where + "\"shape\" is not an array (got " + jsonKindName(*shape) + ")");
+    t.shape.reserve(shape->size());
+    for (const Json &d : *shape) {
+        if (!d.is_number_integer())
+            fail(label, where + "\"shape\" holds " + jsonKindName(d) + "; dimensions must be integers");
+        std::int64_t n = 0;
+        if (d.is_number_unsigned() && !nonNegativeInt64(d, n))
+            fail(label, where + "\"shape\" holds a dimension of 2^63 or more");
+        t.shape.push_back(d.get<std::int64_t>());
     }
     if (std::any_of(t.shape.begin(), t.shape.end(), [](std::int64_t d) { return d < 0; }))
         fail(label, where + "shape " + shapeText(t.shape) + " has a negative dimension");
 
-    const json::Value *offsets = entry.find("data_offsets");
-    if (!offsets)
+    const auto offsets = entry.find("data_offsets");
+    if (offsets == entry.end())
         fail(label, where + "missing \"data_offsets\"");
-    if (offsets->kind() != json::Value::Kind::Array || offsets->asArray().size() != 2)
+    if (!offsets->is_array() || offsets->size() != 2)
         fail(label, where + "\"data_offsets\" must be [begin,end]");
-    for (const json::Value &o : offsets->asArray())
-        if (o.kind() != json::Value::Kind::Int || o.asInt() < 0)
+    std::int64_t range[2] = {0, 0};
+    for (int k = 0; k < 2; ++k)
+        if (!nonNegativeInt64((*offsets)[static_cast<std::size_t>(k)], range[k]))
             fail(label, where + "\"data_offsets\" must be two non-negative integers");
-    t.begin = static_cast<std::uint64_t>(offsets->asArray()[0].asInt());
-    t.end = static_cast<std::uint64_t>(offsets->asArray()[1].asInt());
+    t.begin = static_cast<std::uint64_t>(range[0]);
+    t.end = static_cast<std::uint64_t>(range[1]);
     if (t.begin > t.end)
         fail(label, where + "data_offsets " + rangeString(t.begin, t.end) + " end before they begin");
 
@@ -166,19 +179,25 @@ TensorRecord parseEntry(const std::string &label, const std::string &name, const
     return t;
 }
 
-std::map<std::string, std::string> parseMetadata(const std::string &label, const json::Value &v)
+std::map<std::string, std::string> parseMetadata(const std::string &label, const Json &v)
 {
-    if (v.kind() != json::Value::Kind::Object)
-        fail(label, std::string("__metadata__ is not a JSON object (got ") + json::kindName(v.kind()) + ")");
+    if (!v.is_object())
+        fail(label, std::string("__metadata__ is not a JSON object (got ") + jsonKindName(v) + ")");
     std::map<std::string, std::string> metadata;
-    for (const auto &[key, value] : v.asObject()) {
-        if (value.kind() != json::Value::Kind::String)
-            fail(label, "__metadata__ value for '" + printable(key) + "' is not a string (got " +
-                            json::kindName(value.kind()) + ")");
-        if (!metadata.emplace(key, value.asString()).second)
-            fail(label, "__metadata__ key '" + printable(key) + "' appears twice");
+    for (const auto &[key, value] : v.items()) {
+        if (!value.is_string())
+            fail(label, "__metadata__ value for '" + printable(key) + "' is not a string (got " + jsonKindName(value) +
+                            ")");
+        metadata.emplace(key, value.get<std::string>()); // keys are unique: parseBoundedJson refused repeats
     }
     return metadata;
+}
+
+// A string as a JSON string literal (nlohmann escapes quotes, backslashes and
+// control characters as the reference writer does). s must be valid UTF-8.
+std::string quoted(const std::string &s)
+{
+    return Json(s).dump();
 }
 
 // The 8-byte length and the JSON header of a file holding tensors and metadata;
@@ -191,16 +210,16 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
         json += "\"__metadata__\":{";
         bool first = true;
         for (const auto &[key, value] : metadata) {
-            if (!json::isValidUtf8(key))
+            if (!isValidUtf8(key))
                 fail(label, "__metadata__ key '" + printable(key) + "' is not valid UTF-8");
-            if (!json::isValidUtf8(value))
+            if (!isValidUtf8(value))
                 fail(label, "__metadata__ value for '" + printable(key) + "' is not valid UTF-8");
             if (!first)
                 json += ',';
             first = false;
-            json::appendQuoted(json, key);
+            json += quoted(key);
             json += ':';
-            json::appendQuoted(json, value);
+            json += quoted(value);
         }
         json += '}';
     }
@@ -211,7 +230,7 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
     sizes.reserve(tensors.size());
     for (const TensorToWrite &t : tensors) {
         const std::string where = tensorPrefix(t.name);
-        if (!json::isValidUtf8(t.name))
+        if (!isValidUtf8(t.name))
             fail(label, where + "name is not valid UTF-8");
         if (t.name == kMetadataKey)
             fail(label, where + "the name is reserved for metadata");
@@ -226,7 +245,7 @@ std::string encodeHeader(const std::vector<TensorToWrite> &tensors, const std::m
             fail(label, where + "no data given for " + std::to_string(bytes) + " bytes");
         if (json.size() > 1)
             json += ',';
-        json::appendQuoted(json, t.name);
+        json += quoted(t.name);
         json += ":{\"dtype\":\"";
         json += toString(t.dtype);
         json += "\",\"shape\":";
@@ -290,6 +309,41 @@ SafetensorsFile SafetensorsFile::read(const std::string &path)
     return parse(std::move(bytes), path);
 }
 
+SafetensorsFile SafetensorsFile::read(const std::string &path, const TensorLimits &limits)
+{
+    const SafetensorsFile header = readHeader(path);
+    const auto refuse = [&](const std::string &what, std::uint64_t numel, std::uint64_t most) {
+        fail(path, what + " holds " + std::to_string(numel) + " elements, far more than the file's architecture, " +
+                       limits.architecture + ", can use (at most " + std::to_string(most) + ")");
+    };
+    std::uint64_t end = 0, total = 0;
+    for (const TensorRecord &t : header.tensors()) {
+        const auto numel = static_cast<std::uint64_t>(t.numel());
+        const std::uint64_t most = limits.maxElements(t.name);
+        if (numel > most + limits.slack)
+            refuse(tensorPrefix(t.name) + "shape " + shapeText(t.shape), numel, most);
+        total += numel; // no overflow: each is at most most + slack
+        end = std::max(end, t.end);
+    }
+    if (total > limits.maxTotalElements)
+        refuse("the header's tensors", total, limits.maxTotalElements);
+    // The header again (it is small), then the data section only as far as a tensor reaches.
+    const std::uint64_t wanted = header.m_dataStart + end;
+    if (wanted > kMaxWeightsFileBytes)
+        fail(path, "weights file is too large (" + std::to_string(wanted) + " bytes; the limit is " +
+                       std::to_string(kMaxWeightsFileBytes >> 20) + " MiB)");
+    const auto fp = openRegularFile(path);
+    std::string bytes;
+    try {
+        bytes.resize(static_cast<std::size_t>(wanted));
+    } catch (const std::bad_alloc &) {
+        fail(path, "weights file is too large to read into memory");
+    }
+    if (std::fread(bytes.data(), 1, bytes.size(), fp.get()) != bytes.size())
+        fail(path, "cannot read the " + std::to_string(wanted) + " bytes the header describes (the file shrank?)");
+    return parseBytes(std::move(bytes), header.m_dataStart + header.m_dataSize, path);
+}
+
 SafetensorsFile SafetensorsFile::readHeader(const std::string &path)
 {
     const auto fp = openRegularFile(path); // never blocks on a FIFO
@@ -337,25 +391,23 @@ SafetensorsFile SafetensorsFile::parseBytes(std::string bytes, std::uint64_t siz
     if (bytes.size() < 8 + n)
         fail(label, "cannot read the " + std::to_string(n) + "-byte header");
 
-    json::Value root;
+    Json root;
     try {
-        root = json::parse(std::string_view(bytes).substr(8, n), kMaxJsonDepth);
-    } catch (const json::ParseError &e) {
+        JsonLimits limits;
+        limits.maxBytes = kMaxHeaderBytes;
+        limits.maxDepth = kMaxHeaderDepth;
+        root = parseBoundedJson<Json>(std::string_view(bytes).substr(8, n), limits);
+    } catch (const JsonError &e) {
         fail(label, std::string("header is not valid JSON (") + e.what() + ")");
     }
-    if (root.kind() != json::Value::Kind::Object)
-        fail(label, std::string("header is not a JSON object (got ") + json::kindName(root.kind()) + ")");
+    if (!root.is_object())
+        fail(label, std::string("header is not a JSON object (got ") + jsonKindName(root) + ")");
 
     SafetensorsFile f;
     const std::uint64_t dataSize = size - 8 - n;
-    std::unordered_set<std::string_view> seen;
-    f.m_tensors.reserve(root.asObject().size());
-    for (const auto &[key, value] : root.asObject()) {
-        const bool isMetadata = key == kMetadataKey;
-        if (!seen.insert(key).second)
-            fail(label, isMetadata ? std::string("'__metadata__' appears twice in the header")
-                                   : "tensor '" + printable(key) + "' appears twice in the header");
-        if (isMetadata)
+    f.m_tensors.reserve(root.size());
+    for (const auto &[key, value] : root.items()) {
+        if (key == kMetadataKey)
             f.m_metadata = parseMetadata(label, value);
         else
             f.m_tensors.push_back(parseEntry(label, key, value, dataSize));

@@ -1,4 +1,6 @@
 #include "resnext/serialize.h"
+
+#include "bounded_json.h"
 #include "resnext/fileio.h"
 
 #include "resnext/error.h"
@@ -160,92 +162,16 @@ Preprocessing preprocessingFromJsonValue(const Json &v)
     return p;
 }
 
-namespace {
-
-// A first pass over hostile JSON with nlohmann's SAX parser (iterative, no
-// tree): nesting deeper than kMaxJsonDepth and a key twice in one object are
-// refused before any tree is built, so building, printing and destroying the
-// tree can never recurse deep enough to overflow the stack.
-class LimitChecker : public nlohmann::json_sax<Json> {
-public:
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t &) override { return true; }
-    bool string(string_t &) override { return true; }
-    bool binary(binary_t &) override { return true; }
-    bool start_object(std::size_t) override
-    {
-        m_keys.emplace_back();
-        m_isObject.push_back(true);
-        return deeper();
-    }
-    bool key(string_t &k) override
-    {
-        if (!m_keys.back().insert(k).second) {
-            m_error = "key '" + printableText(k, 80) + "' appears twice in one object";
-            return false;
-        }
-        return true;
-    }
-    bool end_object() override
-    {
-        m_keys.pop_back();
-        m_isObject.pop_back();
-        return true;
-    }
-    bool start_array(std::size_t) override
-    {
-        m_keys.emplace_back(); // unused; keeps the stacks in step
-        m_isObject.push_back(false);
-        return deeper();
-    }
-    bool end_array() override
-    {
-        m_keys.pop_back();
-        m_isObject.pop_back();
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &e) override
-    {
-        std::string why = e.what();
-        // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> after the tag
-        if (const auto close = why.find("] "); close != std::string::npos)
-            why = why.substr(close + 2);
-        m_error = why.substr(0, 160);
-        return false;
-    }
-    const std::string &error() const { return m_error; }
-
-private:
-    bool deeper()
-    {
-        if (m_isObject.size() > kMaxJsonDepth) {
-            m_error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-            return false;
-        }
-        return true;
-    }
-    std::vector<std::set<std::string>> m_keys;
-    std::vector<bool> m_isObject;
-    std::string m_error;
-};
-
-} // namespace
-
 Json parseJson(const std::string &text, const std::string &what)
 {
-    if (text.size() > kMaxJsonTextBytes)
-        throw Error(what + ": not valid JSON (" + std::to_string(text.size()) + " bytes, more than the limit of " +
-                    std::to_string(kMaxJsonTextBytes >> 20) + " MiB)");
-    LimitChecker checker;
-    if (!Json::sax_parse(text, &checker) || !checker.error().empty())
-        throw Error(what + ": not valid JSON (" + checker.error() + ")");
+    JsonLimits limits;
+    limits.maxBytes = kMaxJsonTextBytes;
+    limits.maxDepth = kMaxJsonDepth;
+    limits.maxKeys = kMaxJsonKeys;
     try {
-        return Json::parse(text);
-    } catch (const Json::exception &e) {
-        throw Error(what + ": not valid JSON (" + std::string(e.what()).substr(0, 160) + ")");
+        return parseBoundedJson<Json>(text, limits);
+    } catch (const JsonError &e) {
+        throw Error(what + ": not valid JSON (" + e.what() + ")");
     }
 }
 

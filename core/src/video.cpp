@@ -4,6 +4,8 @@
 #include "resnext/image.h"
 #include "resnext/plan.h"
 
+#include "video_probe.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
@@ -58,34 +60,34 @@ std::string framePixelsMessage(std::int64_t width, std::int64_t height)
 
 // FFmpeg decodes a frame while it opens a file (to learn its pixel format), so
 // the size must be known before: an image given as a video is probed like any
-// image, an AVI by its main header (avih: dwWidth, dwHeight).
+// image, a container (MP4/MOV, Matroska/WebM, AVI) by the bounded prober
+// (core/src/video_probe.cpp), which reads only its headers.
 void refuseHugeFramesFromHeader(const std::string &path)
 {
-    std::string head(1 << 16, '\0');
-    {
-        const auto fp = openRegularFile(path);
-        head.resize(std::fread(head.data(), 1, head.size(), fp.get()));
-    }
+    const auto fp = openRegularFile(path);
+    std::FILE *f = fp.get();
+    struct stat st {};
+    const std::uint64_t size = ::fstat(::fileno(f), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    const ReadAt read = [&](std::uint64_t offset, std::size_t n) {
+        std::string out;
+        if (offset >= size || ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) != 0)
+            return out;
+        out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(n, size - offset)));
+        out.resize(std::fread(out.data(), 1, out.size(), f));
+        return out;
+    };
     std::int64_t width = 0, height = 0;
     try {
-        const ImageHeader h = probeImage(head, path);
+        const ImageHeader h = probeImage(read(0, 1 << 16), path);
         width = h.width;
         height = h.height;
     } catch (const Error &) {
         // not an image (or its header lies beyond the first 64 KiB)
     }
-    if (width == 0 && head.size() >= 12 && head.compare(0, 4, "RIFF") == 0 && head.compare(8, 4, "AVI ") == 0) {
-        const auto at = head.find("avih");
-        if (at != std::string::npos && head.size() >= at + 8 + 40) {
-            const auto le32 = [&](std::size_t o) {
-                std::uint32_t v = 0;
-                for (int k = 3; k >= 0; --k)
-                    v = (v << 8) | static_cast<unsigned char>(head[o + static_cast<std::size_t>(k)]);
-                return v;
-            };
-            width = le32(at + 8 + 32);
-            height = le32(at + 8 + 36);
-        }
+    if (width == 0) {
+        const VideoFrameSize v = probeVideoFrameSize(read, size);
+        width = v.width;
+        height = v.height;
     }
     if (width * height > kMaxVideoFramePixels)
         throw Error(printableText(path) + ": " + framePixelsMessage(width, height));

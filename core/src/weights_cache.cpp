@@ -2,6 +2,7 @@
 
 #include "resnext/checkpoint.h"
 #include "resnext/fileio.h"
+#include "resnext/plan.h"
 #include "resnext/pytorch_file.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 namespace resnext {
@@ -98,6 +100,45 @@ ArchSpec inspectWeights(const std::string &path)
     case WeightsFormat::Safetensors: break;
     }
     return inspectSafetensors(path);
+}
+
+TensorLimits tensorLimitsFor(const ArchSpec &spec)
+{
+    auto most = std::make_shared<std::map<std::string, std::uint64_t>>();
+    std::uint64_t largest = 1;
+    for (const PlannedTensor &t : planTensors(spec)) {
+        std::uint64_t n = 1;
+        for (std::int64_t d : t.shape)
+            n *= static_cast<std::uint64_t>(d);
+        (*most)[t.name] = n;
+        largest = std::max(largest, n);
+    }
+    // The engine's "ood.*" statistics: class means [classes, D], precision [D, D], a scalar threshold,
+    // D being the classifier's input width.
+    if (const auto fc = most->find("fc.weight"); fc != most->end()) {
+        const std::uint64_t dims = fc->second / static_cast<std::uint64_t>(std::max(1, spec.numClasses));
+        (*most)["ood.class_means"] = fc->second;
+        (*most)["ood.precision"] = dims * dims;
+        (*most)["ood.threshold"] = 1;
+    }
+    TensorLimits limits;
+    for (const auto &entry : *most)
+        limits.maxTotalElements += entry.second;
+    // Room for a few tensors the plan does not name (extra buffers, a second head).
+    limits.maxTotalElements += 2 * largest + (std::uint64_t(1) << 20);
+    limits.architecture = describe(spec);
+    limits.maxElements = [most, largest](const std::string &name) {
+        const auto it = most->find(canonicalTensorName(name));
+        return it != most->end() ? it->second : largest;
+    };
+    return limits;
+}
+
+SafetensorsFile readModelWeights(const std::string &path)
+{
+    const ArchSpec spec = inspectWeights(path);
+    const TensorLimits limits = tensorLimitsFor(spec);
+    return readWeightsFile(path, &limits);
 }
 
 std::vector<CachedWeights> findCachedWeights(const CacheLocations &where)

@@ -27,6 +27,9 @@ constexpr std::uint64_t kMaxLabelsFileBytes = std::uint64_t(16) << 20; // ImageN
 // anything longer than maxChars bytes is cut at a character boundary with "...".
 std::string printableText(std::string_view text, std::size_t maxChars = 200);
 
+// True if bytes is well-formed UTF-8 (RFC 3629: no overlongs, surrogates or code points above U+10FFFF).
+bool isValidUtf8(std::string_view bytes);
+
 // Opens path for reading if it is a regular file (following symlinks); the open
 // never blocks (O_NONBLOCK, cleared after the check). Throws Error
 // "<path>: cannot open file (...)" or "<path>: not a regular file (a FIFO)".

@@ -26,8 +26,9 @@ WeightsFormat sniffWeightsFormat(const std::string &firstBytes);
 
 // Reads a torch.save zip file's state dict into the form the safetensors reader
 // gives (names as in the file, tensors contiguous, dtypes kept). A checkpoint that
-// wraps its state dict ({"state_dict": ...}, {"model": ...}) is unwrapped.
-SafetensorsFile readPytorchFile(const std::string &path);
+// wraps its state dict ({"state_dict": ...}, {"model": ...}) is unwrapped. With
+// limits, every view and storage is checked against them before any storage is read.
+SafetensorsFile readPytorchFile(const std::string &path, const TensorLimits *limits = nullptr);
 // The same for a whole file's bytes; label prefixes every message.
 SafetensorsFile parsePytorch(const std::string &bytes, const std::string &label);
 
@@ -38,12 +39,14 @@ std::vector<TensorRecord> parsePytorchHeader(const std::string &bytes, const std
 
 // Any weights file this program reads, by content: torch.save zip files via
 // readPytorchFile, safetensors via SafetensorsFile::read; a legacy (pre-1.6)
-// PyTorch file gets a message with the command that converts it.
-SafetensorsFile readWeightsFile(const std::string &path);
+// PyTorch file gets a message with the command that converts it. limits as above
+// (readModelWeights in weights_cache.h derives them from the file's own header).
+SafetensorsFile readWeightsFile(const std::string &path, const TensorLimits *limits = nullptr);
 
 // Writes a weights file (either format) as safetensors at out, tensors and
 // metadata unchanged, with "converted_from" added. Returns what was read.
-// Throws Error naming the file.
-SafetensorsFile convertToSafetensors(const std::string &in, const std::string &out);
+// limits as for readWeightsFile. Throws Error naming the file.
+SafetensorsFile convertToSafetensors(const std::string &in, const std::string &out,
+                                     const TensorLimits *limits = nullptr);
 
 } // namespace resnext

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,11 +34,31 @@ struct TensorRecord {
     std::int64_t numel() const;
 };
 
+// What an architecture allows a weights file to hold, once its plan is known
+// (tensorLimitsFor in weights_cache.h): readers refuse a tensor, a storage or
+// the bytes behind them that are larger than the limit for that name before
+// allocating anything for it.
+struct TensorLimits {
+    // The elements the architecture uses for a tensor of this name (as in the file).
+    std::function<std::uint64_t(const std::string &name)> maxElements;
+    // The elements of all its tensors together.
+    std::uint64_t maxTotalElements = 0;
+    // How far one tensor may exceed maxElements: small mismatches (a [7] bias for a
+    // [10] one) reach the shape check, whose message is better, at no real cost.
+    std::uint64_t slack = 4096;
+    // Names the architecture in messages: "resnext50_32x4d".
+    std::string architecture;
+};
+
 // A validated safetensors file held in memory.
 class SafetensorsFile {
 public:
     // Reads and validates the whole file; the path is the label used in messages.
     static SafetensorsFile read(const std::string &path);
+    // The same after checking the header against limits: a tensor larger than
+    // its limit is refused before any tensor byte is read, and only the bytes up
+    // to the last tensor's end are read.
+    static SafetensorsFile read(const std::string &path, const TensorLimits &limits);
     // Validates bytes (a whole file's content) and keeps them; label prefixes every message.
     static SafetensorsFile parse(std::string bytes, const std::string &label);
     // Reads and validates only the 8-byte length and the JSON header (what a

@@ -31,9 +31,12 @@ Preprocessing preprocessingFromJsonValue(const Json &value);
 
 // Parses text that must hold JSON; throws Error("<what>: not valid JSON (...)").
 // Limits on JSON read from files (specs, experiment runs, preprocessing): nesting
-// depth and size. Keys appearing twice in one object are refused too.
+// depth, size and keys per object (an ordered_json object finds a key by a linear
+// search). Keys appearing twice in one object are refused too. The same bounded
+// parser (core/src/bounded_json.h) reads safetensors headers.
 constexpr std::size_t kMaxJsonDepth = 64;
 constexpr std::size_t kMaxJsonTextBytes = std::size_t(16) << 20;
+constexpr std::size_t kMaxJsonKeys = 10000;
 Json parseJson(const std::string &text, const std::string &what);
 
 // Pretty (2-space) or compact text with a trailing newline when pretty.

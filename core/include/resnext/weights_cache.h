@@ -4,6 +4,7 @@
 // only headers are read (the safetensors JSON header; a .pth file's zip
 // directory and data.pkl). No LibTorch here.
 
+#include "resnext/safetensors.h"
 #include "resnext/spec.h"
 
 #include <cstdint>
@@ -39,5 +40,18 @@ std::vector<CachedWeights> findCachedWeights(const CacheLocations &where = cache
 // (from this program's metadata, else inferred), reading only headers.
 // Throws Error naming the file.
 ArchSpec inspectWeights(const std::string &path);
+
+// What the plan of spec allows a weights file to hold: for each of the model's
+// tensors (any "module."/"model." prefix) its element count, for the
+// out-of-distribution statistics their size from the classifier, and for any
+// other name the largest tensor of the plan.
+TensorLimits tensorLimitsFor(const ArchSpec &spec);
+
+// A weights file (either format) read within the architecture it claims: the
+// spec from its header alone (inspectWeights), then every tensor, view and
+// storage checked against tensorLimitsFor(spec) before it is allocated. The
+// file's own bounds (size, decompression ratio) hold as well. Throws Error
+// naming the file, e.g. when its header names no architecture.
+SafetensorsFile readModelWeights(const std::string &path);
 
 } // namespace resnext

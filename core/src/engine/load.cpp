@@ -9,6 +9,7 @@
 #include "resnext/plan.h"
 #include "resnext/pytorch_file.h"
 #include "resnext/validate.h"
+#include "resnext/weights_cache.h"
 
 #include "resources.h"
 
@@ -34,7 +35,8 @@ std::vector<std::string> defaultLabels(const ArchSpec &spec)
 std::unique_ptr<Model> TorchEngine::load(const std::string &path, const LoadOptions &options, LoadReport *report,
                                          const std::string &device)
 {
-    const SafetensorsFile file = readWeightsFile(path); // safetensors or torch.save zip, by content
+    // Safetensors or torch.save zip, by content; nothing larger than the architecture its header claims.
+    const SafetensorsFile file = readModelWeights(path);
     return loadFrom(file, path, options, report, device);
 }
 

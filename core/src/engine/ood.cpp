@@ -5,7 +5,7 @@
 
 #include "resnext/error.h"
 
-#include "json.h"
+#include "bounded_json.h"
 
 #include <algorithm>
 #include <cmath>
@@ -153,16 +153,19 @@ void TorchEngine::readOod(const SafetensorsFile &file, const std::map<std::strin
     if (const auto it = file.metadata().find("ood"); it != file.metadata().end()) {
         // Descriptive only (the threshold is the tensor); malformed text is ignored.
         try {
-            const json::Value v = json::parse(it->second, 8);
+            JsonLimits limits;
+            limits.maxBytes = 1 << 16;
+            limits.maxDepth = 8;
+            const auto v = parseBoundedJson<nlohmann::json>(it->second, limits);
             const auto number = [&](const char *key, double fallback) {
-                const json::Value *x = v.kind() == json::Value::Kind::Object ? v.find(key) : nullptr;
-                return x && x->isNumber() ? x->asDouble() : fallback;
+                const auto x = v.is_object() ? v.find(key) : v.end();
+                return x != v.end() && x->is_number() ? x->get<double>() : fallback;
             };
             info.quantile = number("quantile", info.quantile);
             info.fitImages = static_cast<size_t>(std::max(0.0, number("fit_images", 0)));
             info.heldOutImages = static_cast<size_t>(std::max(0.0, number("held_out_images", 0)));
             info.heldOutPassRate = number("held_out_pass_rate", 0);
-        } catch (const json::ParseError &) {
+        } catch (const JsonError &) {
         }
     }
     model.setOod(t[0], t[1], t[2].item<double>(), info);
