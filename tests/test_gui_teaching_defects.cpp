@@ -207,6 +207,30 @@ void TestGuiTeachingDefects::groupsSayWhatTheyShow()
     QVERIFY(g->sortCheck()->sizeHint().width() <= g->sortCheck()->width() + 1);
     QVERIFY(g->topView(true)->isVisible());
     QVERIFY(g->topView(true)->scale() > 0.5);
+    // The figures' titles fit their plots ("Linear CKA (untrained): mean
+    // off-diagonal ..." was cut at both ends): they wrap instead.
+    if (qEnvironmentVariableIsSet("FIT_SHOTS")) {
+        area->ensureWidgetVisible(g->ckaPlot(true), 0, 0);
+        QApplication::processEvents();
+        w.grab().save(qEnvironmentVariable("FIT_SHOTS") + "/groups-1280x720.png");
+    }
+    for (QCustomPlot *p : g->findChildren<QCustomPlot *>()) {
+        if (!p->isVisible())
+            continue;
+        p->replot();
+        QApplication::processEvents(); // a title that wraps lays the plot out once more
+        for (int i = 0; i < p->plotLayout()->elementCount(); ++i)
+            if (auto *t = qobject_cast<QCPTextElement *>(p->plotLayout()->elementAt(i))) {
+                const QRect need = QFontMetrics(t->font()).boundingRect(t->rect(), t->textFlags(), t->text());
+                QVERIFY2(need.width() <= t->rect().width() + 1 && need.height() <= t->rect().height() + 1,
+                         qPrintable(QString("%1: needs %2x%3 in %4x%5")
+                                        .arg(t->text())
+                                        .arg(need.width())
+                                        .arg(need.height())
+                                        .arg(t->rect().width())
+                                        .arg(t->rect().height())));
+            }
+    }
     // Another model classifies: the old result goes, the summary says why.
     g->setBlocks(resnext::preset("resnet50").spec);
     QVERIFY(!g->result());
