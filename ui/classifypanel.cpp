@@ -459,14 +459,14 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_groupScroll->setObjectName("groupScroll");
     m_groupScroll->setWidget(m_groupLarge);
     m_groupScroll->setWidgetResizable(true);
-    m_groupScroll->setMinimumSize(100, 40);
+    m_groupScroll->setMinimumSize(100, 30);
     groupBox->addWidget(m_groupScroll, 1);
     maps->addLayout(groupBox, 1);
     right->addLayout(maps, 3);
     m_energy = new QCustomPlot;
     m_energy->setObjectName("energyChart");
     registerFigure(m_energy, "group-energy");
-    m_energy->setMinimumHeight(80);
+    m_energy->setMinimumHeight(86); // room for the y title ("năng lượng" in Vietnamese)
     m_energy->xAxis->setLabel(tr("group"));
     m_energy->yAxis->setLabel(tr("energy"));
     // Few, short tick labels: the chart is low and they overlapped.
