@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "plot.h"
+
 namespace {
 
 // Widgets placed by `layout` (and its nested layouts), visible ones only.
@@ -81,6 +83,23 @@ QStringList layoutProblems(QWidget *root)
                                 .arg(label->sizeHint().width())
                                 .arg(describeWidget(label));
             }
+        } else if (auto *plot = qobject_cast<QCustomPlot *>(w)) {
+            // Titles and other text rows drawn inside a plot: the text fits its rect
+            // across, and no line of it is lost (a row squeezed by a third of a
+            // line still shows the glyphs, which do not fill the line's leading).
+            QCPLayoutGrid *grid = plot->plotLayout();
+            for (int i = 0; i < grid->elementCount(); ++i)
+                if (auto *t = qobject_cast<QCPTextElement *>(grid->elementAt(i)); t && t->visible()) {
+                    const QFontMetrics fm(t->font());
+                    const QRect need = fm.boundingRect(t->rect(), t->textFlags(), t->text());
+                    if (need.width() > t->rect().width() + 1 || need.height() > t->rect().height() + fm.height() / 3)
+                        problems << QString("plot title cut (needs %1x%2 in %3x%4): %5 in %6")
+                                        .arg(need.width())
+                                        .arg(need.height())
+                                        .arg(t->rect().width())
+                                        .arg(t->rect().height())
+                                        .arg(t->text().left(60), describeWidget(plot));
+                }
         } else if (auto *button = qobject_cast<QAbstractButton *>(w)) {
             if (!button->text().isEmpty() && button->sizeHint().width() > button->width() + 1)
                 problems << QString("button text cut (needs width %1): %2")

@@ -166,9 +166,20 @@ void TestGuiPresenter::keysDriveTheVideo()
     QTRY_VERIFY_WITH_TIMEOUT(p->framesShown() == shown + 1, 60000);
     QVERIFY(!p->isPlaying());
     QCOMPARE(rates(), pausedRates);
+    // One frame back, twice: the file is sought on the capture thread.
+    const qint64 at = p->shownFrameIndex();
+    QVERIFY(at >= 1);
+    QTest::keyClick(&w, Qt::Key_Left);
+    QTRY_COMPARE_WITH_TIMEOUT(p->shownFrameIndex(), at - 1, 60000);
+    QVERIFY(!p->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+    QTest::keyClick(&w, Qt::Key_Left);
+    QTRY_COMPARE_WITH_TIMEOUT(p->shownFrameIndex(), at - 2, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+    QVERIFY(w.classifyPanel()->result()->imageName.contains(QString("frame %1 ").arg(at - 2)));
     QTest::keyClick(&w, Qt::Key_Space);
     QVERIFY(p->isPlaying());
-    QTest::keyClick(&w, Qt::Key_Left); // pauses (a source only reads forward)
+    QTest::keyClick(&w, Qt::Key_Left); // playing: pauses and steps back
     QVERIFY(!p->isPlaying());
     w.presenter()->setPresenting(false);
     QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);

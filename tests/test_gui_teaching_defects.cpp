@@ -9,6 +9,7 @@
 #include "groupspanel.h"
 #include "mainwindow.h"
 #include "modelservice.h"
+#include "videoplayer.h"
 
 #include <QLabel>
 #include <QListWidget>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void viewMenuNamesTabsPlainly();
     void resultsFolderLabelHasAMnemonic();
     void longWeightsPathWraps();
+    void classifyFitsAt720();
     void wheelOverChartScrollsThePage();
     void stripHoldsImagesAndMarksTheShownOne();
     void groupsSayWhatTheyShow();
@@ -79,10 +81,55 @@ void TestGuiTeachingDefects::longWeightsPathWraps()
     QCOMPARE(label->toolTip(), "resnext50_32x4d from " + path); // the whole path, one hover away
 }
 
+// Defect 5: at 1280x720 (first launch) the image, the top-5 chart and the
+// energy chart are all in view without scrolling, nothing is cut sideways, and
+// with a video open its frame stays large enough to see.
+void TestGuiTeachingDefects::classifyFitsAt720()
+{
+    MainWindow w(m_dir.filePath("fit.ini"));
+    w.resize(1280, 720);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.showPanel("classify");
+    w.startInference();
+    ClassifyPanel *c = w.classifyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam() && !w.modelService()->busy(), 120000);
+    auto *area = w.findChild<QScrollArea *>("classifyScroll");
+    QWidget *view = area->viewport();
+    const auto inView = [&](const char *name) {
+        auto *child = c->findChild<QWidget *>(name);
+        const QRect r(child->mapTo(view, QPoint(0, 0)), child->size());
+        return child->isVisible() && view->rect().contains(r);
+    };
+    QApplication::processEvents();
+    if (qEnvironmentVariableIsSet("FIT_SHOTS"))
+        w.grab().save(qEnvironmentVariable("FIT_SHOTS") + "/classify-1280x720.png");
+    QCOMPARE(area->verticalScrollBar()->maximum(), 0);
+    QCOMPARE(area->horizontalScrollBar()->maximum(), 0);
+    for (const char *name : {"imageView", "topChart", "energyChart"})
+        QVERIFY2(inView(name), name);
+    auto *image = c->findChild<QWidget *>("imageView");
+    QVERIFY2(image->height() >= 100, qPrintable(QString::number(image->height())));
+    QVERIFY(w.openVideo(QStringLiteral(RESNEXT_SOURCE_DIR "/sample_images/sample_clip.avi")));
+    QTRY_VERIFY_WITH_TIMEOUT(w.videoPlayer()->framesShown() >= 2, 60000);
+    w.videoPlayer()->pause();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->busy(), 60000);
+    QApplication::processEvents();
+    if (qEnvironmentVariableIsSet("FIT_SHOTS"))
+        w.grab().save(qEnvironmentVariable("FIT_SHOTS") + "/classify-video-1280x720.png");
+    // The video bar takes two rows: the page may scroll a little, but the frame,
+    // at the top of the page, stays in view and large enough to see.
+    QCOMPARE(area->horizontalScrollBar()->maximum(), 0);
+    area->verticalScrollBar()->setValue(0);
+    QVERIFY(inView("imageView"));
+    QVERIFY2(image->height() >= 100, qPrintable(QString::number(image->height())));
+}
+
 void TestGuiTeachingDefects::wheelOverChartScrollsThePage()
 {
     MainWindow w(m_dir.filePath("wheel.ini"));
-    w.resize(1280, 420); // low enough that the page scrolls before any result
+    w.resize(1280, 720);
+    w.classifyPanel()->setMinimumHeight(1500); // a page taller than the window: it scrolls
 
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -160,6 +207,30 @@ void TestGuiTeachingDefects::groupsSayWhatTheyShow()
     QVERIFY(g->sortCheck()->sizeHint().width() <= g->sortCheck()->width() + 1);
     QVERIFY(g->topView(true)->isVisible());
     QVERIFY(g->topView(true)->scale() > 0.5);
+    // The figures' titles fit their plots ("Linear CKA (untrained): mean
+    // off-diagonal ..." was cut at both ends): they wrap instead.
+    if (qEnvironmentVariableIsSet("FIT_SHOTS")) {
+        area->ensureWidgetVisible(g->ckaPlot(true), 0, 0);
+        QApplication::processEvents();
+        w.grab().save(qEnvironmentVariable("FIT_SHOTS") + "/groups-1280x720.png");
+    }
+    for (QCustomPlot *p : g->findChildren<QCustomPlot *>()) {
+        if (!p->isVisible())
+            continue;
+        p->replot();
+        QApplication::processEvents(); // a title that wraps lays the plot out once more
+        for (int i = 0; i < p->plotLayout()->elementCount(); ++i)
+            if (auto *t = qobject_cast<QCPTextElement *>(p->plotLayout()->elementAt(i))) {
+                const QRect need = QFontMetrics(t->font()).boundingRect(t->rect(), t->textFlags(), t->text());
+                QVERIFY2(need.width() <= t->rect().width() + 1 && need.height() <= t->rect().height() + 1,
+                         qPrintable(QString("%1: needs %2x%3 in %4x%5")
+                                        .arg(t->text())
+                                        .arg(need.width())
+                                        .arg(need.height())
+                                        .arg(t->rect().width())
+                                        .arg(t->rect().height())));
+            }
+    }
     // Another model classifies: the old result goes, the summary says why.
     g->setBlocks(resnext::preset("resnet50").spec);
     QVERIFY(!g->result());

@@ -195,6 +195,25 @@ private Q_SLOTS:
         QVERIFY(waitFrames(p, 2));
     }
 
+    // A camera cannot go back: a step back (the presenter's left arrow) only pauses.
+    void cameraStepBackOnlyPauses()
+    {
+        MainWindow w(m_dir.filePath("back.ini"));
+        w.show();
+        w.startInference();
+        VideoPlayer *p = w.videoPlayer();
+        p->setOpener([](const VideoInput &) { return std::make_unique<VanishingCamera>(1000, std::chrono::milliseconds(20)); });
+        QVERIFY(w.openCamera(7));
+        QVERIFY(waitFrames(p, 2));
+        p->stepBack();
+        QVERIFY(!p->isPlaying());
+        settle(w);
+        const qint64 shown = p->shownFrameIndex();
+        QTest::qWait(100);
+        QCOMPARE(p->shownFrameIndex(), shown);
+        QVERIFY(p->isOpen());
+    }
+
     void vanishingCameraStopsWithItsLastFrame()
     {
         MainWindow w(m_dir.filePath("e.ini"));

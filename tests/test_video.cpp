@@ -58,6 +58,28 @@ private Q_SLOTS:
         QCOMPARE(f.index, std::int64_t(0));
     }
 
+    // A step back: seek(k) makes the next read frame k, with frame k's pixels.
+    void seekReadsTheFrameAsked()
+    {
+        auto s = openVideoFile(kClip);
+        VideoFrame f;
+        std::vector<std::uint8_t> tenth;
+        for (int i = 0; i <= 40; ++i) {
+            QVERIFY(s->read(f));
+            if (i == 10)
+                tenth = f.image.pixels;
+        }
+        QVERIFY(s->seek(10));
+        QVERIFY(s->read(f));
+        QCOMPARE(f.index, std::int64_t(10));
+        QVERIFY(f.image.pixels == tenth);
+        QVERIFY(s->read(f));
+        QCOMPARE(f.index, std::int64_t(11));
+        QVERIFY(s->seek(-3)); // before the start reads as the first frame
+        QVERIFY(s->read(f));
+        QCOMPARE(f.index, std::int64_t(0));
+    }
+
     void badFilesAreNamed()
     {
         QTemporaryDir dir;

@@ -60,7 +60,7 @@ RgbImage fromQImage(const QImage &source)
 FeatureGridView::FeatureGridView(QWidget *parent) : QWidget(parent)
 {
     setObjectName("featureGrid");
-    setMinimumSize(160, 160);
+    setMinimumSize(120, 80); // it stretches; a low 1280x720 page must not scroll for it
     setCursor(Qt::PointingHandCursor);
     setToolTip(tr("The grouped 3x3 convolution's output: one tile per group (path), each holding that group's w "
                   "channel maps. Click a tile to see its maps large."));
@@ -272,12 +272,18 @@ QString breakable(const QString &text)
 
 ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(parent), m_service(service)
 {
+    // Rows kept few and tight: at 1280x720 the page gets about 380 pixels of
+    // height, and the image, the top-5 and the energy charts must all be in view.
     auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 4, 4, 4);
+    outer->setSpacing(4);
     auto *bar = new QHBoxLayout;
     m_model = new QLabel(tr("Loading the engine..."));
     m_model->setObjectName("modelLabel");
     m_model->setWordWrap(true);
-    bar->addWidget(m_model, 1);
+    // A row of its own: beside the buttons it was squeezed into four lines.
+    outer->addWidget(m_model);
+    bar->addStretch(1);
     m_showInExplorer = new QPushButton(tr("Show this model in the explorer"));
     m_showInExplorer->setObjectName("showInExplorer");
     m_showInExplorer->setToolTip(tr("The architecture sliders show another model: set them to the one that classifies."));
@@ -336,19 +342,24 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_knows->setVisible(false);
     outer->addWidget(m_knows);
 
-    auto *body = new QHBoxLayout;
-    // Left: the image, Grad-CAM, top-5 and the time split.
-    auto *left = new QVBoxLayout;
+    // The image's name and verdict beside the out-of-distribution note, across the page.
+    auto *heading = new QHBoxLayout;
     m_title = new QLabel;
     m_title->setWordWrap(true);
-    left->addWidget(m_title);
+    heading->addWidget(m_title, 1);
     m_ood = new QLabel;
     m_ood->setObjectName("oodWarning");
     m_ood->setWordWrap(true);
     m_ood->setVisible(false);
     m_ood->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
     connect(m_ood, &QLabel::linkActivated, this, &ClassifyPanel::whyRequested);
-    left->addWidget(m_ood);
+    heading->addWidget(m_ood, 1);
+    outer->addLayout(heading);
+
+    auto *body = new QHBoxLayout;
+    // Left: the image, Grad-CAM and top-5.
+    auto *left = new QVBoxLayout;
+    left->setSpacing(4);
     m_image = new ImageFigureLabel;
     m_image->setObjectName("imageView");
     registerFigure(m_image, "gradcam");
@@ -358,7 +369,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_image->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_image->setAlignment(Qt::AlignCenter);
     m_image->setStyleSheet("QLabel { background: #202020; }");
-    left->addWidget(m_image, 2);
+    left->addWidget(m_image, 3);
     m_camCheck = new QCheckBox(tr("Grad-CAM overlay for the top class"));
     m_camCheck->setChecked(true);
     m_camCheck->setToolTip(tr("Gradient-weighted class activation map on the output of the selected block's stage: "
@@ -367,29 +378,36 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_top = new QCustomPlot;
     m_top->setObjectName("topChart");
     registerFigure(m_top, "top5");
-    m_top->setMinimumHeight(120);
+    // Five class names without overlap.
+    m_top->setMinimumHeight(6 * m_top->fontMetrics().height() + 12);
     m_top->yAxis->setRangeReversed(true);
     m_top->xAxis->setRange(0, 100);
-    m_top->xAxis->setLabel(tr("probability (%)"));
-    left->addWidget(m_top, 1);
+    // Each bar's label carries its percentage: without the x axis's numbers and
+    // title the five names get the chart's whole height and never overlap.
+    m_top->xAxis->setTickLabels(false);
+    m_top->xAxis->setTicks(false);
+    left->addWidget(m_top, 2);
+    // Under both columns, side by side: the time split and the preprocessing.
+    auto *notes = new QHBoxLayout;
     m_timings = new QLabel;
     m_timings->setObjectName("timings");
     m_timings->setWordWrap(true);
-    left->addWidget(m_timings);
+    notes->addWidget(m_timings, 1);
     m_pathNote = new QLabel;
     m_pathNote->setObjectName("pathNote");
     m_pathNote->setWordWrap(true);
     m_pathNote->setStyleSheet("color: gray");
     m_pathNote->setVisible(false);
-    left->addWidget(m_pathNote);
+    notes->addWidget(m_pathNote, 1);
     m_preprocess = new QLabel;
     m_preprocess->setWordWrap(true);
     m_preprocess->setStyleSheet("color: gray");
-    left->addWidget(m_preprocess);
+    notes->addWidget(m_preprocess, 1);
     body->addLayout(left, 2);
 
     // Right: the grouped convolution's maps.
     auto *right = new QVBoxLayout;
+    right->setSpacing(4);
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Block:")));
     m_block = new QComboBox;
@@ -441,14 +459,14 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_groupScroll->setObjectName("groupScroll");
     m_groupScroll->setWidget(m_groupLarge);
     m_groupScroll->setWidgetResizable(true);
-    m_groupScroll->setMinimumSize(100, 100);
+    m_groupScroll->setMinimumSize(100, 30);
     groupBox->addWidget(m_groupScroll, 1);
     maps->addLayout(groupBox, 1);
     right->addLayout(maps, 3);
     m_energy = new QCustomPlot;
     m_energy->setObjectName("energyChart");
     registerFigure(m_energy, "group-energy");
-    m_energy->setMinimumHeight(100);
+    m_energy->setMinimumHeight(86); // room for the y title ("năng lượng" in Vietnamese)
     m_energy->xAxis->setLabel(tr("group"));
     m_energy->yAxis->setLabel(tr("energy"));
     // Few, short tick labels: the chart is low and they overlapped.
@@ -460,6 +478,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     right->addWidget(m_energy, 1);
     body->addLayout(right, 3);
     outer->addLayout(body, 1);
+    outer->addLayout(notes);
 
     connect(open, &QPushButton::clicked, this, [this] {
         Q_EMIT openRequested();
@@ -542,7 +561,7 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
 void ClassifyPanel::setVideoBar(QWidget *bar)
 {
     // Under the model row and the error line, above the image.
-    static_cast<QVBoxLayout *>(layout())->insertWidget(2, bar);
+    static_cast<QVBoxLayout *>(layout())->insertWidget(3, bar);
 }
 
 QString ClassifyPanel::device() const { return m_device->currentData().toString(); }

@@ -70,10 +70,48 @@ QSharedPointer<QCPAxisTickerText> textTicks(const QStringList &labels)
     return t;
 }
 
+// A title that wraps onto more lines when the plot is narrower than its text
+// (QCPTextElement asks for its one-line width and is cut: "Linear CKA
+// (untrained): mean off-diagonal ..." at 1280x720).
+class FittingTitle : public QCPTextElement {
+public:
+    FittingTitle(QCustomPlot *plot, const QString &text, const QFont &font) : QCPTextElement(plot, text, font)
+    {
+        setTextFlags(Qt::AlignCenter | Qt::TextWordWrap);
+    }
+
+protected:
+    QSize minimumOuterSizeHint() const override { return hint(); }
+    QSize maximumOuterSizeHint() const override { return QSize(QWIDGETSIZE_MAX, hint().height()); }
+    void draw(QCPPainter *painter) override
+    {
+        QCPTextElement::draw(painter);
+        // The grid asks for the height before it sets the width (a colour scale
+        // may share the row): when the width laid out needs another height,
+        // lay out once more (the width does not depend on the height, so this settles).
+        if (hint().height() != mOuterRect.height() && mOuterRect.width() != m_relaidFor) {
+            m_relaidFor = mOuterRect.width(); // once per width: never a replot loop
+            QMetaObject::invokeMethod(mParentPlot, [plot = mParentPlot] { plot->replot(QCustomPlot::rpQueuedReplot); },
+                                      Qt::QueuedConnection);
+        }
+    }
+
+private:
+    int m_relaidFor = -1;
+    QSize hint() const
+    {
+        // The width the last layout gave the title (the plot's before the first).
+        const int outer = mOuterRect.width() > 0 ? mOuterRect.width() : mParentPlot->viewport().width();
+        const int width = std::max(40, outer - mMargins.left() - mMargins.right());
+        const QRect r = QFontMetrics(mFont).boundingRect(0, 0, width, 0, mTextFlags, mText);
+        return QSize(mMargins.left() + mMargins.right() + 20, r.height() + mMargins.top() + mMargins.bottom());
+    }
+};
+
 void setTitle(QCustomPlot *plot, const QString &title)
 {
     plot->plotLayout()->insertRow(0);
-    auto *text = new QCPTextElement(plot, title, QFont(plot->font().family(), 10, QFont::Bold));
+    auto *text = new FittingTitle(plot, title, QFont(plot->font().family(), 10, QFont::Bold));
     plot->plotLayout()->addElement(0, 0, text);
     plot->plotLayout()->setRowStretchFactor(0, 0.01);
 }

@@ -98,7 +98,7 @@ void Presenter::addActions(QMenu *view)
     m_present->setCheckable(true);
     m_present->setShortcut(QKeySequence(Qt::Key_F11));
     m_present->setToolTip(tr("Full screen, docks folded into a bar, high-contrast plots; Page Down / Page Up walk "
-                             "the saved views, Space and the right arrow play and step the video."));
+                             "the saved views, Space plays the video and the arrows step it a frame on or back."));
     QAction *in = view->addAction(tr("Zoom &in"), this, &Presenter::zoomIn);
     in->setShortcuts({QKeySequence(tr("Ctrl+=")), QKeySequence(tr("Ctrl++"))});
     QAction *out = view->addAction(tr("Zoom &out"), this, &Presenter::zoomOut);
@@ -363,10 +363,10 @@ bool Presenter::handleKey(int key)
         video->step();
         return true;
     case Qt::Key_Left:
-        // Sources read forward only: the left arrow pauses (there is no step back).
-        if (!videoShown || !ownKeys || !video->isPlaying())
+        // A file steps one frame back (and pauses); a camera only pauses.
+        if (!videoShown || !ownKeys)
             return false;
-        video->pause();
+        video->stepBack();
         return true;
     case Qt::Key_PageDown:
     case Qt::Key_PageUp:

@@ -237,6 +237,23 @@ void VideoPlayer::step()
     m_wake.notify_all();
 }
 
+void VideoPlayer::stepBack()
+{
+    if (!m_source)
+        return;
+    pause();
+    if (m_source->isCamera())
+        return; // a live stream has no frame before the one shown
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_seekTo = std::max<std::int64_t>(0, m_lastIndex - 1);
+        m_rewind = false;
+        ++m_steps;
+    }
+    m_ended = false;
+    m_wake.notify_all();
+}
+
 void VideoPlayer::setLoop(bool on)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -277,6 +294,7 @@ void VideoPlayer::captureLoop()
     std::int64_t startIndex = 0;
     for (;;) {
         bool stepping = false, rewindFirst = false;
+        std::int64_t seekTo = -1;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || m_run || m_steps > 0; });
@@ -285,6 +303,8 @@ void VideoPlayer::captureLoop()
             stepping = !m_run;
             rewindFirst = m_rewind;
             m_rewind = false;
+            seekTo = m_seekTo;
+            m_seekTo = -1;
             if (stepping) {
                 --m_steps;
                 clockSet = false;
@@ -294,6 +314,8 @@ void VideoPlayer::captureLoop()
         bool got = false;
         try {
             if (rewindFirst && m_source->rewind())
+                clockSet = false;
+            if (seekTo >= 0 && m_source->seek(seekTo))
                 clockSet = false;
             got = m_source->read(f);
         } catch (const std::exception &e) {

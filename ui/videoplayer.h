@@ -43,6 +43,9 @@ public:
     void pause();
     // Paused: reads and analyses the next frame.
     void step();
+    // Pauses; for a file, reads and analyses the frame before the one shown
+    // (the capture thread seeks). A camera only pauses: it cannot go back.
+    void stepBack();
     void setLoop(bool on);
     // Files play at their own frame rate; a rate > 0 plays them at that many
     // frames/s instead (benchmarks: a faster source than the clip).
@@ -58,6 +61,8 @@ public:
     QString sourceName() const { return m_name; }
     // Frames whose analysis has been shown since the source was opened.
     qint64 framesShown() const { return m_shownCount; }
+    // The stream index of the frame whose analysis is shown (-1: none yet).
+    qint64 shownFrameIndex() const { return m_lastIndex; }
     qint64 framesDropped() const { return m_box.dropped(); }
     double captureFps() const;
     double modelFps() const { return m_modelRate.perSecond(); }
@@ -104,6 +109,7 @@ private:
     bool m_run = false;  // capture continuously
     int m_steps = 0;     // single frames asked for while paused
     bool m_rewind = false; // back to the first frame before the next read (Play after the end)
+    std::int64_t m_seekTo = -1; // a frame to seek to before the next read (step back; -1: none)
     bool m_loopOn = true;
     std::atomic<bool> m_notified{false};
     std::atomic<double> m_rate{0}; // a frameReady is queued to the GUI

@@ -167,6 +167,32 @@ public:
         return true;
     }
 
+    bool seek(std::int64_t index) override
+    {
+        if (m_camera)
+            return false;
+        index = std::max<std::int64_t>(index, 0);
+        if (index == 0)
+            return rewind();
+        m_pending.reset();
+        bool exact = false;
+        try {
+            exact = m_cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index)) &&
+                    static_cast<std::int64_t>(m_cap.get(cv::CAP_PROP_POS_FRAMES)) == index;
+        } catch (const cv::Exception &) {
+            exact = false;
+        }
+        if (!exact) {
+            // A demuxer that cannot seek to a frame: from the start, grabbing without decoding.
+            rewind();
+            for (std::int64_t i = 0; i < index; ++i)
+                if (!m_cap.grab())
+                    return false;
+        }
+        m_next = index;
+        return true;
+    }
+
     cv::VideoCapture m_cap;
     std::string m_name, m_path;
     bool m_camera = false;
@@ -189,6 +215,17 @@ std::string lower(std::string s)
 std::string VideoInput::describe() const
 {
     return file.empty() ? "camera " + std::to_string(camera) : file;
+}
+
+bool VideoSource::seek(std::int64_t index)
+{
+    if (isCamera() || !rewind())
+        return false;
+    VideoFrame skipped;
+    for (std::int64_t i = 0; i < index; ++i)
+        if (!read(skipped))
+            return false;
+    return true;
 }
 
 std::unique_ptr<VideoSource> openVideoFile(const std::string &path)

@@ -2281,8 +2281,8 @@ thu nhỏ (%)</translation>
         <translation>&amp;Trình chiếu (toàn màn hình)</translation>
     </message>
     <message>
-        <source>Full screen, docks folded into a bar, high-contrast plots; Page Down / Page Up walk the saved views, Space and the right arrow play and step the video.</source>
-        <translation>Toàn màn hình, các dock thu gọn vào một thanh, đồ thị tương phản cao; Page Down / Page Up đi qua các khung nhìn đã lưu, phím cách và mũi tên phải phát và bước từng khung hình video.</translation>
+        <source>Full screen, docks folded into a bar, high-contrast plots; Page Down / Page Up walk the saved views, Space plays the video and the arrows step it a frame on or back.</source>
+        <translation>Toàn màn hình, các dock thu gọn vào một thanh, đồ thị tương phản cao; Page Down / Page Up đi qua các khung nhìn đã lưu, phím cách phát video và các phím mũi tên bước tới hoặc lùi một khung hình.</translation>
     </message>
     <message>
         <source>Zoom &amp;in</source>

@@ -44,6 +44,10 @@ public:
     virtual bool read(VideoFrame &frame) = 0;
     // Back to the first frame (loop playback); false where the source cannot (cameras).
     virtual bool rewind() = 0;
+    // Positions the source so that the next read() returns frame `index`
+    // (0-based; below 0 reads as 0): a step back. False where the source cannot
+    // (cameras). The default rewinds and reads `index` frames.
+    virtual bool seek(std::int64_t index);
 };
 
 // What to open: a file path, or a camera index.
