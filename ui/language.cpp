@@ -1,4 +1,5 @@
 #include "language.h"
+#include "settingsfile.h"
 
 #include "resnext/report.h"
 
@@ -10,7 +11,6 @@
 
 #include <memory>
 
-#include <sys/stat.h>
 
 namespace language {
 
@@ -91,8 +91,7 @@ QString savedChoice(const QString &settingsPath)
 {
     // Read before any window exists: a FIFO or a device there would block
     // QSettings' open() forever. Only a regular file (or none) is read.
-    struct stat st {};
-    if (::stat(QFile::encodeName(settingsPath).constData(), &st) == 0 && !S_ISREG(st.st_mode))
+    if (!settingsFileUsable(settingsPath))
         return {};
     const QSettings s(settingsPath, QSettings::IniFormat);
     const QString v = s.value("view/language").toString();

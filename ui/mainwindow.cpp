@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "settingsfile.h"
 #include "paperview.h"
 #include "presenter.h"
 
@@ -27,7 +28,6 @@
 #include "resnext/export.h"
 #include "resnext/report.h"
 
-#include <sys/stat.h>
 
 #include <QAction>
 #include <QActionGroup>
@@ -179,14 +179,6 @@ void MainWindow::rememberDir(const QString &file)
 {
     if (!file.isEmpty())
         m_lastDir = QFileInfo(file).absolutePath();
-}
-
-// A settings "file" that is a FIFO or a device would block QSettings' open()
-// forever (no window would ever appear): only a regular file, or none, is used.
-static bool settingsFileUsable(const QString &path)
-{
-    struct stat st {};
-    return ::stat(QFile::encodeName(path).constData(), &st) != 0 || S_ISREG(st.st_mode);
 }
 
 MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)

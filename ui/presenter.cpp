@@ -4,6 +4,7 @@
 #include "classifypanel.h"
 #include "mainwindow.h"
 #include "plot.h"
+#include "settingsfile.h"
 #include "videoplayer.h"
 
 #include "resnext/error.h"
@@ -71,15 +72,17 @@ bool takesText(const QWidget *w)
 Presenter::Presenter(MainWindow *window, const QString &settingsPath)
     : QObject(window), m_window(window), m_settingsPath(settingsPath), m_baseFont(window->font())
 {
-    QSettings s(m_settingsPath, QSettings::IniFormat);
-    m_zoom = std::clamp(s.value("present/zoom", 1.0).toDouble(), kMinZoom, kMaxZoom);
-    const QJsonArray steps = QJsonDocument::fromJson(s.value("present/sequence").toString().toUtf8()).array();
-    for (const QJsonValue &v : steps) {
-        const QJsonObject o = v.toObject();
-        PresenterStep step{o.value("spec").toString(), o.value("hold").toBool(), o.value("panel").toString(),
-                           o.value("stage").toInt(1), o.value("block").toString(), o.value("image").toString()};
-        if (!step.spec.isEmpty() && !step.panel.isEmpty())
-            m_sequence.push_back(step);
+    if (settingsFileUsable(m_settingsPath)) { // a FIFO or device would block QSettings' open(): defaults
+        QSettings s(m_settingsPath, QSettings::IniFormat);
+        m_zoom = std::clamp(s.value("present/zoom", 1.0).toDouble(), kMinZoom, kMaxZoom);
+        const QJsonArray steps = QJsonDocument::fromJson(s.value("present/sequence").toString().toUtf8()).array();
+        for (const QJsonValue &v : steps) {
+            const QJsonObject o = v.toObject();
+            PresenterStep step{o.value("spec").toString(), o.value("hold").toBool(), o.value("panel").toString(),
+                               o.value("stage").toInt(1), o.value("block").toString(), o.value("image").toString()};
+            if (!step.spec.isEmpty() && !step.panel.isEmpty())
+                m_sequence.push_back(step);
+        }
     }
     m_bar = new QToolBar(tr("Presenter"), window);
     m_bar->setObjectName("presenterBar");
@@ -329,6 +332,8 @@ void Presenter::previous() { goTo(std::max(m_position - 1, 0)); }
 
 void Presenter::save() const
 {
+    if (!settingsFileUsable(m_settingsPath))
+        return;
     QSettings s(m_settingsPath, QSettings::IniFormat);
     s.setValue("present/zoom", m_zoom);
     QJsonArray steps;
