@@ -18,7 +18,6 @@
 #include "resnext/safetensors.h"
 #include "resnext/report.h"
 
-#include <QLocale>
 
 #include <filesystem>
 #include <functional>
@@ -334,9 +333,6 @@ bool isCommand(const std::string &word)
 int run(int argc, char **argv, SnapshotRenderer renderSnapshot)
 {
     g_renderSnapshot = renderSnapshot;
-    // The command line's figures (plot tick labels) stay English whatever LANG says;
-    // snapshot, which renders the window, installs the window's language itself.
-    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     const std::string cmd = argc > 1 ? argv[1] : "help";
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         std::cout << kUsage;

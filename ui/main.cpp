@@ -6,18 +6,27 @@
 #include "snapshot.h"
 
 #include <QApplication>
+#include <QLocale>
 #include <QSettings>
+
+// The command line's figures (plot tick labels) stay English whatever LANG says;
+// snapshot, which renders the window, installs the window's language itself.
+static int runCommandLine(int argc, char **argv)
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    return cli::run(argc, argv, renderSnapshot);
+}
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && cli::isCommand(argv[1]))
-        return cli::run(argc, argv, renderSnapshot);
+        return runCommandLine(argc, argv);
     if (argc > 1 && std::string(argv[1]).rfind("--", 0) != 0 && !std::string(argv[1]).empty()) {
         // Not a subcommand and not a Qt option: most likely a typo of one.
         bool looksLikeFile = std::string(argv[1]).find('.') != std::string::npos ||
                              std::string(argv[1]).find('/') != std::string::npos;
         if (!looksLikeFile)
-            return cli::run(argc, argv, renderSnapshot);
+            return runCommandLine(argc, argv);
     }
     QApplication app(argc, argv);
     QApplication::setOrganizationName("ResNeXtExplorer");
