@@ -178,7 +178,9 @@ void TestGuiOpenModel::sameReportBothWays()
     QCOMPARE(cli.code, 2);
     QVERIFY(gui.mismatch);
     QVERIFY2(gui.error.endsWith('.'), qPrintable(gui.error));
-    const QString common = gui.error.chopped(1);
+    // The window says what happened in the user's language, then core's report as "Details: ...".
+    QVERIFY2(gui.error.contains("Details: "), qPrintable(gui.error));
+    const QString common = gui.error.section("Details: ", 1).chopped(1);
     QVERIFY2(common.contains("1 unexpected (extra.weight)"), qPrintable(common));
     QVERIFY2(cli.err.contains(common + "; load anyway with --allow-partial"), qPrintable(cli.err + "\n" + common));
 
