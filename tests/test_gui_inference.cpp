@@ -121,7 +121,13 @@ void TestGuiInference::numbersFollowTheLanguage()
     ClassifyPanel *c = w.classifyPanel();
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
     const QString title = c->titleLabel()->text(), timings = c->timingsLabel()->text();
+    QString preprocessing; // core's describe() is English; the window says it in its language
+    for (const QLabel *l : c->findChildren<QLabel *>())
+        if (l->text().startsWith(QString::fromUtf8("Tiền xử lý: ")))
+            preprocessing = l->text();
     language::install("en");
+    QCOMPARE(preprocessing, QString::fromUtf8("Tiền xử lý: ảnh nhỏ: đổi kích thước về 28x28, ảnh xám, trung bình 0,286, "
+                                              "độ lệch chuẩn 0,353"));
     QVERIFY2(title.contains(QRegularExpression("\\(\\d+,\\d%\\)")), qPrintable(title));
     QVERIFY2(timings.contains(QRegularExpression("^giải mã \\d+,\\d ms \\+ tiền xử lý \\d+,\\d ms")), qPrintable(timings));
     QVERIFY2(!timings.contains(QRegularExpression("\\d\\.\\d")), qPrintable(timings));

@@ -7,6 +7,7 @@
 #include "language.h"
 
 #include "resnext/plan.h"
+#include "resnext/preprocess.h"
 #include <cmath>
 
 #include "plot.h"
@@ -266,6 +267,25 @@ QString breakable(const QString &text)
             out += QChar(0x200B);
     }
     return out;
+}
+
+// The preprocessing in the window's language (core's describe() is the command
+// line's English); the values of a channel list are joined by " / " because a
+// Vietnamese decimal comma would make ", " ambiguous.
+QString describePreprocessing(const Preprocessing &p)
+{
+    const auto values = [](const std::vector<float> &v) {
+        QStringList out;
+        for (float x : v)
+            out << language::general(x, 4);
+        return out.join(" / ");
+    };
+    const QString how = p.kind == PreprocessKind::ImageNet
+                            ? ClassifyPanel::tr("ImageNet: shorter side %1, centre crop %2").arg(p.resize).arg(p.size)
+                            : ClassifyPanel::tr("small image: resize to %1x%1").arg(p.size);
+    return (p.channels == 1 ? ClassifyPanel::tr("%1, grey, mean %2, std %3")
+                            : ClassifyPanel::tr("%1, RGB, mean %2, std %3"))
+        .arg(how, values(p.mean), values(p.std));
 }
 
 } // namespace
@@ -625,7 +645,7 @@ void ClassifyPanel::modelChanged(const Job &, const QString &text)
     if (auto m = m_service->model()) {
         m_knows->setVisible(m->info().source == "built-in model");
         setBlocks(m->info().spec);
-        m_preprocess->setText(tr("Preprocessing: %1").arg(QString::fromStdString(describe(m->info().preprocessing))));
+        m_preprocess->setText(tr("Preprocessing: %1").arg(describePreprocessing(m->info().preprocessing)));
     }
     // An error about an earlier image or model no longer describes what is on screen.
     showError({});

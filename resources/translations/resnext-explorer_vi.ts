@@ -636,6 +636,22 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>Colours stretched per %1.</source>
         <translation>Màu được giãn theo %1.</translation>
     </message>
+    <message>
+        <source>ImageNet: shorter side %1, centre crop %2</source>
+        <translation>ImageNet: cạnh ngắn %1, cắt giữa %2</translation>
+    </message>
+    <message>
+        <source>small image: resize to %1x%1</source>
+        <translation>ảnh nhỏ: đổi kích thước về %1x%1</translation>
+    </message>
+    <message>
+        <source>%1, grey, mean %2, std %3</source>
+        <translation>%1, ảnh xám, trung bình %2, độ lệch chuẩn %3</translation>
+    </message>
+    <message>
+        <source>%1, RGB, mean %2, std %3</source>
+        <translation>%1, RGB, trung bình %2, độ lệch chuẩn %3</translation>
+    </message>
 </context>
 <context>
     <name>ComplexityPanel</name>
