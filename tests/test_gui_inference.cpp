@@ -131,6 +131,7 @@ void TestGuiInference::numbersFollowTheLanguage()
     QVERIFY2(title.contains(QRegularExpression("\\(\\d+,\\d%\\)")), qPrintable(title));
     QVERIFY2(timings.contains(QRegularExpression("^giải mã \\d+,\\d ms \\+ tiền xử lý \\d+,\\d ms")), qPrintable(timings));
     QVERIFY2(!timings.contains(QRegularExpression("\\d\\.\\d")), qPrintable(timings));
+    QVERIFY2(timings.endsWith(QString::fromUtf8("đường nhanh")), qPrintable(timings)); // the path's name too
 }
 
 void TestGuiInference::badImageExplainedInline()

@@ -897,7 +897,9 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
                            .arg(language::decimal(t.preprocessMs, 1))
                            .arg(language::decimal(t.forwardMs, 1))
                            .arg(language::decimal(t.featuresMs, 1))
-                           .arg(m_result->device, QString::fromStdString(toString(m_result->path))));
+                           .arg(m_result->device, m_result->path == InferencePath::Plain  ? tr("plain")
+                                                  : m_result->path == InferencePath::Fast ? tr("fast")
+                                                                                          : tr("fast-bf16")));
     renderFeatures();
 }
 

@@ -652,6 +652,18 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <source>%1, RGB, mean %2, std %3</source>
         <translation>%1, RGB, trung bình %2, độ lệch chuẩn %3</translation>
     </message>
+    <message>
+        <source>plain</source>
+        <translation>thường</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>nhanh</translation>
+    </message>
+    <message>
+        <source>fast-bf16</source>
+        <translation>nhanh BF16</translation>
+    </message>
 </context>
 <context>
     <name>ComplexityPanel</name>
