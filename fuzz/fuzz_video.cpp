@@ -1,10 +1,10 @@
-// libFuzzer target for the video container prober (core/src/video_probe.cpp):
+// libFuzzer target for the video container prober (core/src/data/video_probe.cpp):
 // MP4/MOV boxes, Matroska/WebM elements and AVI chunks read from hostile bytes
 // to learn the declared frame size before any decoder runs. Any input must
 // give a size (never negative, 0 x 0 when nothing is declared) without a
 // crash, a sanitizer report or an exception, and the prober must read only
 // what lies within the input, in small pieces.
-#include "video_probe.h"
+#include "data/video_probe.h"
 
 #include <cstdint>
 #include <cstdlib>

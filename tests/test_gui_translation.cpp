@@ -468,25 +468,31 @@ void TestGuiTranslation::numbersInEveryPanel()
 // shapes, such as 2048 x 7 x 7 or layer3, stay plain).
 void TestGuiTranslation::noNumberFormattedOutsideTheLocale()
 {
-    const QDir ui(RESNEXT_SOURCE_DIR "/ui");
     static const QRegularExpression formatted(
         "QString::number\\([^;]*'[fgeE]'|\\.arg\\([^;()]*,\\s*0,\\s*'[fgeE]'|withThousands|humanCount|std::to_string");
     QStringList problems;
-    for (const QString &name : ui.entryList({"*.cpp"})) {
-        if (name.startsWith("cli") || name == "language.cpp")
-            continue;
-        QFile f(ui.filePath(name));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        int line = 0;
-        for (const QString &text : QString::fromUtf8(f.readAll()).split('\n')) {
-            ++line;
-            // Cache keys are not shown (costpanel's measureKey, modelservice's profile key); data
-            // for files or the clipboard says so with a "// data, not shown" comment on its line.
-            if (text.contains(formatted) && !text.contains("key") && !text.contains("\"|\"") &&
-                !text.contains("// data, not shown"))
-                problems << QString("%1:%2: %3").arg(name).arg(line).arg(text.trimmed());
+    int filesRead = 0;
+    // The window's layers; the command line (ui/cli) stays English for scripts.
+    for (const char *layer : {"/ui/gui", "/ui/charts"}) {
+        const QDir dir(QString(RESNEXT_SOURCE_DIR) + layer);
+        for (const QString &name : dir.entryList({"*.cpp"})) {
+            if (name == "language.cpp")
+                continue;
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            ++filesRead;
+            int line = 0;
+            for (const QString &text : QString::fromUtf8(f.readAll()).split('\n')) {
+                ++line;
+                // Cache keys are not shown (costpanel's measureKey, modelservice's profile key); data
+                // for files or the clipboard says so with a "// data, not shown" comment on its line.
+                if (text.contains(formatted) && !text.contains("key") && !text.contains("\"|\"") &&
+                    !text.contains("// data, not shown"))
+                    problems << QString("%1:%2: %3").arg(name).arg(line).arg(text.trimmed());
+            }
         }
     }
+    QVERIFY2(filesRead >= 20, "the window's sources were not found: the check read too few files");
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
 }
 

@@ -33,7 +33,7 @@ Preprocessing preprocessingFromJsonValue(const Json &value);
 // Limits on JSON read from files (specs, experiment runs, preprocessing): nesting
 // depth, size and keys per object (an ordered_json object finds a key by a linear
 // search). Keys appearing twice in one object are refused too. The same bounded
-// parser (core/src/bounded_json.h) reads safetensors headers.
+// parser (core/src/io/bounded_json.h) reads safetensors headers.
 constexpr std::size_t kMaxJsonDepth = 64;
 constexpr std::size_t kMaxJsonTextBytes = std::size_t(16) << 20;
 constexpr std::size_t kMaxJsonKeys = 10000;

@@ -11,7 +11,7 @@
 #include "resnext/validate.h"
 #include "resnext/weights_cache.h"
 
-#include "resources.h"
+#include "io/resources.h"
 
 #include <nlohmann/json.hpp>
 

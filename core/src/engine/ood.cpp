@@ -5,7 +5,7 @@
 
 #include "resnext/error.h"
 
-#include "bounded_json.h"
+#include "io/bounded_json.h"
 
 #include <algorithm>
 #include <cmath>

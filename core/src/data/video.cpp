@@ -61,7 +61,7 @@ std::string framePixelsMessage(std::int64_t width, std::int64_t height)
 // FFmpeg decodes a frame while it opens a file (to learn its pixel format), so
 // the size must be known before: an image given as a video is probed like any
 // image, a container (MP4/MOV, Matroska/WebM, AVI) by the bounded prober
-// (core/src/video_probe.cpp), which reads only its headers.
+// (core/src/data/video_probe.cpp), which reads only its headers.
 void refuseHugeFramesFromHeader(const std::string &path)
 {
     const auto fp = openRegularFile(path);
