@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_video.h"
-#include "snapshot.h"
 
 #include "resnext/accounting.h"
 #include "resnext/error.h"
