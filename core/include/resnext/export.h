@@ -52,6 +52,10 @@ struct OnnxOptions {
     std::string outputName = "logits";
     // Appended to the model's and the graph's doc strings (e.g. the weights' source).
     std::string docString;
+    // false: the graph without its initialisers, for looking at or checking the
+    // structure (the weights' names and shapes are still checked against
+    // `tensors`, whose values may then be empty); such a file does not run.
+    bool weights = true;
 };
 
 // The bytes of an ONNX ModelProto for the spec (form (c) layout) with the given

@@ -37,6 +37,83 @@ std::string intList(const std::vector<int> &v)
     return s + "]";
 }
 
+// The Python that builds and runs the plan's layers of `role` (the stem's or the
+// head's) as attributes of the model under their plan names: the constructor's
+// lines and the forward's (x in, x out).
+struct PythonLayers {
+    std::string modules, forward;
+};
+
+PythonLayers pythonLayers(const std::vector<LayerInfo> &plan, LayerRole role)
+{
+    PythonLayers py;
+    const auto num = [](int v) { return std::to_string(v); };
+    for (const LayerInfo &l : plan) {
+        if (l.role != role)
+            continue;
+        if (l.name.find('.') != std::string::npos)
+            throw Error("export: layer '" + l.name + "' is not a top-level module name");
+        std::string module;
+        switch (l.kind) {
+        case LayerKind::Conv:
+            module = "nn.Conv2d(" + num(l.inChannels) + ", " + num(l.channels) + ", kernel_size=" + num(l.kernel) +
+                     ", stride=" + num(l.stride) + ", padding=" + num(l.padding) + ", dilation=" + num(l.dilation) +
+                     ", groups=" + num(l.groups) + ", bias=" + (l.bias ? "True" : "False") + ")";
+            break;
+        case LayerKind::BatchNorm: module = "nn.BatchNorm2d(" + num(l.channels) + ")"; break;
+        case LayerKind::ReLU: module = "nn.ReLU(inplace=True)"; break;
+        case LayerKind::MaxPool:
+            module = "nn.MaxPool2d(kernel_size=" + num(l.kernel) + ", stride=" + num(l.stride) +
+                     ", padding=" + num(l.padding) + ")";
+            break;
+        case LayerKind::AvgPool: module = "nn.AdaptiveAvgPool2d((1, 1))"; break;
+        case LayerKind::Linear: module = "nn.Linear(" + num(l.inChannels) + ", " + num(l.channels) + ")"; break;
+        default: throw Error("export: no PyTorch module for layer '" + l.name + "'");
+        }
+        py.modules += "        self." + l.name + " = " + module + "\n";
+        py.forward += "        x = self." + l.name + "(x)\n";
+        if (l.kind == LayerKind::AvgPool)
+            py.forward += "        x = torch.flatten(x, 1)\n";
+    }
+    if (!py.modules.empty()) { // no trailing newline: the templates have their own
+        py.modules.pop_back();
+        py.forward.pop_back();
+    }
+    return py;
+}
+
+// The plan's names of a few tensors' modules for the docstrings: the stem's
+// first two, the first grouped convolution, the first shortcut and the classifier.
+std::string exampleNames(const std::vector<LayerInfo> &plan)
+{
+    std::vector<std::string> names;
+    const auto first = [&](auto pred) {
+        for (const LayerInfo &l : plan)
+            if (pred(l)) {
+                names.push_back(l.name);
+                return;
+            }
+    };
+    for (const LayerInfo &l : plan)
+        if (l.role == LayerRole::Stem && l.params > 0 && names.size() < 2)
+            names.push_back(l.name);
+    first([](const LayerInfo &l) { return l.role == LayerRole::Grouped && l.kind == LayerKind::Conv; });
+    first([](const LayerInfo &l) { return l.role == LayerRole::Shortcut && l.kind == LayerKind::Conv; });
+    first([](const LayerInfo &l) { return l.role == LayerRole::Head && l.params > 0; });
+    std::string text;
+    for (size_t i = 0; i < names.size(); ++i)
+        text += (i ? ", " : "") + names[i];
+    return text;
+}
+
+// The leaf name of a layer inside its block: "layer1.0.bn3" -> "bn3".
+std::string blockLeaf(const std::string &name)
+{
+    const auto first = name.find('.');
+    const auto second = first == std::string::npos ? first : name.find('.', first + 1);
+    return second == std::string::npos ? name : name.substr(second + 1);
+}
+
 // The exported network is always form (c): forms (a) and (b) compute the same function.
 ArchSpec exportedSpec(const ArchSpec &spec)
 {
@@ -59,7 +136,7 @@ std::string formNote(const ArchSpec &spec)
 const char *kModelTemplate = R"PY("""{{NAME}}, exported by ResNeXt Explorer {{VERSION}}.
 
 build_model() returns the network with torchvision's classes and parameter names
-(conv1, bn1, layer1.0.conv2, layer1.0.downsample.0, fc, ...), so its state_dict
+({{EXAMPLE_NAMES}}, ...), so its state_dict
 loads into ResNeXt Explorer and back:
 
     import model
@@ -171,7 +248,8 @@ const char *kSubclassBuild = R"PY({{EXPANSION_CLASS}}
 class ExploredResNet(ResNet):
     """torchvision's ResNet generalised to this spec ({{DIFFERENCES}}).
     Blocks are torchvision's, built by its _make_layer; module and parameter
-    names are torchvision's (conv1, bn1, layer1..layerN, fc)."""
+    names are torchvision's, as the app's layer plan has them
+    ({{EXAMPLE_NAMES}}, ...)."""
 
     def __init__(self, block, layers, planes, num_classes, groups, width_per_group,
                  in_channels, stem_channels):
@@ -181,19 +259,12 @@ class ExploredResNet(ResNet):
         self.dilation = 1
         self.groups = groups
         self.base_width = width_per_group
-        # The stem as the app's layer plan has it (the CIFAR stem: 3x3/1, no pooling).
-        self.conv1 = nn.Conv2d(in_channels, stem_channels, kernel_size={{STEM_K}}, stride={{STEM_S}},
-                               padding={{STEM_P}}, bias=False)
-        self.bn1 = nn.BatchNorm2d(stem_channels)
-        self.relu = nn.ReLU(inplace=True)
-        self.maxpool = {{MAXPOOL}}
-        self.stage_names = []
-        for i, (blocks, p) in enumerate(zip(layers, planes)):
-            name = "layer%d" % (i + 1)
+        # The stem, the stages and the head as the app's layer plan has them.
+{{STEM_MODULES}}
+        self.stage_names = {{STAGE_NAMES}}
+        for i, (name, blocks, p) in enumerate(zip(self.stage_names, layers, planes)):
             setattr(self, name, self._make_layer(block, p, blocks, stride=1 if i == 0 else 2))
-            self.stage_names.append(name)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(self.inplanes, num_classes)
+{{HEAD_MODULES}}
         for m in self.modules():  # torchvision's initialisation
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
@@ -202,10 +273,11 @@ class ExploredResNet(ResNet):
                 nn.init.constant_(m.bias, 0)
 
     def _forward_impl(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+{{STEM_FORWARD}}
         for name in self.stage_names:
             x = getattr(self, name)(x)
-        return self.fc(torch.flatten(self.avgpool(x), 1))
+{{HEAD_FORWARD}}
+        return x
 
 
 def build_model():
@@ -247,6 +319,7 @@ class SEBlock({{SE_BASE}}):
 
     def forward(self, x):
         identity = x if self.downsample is None else self.downsample(x)
+        out = x
 {{SE_FORWARD}}
         return self.relu(self.se(out) + identity)
 )PY";
@@ -506,6 +579,7 @@ std::string pytorchModelCode(const ArchSpec &original)
     const ArchSpec spec = exportedSpec(original);
     const std::string name = describe(spec);
     const bool basic = spec.block == BlockKind::Basic;
+    const std::vector<LayerInfo> plan = planLayers(spec);
     std::string build;
     const bool se = spec.seReduction > 0;
     if (torchvisionBuildsDirectly(spec) && !se) {
@@ -544,19 +618,18 @@ std::string pytorchModelCode(const ArchSpec &original)
         build = replaceAll(build, "PLANES", intList(planes));
         build = replaceAll(build, "IN_CHANNELS", std::to_string(spec.inChannels));
         build = replaceAll(build, "STEM_CHANNELS", std::to_string(spec.stemChannels));
-        // The stem's geometry is the plan's: its convolution and its max-pool (none: Identity).
-        std::string maxPool = "nn.Identity()";
-        for (const LayerInfo &l : planLayers(spec)) {
-            if (l.role == LayerRole::Stem && l.kind == LayerKind::Conv) {
-                build = replaceAll(build, "STEM_K", std::to_string(l.kernel));
-                build = replaceAll(build, "STEM_S", std::to_string(l.stride));
-                build = replaceAll(build, "STEM_P", std::to_string(l.padding));
-            }
-            if (l.role == LayerRole::Stem && l.kind == LayerKind::MaxPool)
-                maxPool = "nn.MaxPool2d(kernel_size=" + std::to_string(l.kernel) + ", stride=" +
-                          std::to_string(l.stride) + ", padding=" + std::to_string(l.padding) + ")";
-        }
-        build = replaceAll(build, "MAXPOOL", maxPool);
+        // The stem and the head are the plan's layers, under its names; the stages
+        // are torchvision's blocks under the plan's stage names.
+        const PythonLayers stem = pythonLayers(plan, LayerRole::Stem), head = pythonLayers(plan, LayerRole::Head);
+        build = replaceAll(build, "STEM_MODULES", stem.modules);
+        build = replaceAll(build, "STEM_FORWARD", stem.forward);
+        build = replaceAll(build, "HEAD_MODULES", head.modules);
+        build = replaceAll(build, "HEAD_FORWARD", head.forward);
+        std::string stages;
+        for (size_t i = 0; i < plan.size(); ++i)
+            if (plan[i].block >= 0 && (i == 0 || plan[i - 1].stage != plan[i].stage))
+                stages += std::string(stages.empty() ? "" : ", ") + "\"" + plan[i].name.substr(0, plan[i].name.find('.')) + "\"";
+        build = replaceAll(build, "STAGE_NAMES", "[" + stages + "]");
         const bool expanded = !basic && spec.expansion != 4;
         build = replaceAll(build, "EXPANSION_CLASS",
                            expanded ? "\n\nclass ExpandedBottleneck(Bottleneck):\n"
@@ -569,12 +642,24 @@ std::string pytorchModelCode(const ArchSpec &original)
             seText = replaceAll(seText, "SE_R", std::to_string(spec.seReduction));
             const char *base = expanded ? "ExpandedBottleneck" : basic ? "BasicBlock" : "Bottleneck";
             seText = replaceAll(seText, "SE_BASE", base);
-            seText = replaceAll(seText, "SE_LAST_BN", basic ? "bn2" : "bn3");
-            seText = replaceAll(seText, "SE_FORWARD",
-                                basic ? "        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))"
-                                      : "        out = self.relu(self.bn1(self.conv1(x)))\n"
-                                        "        out = self.relu(self.bn2(self.conv2(out)))\n"
-                                        "        out = self.bn3(self.conv3(out))");
+            // The block's residual branch in the plan's order and names (the first
+            // block's: every block has the same), up to the BN the SE module follows.
+            std::string lastBn, forward;
+            for (const LayerInfo &l : plan) {
+                if (l.stage != 1 || l.block != 0 ||
+                    (l.role != LayerRole::Reduce && l.role != LayerRole::Grouped && l.role != LayerRole::Expand))
+                    continue;
+                const std::string leaf = blockLeaf(l.name);
+                if (l.kind == LayerKind::ReLU) // torchvision's blocks share one ReLU module
+                    forward += "        out = self.relu(out)\n";
+                else
+                    forward += "        out = self." + leaf + "(out)\n";
+                if (l.kind == LayerKind::BatchNorm)
+                    lastBn = leaf;
+            }
+            forward.pop_back();
+            seText = replaceAll(seText, "SE_LAST_BN", lastBn);
+            seText = replaceAll(seText, "SE_FORWARD", forward);
             const auto at = build.find("\n\nclass ExploredResNet");
             build.insert(at, seText);
             build = replaceAll(build, "BLOCK", "SEBlock");
@@ -590,6 +675,7 @@ std::string pytorchModelCode(const ArchSpec &original)
 
     std::string text = kModelTemplate;
     text = replaceAll(text, "BUILD", build);
+    text = replaceAll(text, "EXAMPLE_NAMES", exampleNames(plan));
     text = replaceAll(text, "BLOCK_CLASS", basic ? "BasicBlock" : "Bottleneck");
     text = replaceAll(text, "NAME", name);
     text = replaceAll(text, "VERSION", RESNEXT_VERSION);

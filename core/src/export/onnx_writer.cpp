@@ -127,7 +127,7 @@ Message valueInfo(const std::string &name, const std::vector<std::int64_t> &dims
 
 class GraphBuilder {
 public:
-    explicit GraphBuilder(const std::vector<NamedTensor> &tensors)
+    GraphBuilder(const std::vector<NamedTensor> &tensors, bool weights) : m_weights(weights)
     {
         for (const auto &t : tensors)
             m_tensors.emplace(t.name, &t);
@@ -143,6 +143,8 @@ public:
         if (t.shape != shape)
             throw Error("onnx: tensor '" + name + "' has shape " + shapeText(t.shape) + ", the spec needs " +
                         shapeText(shape));
+        if (!m_weights)
+            return name;
         std::int64_t n = 1;
         for (auto d : shape)
             n *= d;
@@ -189,6 +191,7 @@ public:
 
 private:
     std::map<std::string, const NamedTensor *> m_tensors;
+    bool m_weights = true;
     Message m_nodes, m_graph;
 };
 
@@ -212,12 +215,12 @@ std::string encodeOnnx(const ArchSpec &original, const std::vector<NamedTensor> 
     std::uint64_t bytes = 0;
     for (const auto &l : plan.layers)
         bytes += static_cast<std::uint64_t>(l.kind == LayerKind::BatchNorm ? 2 * l.params : l.params) * sizeof(float);
-    if (bytes > 2000000000ULL)
+    if (o.weights && bytes > 2000000000ULL)
         throw Error("onnx: " + describe(spec) + " has " + std::to_string(bytes / 1000000) +
                     " MB of weights; an ONNX file holds at most 2 GB without external data, which this exporter "
                     "does not write");
 
-    GraphBuilder g(tensors);
+    GraphBuilder g(tensors, o.weights);
     std::string x = o.inputName; // the current activation
     std::string blockIn, mainOut, seIn;
     bool shortcut = false;

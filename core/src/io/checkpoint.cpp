@@ -157,21 +157,35 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
         s.layers.push_back(blocks[st]);
     }
 
-    s.block = byName.count("layer1.0.conv3.weight") ? BlockKind::Bottleneck : BlockKind::Basic;
+    // The weight of a convolution of stage `stage`'s first block, as the plan of a
+    // network of `kind` blocks with SE (one block a stage) names it.
+    const int stages = static_cast<int>(s.layers.size());
+    const auto blockWeight = [stages](BlockKind kind, int stage, LayerRole role) {
+        ArchSpec p;
+        p.block = kind;
+        p.layers.assign(static_cast<size_t>(stages), 1);
+        p.seReduction = 16;
+        for (const LayerInfo &l : planLayers(p))
+            if (l.stage == stage && l.block == 0 && l.kind == LayerKind::Conv && l.role == role)
+                return layerTensors(l).front().name;
+        throw Error("spec inference: the plan has no such convolution"); // not reached
+    };
+    s.block = byName.count(blockWeight(BlockKind::Bottleneck, 1, LayerRole::Expand)) ? BlockKind::Bottleneck
+                                                                                      : BlockKind::Basic;
     std::vector<int> planes, grouped;
     int cardinality = 0;
     for (int st = 1; st <= s.numStages(); ++st) {
-        const std::string p = "layer" + std::to_string(st) + ".0.";
         if (s.block == BlockKind::Basic) {
-            planes.push_back(static_cast<int>(get(p + "conv1.weight", 4).shape[0]));
+            planes.push_back(static_cast<int>(get(blockWeight(s.block, st, LayerRole::Grouped), 4).shape[0]));
             continue;
         }
-        const TensorRecord &c2 = get(p + "conv2.weight", 4);
-        const TensorRecord &c3 = get(p + "conv3.weight", 4);
+        const std::string groupedName = blockWeight(s.block, st, LayerRole::Grouped);
+        const TensorRecord &c2 = get(groupedName, 4);
+        const TensorRecord &c3 = get(blockWeight(s.block, st, LayerRole::Expand), 4);
         const int w = static_cast<int>(c2.shape[0]);
         const int perGroup = static_cast<int>(c2.shape[1]);
         if (perGroup <= 0 || w % perGroup != 0)
-            fail("'" + p + "conv2.weight' shape " + shapeText(c2.shape) + " is not a grouped 3x3 convolution");
+            fail("'" + groupedName + "' shape " + shapeText(c2.shape) + " is not a grouped 3x3 convolution");
         const int c = w / perGroup;
         if (cardinality && c != cardinality)
             fail("cardinality differs between stages (" + std::to_string(cardinality) + " and " + std::to_string(c) +
@@ -225,7 +239,7 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
     if (hasSe) {
         std::vector<std::int64_t> squeezed;
         for (int st = 0; st < s.numStages(); ++st) {
-            const std::string n = "layer" + std::to_string(st + 1) + ".0.se.fc1.weight";
+            const std::string n = blockWeight(s.block, st + 1, LayerRole::Excite); // se.fc1, the first
             const TensorRecord &fc1 = get(n, 4);
             if (fc1.shape[1] != s.stageOutChannels(st))
                 fail("'" + n + "' has shape " + shapeText(fc1.shape) + ": its input should be the block's " +

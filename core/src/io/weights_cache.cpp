@@ -115,7 +115,11 @@ TensorLimits tensorLimitsFor(const ArchSpec &spec)
     }
     // The engine's "ood.*" statistics: class means [classes, D], precision [D, D], a scalar threshold,
     // D being the classifier's input width.
-    if (const auto fc = most->find("fc.weight"); fc != most->end()) {
+    std::string classifier; // the head's weight, as the plan names it
+    for (const LayerInfo &l : planLayers(spec))
+        if (l.role == LayerRole::Head && l.kind == LayerKind::Linear)
+            classifier = layerTensors(l).front().name;
+    if (const auto fc = most->find(classifier); fc != most->end()) {
         const std::uint64_t dims = fc->second / static_cast<std::uint64_t>(std::max(1, spec.numClasses));
         (*most)["ood.class_means"] = fc->second;
         (*most)["ood.precision"] = dims * dims;
