@@ -238,7 +238,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
     m_video = new VideoPlayer(m_service, m_classify);
-    m_classify->setVideoBar(m_video);
+    m_classify->setVideoBar(m_video, m_video->controls());
     // On a low screen the panel scrolls rather than squeezing its charts over each other.
     auto *classifyScroll = new MinimumScrollArea;
     classifyScroll->setObjectName("classifyScroll");
