@@ -144,7 +144,7 @@ private:
 
 // The Complexity dock's scroll area: tall enough for the table's last row
 // (at 1280x720 in Vietnamese the dock ended half-way through it); the note
-// under the table may still scroll. Never more than a third of the screen.
+// under the table may still scroll. Never more than a third of the window.
 class TableScrollArea : public QScrollArea {
 public:
     explicit TableScrollArea(ComplexityPanel *panel)
@@ -176,7 +176,7 @@ private:
     void fit()
     {
         auto *panel = static_cast<ComplexityPanel *>(widget());
-        const int cap = screen() ? screen()->availableGeometry().height() / 3 : 240;
+        const int cap = window()->height() / 3;
         const int wanted = std::min(panel->lastRowBottom(), cap);
         if (wanted > minimumHeight() && viewport()->height() < wanted)
             setMinimumHeight(wanted);
