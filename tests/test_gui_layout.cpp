@@ -100,6 +100,24 @@ QStringList layoutProblems(QWidget *root)
                                         .arg(t->rect().height())
                                         .arg(t->text().left(60), describeWidget(plot));
                 }
+            // Axis titles are drawn centred along their axis rect: one longer than
+            // the plot is high (or wide) loses its ends at the plot's edges.
+            for (int r = 0; r < plot->axisRectCount(); ++r)
+                for (QCPAxis *axis : plot->axisRect(r)->axes()) {
+                    if (!axis->visible() || axis->label().isEmpty())
+                        continue;
+                    const double length = axisTitleLength(axis);
+                    const bool vertical = axis->orientation() == Qt::Vertical;
+                    const double centre = vertical ? axis->axisRect()->rect().center().y()
+                                                   : axis->axisRect()->rect().center().x();
+                    const double room = vertical ? plot->height() : plot->width();
+                    if (centre - length / 2 < 0 || centre + length / 2 > room)
+                        problems << QString("axis title cut (needs %1 px, centred at %2 in %3): %4 in %5")
+                                        .arg(length)
+                                        .arg(centre)
+                                        .arg(room)
+                                        .arg(axis->label(), describeWidget(plot));
+                }
         } else if (auto *button = qobject_cast<QAbstractButton *>(w)) {
             if (!button->text().isEmpty() && button->sizeHint().width() > button->width() + 1)
                 problems << QString("button text cut (needs width %1): %2")

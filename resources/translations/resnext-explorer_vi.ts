@@ -461,10 +461,6 @@ Thường: các module của LibTorch, từng phép một. Grad-CAM luôn dùng 
         <translation>Bản đồ kích hoạt lớp có trọng số gradient trên đầu ra của stage chứa block đang chọn: nơi đặc trưng của stage đó đẩy điểm của lớp đứng đầu lên.</translation>
     </message>
     <message>
-        <source>probability (%)</source>
-        <translation>xác suất (%)</translation>
-    </message>
-    <message>
         <source>Block:</source>
         <translation>Block:</translation>
     </message>
@@ -2724,10 +2720,6 @@ thu nhỏ (%)</translation>
         <translation>Đóng video</translation>
     </message>
     <message>
-        <source>capture: frames read per second (a file plays at its own rate); model: frames classified and shown per second (the newest frame is taken whenever the model is free, older ones are dropped); latency: from the frame&apos;s capture to its result on screen.</source>
-        <translation>capture: số khung hình đọc mỗi giây (một tệp phát theo tốc độ riêng của nó); mô hình: số khung hình được phân loại và hiển thị mỗi giây (khung mới nhất được lấy mỗi khi mô hình rảnh, khung cũ hơn bị bỏ); độ trễ: từ lúc chụp khung hình tới lúc kết quả hiện trên màn hình.</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;%1&lt;/b&gt;: %2</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: %2</translation>
     </message>
@@ -2760,16 +2752,20 @@ thu nhỏ (%)</translation>
         <translation>khung hình %1</translation>
     </message>
     <message>
-        <source>capture %1 frames/s &amp;middot; model %2 frames/s &amp;middot; latency %3 ms (capture to shown, median of the last %8) &amp;middot; %4 dropped &amp;middot; %5 (%6 s)%7</source>
-        <translation>chụp %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms (từ lúc chụp tới lúc hiển thị, trung vị của %8 khung gần nhất) &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
-    </message>
-    <message>
         <source> &amp;mdash; end of the video</source>
         <translation> &amp;mdash; hết video</translation>
     </message>
     <message>
         <source> &amp;mdash; paused</source>
         <translation> &amp;mdash; đang tạm dừng</translation>
+    </message>
+    <message>
+        <source>capture: frames read per second (a file plays at its own rate); model: frames classified and shown per second (the newest frame is taken whenever the model is free, older ones are dropped); latency: from the frame&apos;s capture to its result on screen, the median of the last frames shown.</source>
+        <translation>capture: số khung hình đọc mỗi giây (một tệp phát theo tốc độ riêng của nó); mô hình: số khung hình được phân loại và hiển thị mỗi giây (khung mới nhất được lấy mỗi khi mô hình rảnh, khung cũ hơn bị bỏ); độ trễ: từ lúc chụp khung hình tới lúc kết quả hiện trên màn hình, trung vị của các khung hiển thị gần nhất.</translation>
+    </message>
+    <message>
+        <source>capture %1 frames/s &amp;middot; model %2 frames/s &amp;middot; latency %3 ms &amp;middot; %4 dropped &amp;middot; %5 (%6 s)%7</source>
+        <translation>chụp %1 khung hình/giây &amp;middot; mô hình %2 khung hình/giây &amp;middot; độ trễ %3 ms &amp;middot; %4 bị bỏ &amp;middot; %5 (%6 giây)%7</translation>
     </message>
 </context>
 <context>

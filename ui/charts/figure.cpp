@@ -110,8 +110,10 @@ std::optional<QSize> parseFigureSize(const QString &text)
 void registerFigure(QWidget *view, const QString &name)
 {
     view->setProperty(kFigureProperty, name);
-    if (auto *plot = qobject_cast<QCustomPlot *>(view))
+    if (auto *plot = qobject_cast<QCustomPlot *>(view)) {
         keepTicksApart(plot);
+        keepAxisTitlesWhole(plot);
+    }
     view->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(view, &QWidget::customContextMenuRequested, view, [view](const QPoint &pos) {
         QMenu menu;

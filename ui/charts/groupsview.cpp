@@ -150,7 +150,9 @@ void drawSelectivity(QCustomPlot *plot, const GroupAnalysis &a, const std::vecto
         columns << QString::fromStdString(name);
     plot->yAxis->setTicker(textTicks(rows));
     plot->xAxis->setTicker(textTicks(columns));
-    plot->xAxis->setTickLabelRotation(40);
+    // Steep enough that neighbouring names stay apart at 1280x720 (at 40 degrees
+    // "Pullover", "Dress" and "Coat" touched).
+    plot->xAxis->setTickLabelRotation(60);
     plot->yAxis->setLabel(QCoreApplication::translate("GroupsView", "group (class-selectivity index)"));
     setTitle(plot, title);
     plot->replot();

@@ -159,3 +159,56 @@ void keepTicksApart(QCustomPlot *plot)
             }
     });
 }
+
+namespace {
+
+// `text` in two lines, broken at the space nearest its middle (unchanged without one).
+QString inTwoLines(const QString &text)
+{
+    int best = -1;
+    for (int i = 0; i < text.size(); ++i)
+        if (text[i] == ' ' && (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2)))
+            best = i;
+    if (best < 0)
+        return text;
+    QString out = text;
+    out[best] = '\n';
+    return out;
+}
+
+} // namespace
+
+double axisTitleLength(const QCPAxis *axis)
+{
+    return QFontMetricsF(axis->labelFont()).boundingRect(QRectF(), Qt::TextDontClip, axis->label()).width();
+}
+
+void keepAxisTitlesWhole(QCustomPlot *plot)
+{
+    QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot] {
+        bool changed = false;
+        for (int i = 0; i < plot->axisRectCount(); ++i)
+            for (QCPAxis *axis : plot->axisRect(i)->axes()) {
+                if (axis->orientation() != Qt::Vertical || !axis->visible())
+                    continue;
+                // The title as the code set it (this function may have broken it).
+                const QString current = axis->label();
+                const QString title = current == axis->property("resnextWrapped").toString()
+                                          ? axis->property("resnextTitle").toString()
+                                          : current;
+                const double room = plot->height() - 2.0 * std::abs(axis->axisRect()->rect().center().y() -
+                                                                    plot->height() / 2.0);
+                const bool fits =
+                    QFontMetricsF(axis->labelFont()).horizontalAdvance(title) + 4 <= std::min<double>(room, plot->height());
+                const QString wanted = fits ? title : inTwoLines(title);
+                axis->setProperty("resnextTitle", title);
+                axis->setProperty("resnextWrapped", wanted == title ? QString() : wanted);
+                if (wanted != current) {
+                    axis->setLabel(wanted);
+                    changed = true;
+                }
+            }
+        if (changed) // the margins follow the title's new width
+            plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+}

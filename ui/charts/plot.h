@@ -37,5 +37,11 @@ bool inEmptyState(const QCustomPlot *plot);
 // Keeps tick labels apart: after each layout, every axis gets as many ticks
 // as its length holds with a label's height (or width) of space between them.
 void keepTicksApart(QCustomPlot *plot);
+// A vertical axis's title is written along the axis, centred on it: after each
+// layout, one longer than the plot is high is broken into two lines (and joined
+// again when the plot grows), so no title loses its ends at the plot's edges.
+void keepAxisTitlesWhole(QCustomPlot *plot);
+// The length along its axis of the axis's title as drawn (the longest line).
+double axisTitleLength(const QCPAxis *axis);
 // The rectangles of the tick labels `axis` draws (for tests and keepTicksApart).
 QList<QRectF> tickLabelRects(QCPAxis *axis);

@@ -295,14 +295,17 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     // Rows kept few and tight: at 1280x720 the page gets about 380 pixels of
     // height, and the image, the top-5 and the energy charts must all be in view.
     auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(4, 4, 4, 4);
-    outer->setSpacing(4);
+    outer->setContentsMargins(4, 2, 4, 2);
+    outer->setSpacing(3);
     auto *bar = new QHBoxLayout;
     m_model = new QLabel(tr("Loading the engine..."));
     m_model->setObjectName("modelLabel");
     m_model->setWordWrap(true);
     // A row of its own: beside the buttons it was squeezed into four lines.
-    outer->addWidget(m_model);
+    // With a video open its buttons join this row (setVideoBar).
+    m_modelRow = new QHBoxLayout;
+    m_modelRow->addWidget(m_model, 1);
+    outer->addLayout(m_modelRow);
     bar->addStretch(1);
     m_showInExplorer = new QPushButton(tr("Show this model in the explorer"));
     m_showInExplorer->setObjectName("showInExplorer");
@@ -578,10 +581,28 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     m_energy->installEventFilter(wheel);
 }
 
-void ClassifyPanel::setVideoBar(QWidget *bar)
+void ClassifyPanel::setVideoBar(QWidget *bar, QWidget *controls)
 {
-    // Under the model row and the error line, above the image.
+    // The name and figures under the model row and the error line, above the
+    // image; the buttons beside "Classifying with", which leaves room for them.
     static_cast<QVBoxLayout *>(layout())->insertWidget(3, bar);
+    m_modelRow->addWidget(controls, 0, Qt::AlignTop);
+    m_videoBar = bar;
+    bar->installEventFilter(this);
+}
+
+bool ClassifyPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_videoBar && (event->type() == QEvent::ShowToParent || event->type() == QEvent::HideToParent))
+        updateBuiltinNote();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ClassifyPanel::updateBuiltinNote()
+{
+    // The video's row takes the note's place: at 1280x720 both pushed the
+    // charts below the fold. The note comes back when the video is closed.
+    m_knows->setVisible(m_builtin && !(m_videoBar && !m_videoBar->isHidden()));
 }
 
 QString ClassifyPanel::device() const { return m_device->currentData().toString(); }
@@ -643,7 +664,8 @@ void ClassifyPanel::modelChanged(const Job &, const QString &text)
     m_model->setText(tr("<b>Classifying with:</b> %1").arg(breakable(text).toHtmlEscaped()));
     m_model->setToolTip(text);
     if (auto m = m_service->model()) {
-        m_knows->setVisible(m->info().source == "built-in model");
+        m_builtin = m->info().source == "built-in model";
+        updateBuiltinNote();
         setBlocks(m->info().spec);
         m_preprocess->setText(tr("Preprocessing: %1").arg(describePreprocessing(m->info().preprocessing)));
     }

@@ -17,6 +17,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QCustomPlot;
 class QLabel;
 class QListWidget;
@@ -113,8 +114,9 @@ public:
     // Grad-CAM waits for the pause (when it is computed for the frame shown).
     void setLive(bool live);
     bool live() const { return m_live; }
-    // Puts the video controls (VideoPlayer) above the image.
-    void setVideoBar(QWidget *bar);
+    // Puts the video's name and figures (VideoPlayer) above the image and its
+    // buttons (VideoPlayer::controls()) beside the model's name.
+    void setVideoBar(QWidget *bar, QWidget *controls);
     QString block() const;
     void setBlocks(const resnext::ArchSpec &spec);
     void showError(const QString &message);
@@ -151,6 +153,7 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void showResult(std::shared_ptr<const AnalysisResult> r);
@@ -164,6 +167,8 @@ private:
     void requestGradCam();
     void rerunShown();
     void clearView(const QString &why);
+    // The note on what the built-in model knows: shown for it, unless a video's row is.
+    void updateBuiltinNote();
     // What an analysis request was about: a file, a decoded image or a test sample.
     struct Source {
         QString file;
@@ -210,6 +215,9 @@ private:
     QString m_loadAnywayPath;
     DialogFolder m_dialogFolder;
     QListWidget *m_strip = nullptr;
+    QHBoxLayout *m_modelRow = nullptr;
+    QWidget *m_videoBar = nullptr;
+    bool m_builtin = false; // the built-in model classifies
     QScrollArea *m_groupScroll = nullptr;
     QPushButton *m_showInExplorer = nullptr;
     QPushButton *m_loadAnyway = nullptr;

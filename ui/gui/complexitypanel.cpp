@@ -85,6 +85,10 @@ QString diffText(std::int64_t value, std::int64_t base)
 ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
 {
     auto *outer = new QVBoxLayout(this);
+    // Tight margins: at 1280x720 the dock gets what the tabs leave (less in
+    // Vietnamese), and the default ones cut the last row in half.
+    outer->setContentsMargins(6, 2, 6, 2);
+    outer->setSpacing(2);
     m_title = new QLabel;
     m_title->setWordWrap(true);
     outer->addWidget(m_title);
@@ -173,6 +177,14 @@ void ComplexityPanel::setSummaries(const Summary &cur, const Summary &base, cons
             : tr("Convention of torchvision/fvcore: only conv and linear layers cost MACs; BN, ReLU, pooling and "
                  "the residual add count 0. Input %1x%1.")
                   .arg(cur.spec.inputSize));
+}
+
+int ComplexityPanel::lastRowBottom() const
+{
+    int bottom = 0;
+    for (QLabel *cell : m_cells[kRowCount - 1])
+        bottom = std::max(bottom, cell->geometry().bottom() + 1);
+    return bottom;
 }
 
 QLabel *ComplexityPanel::valueLabel(const QString &row, const QString &column) const

@@ -22,6 +22,8 @@ public:
     // "activations", "bytes", "intensity", "inference", "training") of a
     // column ("current", "baseline", "diff", "pinned").
     QLabel *valueLabel(const QString &row, const QString &column) const;
+    // Where the table's last row ends, in this panel's coordinates (after a layout).
+    int lastRowBottom() const;
 
 Q_SIGNALS:
     // A row's "?" was clicked: explain that number ("params", "macs", ...).

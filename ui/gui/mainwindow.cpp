@@ -142,6 +142,48 @@ private:
     }
 };
 
+// The Complexity dock's scroll area: tall enough for the table's last row
+// (at 1280x720 in Vietnamese the dock ended half-way through it); the note
+// under the table may still scroll. Never more than a third of the window.
+class TableScrollArea : public QScrollArea {
+public:
+    explicit TableScrollArea(ComplexityPanel *panel)
+    {
+        setWidget(panel);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setMinimumHeight(std::min(panel->sizeHint().height(), 170));
+        // The last row's cell moves after each layout of the panel.
+        m_lastRow = panel->valueLabel("training", "current");
+        m_lastRow->installEventFilter(this);
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QScrollArea::resizeEvent(event);
+        QMetaObject::invokeMethod(this, [this] { fit(); }, Qt::QueuedConnection);
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        // Queued: changing the minimum inside the panel's layout pass left it half done.
+        if (watched == m_lastRow && (event->type() == QEvent::Move || event->type() == QEvent::Resize))
+            QMetaObject::invokeMethod(this, [this] { fit(); }, Qt::QueuedConnection);
+        return QScrollArea::eventFilter(watched, event);
+    }
+
+private:
+    void fit()
+    {
+        auto *panel = static_cast<ComplexityPanel *>(widget());
+        const int cap = window()->height() / 3;
+        const int wanted = std::min(panel->lastRowBottom(), cap);
+        if (wanted > minimumHeight() && viewport()->height() < wanted)
+            setMinimumHeight(wanted);
+    }
+    QWidget *m_lastRow = nullptr;
+};
+
 } // namespace
 
 QRect fitToScreen(const QRect &wanted, const QRect &available)
@@ -211,11 +253,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_complexityDock->setObjectName("complexityDock");
     // The cost rows make the panel tall: on a 720-pixel screen it scrolls
     // instead of pushing the window off the screen.
-    auto *complexityScroll = new QScrollArea;
-    complexityScroll->setWidget(m_complexity);
-    complexityScroll->setWidgetResizable(true);
-    complexityScroll->setFrameShape(QFrame::NoFrame);
-    complexityScroll->setMinimumHeight(std::min(m_complexity->sizeHint().height(), 170));
+    auto *complexityScroll = new TableScrollArea(m_complexity);
     m_complexityDock->setWidget(complexityScroll);
     addDockWidget(Qt::TopDockWidgetArea, m_complexityDock);
 
@@ -238,7 +276,7 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     m_service = new ModelService(this);
     m_classify = new ClassifyPanel(m_service);
     m_video = new VideoPlayer(m_service, m_classify);
-    m_classify->setVideoBar(m_video);
+    m_classify->setVideoBar(m_video, m_video->controls());
     // On a low screen the panel scrolls rather than squeezing its charts over each other.
     auto *classifyScroll = new MinimumScrollArea;
     classifyScroll->setObjectName("classifyScroll");

@@ -184,6 +184,10 @@ int renderSnapshot(int argc, char **argv, const cli::SnapshotRequest &req)
         }
         QApplication::processEvents();
     }
+    // Queued layout work (the Complexity dock grows to its table after the
+    // panel's layout) settles before the picture is taken.
+    for (int i = 0; i < 3; ++i)
+        QApplication::processEvents();
     // The lesson is a dock beside the views it talks about: the whole window, lesson in front.
     QWidget *target = figure                                 ? figure
                       : panel == "all" || panel == "lesson" ? static_cast<QWidget *>(&window)

@@ -23,13 +23,18 @@ VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *p
     : QWidget(parent), m_service(service), m_panel(panel), m_opener(openVideo)
 {
     setObjectName("videoPlayer");
-    auto *outer = new QVBoxLayout(this);
+    // One row of text (name and figures side by side); the buttons sit beside
+    // the Classify page's model name (controls()): at 1280x720 a two-row bar pushed
+    // the charts below the fold.
+    auto *outer = new QHBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto *row = new QHBoxLayout;
     m_title = new QLabel;
     m_title->setObjectName("videoTitle");
-    m_title->setWordWrap(true);
-    row->addWidget(m_title, 1);
+    outer->addWidget(m_title, 0, Qt::AlignTop);
+    m_controls = new QWidget;
+    m_controls->setObjectName("videoControls");
+    auto *row = new QHBoxLayout(m_controls);
+    row->setContentsMargins(0, 0, 0, 0);
     m_play = new QPushButton(tr("Pause"));
     m_play->setObjectName("videoPlay");
     m_play->setToolTip(tr("Play or pause the video (Grad-CAM is computed for the paused frame)."));
@@ -46,7 +51,7 @@ VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *p
     row->addWidget(m_step);
     row->addWidget(m_loop);
     row->addWidget(m_close);
-    outer->addLayout(row);
+    m_controls->hide();
     m_stats = new QLabel;
     m_stats->setObjectName("videoStats");
     m_stats->setWordWrap(true);
@@ -54,8 +59,9 @@ VideoPlayer::VideoPlayer(ModelService *service, ClassifyPanel *panel, QWidget *p
     m_stats->setStyleSheet("color: #404040");
     m_stats->setToolTip(tr("capture: frames read per second (a file plays at its own rate); model: frames classified "
                            "and shown per second (the newest frame is taken whenever the model is free, older ones "
-                           "are dropped); latency: from the frame's capture to its result on screen."));
-    outer->addWidget(m_stats);
+                           "are dropped); latency: from the frame's capture to its result on screen, the median of the last "
+                           "frames shown."));
+    outer->addWidget(m_stats, 1);
     hide();
 
     connect(m_play, &QPushButton::clicked, this, [this] { m_playing ? pause() : play(); });
@@ -131,7 +137,9 @@ bool VideoPlayer::open(const VideoInput &input)
     m_name = QString::fromStdString(m_source->name());
     m_frameCount = m_source->frameCount();
     m_shortName = m_source->isCamera() ? QString::fromStdString(input.describe()) : QFileInfo(m_name).fileName();
-    m_title->setText(tr("<b>%1</b>: %2").arg(m_name.toHtmlEscaped(),
+    // The file's name; its whole path one hover away.
+    m_title->setToolTip(m_name);
+    m_title->setText(tr("<b>%1</b>: %2").arg(m_shortName.toHtmlEscaped(),
                                              m_source->isCamera()
                                                  ? tr("live camera")
                                                  : tr("%1 frames at %2 frames/s")
@@ -148,6 +156,7 @@ bool VideoPlayer::open(const VideoInput &input)
         m_service->setThreads(videoThreads());
     }
     show();
+    m_controls->show();
     startThread();
     play();
     Q_EMIT opened(m_name);
@@ -273,6 +282,7 @@ void VideoPlayer::close()
     }
     m_box.reset();
     hide();
+    m_controls->hide();
     updateButtons();
 }
 
@@ -438,7 +448,9 @@ void VideoPlayer::updateStats()
     const double latency = sorted.empty() ? 0.0 : sorted[sorted.size() / 2];
     const QString frame = m_frameCount > 0 ? tr("frame %1 of %2").arg(m_lastIndex).arg(m_frameCount)
                                            : tr("frame %1").arg(m_lastIndex);
-    m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms (capture to shown, median of the last %8) "
+    // What each figure means is in the tooltip: in one row beside the name the
+    // longer line took three rows in Vietnamese.
+    m_stats->setText(tr("capture %1 frames/s &middot; model %2 frames/s &middot; latency %3 ms "
                         "&middot; %4 dropped &middot; %5 (%6 s)%7")
                          .arg(language::decimal(capture, 1))
                          .arg(language::decimal(model, 1))
@@ -446,6 +458,5 @@ void VideoPlayer::updateStats()
                          .arg(m_box.dropped())
                          .arg(frame)
                          .arg(language::decimal(m_lastPositionMs / 1000.0, 2))
-                         .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused"))
-                         .arg(sorted.size()));
+                         .arg(m_ended ? tr(" &mdash; end of the video") : m_playing ? QString() : tr(" &mdash; paused")));
 }

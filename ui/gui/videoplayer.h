@@ -68,6 +68,8 @@ public:
     double modelFps() const { return m_modelRate.perSecond(); }
     double lastLatencyMs() const { return m_latencyMs; }
     QLabel *statsLabel() const { return m_stats; }
+    // Play, Step, Loop and Close: shown while a video is open, beside the Classify page's model name.
+    QWidget *controls() const { return m_controls; }
     QPushButton *playButton() const { return m_play; }
     QPushButton *stepButton() const { return m_step; }
     QCheckBox *loopCheck() const { return m_loop; }
@@ -132,6 +134,7 @@ private:
 
     QLabel *m_title = nullptr;
     QLabel *m_stats = nullptr;
+    QWidget *m_controls = nullptr;
     QPushButton *m_play = nullptr;
     QPushButton *m_step = nullptr;
     QPushButton *m_close = nullptr;
