@@ -20,11 +20,11 @@ using torch::autograd::variable_list;
 constexpr int64_t kBlockRows = 32; // rows summed in float before they join the double totals
 constexpr int64_t kGrain = 512;    // rows per task of the element-wise passes
 
-// Per-channel sums over the rows of an M x C (NHWC) matrix: fn(r, a, b) adds row
-// r's terms to a[C] and b[C]. One contiguous range of rows per thread, blocks of
-// rows in float (vectorised over C), the totals in double.
-template <class RowFn>
-void sumRows(int64_t M, int64_t C, std::vector<double> &sa, std::vector<double> &sb, const RowFn &fn)
+// Per-channel sums over the rows of an M x C (NHWC) matrix: fn(r0, r1, a, b) adds
+// the terms of rows [r0, r1) to a[C] and b[C]. One contiguous range of rows per
+// thread, blocks of rows in float (vectorised over C), the totals in double.
+template <class RowsFn>
+void sumRows(int64_t M, int64_t C, std::vector<double> &sa, std::vector<double> &sb, const RowsFn &fn)
 {
     const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), M / kGrain + 1));
     std::vector<double> acc(static_cast<size_t>(parts * 2 * C), 0.0);
@@ -36,9 +36,7 @@ void sumRows(int64_t M, int64_t C, std::vector<double> &sa, std::vector<double> 
             for (int64_t r = r0; r < r1; r += kBlockRows) {
                 std::fill(a.begin(), a.end(), 0.f);
                 std::fill(b.begin(), b.end(), 0.f);
-                const int64_t end = std::min(r1, r + kBlockRows);
-                for (int64_t q = r; q < end; ++q)
-                    fn(q, a.data(), b.data());
+                fn(r, std::min(r1, r + kBlockRows), a.data(), b.data());
                 for (int64_t c = 0; c < C; ++c) {
                     da[c] += a[static_cast<size_t>(c)];
                     db[c] += b[static_cast<size_t>(c)];
@@ -55,74 +53,106 @@ void sumRows(int64_t M, int64_t C, std::vector<double> &sa, std::vector<double> 
         }
 }
 
-template <class RowFn>
-void eachRows(int64_t M, const RowFn &fn)
+template <class RowsFn>
+void eachRows(int64_t M, const RowsFn &fn)
 {
-    at::parallel_for(0, M, kGrain, [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r)
-            fn(r);
-    });
+    at::parallel_for(0, M, kGrain, fn);
 }
 
-// Row kernels over the C channels of one pixel; restrict lets the compiler vectorise them.
+// Kernels over rows [r0, r1) of M x C matrices (restrict lets the compiler vectorise
+// over C), compiled for AVX-512, AVX2 + FMA and plain x86-64 and chosen at load
+// time (GCC's ifunc); they are bound by memory bandwidth more than arithmetic.
 using cfp = const float *__restrict;
 using fp = float *__restrict;
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define RESNEXT_ROWS_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#else
+#define RESNEXT_ROWS_KERNEL
+#endif
 
-inline void statsRow(cfp in, cfp pivot, fp a, fp b, int64_t C)
+RESNEXT_ROWS_KERNEL void statsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp pivot, fp a, fp b)
 {
-    for (int64_t c = 0; c < C; ++c) {
-        const float d = in[c] - pivot[c];
-        a[c] += d;
-        b[c] += d * d;
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float d = in[c] - pivot[c];
+            a[c] += d;
+            b[c] += d * d;
+        }
     }
 }
 
-inline void reluRow(cfp in, cfp sc, cfp sh, fp out, int64_t C)
+// y = relu(x * scale + shift [+ identity]).
+RESNEXT_ROWS_KERNEL void reluRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp id, cfp sc, cfp sh, fp y)
 {
-    for (int64_t c = 0; c < C; ++c)
-        out[c] = std::max(in[c] * sc[c] + sh[c], 0.f);
-}
-
-inline void addReluRow(cfp in, cfp id, cfp sc, cfp sh, fp out, int64_t C)
-{
-    for (int64_t c = 0; c < C; ++c)
-        out[c] = std::max(in[c] * sc[c] + sh[c] + id[c], 0.f);
-}
-
-inline void maskedSumsRow(cfp in, cfp g, cfp sc, cfp sh, cfp mean, fp a, fp b, int64_t C)
-{
-    for (int64_t c = 0; c < C; ++c) {
-        const float gv = g[c]; // loaded unconditionally: a select, not a branch
-        const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
-        a[c] += gm;
-        b[c] += gm * (in[c] - mean[c]);
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C;
+        float *out = y + r * C;
+        if (id) {
+            const float *add = id + r * C;
+            for (int64_t c = 0; c < C; ++c)
+                out[c] = std::max(in[c] * sc[c] + sh[c] + add[c], 0.f);
+        } else {
+            for (int64_t c = 0; c < C; ++c)
+                out[c] = std::max(in[c] * sc[c] + sh[c], 0.f);
+        }
     }
 }
 
-inline void maskedBackRow(cfp in, cfp g, cfp sc, cfp sh, cfp k1, cfp k0, fp out, int64_t C)
+// The mask recomputed from x: a = sum g, b = sum g (x - mean), g = dy where x * scale + shift > 0.
+RESNEXT_ROWS_KERNEL void maskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp mean,
+                                        fp a, fp b)
 {
-    for (int64_t c = 0; c < C; ++c) {
-        const float gv = g[c]; // loaded unconditionally: a select, not a branch
-        const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
-        out[c] = sc[c] * gm + k1[c] * in[c] + k0[c];
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *g = dy + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = g[c]; // loaded unconditionally: a select, not a branch
+            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
+            a[c] += gm;
+            b[c] += gm * (in[c] - mean[c]);
+        }
     }
 }
 
-inline void outMaskedSumsRow(cfp in, cfp y, cfp g, cfp mean, fp gm, fp a, fp b, int64_t C)
+RESNEXT_ROWS_KERNEL void maskedBackRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp k1,
+                                        cfp k0, fp dx)
 {
-    for (int64_t c = 0; c < C; ++c) {
-        const float gv = g[c];
-        const float v = y[c] > 0.f ? gv : 0.f;
-        gm[c] = v;
-        a[c] += v;
-        b[c] += v * (in[c] - mean[c]);
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *g = dy + r * C;
+        float *out = dx + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = g[c];
+            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
+            out[c] = sc[c] * gm + k1[c] * in[c] + k0[c];
+        }
     }
 }
 
-inline void backRow(cfp in, cfp gm, cfp sc, cfp k1, cfp k0, fp out, int64_t C)
+// The mask read from the output y; g (the identity's gradient) is written out.
+RESNEXT_ROWS_KERNEL void outMaskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp y, cfp dy, cfp mean, fp g,
+                                           fp a, fp b)
 {
-    for (int64_t c = 0; c < C; ++c)
-        out[c] = sc[c] * gm[c] + k1[c] * in[c] + k0[c];
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *out = y + r * C, *d = dy + r * C;
+        float *gm = g + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = d[c];
+            const float v = out[c] > 0.f ? gv : 0.f;
+            gm[c] = v;
+            a[c] += v;
+            b[c] += v * (in[c] - mean[c]);
+        }
+    }
+}
+
+RESNEXT_ROWS_KERNEL void backRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp g, cfp sc, cfp k1, cfp k0, fp dx)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *gm = g + r * C;
+        float *out = dx + r * C;
+        for (int64_t c = 0; c < C; ++c)
+            out[c] = sc[c] * gm[c] + k1[c] * in[c] + k0[c];
+    }
 }
 
 struct Stats {
@@ -139,9 +169,7 @@ Stats forwardStats(const Tensor &x, const Tensor &weight, const Tensor &bias, Te
     // Sums of x - pivot (the first row): no cancellation when |mean| >> std.
     std::vector<float> pivot(px, px + C);
     std::vector<double> s, q;
-    sumRows(M, C, s, q, [&](int64_t r, float *a, float *b) {
-        statsRow(px + r * C, pivot.data(), a, b, C);
-    });
+    sumRows(M, C, s, q, [&](int64_t r0, int64_t r1, float *a, float *b) { statsRows(r0, r1, C, px, pivot.data(), a, b); });
     Stats st;
     st.mean = torch::empty({C});
     st.invstd = torch::empty({C});
@@ -214,7 +242,7 @@ struct BnReluFn : public torch::autograd::Function<BnReluFn> {
         Tensor y = emptyLike(x);
         const float *px = x.data_ptr<float>(), *sc = st.scale.data_ptr<float>(), *sh = st.shift.data_ptr<float>();
         float *py = y.data_ptr<float>();
-        eachRows(M, [&](int64_t r) { reluRow(px + r * C, sc, sh, py + r * C, C); });
+        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, nullptr, sc, sh, py); });
         ctx->save_for_backward({x, st.mean, st.invstd, st.scale, st.shift});
         return y;
     }
@@ -228,13 +256,14 @@ struct BnReluFn : public torch::autograd::Function<BnReluFn> {
         const float *px = x.data_ptr<float>(), *pdy = dy.data_ptr<float>(), *pm = mean.data_ptr<float>(),
                     *sc = scale.data_ptr<float>(), *sh = shift.data_ptr<float>();
         std::vector<double> sg, sgx;
-        sumRows(M, C, sg, sgx,
-                [&](int64_t r, float *a, float *b) { maskedSumsRow(px + r * C, pdy + r * C, sc, sh, pm, a, b, C); });
+        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
+            maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b);
+        });
         Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
         Tensor dx = emptyLike(x);
         float *pdx = dx.data_ptr<float>();
         const float *k1 = k.k1.data(), *k0 = k.k0.data();
-        eachRows(M, [&](int64_t r) { maskedBackRow(px + r * C, pdy + r * C, sc, sh, k1, k0, pdx + r * C, C); });
+        eachRows(M, [&](int64_t r0, int64_t r1) { maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx); });
         return {dx, k.dweight, k.dbias, Tensor(), Tensor(), Tensor(), Tensor()};
     }
 };
@@ -250,7 +279,7 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
         const float *px = x.data_ptr<float>(), *pid = identity.data_ptr<float>(), *sc = st.scale.data_ptr<float>(),
                     *sh = st.shift.data_ptr<float>();
         float *py = y.data_ptr<float>();
-        eachRows(M, [&](int64_t r) { addReluRow(px + r * C, pid + r * C, sc, sh, py + r * C, C); });
+        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, pid, sc, sh, py); });
         ctx->save_for_backward({x, y, st.mean, st.invstd, st.scale});
         return y;
     }
@@ -266,14 +295,14 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
                     *pm = mean.data_ptr<float>(), *sc = scale.data_ptr<float>();
         float *pg = gid.data_ptr<float>();
         std::vector<double> sg, sgx;
-        sumRows(M, C, sg, sgx, [&](int64_t r, float *a, float *b) {
-            outMaskedSumsRow(px + r * C, py + r * C, pdy + r * C, pm, pg + r * C, a, b, C);
+        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
+            outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
         });
         Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
         Tensor dx = emptyLike(x);
         float *pdx = dx.data_ptr<float>();
         const float *k1 = k.k1.data(), *k0 = k.k0.data();
-        eachRows(M, [&](int64_t r) { backRow(px + r * C, pg + r * C, sc, k1, k0, pdx + r * C, C); });
+        eachRows(M, [&](int64_t r0, int64_t r1) { backRows(r0, r1, C, px, pg, sc, k1, k0, pdx); });
         return {dx, k.dweight, k.dbias, gid, Tensor(), Tensor(), Tensor(), Tensor()};
     }
 };
