@@ -1,5 +1,6 @@
 #include "resnext/model.h"
 
+#include "bn_relu.h"
 #include "resnext/error.h"
 #include "resnext/text.h"
 #include "spatial.h"
@@ -65,8 +66,8 @@ PathImpl::PathImpl(const std::vector<LayerInfo> &blockLayers)
 // its input, not its output, so this is safe under autograd and saves memory traffic.
 torch::Tensor PathImpl::transform(const torch::Tensor &x)
 {
-    auto out = bn1(conv1(x)).relu_();
-    return bn2(conv2(out)).relu_();
+    auto out = detail::bnRelu(*bn1, conv1(x));
+    return detail::bnRelu(*bn2, conv2(out));
 }
 
 torch::Tensor PathImpl::forward(const torch::Tensor &x)
@@ -125,10 +126,10 @@ torch::Tensor BlockImpl::forward(const torch::Tensor &x) { return forwardTapped(
 torch::Tensor BlockImpl::transform(const torch::Tensor &x, std::vector<torch::Tensor> *parts)
 {
     if (kind == BlockKind::Basic)
-        return bn1(conv1(x)).relu_();
+        return detail::bnRelu(*bn1, conv1(x));
     if (form == BlockForm::C) {
-        auto out = bn1(conv1(x)).relu_();
-        return bn2(conv2(out)).relu_();
+        auto out = detail::bnRelu(*bn1, conv1(x));
+        return detail::bnRelu(*bn2, conv2(out));
     }
     parts->reserve(paths->size());
     for (size_t i = 0; i < paths->size(); ++i)
@@ -149,23 +150,23 @@ torch::Tensor BlockImpl::forwardTapped(const torch::Tensor &x, const ForwardHook
         if (!t.is_same(seen))
             return merge(x, t);
     }
-    torch::Tensor out;
+    torch::Tensor out; // before the last BatchNorm
+    torch::nn::BatchNorm2dImpl *bn = kind == BlockKind::Basic ? bn2.get() : bn3.get();
     if (kind == BlockKind::Basic) {
-        out = bn2(conv2(t));
+        out = conv2(t);
     } else if (form != BlockForm::A) {
-        out = bn3(conv3(t));
+        out = conv3(t);
     } else {
         // Form (a): aggregate by summation of each path's 1x1 projection.
         for (size_t i = 0; i < paths->size(); ++i) {
             auto y = paths->ptr<PathImpl>(i)->conv3(parts[i]);
             out = out.defined() ? out + y : y;
         }
-        out = bn3(out);
     }
-    if (se)
-        out = se(out);
     const auto identity = downsample ? downsample->forward(x) : x;
-    return out.add_(identity).relu_();
+    if (!se)
+        return detail::bnAddRelu(*bn, out, identity); // fused in training: the BatchNorm, the add and the ReLU
+    return se(bn->forward(out)).add_(identity).relu_();
 }
 
 torch::Tensor BlockImpl::shortcut(const torch::Tensor &x) { return downsample ? downsample->forward(x) : x; }
@@ -243,7 +244,7 @@ ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
 
 torch::Tensor ResNetImpl::stem(torch::Tensor x)
 {
-    x = bn1(conv1(x)).relu_();
+    x = detail::bnRelu(*bn1, conv1(x));
     if (m_maxPool)
         x = torch::max_pool2d(x, m_poolKernel, m_poolStride, m_poolPadding);
     return x;

@@ -1,0 +1,355 @@
+#include "bn_relu.h"
+
+#include <ATen/Parallel.h>
+#include <torch/autograd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace resnext::detail {
+
+namespace {
+
+using torch::Tensor;
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+constexpr int64_t kBlockRows = 32; // rows summed in float before they join the double totals
+constexpr int64_t kGrain = 512;    // rows per task of the element-wise passes
+
+// Per-channel sums over the rows of an M x C (NHWC) matrix: fn(r0, r1, a, b) adds
+// the terms of rows [r0, r1) to a[C] and b[C]. One contiguous range of rows per
+// thread, blocks of rows in float (vectorised over C), the totals in double.
+template <class RowsFn>
+void sumRows(int64_t M, int64_t C, std::vector<double> &sa, std::vector<double> &sb, const RowsFn &fn)
+{
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), M / kGrain + 1));
+    std::vector<double> acc(static_cast<size_t>(parts * 2 * C), 0.0);
+    at::parallel_for(0, parts, 1, [&](int64_t p0, int64_t p1) {
+        std::vector<float> a(static_cast<size_t>(C)), b(static_cast<size_t>(C));
+        for (int64_t p = p0; p < p1; ++p) {
+            double *da = acc.data() + p * 2 * C, *db = da + C;
+            const int64_t r0 = M * p / parts, r1 = M * (p + 1) / parts;
+            for (int64_t r = r0; r < r1; r += kBlockRows) {
+                std::fill(a.begin(), a.end(), 0.f);
+                std::fill(b.begin(), b.end(), 0.f);
+                fn(r, std::min(r1, r + kBlockRows), a.data(), b.data());
+                for (int64_t c = 0; c < C; ++c) {
+                    da[c] += a[static_cast<size_t>(c)];
+                    db[c] += b[static_cast<size_t>(c)];
+                }
+            }
+        }
+    });
+    sa.assign(static_cast<size_t>(C), 0.0);
+    sb.assign(static_cast<size_t>(C), 0.0);
+    for (int64_t p = 0; p < parts; ++p)
+        for (int64_t c = 0; c < C; ++c) {
+            sa[static_cast<size_t>(c)] += acc[static_cast<size_t>(p * 2 * C + c)];
+            sb[static_cast<size_t>(c)] += acc[static_cast<size_t>(p * 2 * C + C + c)];
+        }
+}
+
+template <class RowsFn>
+void eachRows(int64_t M, const RowsFn &fn)
+{
+    at::parallel_for(0, M, kGrain, fn);
+}
+
+// Kernels over rows [r0, r1) of M x C matrices (restrict lets the compiler vectorise
+// over C), compiled for AVX-512, AVX2 + FMA and plain x86-64 and chosen at load
+// time (GCC's ifunc); they are bound by memory bandwidth more than arithmetic.
+using cfp = const float *__restrict;
+using fp = float *__restrict;
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define RESNEXT_ROWS_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#else
+#define RESNEXT_ROWS_KERNEL
+#endif
+
+RESNEXT_ROWS_KERNEL void statsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp pivot, fp a, fp b)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float d = in[c] - pivot[c];
+            a[c] += d;
+            b[c] += d * d;
+        }
+    }
+}
+
+// y = relu(x * scale + shift [+ identity]).
+RESNEXT_ROWS_KERNEL void reluRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp id, cfp sc, cfp sh, fp y)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C;
+        float *out = y + r * C;
+        if (id) {
+            const float *add = id + r * C;
+            for (int64_t c = 0; c < C; ++c)
+                out[c] = std::max(in[c] * sc[c] + sh[c] + add[c], 0.f);
+        } else {
+            for (int64_t c = 0; c < C; ++c)
+                out[c] = std::max(in[c] * sc[c] + sh[c], 0.f);
+        }
+    }
+}
+
+// The mask recomputed from x: a = sum g, b = sum g (x - mean), g = dy where x * scale + shift > 0.
+RESNEXT_ROWS_KERNEL void maskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp mean,
+                                        fp a, fp b)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *g = dy + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = g[c]; // loaded unconditionally: a select, not a branch
+            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
+            a[c] += gm;
+            b[c] += gm * (in[c] - mean[c]);
+        }
+    }
+}
+
+RESNEXT_ROWS_KERNEL void maskedBackRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp k1,
+                                        cfp k0, fp dx)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *g = dy + r * C;
+        float *out = dx + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = g[c];
+            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
+            out[c] = sc[c] * gm + k1[c] * in[c] + k0[c];
+        }
+    }
+}
+
+// The mask read from the output y; g (the identity's gradient) is written out.
+RESNEXT_ROWS_KERNEL void outMaskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp y, cfp dy, cfp mean, fp g,
+                                           fp a, fp b)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *out = y + r * C, *d = dy + r * C;
+        float *gm = g + r * C;
+        for (int64_t c = 0; c < C; ++c) {
+            const float gv = d[c];
+            const float v = out[c] > 0.f ? gv : 0.f;
+            gm[c] = v;
+            a[c] += v;
+            b[c] += v * (in[c] - mean[c]);
+        }
+    }
+}
+
+RESNEXT_ROWS_KERNEL void backRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp g, cfp sc, cfp k1, cfp k0, fp dx)
+{
+    for (int64_t r = r0; r < r1; ++r) {
+        const float *in = x + r * C, *gm = g + r * C;
+        float *out = dx + r * C;
+        for (int64_t c = 0; c < C; ++c)
+            out[c] = sc[c] * gm[c] + k1[c] * in[c] + k0[c];
+    }
+}
+
+struct Stats {
+    Tensor mean, invstd, scale, shift; // [C] float
+};
+
+// Batch statistics of x (M x C), the running statistics updated, and the affine
+// transform y = x * scale + shift that normalises x.
+Stats forwardStats(const Tensor &x, const Tensor &weight, const Tensor &bias, Tensor &runningMean, Tensor &runningVar,
+                   double momentum, double eps)
+{
+    const int64_t C = x.size(1), M = x.numel() / C;
+    const float *px = x.data_ptr<float>();
+    // Sums of x - pivot (the first row): no cancellation when |mean| >> std.
+    std::vector<float> pivot(px, px + C);
+    std::vector<double> s, q;
+    sumRows(M, C, s, q, [&](int64_t r0, int64_t r1, float *a, float *b) { statsRows(r0, r1, C, px, pivot.data(), a, b); });
+    Stats st;
+    st.mean = torch::empty({C});
+    st.invstd = torch::empty({C});
+    st.scale = torch::empty({C});
+    st.shift = torch::empty({C});
+    auto var = torch::empty({C});
+    const float *w = weight.data_ptr<float>(), *b = bias.data_ptr<float>();
+    float *pm = st.mean.data_ptr<float>(), *pi = st.invstd.data_ptr<float>(), *ps = st.scale.data_ptr<float>(),
+          *pt = st.shift.data_ptr<float>(), *pv = var.data_ptr<float>();
+    for (int64_t c = 0; c < C; ++c) {
+        const size_t i = static_cast<size_t>(c);
+        const double m = s[i] / M;
+        const double v = std::max(0.0, q[i] / M - m * m);
+        const double mean = pivot[i] + m, inv = 1.0 / std::sqrt(v + eps);
+        const double scale = w[c] * inv;
+        pm[c] = static_cast<float>(mean);
+        pi[c] = static_cast<float>(inv);
+        ps[c] = static_cast<float>(scale);
+        pt[c] = static_cast<float>(b[c] - mean * scale);
+        pv[c] = static_cast<float>(M > 1 ? v * M / (M - 1) : v); // running_var takes the unbiased variance
+    }
+    if (runningMean.defined()) {
+        torch::NoGradGuard ng;
+        runningMean.mul_(1 - momentum).add_(st.mean, momentum);
+        runningVar.mul_(1 - momentum).add_(var, momentum);
+    }
+    return st;
+}
+
+// The backward of the normalisation given g (the gradient after the ReLU mask):
+// with sg = sum g and sgx = sum g (x - mean) per channel,
+// dx = scale g + k1 x + k0, k1 = -scale invstd^2 sgx / M, k0 = -scale sg / M - mean k1.
+struct Back {
+    std::vector<float> k1, k0;
+    Tensor dweight, dbias;
+};
+
+Back backCoefficients(const std::vector<double> &sg, const std::vector<double> &sgx, const Tensor &mean,
+                      const Tensor &invstd, const Tensor &scale, int64_t M)
+{
+    const int64_t C = mean.size(0);
+    const float *m = mean.data_ptr<float>(), *inv = invstd.data_ptr<float>(), *sc = scale.data_ptr<float>();
+    Back r;
+    r.k1.resize(static_cast<size_t>(C));
+    r.k0.resize(static_cast<size_t>(C));
+    r.dweight = torch::empty({C});
+    r.dbias = torch::empty({C});
+    float *dw = r.dweight.data_ptr<float>(), *db = r.dbias.data_ptr<float>();
+    for (int64_t c = 0; c < C; ++c) {
+        const size_t i = static_cast<size_t>(c);
+        const double k1 = -static_cast<double>(sc[c]) * inv[c] * inv[c] * sgx[i] / M;
+        r.k1[i] = static_cast<float>(k1);
+        r.k0[i] = static_cast<float>(-static_cast<double>(sc[c]) * sg[i] / M - m[c] * k1);
+        dw[c] = static_cast<float>(sgx[i] * inv[c]);
+        db[c] = static_cast<float>(sg[i]);
+    }
+    return r;
+}
+
+Tensor emptyLike(const Tensor &x) { return torch::empty_like(x, at::MemoryFormat::ChannelsLast); }
+
+// relu(x * scale + shift): the mask is recomputed in the backward from x with the
+// same expression, so the output need not be kept.
+struct BnReluFn : public torch::autograd::Function<BnReluFn> {
+    static Tensor forward(AutogradContext *ctx, const Tensor &x, const Tensor &weight, const Tensor &bias,
+                          Tensor runningMean, Tensor runningVar, double momentum, double eps)
+    {
+        const Stats st = forwardStats(x, weight, bias, runningMean, runningVar, momentum, eps);
+        const int64_t C = x.size(1), M = x.numel() / C;
+        Tensor y = emptyLike(x);
+        const float *px = x.data_ptr<float>(), *sc = st.scale.data_ptr<float>(), *sh = st.shift.data_ptr<float>();
+        float *py = y.data_ptr<float>();
+        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, nullptr, sc, sh, py); });
+        ctx->save_for_backward({x, st.mean, st.invstd, st.scale, st.shift});
+        return y;
+    }
+
+    static variable_list backward(AutogradContext *ctx, variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const Tensor &x = saved[0], &mean = saved[1], &invstd = saved[2], &scale = saved[3], &shift = saved[4];
+        const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        const int64_t C = x.size(1), M = x.numel() / C;
+        const float *px = x.data_ptr<float>(), *pdy = dy.data_ptr<float>(), *pm = mean.data_ptr<float>(),
+                    *sc = scale.data_ptr<float>(), *sh = shift.data_ptr<float>();
+        std::vector<double> sg, sgx;
+        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
+            maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b);
+        });
+        Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
+        Tensor dx = emptyLike(x);
+        float *pdx = dx.data_ptr<float>();
+        const float *k1 = k.k1.data(), *k0 = k.k0.data();
+        eachRows(M, [&](int64_t r0, int64_t r1) { maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx); });
+        return {dx, k.dweight, k.dbias, Tensor(), Tensor(), Tensor(), Tensor()};
+    }
+};
+
+// relu(x * scale + shift + identity); the backward reads the mask from the output.
+struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
+    static Tensor forward(AutogradContext *ctx, const Tensor &x, const Tensor &weight, const Tensor &bias,
+                          const Tensor &identity, Tensor runningMean, Tensor runningVar, double momentum, double eps)
+    {
+        const Stats st = forwardStats(x, weight, bias, runningMean, runningVar, momentum, eps);
+        const int64_t C = x.size(1), M = x.numel() / C;
+        Tensor y = emptyLike(x);
+        const float *px = x.data_ptr<float>(), *pid = identity.data_ptr<float>(), *sc = st.scale.data_ptr<float>(),
+                    *sh = st.shift.data_ptr<float>();
+        float *py = y.data_ptr<float>();
+        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, pid, sc, sh, py); });
+        ctx->save_for_backward({x, y, st.mean, st.invstd, st.scale});
+        return y;
+    }
+
+    static variable_list backward(AutogradContext *ctx, variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const Tensor &x = saved[0], &y = saved[1], &mean = saved[2], &invstd = saved[3], &scale = saved[4];
+        const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        const int64_t C = x.size(1), M = x.numel() / C;
+        Tensor gid = emptyLike(x); // the gradient after the ReLU: the identity's, and the BatchNorm's input
+        const float *px = x.data_ptr<float>(), *py = y.data_ptr<float>(), *pdy = dy.data_ptr<float>(),
+                    *pm = mean.data_ptr<float>(), *sc = scale.data_ptr<float>();
+        float *pg = gid.data_ptr<float>();
+        std::vector<double> sg, sgx;
+        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
+            outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
+        });
+        Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
+        Tensor dx = emptyLike(x);
+        float *pdx = dx.data_ptr<float>();
+        const float *k1 = k.k1.data(), *k0 = k.k0.data();
+        eachRows(M, [&](int64_t r0, int64_t r1) { backRows(r0, r1, C, px, pg, sc, k1, k0, pdx); });
+        return {dx, k.dweight, k.dbias, gid, Tensor(), Tensor(), Tensor(), Tensor()};
+    }
+};
+
+// RESNEXT_FUSED_BN=0 keeps ATen's separate operators (to measure the difference).
+bool fusionEnabled()
+{
+    static const bool on = [] {
+        const char *v = std::getenv("RESNEXT_FUSED_BN");
+        return !(v && std::string(v) == "0");
+    }();
+    return on;
+}
+
+bool fusable(const torch::nn::BatchNorm2dImpl &bn, const Tensor &x)
+{
+    const auto &o = bn.options;
+    return fusionEnabled() && bn.is_training() && o.affine() && o.track_running_stats() && o.momentum().has_value() &&
+           x.device().is_cpu() && x.scalar_type() == torch::kFloat && x.dim() == 4 && x.numel() > 0 &&
+           x.is_contiguous(at::MemoryFormat::ChannelsLast) && bn.weight.scalar_type() == torch::kFloat;
+}
+
+void countBatch(torch::nn::BatchNorm2dImpl &bn)
+{
+    torch::NoGradGuard ng;
+    bn.num_batches_tracked.add_(1);
+}
+
+} // namespace
+
+torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x)
+{
+    if (!fusable(bn, x))
+        return bn.forward(x).relu_();
+    countBatch(bn);
+    return BnReluFn::apply(x, bn.weight, bn.bias, bn.running_mean, bn.running_var, *bn.options.momentum(),
+                           bn.options.eps());
+}
+
+torch::Tensor bnAddRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, const torch::Tensor &identity)
+{
+    if (!fusable(bn, x) || !identity.is_contiguous(at::MemoryFormat::ChannelsLast) || identity.sizes() != x.sizes() ||
+        identity.scalar_type() != torch::kFloat)
+        return bn.forward(x).add_(identity).relu_();
+    countBatch(bn);
+    return BnAddReluFn::apply(x, bn.weight, bn.bias, identity, bn.running_mean, bn.running_var,
+                              *bn.options.momentum(), bn.options.eps());
+}
+
+} // namespace resnext::detail

@@ -1,0 +1,122 @@
+// Training's fused BatchNorm + ReLU (and + residual add) against ATen's separate
+// operators: outputs, every gradient, the running statistics.
+// Tolerance: tolerance::kFp32 relative to the largest magnitude compared (the two
+// differ only by summation order; see tolerance.h).
+
+#include "bn_relu.h"
+#include "tolerance.h"
+
+#include <QtTest/QtTest>
+
+#include <torch/torch.h>
+
+namespace {
+
+std::vector<float> values(const torch::Tensor &t)
+{
+    auto c = t.detach().contiguous().to(torch::kFloat);
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+double rel(const torch::Tensor &a, const torch::Tensor &b) { return tolerance::relDiff(values(a), values(b)); }
+
+torch::Tensor channelsLast(torch::Tensor t) { return t.contiguous(at::MemoryFormat::ChannelsLast); }
+
+// Two BatchNorm2d with the same random affine parameters, in training mode.
+std::pair<torch::nn::BatchNorm2d, torch::nn::BatchNorm2d> twoNorms(int64_t c)
+{
+    torch::nn::BatchNorm2d a(c), b(c);
+    torch::NoGradGuard ng;
+    a->weight.uniform_(0.5, 1.5);
+    a->bias.uniform_(-0.5, 0.5);
+    b->weight.copy_(a->weight);
+    b->bias.copy_(a->bias);
+    a->train();
+    b->train();
+    return {a, b};
+}
+
+} // namespace
+
+class TestBnRelu : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fusedMatchesAten_data();
+    void fusedMatchesAten();
+    void fallsBackOutsideTraining();
+};
+
+void TestBnRelu::fusedMatchesAten_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<bool>("residual");
+    QTest::newRow("relu 8x16x5x7") << 8 << 16 << 5 << 7 << false;
+    QTest::newRow("relu 3x13x9x4 (odd channels)") << 3 << 13 << 9 << 4 << false;
+    QTest::newRow("add+relu 8x16x5x7") << 8 << 16 << 5 << 7 << true;
+    QTest::newRow("add+relu 2x67x6x6 (odd channels)") << 2 << 67 << 6 << 6 << true;
+    // 2,304 rows: split between two threads (sums per thread, then combined).
+    QTest::newRow("relu 16x8x12x12 (two threads)") << 16 << 8 << 12 << 12 << false;
+    QTest::newRow("add+relu 16x8x12x12 (two threads)") << 16 << 8 << 12 << 12 << true;
+}
+
+void TestBnRelu::fusedMatchesAten()
+{
+    QFETCH(int, n);
+    QFETCH(int, c);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(bool, residual);
+    torch::manual_seed(3);
+    at::set_num_threads(2);
+    auto [ref, fused] = twoNorms(c);
+    // An offset of 3: statistics must not cancel when |mean| >> std.
+    const auto x0 = channelsLast(torch::randn({n, c, h, w}) * 0.7 + 3.0);
+    const auto id0 = channelsLast(torch::randn({n, c, h, w}));
+    const auto dy = channelsLast(torch::randn({n, c, h, w}));
+    auto xr = x0.clone().requires_grad_(), xf = x0.clone().requires_grad_();
+    auto ir = id0.clone().requires_grad_(), jf = id0.clone().requires_grad_();
+    for (int step = 0; step < 2; ++step) { // twice: the running statistics accumulate
+        const auto yr = residual ? ref(xr).add(ir).relu() : ref(xr).relu();
+        const auto yf = residual ? resnext::detail::bnAddRelu(*fused, xf, jf) : resnext::detail::bnRelu(*fused, xf);
+        QVERIFY2(yf.is_contiguous(at::MemoryFormat::ChannelsLast), "the output keeps the input's layout");
+        QVERIFY2(rel(yf, yr) < tolerance::kFp32, qPrintable(QString::number(rel(yf, yr))));
+        xr.mutable_grad() = torch::Tensor();
+        xf.mutable_grad() = torch::Tensor();
+        ref->weight.mutable_grad() = torch::Tensor();
+        ref->bias.mutable_grad() = torch::Tensor();
+        fused->weight.mutable_grad() = torch::Tensor();
+        fused->bias.mutable_grad() = torch::Tensor();
+        ir.mutable_grad() = torch::Tensor();
+        jf.mutable_grad() = torch::Tensor();
+        yr.backward(dy);
+        yf.backward(dy);
+        QVERIFY2(rel(xf.grad(), xr.grad()) < tolerance::kFp32, qPrintable(QString::number(rel(xf.grad(), xr.grad()))));
+        QVERIFY(rel(fused->weight.grad(), ref->weight.grad()) < tolerance::kFp32);
+        QVERIFY(rel(fused->bias.grad(), ref->bias.grad()) < tolerance::kFp32);
+        if (residual)
+            QVERIFY(rel(jf.grad(), ir.grad()) < tolerance::kFp32);
+    }
+    QVERIFY(rel(fused->running_mean, ref->running_mean) < tolerance::kFp32);
+    QVERIFY(rel(fused->running_var, ref->running_var) < tolerance::kFp32);
+    QCOMPARE(fused->num_batches_tracked.item<int64_t>(), int64_t(2));
+}
+
+void TestBnRelu::fallsBackOutsideTraining()
+{
+    torch::manual_seed(4);
+    auto [ref, fused] = twoNorms(6);
+    // NCHW input in training, then channels-last in evaluation: ATen's own operators, bit for bit.
+    const auto x = torch::randn({4, 6, 5, 5});
+    QVERIFY(torch::equal(resnext::detail::bnRelu(*fused, x), ref(x).relu()));
+    ref->eval();
+    fused->eval();
+    const auto xl = channelsLast(x);
+    const auto id = channelsLast(torch::randn({4, 6, 5, 5}));
+    QVERIFY(torch::equal(resnext::detail::bnAddRelu(*fused, xl, id), ref(xl).add(id).relu()));
+}
+
+QTEST_APPLESS_MAIN(TestBnRelu)
+#include "test_bn_relu.moc"
