@@ -255,7 +255,8 @@ void TestGuiTeachingDefects::complexityDockShowsItsLastRow_data()
 }
 
 // Issue 27's leftover: at 1280x720 the Complexity dock ended half-way through
-// its last row in Vietnamese (the row was there one scroll away).
+// its last row in Vietnamese (the row was there one scroll away), and then in
+// English half-way through the note under the table.
 void TestGuiTeachingDefects::complexityDockShowsItsLastRow()
 {
     QFETCH(QString, language);
@@ -284,6 +285,12 @@ void TestGuiTeachingDefects::complexityDockShowsItsLastRow()
                                                                .arg(r.height())
                                                                .arg(view->height())));
         }
+        // The note under the table is whole or out of view (it scrolls): never half a line.
+        auto *note = area->widget()->findChild<QLabel *>("conventionNote");
+        QVERIFY(note);
+        const QRect n(note->mapTo(view, QPoint(0, 0)), note->size());
+        QVERIFY2(view->rect().contains(n) || n.top() >= view->height(),
+                 qPrintable(QString("the note spans %1..%2 in a view %3 high").arg(n.top()).arg(n.bottom()).arg(view->height())));
     }
     language::install("en");
 }

@@ -139,6 +139,7 @@ ComplexityPanel::ComplexityPanel(QWidget *parent) : QWidget(parent)
     grid->setColumnStretch(4, 1);
     outer->addLayout(grid);
     m_convention = new QLabel;
+    m_convention->setObjectName("conventionNote");
     m_convention->setWordWrap(true);
     m_convention->setStyleSheet("color: gray");
     outer->addWidget(m_convention);

@@ -177,9 +177,22 @@ private:
     {
         auto *panel = static_cast<ComplexityPanel *>(widget());
         const int cap = window()->height() / 3;
+        const int full = std::max(panel->sizeHint().height(), panel->minimumSizeHint().height());
+        if (full <= cap) {
+            // Everything fits, the note under the table too.
+            if (minimumHeight() != full || maximumHeight() != QWIDGETSIZE_MAX) {
+                setMinimumHeight(full);
+                setMaximumHeight(QWIDGETSIZE_MAX);
+            }
+            return;
+        }
+        // Only the table fits: end exactly under its last row, so the note below it is
+        // reached by scrolling instead of showing half a line (1280x720 in English).
         const int wanted = std::min(panel->lastRowBottom(), cap);
-        if (wanted > minimumHeight() && viewport()->height() < wanted)
+        if (wanted > 0 && (minimumHeight() != wanted || maximumHeight() != wanted)) {
             setMinimumHeight(wanted);
+            setMaximumHeight(wanted);
+        }
     }
     QWidget *m_lastRow = nullptr;
 };
