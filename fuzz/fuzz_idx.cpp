@@ -3,6 +3,7 @@
 // label file, written to a private temporary folder (the reader takes paths).
 // Any input must either give a consistent ImageSet or throw resnext::Error with
 // one line; anything else is a finding.
+#include "fuzz_check.h"
 #include "resnext/dataset.h"
 #include "resnext/error.h"
 
@@ -15,11 +16,8 @@
 
 namespace {
 
-void check(bool ok)
-{
-    if (!ok)
-        std::abort();
-}
+using fuzzcheck::check;
+using fuzzcheck::checkMessage;
 
 const std::string &folder()
 {

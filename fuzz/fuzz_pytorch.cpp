@@ -3,6 +3,7 @@
 // starting with the label; anything else (crash, sanitizer report, leak, other
 // exception, broken invariant) is a finding. Built with RESNEXT_FUZZING, which
 // skips the CRC-32 check that a fuzzer cannot satisfy.
+#include "fuzz_check.h"
 #include "resnext/error.h"
 #include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
@@ -12,27 +13,12 @@
 #include <cstring>
 #include <string>
 
-namespace {
-
-void check(bool ok)
-{
-    if (!ok)
-        std::abort();
-}
-
-void checkMessage(const resnext::Error &e)
-{
-    const std::string message = e.what();
-    check(message.rfind("fuzz: ", 0) == 0);
-    check(message.find('\n') == std::string::npos);
-}
-
-} // namespace
+using fuzzcheck::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const std::string bytes(reinterpret_cast<const char *>(data), size);
-    try {
+    fuzzcheck::parseOrRefuse([&] {
         const resnext::SafetensorsFile file = resnext::parsePytorch(bytes, "fuzz");
         for (const resnext::TensorRecord &t : file.tensors()) {
             check(t.end - t.begin == static_cast<std::uint64_t>(t.numel()) * resnext::dtypeSize(t.dtype));
@@ -50,13 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             const resnext::TensorRecord *t = file.find(r.name);
             check(t && t->shape == r.shape && t->dtype == r.dtype);
         }
-    } catch (const resnext::Error &e) {
-        checkMessage(e);
-    }
-    try {
-        resnext::parsePytorchHeader(bytes, "fuzz");
-    } catch (const resnext::Error &e) {
-        checkMessage(e);
-    }
+    });
+    fuzzcheck::parseOrRefuse([&] { resnext::parsePytorchHeader(bytes, "fuzz"); });
     return 0;
 }

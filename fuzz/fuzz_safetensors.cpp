@@ -2,6 +2,7 @@
 // throw resnext::Error; anything else (crash, sanitizer report, other exception,
 // broken invariant) is a finding. Accepted files are also written back and
 // re-read, which must reproduce them exactly.
+#include "fuzz_check.h"
 #include "resnext/error.h"
 #include "resnext/safetensors.h"
 
@@ -13,13 +14,10 @@
 
 namespace {
 
-// Invariants must hold in release builds too, so no assert().
-void check(bool ok)
-{
-    if (!ok)
-        std::abort();
-}
+using fuzzcheck::check;
+using fuzzcheck::checkMessage;
 
+// Invariants must hold in release builds too, so no assert().
 void checkFile(const resnext::SafetensorsFile &file)
 {
     std::uint64_t previousEnd = 0;

@@ -4,21 +4,15 @@
 // give a size (never negative, 0 x 0 when nothing is declared) without a
 // crash, a sanitizer report or an exception, and the prober must read only
 // what lies within the input, in small pieces.
+#include "fuzz_check.h"
 #include "data/video_probe.h"
 
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
-namespace {
-
-void check(bool ok)
-{
-    if (!ok)
-        std::abort();
-}
-
-} // namespace
+using fuzzcheck::check;
+using fuzzcheck::checkMessage;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {

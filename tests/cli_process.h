@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTest>
 
 struct Result {
     int code = -1; // exit code; -1 when the process crashed or did not finish
@@ -19,4 +20,13 @@ inline Result run(const QStringList &args)
     p.waitForFinished(600000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// Runs `args` and checks a refusal: exit code 2 and `message` as the last line
+// of standard error (a Qt Test check: call it last in a test function).
+inline void expectRefused(const QStringList &args, const QString &message)
+{
+    const Result r = run(args);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err.trimmed().split('\n').last(), message);
 }

@@ -13,31 +13,14 @@ centre crop 224) is an exact crop; the logits are of that crop."""
 import collections
 import datetime
 import json
-import struct
 import sys
-import zlib
 
 import torch
 import torchvision.models as tvm
+from reference_common import randomise_batchnorm, seeded_input
 
 out, names = sys.argv[1], sys.argv[2:]
-
-
-def write_png_rgb(path, img):  # img: H x W x 3 uint8 tensor
-    h, w, _ = img.shape
-    raw = b"".join(b"\x00" + img[y].numpy().tobytes() for y in range(h))
-    chunk = lambda tag, data: struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-g = torch.Generator().manual_seed(1)
-img = torch.randint(0, 256, (256, 256, 3), dtype=torch.uint8, generator=g)
-write_png_rgb(f"{out}/input.png", img)
-mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
-std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
-x = ((img[16:240, 16:240].permute(2, 0, 1).float() / 255.0 - mean) / std).unsqueeze(0)
+x = seeded_input(f"{out}/input.png", 256, crop=224)
 
 torch.set_num_threads(2)
 for arg in names:
@@ -45,13 +28,7 @@ for arg in names:
     variants = wanted.split(",") if wanted else ["dict", "f16", "nested"]
     torch.manual_seed(0)
     model = getattr(tvm, name)()
-    with torch.no_grad():  # non-trivial BN statistics so that a wrong BN shows
-        for m in model.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.1, 0.1)
-                m.running_var.uniform_(0.5, 1.5)
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.1, 0.1)
+    randomise_batchnorm(model)
     model.eval()
     sd = model.state_dict()
     torch.save(sd, f"{out}/{name}.pth")

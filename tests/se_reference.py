@@ -10,13 +10,12 @@ with timm's names layerX.Y.se.fc1/fc2, seeded random weights and BN statistics),
 seresnext26.safetensors (the same tensors, no metadata) and seresnext26.json
 (the logits of the crop)."""
 import json
-import struct
 import sys
-import zlib
 
 import torch
 import torch.nn as nn
 from torchvision.models.resnet import Bottleneck, ResNet
+from reference_common import seeded_input, write_safetensors
 
 out = sys.argv[1]
 torch.set_num_threads(2)
@@ -89,22 +88,7 @@ with open(f"{out}/counts.json", "w") as f:
                "se_widths": [model.layer1[0].se.fc1.out_channels, model.layer2[0].se.fc1.out_channels,
                              model.layer3[0].se.fc1.out_channels, model.layer4[0].se.fc1.out_channels]}, f)
 
-
-def write_png_rgb(path, img):
-    h, w, _ = img.shape
-    raw = b"".join(b"\x00" + img[y].numpy().tobytes() for y in range(h))
-    chunk = lambda tag, data: struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-g = torch.Generator().manual_seed(1)
-img = torch.randint(0, 256, (256, 256, 3), dtype=torch.uint8, generator=g)
-write_png_rgb(f"{out}/input.png", img)
-mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
-std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
-x = ((img[16:240, 16:240].permute(2, 0, 1).float() / 255.0 - mean) / std).unsqueeze(0)
+x = seeded_input(f"{out}/input.png", 256, crop=224)
 
 # A small SE-ResNeXt (2,2,2,2) with seeded weights, saved with timm's names.
 torch.manual_seed(0)
@@ -122,18 +106,7 @@ with torch.no_grad():  # non-trivial BN statistics and SE biases so that a wrong
 model.eval()
 sd = model.state_dict()
 torch.save(sd, f"{out}/seresnext26.pth")
-header, blobs, offset = {}, [], 0
-for k, v in sd.items():
-    v = v.contiguous()
-    data = v.numpy().tobytes()
-    header[k] = {"dtype": "I64" if v.dtype == torch.int64 else "F32", "shape": list(v.shape),
-                 "data_offsets": [offset, offset + len(data)]}
-    blobs.append(data)
-    offset += len(data)
-text = json.dumps(header).encode()
-text += b" " * (-len(text) % 8)
-with open(f"{out}/seresnext26.safetensors", "wb") as f:
-    f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+write_safetensors(f"{out}/seresnext26.safetensors", sd)
 with torch.no_grad():
     logits = model(x)[0]
 with open(f"{out}/seresnext26.json", "w") as f:

@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include "cli_process.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -51,19 +52,11 @@ void TestCost::activationsMatchTorchvisionHooks()
 {
     const QStringList models = {"resnet18",         "resnet34",        "resnet50",       "resnext50_32x4d",
                                 "resnext101_64x4d", "wide_resnet50_2", "resnet152"};
-    const QString python = qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3");
-    QProcess p;
-    p.start(python, QStringList{QStringLiteral(RESNEXT_TESTS_DIR "/torchvision_activations.py")} + models);
-    if (!p.waitForStarted(10000))
-        QSKIP("Debian's python3 is not installed; the README's test command installs it");
-    p.waitForFinished(600000);
-    if (p.exitCode() != 0) {
-        const QString err = QString::fromUtf8(p.readAllStandardError());
-        if (err.contains("ModuleNotFoundError"))
-            QSKIP("python3-torchvision is not installed; the README's test command installs it");
-        QFAIL(qPrintable("torchvision reference failed: " + err));
-    }
-    const QJsonObject ref = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    const testutil::PythonRun py = testutil::runReferenceScript("torchvision_activations.py", models);
+    if (!py.ok && py.missingModule())
+        QSKIP("Debian's python3-torchvision is not installed; the README's test command installs it");
+    QVERIFY2(py.ok, qPrintable("torchvision reference failed: " + py.error));
+    const QJsonObject ref = QJsonDocument::fromJson(py.out).object();
     QCOMPARE(ref.size(), models.size());
     for (const QString &name : models) {
         const Summary s = summarize(preset(name.toStdString()).spec);

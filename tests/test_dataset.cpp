@@ -3,6 +3,7 @@
 // seeded stratified splits. Every test file is made at run time in a temporary folder.
 #include "resnext/dataset.h"
 #include "resnext/error.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -17,6 +18,8 @@
 #include <tuple>
 
 using namespace resnext;
+using testutil::errorOf;
+using testutil::writeFile;
 
 namespace {
 
@@ -46,15 +49,6 @@ QByteArray ramp(int n)
     for (int i = 0; i < n; ++i)
         out[i] = char(i & 0xFF);
     return out;
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
-        qFatal("cannot write test file %s", qPrintable(path));
-    return path;
 }
 
 // Writes each part as its own gzip member (one part: an ordinary .gz file).
@@ -90,17 +84,6 @@ void touch(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         qFatal("cannot make file %s", qPrintable(path));
-}
-
-// The message of the resnext::Error that fn throws, or a marker that fails any comparison.
-QString errorOf(const std::function<void()> &fn)
-{
-    try {
-        fn();
-    } catch (const Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("(no error thrown)");
 }
 
 // An in-memory set of 2x2x1 images in which every pixel of image i is i mod 256,

@@ -10,6 +10,7 @@
 #include "resnext/safetensors.h"
 
 #include "tolerance.h"
+#include "test_util.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -19,19 +20,13 @@
 #include <cstring>
 
 using namespace resnext;
+using testutil::noiseImage;
+using testutil::floatsOf;
+using testutil::PythonRun;
+using testutil::runReferenceScript;
 using tolerance::relDiff;
 
 namespace {
-
-std::vector<float> floatsOf(const SafetensorsFile &f, const std::string &name)
-{
-    const TensorRecord *t = f.find(name);
-    if (!t)
-        throw Error("no " + name);
-    std::vector<float> v(static_cast<size_t>(t->numel()));
-    std::memcpy(v.data(), f.data(*t), v.size() * 4);
-    return v;
-}
 
 // The fast path against the plain one on one image: logits, and the block's
 // input, grouped maps and output. Leaves the model on the fast path.
@@ -66,18 +61,6 @@ ModelInfo smallInfo(BlockForm form = BlockForm::C)
     info.preprocessing = fashionMnistPreprocessing();
     info.labels = fashionMnistClasses();
     return info;
-}
-
-RgbImage noiseImage(int w, int h, unsigned seed)
-{
-    RgbImage img;
-    img.width = w;
-    img.height = h;
-    img.pixels.resize(static_cast<size_t>(w) * h * 3);
-    std::mt19937 rng(seed);
-    for (auto &p : img.pixels)
-        p = static_cast<std::uint8_t>(rng() & 255);
-    return img;
 }
 
 } // namespace
@@ -115,15 +98,9 @@ void TestEngine::initTestCase()
     QVERIFY(e.deviceInfo().threads >= 1);
     // The references come from Debian's python3-torchvision (installed by the README's test command).
     for (const char *model : {"resnext50_32x4d", "resnet50"}) {
-        QProcess p;
-        p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
-                {QStringLiteral(RESNEXT_TESTS_DIR "/torchvision_reference.py"), model, m_dir.path()});
-        if (!p.waitForStarted(10000))
-            return;
-        p.waitForFinished(600000);
-        if (p.exitCode() != 0) {
-            const QString err = QString::fromUtf8(p.readAllStandardError());
-            QVERIFY2(err.contains("ModuleNotFoundError"), qPrintable(err));
+        const PythonRun py = runReferenceScript("torchvision_reference.py", {model, m_dir.path()});
+        if (!py.ok) {
+            QVERIFY2(py.missingModule(), qPrintable(py.error));
             return;
         }
     }

@@ -11,6 +11,7 @@
 #include "resnext/export.h"
 #include "resnext/safetensors.h"
 #include "tolerance.h"
+#include "test_util.h"
 
 #include <opencv2/dnn.hpp>
 
@@ -35,6 +36,8 @@
 #include <random>
 
 using namespace resnext;
+using testutil::noiseImage;
+using testutil::floatsOf;
 
 Q_DECLARE_METATYPE(resnext::ArchSpec)
 
@@ -69,28 +72,6 @@ Result app(const QStringList &args, const QString &workDir = {}) { return runPro
 bool pythonHas(const QString &modules)
 {
     return runProcess(kPython, {"-c", "import " + modules}, {}, 120000).code == 0;
-}
-
-std::vector<float> floatsOf(const SafetensorsFile &f, const std::string &name)
-{
-    const TensorRecord *t = f.find(name);
-    if (!t || t->dtype != DType::F32)
-        throw Error("no F32 tensor " + name + " in " + f.label());
-    std::vector<float> v(static_cast<size_t>(t->numel()));
-    std::memcpy(v.data(), f.data(*t), v.size() * 4);
-    return v;
-}
-
-RgbImage noiseImage(int w, int h, unsigned seed)
-{
-    RgbImage img;
-    img.width = w;
-    img.height = h;
-    img.pixels.resize(static_cast<size_t>(w) * h * 3);
-    std::mt19937 rng(seed);
-    for (auto &p : img.pixels)
-        p = static_cast<std::uint8_t>(rng() & 0xff);
-    return img;
 }
 
 ModelInfo infoFor(const ArchSpec &spec)

@@ -10,6 +10,7 @@
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
 #include "resnext/preprocess.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -19,6 +20,7 @@
 #include <random>
 
 using namespace resnext;
+using testutil::noiseImage;
 
 namespace {
 
@@ -59,18 +61,6 @@ std::vector<gconv::Isa> variants()
     if (gconv::cpuIsa() == gconv::Isa::Avx512)
         v.push_back(gconv::Isa::Avx512);
     return v;
-}
-
-RgbImage noiseImage(int w, int h, unsigned seed)
-{
-    RgbImage img;
-    img.width = w;
-    img.height = h;
-    img.pixels.resize(static_cast<size_t>(w) * h * 3);
-    std::mt19937 rng(seed);
-    for (auto &p : img.pixels)
-        p = static_cast<std::uint8_t>(rng() & 255);
-    return img;
 }
 
 } // namespace

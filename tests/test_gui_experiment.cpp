@@ -156,9 +156,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const Result r = run(args);
-        QCOMPARE(r.code, 2);
-        QCOMPARE(r.err.trimmed().split('\n').last(), "resnext-explorer experiment: " + message);
+        expectRefused(args, "resnext-explorer experiment: " + message);
     }
 };
 

@@ -123,6 +123,13 @@ struct Weights {
         t.data = owned.back().data();
     }
     void save(const QString &path) const { writeSafetensors(path.toStdString(), tensors, metadata); }
+    // Adds a copy of tensor `of` named `name`.
+    void addCopy(const std::string &of, const std::string &name)
+    {
+        TensorToWrite copy = find(of);
+        copy.name = name;
+        tensors.push_back(copy);
+    }
 };
 
 int makeFifo(const QString &path)
@@ -532,9 +539,7 @@ void TestHostile::duplicateCanonicalNamesAreRefused()
 {
     QTemporaryDir dir;
     Weights w;
-    TensorToWrite copy = w.find("fc.bias");
-    copy.name = "module.fc.bias";
-    w.tensors.push_back(copy);
+    w.addCopy("fc.bias", "module.fc.bias");
     const QString weights = dir.filePath("dup.safetensors");
     w.save(weights);
     const Result r = run({"classify", kImage, "--weights", weights});
@@ -622,9 +627,7 @@ void TestHostile::outOfRangeBlockNames()
     } else {
         Weights w;
         w.metadata.erase("spec"); // so that the spec is inferred from the names
-        TensorToWrite extra = w.find("layer1.0.conv1.weight");
-        extra.name = "layer99999999999.0.conv1.weight";
-        w.tensors.push_back(extra);
+        w.addCopy("layer1.0.conv1.weight", "layer99999999999.0.conv1.weight");
         w.save(dir.filePath("w.safetensors"));
         r = run({"classify", kImage, "--weights", dir.filePath("w.safetensors")});
     }
@@ -649,9 +652,7 @@ void TestHostile::controlCharactersInTensorNames()
 {
     QTemporaryDir dir;
     Weights w;
-    TensorToWrite extra = w.find("fc.bias");
-    extra.name = "evil\nname\x1b[2J";
-    w.tensors.push_back(extra);
+    w.addCopy("fc.bias", "evil\nname\x1b[2J");
     const QString weights = dir.filePath("names.safetensors");
     w.save(weights);
     const Result r = run({"classify", kImage, "--weights", weights});

@@ -8,6 +8,7 @@
 #include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/safetensors.h"
+#include "test_util.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,6 +23,7 @@
 #include <cstring>
 
 using namespace resnext;
+using testutil::errorMessage;
 
 namespace {
 
@@ -32,16 +34,6 @@ ModelInfo smallInfo()
     info.preprocessing = fashionMnistPreprocessing();
     info.labels = fashionMnistClasses();
     return info;
-}
-
-std::string refusal(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "(accepted)";
 }
 
 const char *kPhotos[] = {"photo-astronaut.png", "photo-chelsea-cat.png", "photo-coffee.png", "photo-rocket.jpg"};
@@ -79,11 +71,11 @@ void TestOod::calibrationRoundTrip()
 {
     auto model = loadEngine().create(smallInfo(), 3);
     QVERIFY(!model->ood());
-    QCOMPARE(QString::fromStdString(refusal([&] { model->oodScores(m_heldOut); })),
+    QCOMPARE(QString::fromStdString(errorMessage([&] { model->oodScores(m_heldOut); })),
              QString("ood: this model has no out-of-distribution statistics (run calibrate)"));
-    QCOMPARE(QString::fromStdString(refusal([&] { model->calibrateOod(m_fit, ImageSet{}); })),
+    QCOMPARE(QString::fromStdString(errorMessage([&] { model->calibrateOod(m_fit, ImageSet{}); })),
              QString("ood: no held-out images to set the threshold on (use a validation split)"));
-    QCOMPARE(QString::fromStdString(refusal([&] { model->calibrateOod(m_fit, m_heldOut, 1.5); })),
+    QCOMPARE(QString::fromStdString(errorMessage([&] { model->calibrateOod(m_fit, m_heldOut, 1.5); })),
              QString("quantile: must be between 0 and 1 (got 1.500000)"));
 
     const OodCalibration c = model->calibrateOod(m_fit, m_heldOut, 0.9);
@@ -158,7 +150,7 @@ void TestOod::brokenStatisticsRefused()
         }
         const std::string out = m_dir.filePath("broken.safetensors").toStdString();
         writeSafetensors(out, tensors, f.metadata());
-        return QString::fromStdString(refusal([&] { loadEngine().load(out); }));
+        return QString::fromStdString(errorMessage([&] { loadEngine().load(out); }));
     };
     const QString prefix = m_dir.filePath("broken.safetensors") + ": ";
     QCOMPARE(rewrite("ood.precision", ""),

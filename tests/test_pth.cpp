@@ -12,6 +12,7 @@
 #include "resnext/safetensors.h"
 #include "resnext/weights_cache.h"
 #include "tolerance.h"
+#include "test_util.h"
 
 #include <QDir>
 #include <QFile>
@@ -31,6 +32,9 @@
 #include <fstream>
 
 using namespace resnext;
+using testutil::errorMessage;
+using testutil::PythonRun;
+using testutil::runReferenceScript;
 
 namespace {
 
@@ -124,16 +128,6 @@ std::string tensorPickle(int numel, int offset, const std::vector<int> &shape, c
            ints(stride) + "\x89" + "}" + "tRu.";
 }
 
-std::string refusal(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "(accepted)";
-}
-
 } // namespace
 
 class TestPth : public QObject {
@@ -160,16 +154,10 @@ private:
 void TestPth::initTestCase()
 {
     loadEngine().setThreads(2);
-    QProcess p;
-    p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
-            {QStringLiteral(RESNEXT_TESTS_DIR "/pth_reference.py"), m_dir.path(), "resnext50_32x4d", "resnet50:dict",
-             "wide_resnet50_2:f16"});
-    if (!p.waitForStarted(10000))
-        return;
-    p.waitForFinished(600000);
-    if (p.exitCode() != 0) {
-        const QString err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(err.contains("ModuleNotFoundError"), qPrintable(err));
+    const PythonRun py = runReferenceScript(
+        "pth_reference.py", {m_dir.path(), "resnext50_32x4d", "resnet50:dict", "wide_resnet50_2:f16"});
+    if (!py.ok) {
+        QVERIFY2(py.missingModule(), qPrintable(py.error));
         return;
     }
     m_havePython = true;
@@ -273,7 +261,7 @@ void TestPth::convertWritesTheSameTensors()
     }
     QCOMPARE(back.metadata().at("converted_from"), std::string("resnext50_32x4d-f16.pth"));
     QVERIFY(inferSpec(back) == preset("resnext50_32x4d").spec);
-    QVERIFY(refusal([&] { convertToSafetensors(out, out); }).find("is the input file") != std::string::npos);
+    QVERIFY(errorMessage([&] { convertToSafetensors(out, out); }).find("is the input file") != std::string::npos);
 }
 
 void TestPth::refusedWithMessages_data()
@@ -303,11 +291,11 @@ void TestPth::refusedWithMessages()
     QFETCH(QString, message);
     const std::string path = ref(file.toUtf8().constData());
     const QString expected = QString::fromStdString(path) + ": " + message;
-    const QString got = QString::fromStdString(refusal([&] { loadEngine().load(path); }));
+    const QString got = QString::fromStdString(errorMessage([&] { loadEngine().load(path); }));
     QVERIFY2(got.startsWith(expected), qPrintable(got));
     QVERIFY(!got.contains('\n'));
     // Listing reads the same headers and gives the same reason.
-    QVERIFY(QString::fromStdString(refusal([&] { inspectWeights(path); })).startsWith(expected));
+    QVERIFY(QString::fromStdString(errorMessage([&] { inspectWeights(path); })).startsWith(expected));
 }
 
 void TestPth::handMadeArchives()
@@ -318,7 +306,7 @@ void TestPth::handMadeArchives()
         return zipOf({{"archive/data.pkl", pkl}, {"archive/byteorder", "little"}, {"archive/data/0", storage}},
                      deflate);
     };
-    const auto message = [&](const std::string &zip) { return refusal([&] { parsePytorch(zip, "f.pth"); }); };
+    const auto message = [&](const std::string &zip) { return errorMessage([&] { parsePytorch(zip, "f.pth"); }); };
 
     // The hand-made writer is right: a 2x3 view with offset 0 and a deflated copy read back.
     for (bool deflate : {false, true}) {

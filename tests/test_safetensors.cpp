@@ -3,6 +3,7 @@
 // message for every kind of bad input.
 #include "resnext/error.h"
 #include "resnext/safetensors.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -12,6 +13,8 @@
 #include <limits>
 
 using namespace resnext;
+using testutil::errorOf;
+using testutil::writeFile;
 
 namespace {
 
@@ -30,26 +33,6 @@ QByteArray lengthField(quint64 n)
 QByteArray fileImage(const QByteArray &json, const QByteArray &data = {})
 {
     return lengthField(quint64(json.size())) + json + data;
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
-        qFatal("cannot write test file %s", qPrintable(path));
-    return path;
-}
-
-// The message of the resnext::Error that fn throws, or a marker that fails any comparison.
-QString errorOf(const std::function<void()> &fn)
-{
-    try {
-        fn();
-    } catch (const Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("(no error thrown)");
 }
 
 QByteArray bytesOf(const SafetensorsFile &f, const TensorRecord &t)

@@ -11,6 +11,7 @@
 #include "resnext/export.h"
 #include "resnext/image.h"
 #include "resnext/plan.h"
+#include "test_util.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -24,6 +25,8 @@
 #include <fstream>
 
 using namespace resnext;
+using testutil::PythonRun;
+using testutil::runReferenceScript;
 
 namespace {
 
@@ -71,15 +74,9 @@ private:
 void TestSe::initTestCase()
 {
     loadEngine().setThreads(2);
-    QProcess p;
-    p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
-            {QStringLiteral(RESNEXT_TESTS_DIR "/se_reference.py"), m_dir.path()});
-    if (!p.waitForStarted(10000))
-        return;
-    p.waitForFinished(600000);
-    if (p.exitCode() != 0) {
-        const QString err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(err.contains("ModuleNotFoundError"), qPrintable(err));
+    const PythonRun py = runReferenceScript("se_reference.py", {m_dir.path()});
+    if (!py.ok) {
+        QVERIFY2(py.missingModule(), qPrintable(py.error));
         return;
     }
     m_havePython = true;

@@ -3,6 +3,7 @@
 // analytic parameter count must equal torchvision's exactly.
 #include "resnext/accounting.h"
 #include "resnext/model.h"
+#include "test_util.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -29,19 +30,11 @@ static const QStringList kModels = {"resnet18",        "resnet34",         "resn
 
 void TestTorchvision::initTestCase()
 {
-    const QString python = qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3");
-    QProcess p;
-    p.start(python, QStringList{QStringLiteral(RESNEXT_TESTS_DIR "/torchvision_keys.py")} + kModels);
-    if (!p.waitForStarted(10000))
-        QSKIP("Debian's python3 is not installed; the README's test command installs it");
-    p.waitForFinished(600000);
-    if (p.exitCode() != 0) {
-        const QString err = QString::fromUtf8(p.readAllStandardError());
-        if (err.contains("ModuleNotFoundError"))
-            QSKIP("python3-torchvision is not installed; the README's test command installs it");
-        QFAIL(qPrintable("torchvision reference failed: " + err));
-    }
-    m_reference = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    const testutil::PythonRun py = testutil::runReferenceScript("torchvision_keys.py", kModels);
+    if (!py.ok && py.missingModule())
+        QSKIP("Debian's python3-torchvision is not installed; the README's test command installs it");
+    QVERIFY2(py.ok, qPrintable("torchvision reference failed: " + py.error));
+    m_reference = QJsonDocument::fromJson(py.out).object();
     QCOMPARE(m_reference.size(), kModels.size());
 }
 

@@ -7,6 +7,7 @@
 #include "resnext/video.h"
 
 #include "fake_camera.h"
+#include "test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,20 +18,11 @@
 #include <thread>
 
 using namespace resnext;
+using testutil::errorMessage;
 
 namespace {
 
 const std::string kClip = RESNEXT_SOURCE_DIR "/sample_images/sample_clip.avi";
-
-std::string errorOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 } // namespace
 
@@ -84,14 +76,15 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string missing = dir.filePath("none.avi").toStdString();
-        QCOMPARE(errorOf([&] { openVideoFile(missing); }), missing + ": cannot open file (No such file or directory)");
+        QCOMPARE(errorMessage([&] { openVideoFile(missing); }),
+                 missing + ": cannot open file (No such file or directory)");
         const std::string empty = dir.filePath("empty.avi").toStdString();
         std::ofstream(empty).close();
-        QCOMPARE(errorOf([&] { openVideoFile(empty); }), empty + ": empty file");
+        QCOMPARE(errorMessage([&] { openVideoFile(empty); }), empty + ": empty file");
         const std::string text = dir.filePath("text.avi").toStdString();
         std::ofstream(text) << "not a video at all\n";
-        QCOMPARE(errorOf([&] { openVideoFile(text); }), text + ": not a video file OpenCV can read");
-        QCOMPARE(errorOf([&] { openVideoFile(dir.path().toStdString()); }),
+        QCOMPARE(errorMessage([&] { openVideoFile(text); }), text + ": not a video file OpenCV can read");
+        QCOMPARE(errorMessage([&] { openVideoFile(dir.path().toStdString()); }),
                  dir.path().toStdString() + ": not a regular file (a folder)");
     }
 
@@ -104,7 +97,7 @@ private Q_SLOTS:
         auto s = openVideoFile(cut);
         VideoFrame f;
         std::int64_t n = 0;
-        const std::string err = errorOf([&] {
+        const std::string err = errorMessage([&] {
             while (s->read(f))
                 ++n;
         });
@@ -112,7 +105,7 @@ private Q_SLOTS:
         QCOMPARE(err, cut + ": truncated or damaged: the stream ended after " + std::to_string(n) + " of 168 frames");
         // Cut inside the header: nothing decodes.
         writeFileAtomically(cut, std::string_view(bytes).substr(0, 3000));
-        QCOMPARE(errorOf([&] { openVideoFile(cut); }), cut + ": not a video file OpenCV can read");
+        QCOMPARE(errorMessage([&] { openVideoFile(cut); }), cut + ": not a video file OpenCV can read");
     }
 
     // Issue 28, item 5: the frame size comes from the container header, before FFmpeg
@@ -131,7 +124,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, file);
         const std::string path = RESNEXT_SOURCE_DIR "/fuzz/corpus-video/" + file.toStdString();
-        QCOMPARE(errorOf([&] { openVideoFile(path); }),
+        QCOMPARE(errorMessage([&] { openVideoFile(path); }),
                  path + ": video frames are 16000x16000 = 256.0 megapixels; the limit is 33.2 megapixels (8K UHD)");
     }
 
@@ -163,10 +156,10 @@ private Q_SLOTS:
         if (::stat("/dev/video0", &st) == 0)
             QSKIP("this machine has a camera");
         QVERIFY(listCameras().empty());
-        QCOMPARE(errorOf([] { openCamera(0); }),
+        QCOMPARE(errorMessage([] { openCamera(0); }),
                  std::string("camera 0: no camera found (/dev/video0 does not exist; this machine has no /dev/video* "
                              "device)"));
-        QCOMPARE(errorOf([] { openCamera(-1); }), std::string("camera: index must be between 0 and 63 (got -1)"));
+        QCOMPARE(errorMessage([] { openCamera(-1); }), std::string("camera: index must be between 0 and 63 (got -1)"));
         VideoInput in;
         in.camera = 3;
         QCOMPARE(in.describe(), std::string("camera 3"));
@@ -249,14 +242,15 @@ private Q_SLOTS:
         // Bad options are refused before a frame is read.
         o = {};
         o.every = 0;
-        QCOMPARE(errorOf([&] { runVideo(*model, *again, o); }), std::string("every: must be between 1 and 10000 (got 0)"));
+        QCOMPARE(errorMessage([&] { runVideo(*model, *again, o); }),
+                 std::string("every: must be between 1 and 10000 (got 0)"));
         o = {};
         o.outDir = dir.path().toStdString();
-        QCOMPARE(errorOf([&] { runVideo(*model, *again, o); }),
+        QCOMPARE(errorMessage([&] { runVideo(*model, *again, o); }),
                  std::string("block: writing the group grids (--out) needs a block, e.g. --block layer2.0"));
         o = {};
         o.block = "layer9.0";
-        QCOMPARE(errorOf([&] { runVideo(*model, *again, o); }),
+        QCOMPARE(errorMessage([&] { runVideo(*model, *again, o); }),
                  std::string("block: 'layer9.0' does not exist; this model has layer1.0 to layer3.1"));
     }
 
@@ -266,7 +260,7 @@ private Q_SLOTS:
         auto model = e.loadBuiltin();
         VanishingCamera cam(3);
         int frames = 0;
-        const std::string err = errorOf([&] {
+        const std::string err = errorMessage([&] {
             runVideo(*model, cam, {}, [&](const VideoFrameResult &) {
                 ++frames;
                 return true;

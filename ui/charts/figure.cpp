@@ -5,6 +5,7 @@
 
 #include "resnext/error.h"
 #include "resnext/fileio.h"
+#include "resnext/text.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -80,14 +81,9 @@ void paintView(QWidget *view, QPaintDevice *device, const QSize &size, bool vect
 
 std::optional<FigureFormat> figureFormat(const QString &suffix)
 {
-    const QString s = suffix.toLower();
-    if (s == "png")
-        return FigureFormat::Png;
-    if (s == "svg")
-        return FigureFormat::Svg;
-    if (s == "pdf")
-        return FigureFormat::Pdf;
-    return std::nullopt;
+    return resnext::lookupName<FigureFormat>(suffix.toLower().toStdString(), {{"png", FigureFormat::Png},
+                                                                              {"svg", FigureFormat::Svg},
+                                                                              {"pdf", FigureFormat::Pdf}});
 }
 
 std::optional<QSize> parseFigureSize(const QString &text)

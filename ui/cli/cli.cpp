@@ -16,6 +16,7 @@
 #include "resnext/pytorch_file.h"
 #include "resnext/weights_cache.h"
 #include "resnext/safetensors.h"
+#include "resnext/validate.h"
 #include "resnext/report.h"
 
 
@@ -158,11 +159,8 @@ int cmdSummary(int argc, char **argv)
 int cmdMatch(int argc, char **argv)
 {
     const Args a = parse("match", argc, argv, 2, withSpec({"format", "by"}), {});
-    const auto format = resnext::parseFormat(a.get("format", "table"));
-    if (format != resnext::Format::Table && format != resnext::Format::Json)
-        throw resnext::SpecError("format", "format: match supports table or json (got '" + a.get("format") + "')");
-    if (!a.has("cardinality"))
-        throw UsageError("match: --cardinality is required (the C to find d for)");
+    const auto format = formatArg(a);
+    a.require("cardinality", "", "the C to find d for");
     const auto by = resnext::parseMatchBy(a.get("by", "params"));
     const resnext::ArchSpec spec = specFromArgs(a);
     std::cout << resnext::formatMatch(resnext::matchWidth(spec, spec.cardinality, by), by, format);
@@ -182,8 +180,7 @@ int cmdSnapshot(int argc, char **argv)
 {
     const Args a =
         parse("snapshot", argc, argv, 2, withSpec({"out", "panel", "size", "format", "image", "weights", "video", "video-frames"}), {});
-    if (!a.has("out"))
-        throw UsageError("snapshot: --out FILE.png is required");
+    a.require("out", "FILE.png");
     SnapshotRequest req;
     req.out = a.get("out");
     req.panel = a.get("panel", "all");
@@ -218,10 +215,10 @@ int cmdSnapshot(int argc, char **argv)
     return g_renderSnapshot(argc, argv, req);
 }
 
-const std::map<std::string, std::function<int(int, char **)>> &commands()
+const CommandTable &commands()
 {
-    static const std::map<std::string, std::function<int(int, char **)>> all = [] {
-        std::map<std::string, std::function<int(int, char **)>> m = {
+    static const CommandTable all = [] {
+        CommandTable m = {
             {"summary", cmdSummary}, {"match", cmdMatch}, {"presets", cmdPresets}, {"snapshot", cmdSnapshot},
             {"export", cmdExport},
             {"profile", cmdProfile},
@@ -244,6 +241,61 @@ std::string Args::get(const std::string &key, const std::string &fallback) const
 {
     const auto it = options.find(key);
     return it == options.end() ? fallback : it->second;
+}
+
+void Args::require(const std::string &key, const std::string &value, const std::string &why) const
+{
+    if (!has(key))
+        throw UsageError(command + ": --" + key + (value.empty() ? "" : " " + value) + " is required" +
+                         (why.empty() ? "" : " (" + why + ")"));
+}
+
+void Args::read(const std::string &key, int &into) const
+{
+    if (has(key))
+        into = resnext::parseInt(key, get(key));
+}
+
+void Args::read(const std::string &key, double &into) const
+{
+    if (has(key))
+        into = resnext::parseFiniteNumber(key, get(key));
+}
+
+void Args::read(const std::string &key, std::uint64_t &into) const
+{
+    if (!has(key))
+        return;
+    const int n = resnext::parseInt(key, get(key));
+    if (n < 0)
+        throw resnext::SpecError(key, key + ": must be 0 or more (got " + std::to_string(n) + ")");
+    into = static_cast<std::uint64_t>(n);
+}
+
+resnext::Format formatArg(const Args &args, bool csv)
+{
+    using resnext::Format;
+    const std::string text = args.get("format", "table");
+    const Format f = resnext::parseFormat(text);
+    if (f != Format::Table && f != Format::Json && !(csv && f == Format::Csv))
+        throw resnext::SpecError("format", "format: " + args.command + " supports " +
+                                               (csv ? "table, json or csv" : "table or json") + " (got '" + text + "')");
+    return f;
+}
+
+void Args::read(const std::string &key, std::vector<int> &into) const
+{
+    if (has(key))
+        into = resnext::parseIntList(key, get(key));
+}
+
+std::size_t parseCount(const Args &args, const std::string &key, const std::string &what)
+{
+    const int n = resnext::parseInt(key, args.get(key));
+    if (n < 0)
+        throw resnext::SpecError(key, key + ": must be 0 (all) or a number of " + what + " (got " +
+                                          std::to_string(n) + ")");
+    return static_cast<std::size_t>(n);
 }
 
 Args parse(const std::string &command, int argc, char **argv, int first, const std::set<std::string> &valued,
@@ -295,32 +347,19 @@ resnext::ArchSpec specFromArgs(const Args &a)
     ArchSpec s;
     if (a.has("preset"))
         s = preset(a.get("preset")).spec;
-    if (a.has("layers"))
-        s.layers = parseIntList("layers", a.get("layers"));
-    if (a.has("cardinality"))
-        s.cardinality = parseInt("cardinality", a.get("cardinality"));
-    if (a.has("width"))
-        s.width = parseInt("width", a.get("width"));
-    if (a.has("stem"))
-        s.stem = parseStem(a.get("stem"));
-    if (a.has("block"))
-        s.block = parseBlockKind(a.get("block"));
-    if (a.has("expansion"))
-        s.expansion = parseInt("expansion", a.get("expansion"));
-    if (a.has("planes"))
-        s.planes = parseIntList("planes", a.get("planes"));
-    if (a.has("form"))
-        s.form = parseBlockForm(a.get("form"));
-    if (a.has("se"))
-        s.seReduction = parseInt("se", a.get("se"));
-    if (a.has("input"))
-        s.inputSize = parseInt("input", a.get("input"));
-    if (a.has("classes"))
-        s.numClasses = parseInt("classes", a.get("classes"));
-    if (a.has("channels"))
-        s.inChannels = parseInt("channels", a.get("channels"));
-    if (a.has("stem-channels"))
-        s.stemChannels = parseInt("stem-channels", a.get("stem-channels"));
+    a.read("layers", s.layers);
+    a.read("cardinality", s.cardinality);
+    a.read("width", s.width);
+    a.read("stem", s.stem, parseStem);
+    a.read("block", s.block, parseBlockKind);
+    a.read("expansion", s.expansion);
+    a.read("planes", s.planes);
+    a.read("form", s.form, parseBlockForm);
+    a.read("se", s.seReduction);
+    a.read("input", s.inputSize);
+    a.read("classes", s.numClasses);
+    a.read("channels", s.inChannels);
+    a.read("stem-channels", s.stemChannels);
     validate(s);
     return s;
 }

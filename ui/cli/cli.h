@@ -1,8 +1,11 @@
 #pragma once
 // The headless front end: `resnext-explorer <subcommand> ...`. Needs no display.
 
+#include "resnext/report.h"
 #include "resnext/spec.h"
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -10,6 +13,9 @@
 #include <vector>
 
 namespace cli {
+
+// Subcommand name -> its main(argc, argv); each cli_*.cpp contributes a table.
+using CommandTable = std::map<std::string, std::function<int(int, char **)>>;
 
 // A command-line mistake (unknown option, missing value); exit code 2 like a bad spec.
 class UsageError : public std::runtime_error {
@@ -24,7 +30,32 @@ struct Args {
     std::vector<std::string> positional;
     bool has(const std::string &key) const { return options.count(key) > 0; }
     std::string get(const std::string &key, const std::string &fallback = {}) const;
+    // Throws UsageError "<command>: --key VALUE is required (WHY)" when --key is not given.
+    void require(const std::string &key, const std::string &value, const std::string &why = {}) const;
+    // Sets `into` from --key when it is given (resnext::parseInt / parseFiniteNumber:
+    // a bad value throws SpecError); leaves it as it is otherwise.
+    void read(const std::string &key, int &into) const;
+    void read(const std::string &key, double &into) const;
+    // A seed: an integer, 0 or more (a negative one would wrap to 2^64 - 1).
+    void read(const std::string &key, std::uint64_t &into) const;
+    // A comma-separated list of integers (resnext::parseIntList).
+    void read(const std::string &key, std::vector<int> &into) const;
+    // Any other value: into = parse(value), e.g. read("stem", spec.stem, resnext::parseStem).
+    template <class T, class Parse>
+    void read(const std::string &key, T &into, Parse parse) const
+    {
+        if (has(key))
+            into = parse(get(key));
+    }
 };
+
+// --key's value as a count of `what` (0 = all). Throws resnext::SpecError
+// "key: must be 0 (all) or a number of <what> (got N)" for a negative one.
+std::size_t parseCount(const Args &args, const std::string &key, const std::string &what);
+
+// --format (default table) for args.command: table or json, and csv where `csv`.
+// Another throws SpecError "format: <command> supports table or json (got 'x')".
+resnext::Format formatArg(const Args &args, bool csv = false);
 
 // Options that describe an architecture, accepted by every command that takes a spec.
 extern const std::set<std::string> kSpecOptions;

@@ -173,9 +173,7 @@ int cmdClassify(int argc, char **argv)
               merge({kModelFlags, kPathFlags}), true);
     if (a.positional.empty())
         throw UsageError("classify: give one or more image files");
-    const auto format = parseFormat(a.get("format", "table"));
-    if (format != Format::Table && format != Format::Json)
-        throw SpecError("format", "format: classify supports table or json (got '" + a.get("format") + "')");
+    const auto format = formatArg(a);
     const int topk = a.has("topk") ? parseInt("topk", a.get("topk")) : 5;
     if (topk < 1 || topk > 1000)
         throw SpecError("topk", "topk: must be between 1 and 1000 (got " + std::to_string(topk) + ")");
@@ -259,8 +257,7 @@ int cmdFeatures(int argc, char **argv)
                          merge({kModelFlags, kPathFlags}), true);
     if (a.positional.size() != 1)
         throw UsageError("features: give exactly one image file");
-    if (!a.has("out"))
-        throw UsageError("features: --out DIR is required");
+    a.require("out", "DIR");
     const Colormap cmap = parseColormap(a.get("colormap", "viridis"));
     const Normalization norm = parseNormalization(a.get("norm", "channel"));
     const std::string block = a.get("block", "layer1.0");
@@ -312,12 +309,9 @@ int cmdBench(int argc, char **argv)
     auto model = modelFromArgs(a, e, "resnext50_32x4d");
     applyPathFlags(a, *model);
     BenchOptions o;
-    if (a.has("batch"))
-        o.batch = parseInt("batch", a.get("batch"));
-    if (a.has("runs"))
-        o.runs = parseInt("runs", a.get("runs"));
-    if (a.has("warmup"))
-        o.warmup = parseInt("warmup", a.get("warmup"));
+    a.read("batch", o.batch);
+    a.read("runs", o.runs);
+    a.read("warmup", o.warmup);
     o.half = a.flags.count("half") > 0;
     o.channelsLast = a.flags.count("channels-last") > 0;
     validateBenchOptions(o);
@@ -384,8 +378,7 @@ int cmdEvaluate(int argc, char **argv)
 {
     const Args a = parse("evaluate", argc, argv, 2, merge({kModelOptions, {"data", "format", "batch", "limit"}}),
                          merge({kModelFlags, kPathFlags}));
-    if (!a.has("data"))
-        throw UsageError("evaluate: --data fashion-mnist|DIR is required");
+    a.require("data", "fashion-mnist|DIR");
     const auto format = parseFormat(a.get("format", "table"));
     const int batch = a.has("batch") ? parseInt("batch", a.get("batch")) : kEvalBatch;
     validateEvalBatch(batch);
@@ -439,31 +432,22 @@ int cmdTrain(int argc, char **argv)
                                 {"data", "epochs", "out", "batch", "lr", "momentum", "wd", "seed", "limit",
                                  "val-fraction", "schedule", "format", "device", "threads", "test-limit"}}),
                          {"compare-resnet", "no-augment"});
-    if (!a.has("data"))
-        throw UsageError("train: --data fashion-mnist|DIR is required");
-    if (!a.has("out"))
-        throw UsageError("train: --out FILE.safetensors is required");
+    a.require("data", "fashion-mnist|DIR");
+    a.require("out", "FILE.safetensors");
     const auto format = parseFormat(a.get("format", "table"));
     TrainOptions o;
     o.spec = hasSpecOptions(a) ? specFromArgs(a) : fashionMnistSpec();
     if (!hasSpecOptions(a))
         validate(o.spec);
-    if (a.has("epochs"))
-        o.epochs = parseInt("epochs", a.get("epochs"));
-    if (a.has("batch"))
-        o.batch = parseInt("batch", a.get("batch"));
+    a.read("epochs", o.epochs);
+    a.read("batch", o.batch);
     const auto number = [&](const char *key, double fallback) {
         return a.has(key) ? parseFiniteNumber(key, a.get(key)) : fallback;
     };
     o.learningRate = number("lr", o.learningRate);
     o.momentum = number("momentum", o.momentum);
     o.weightDecay = number("wd", o.weightDecay);
-    if (a.has("seed")) {
-        const int seed = parseInt("seed", a.get("seed"));
-        if (seed < 0) // a negative seed would wrap to 2^64 - 1
-            throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(seed) + ")");
-        o.seed = static_cast<std::uint64_t>(seed);
-    }
+    a.read("seed", o.seed);
     if (a.has("limit"))
         o.limitTrain = static_cast<size_t>(std::max(0, parseInt("limit", a.get("limit"))));
     if (a.has("schedule")) {
@@ -478,13 +462,8 @@ int cmdTrain(int argc, char **argv)
     req.valFraction = number("val-fraction", req.valFraction);
     req.compareResnet = a.flags.count("compare-resnet") > 0;
     req.quickValidation = true; // with --limit, as `experiment` and the window do
-    if (a.has("test-limit")) {
-        const int limit = parseInt("test-limit", a.get("test-limit"));
-        if (limit < 0)
-            throw SpecError("test-limit", "test-limit: must be 0 (all) or a number of test images (got " +
-                                              std::to_string(limit) + ")");
-        req.testLimit = static_cast<size_t>(limit);
-    }
+    if (a.has("test-limit"))
+        req.testLimit = parseCount(a, "test-limit", "test images");
     validateTrainOptions(o);
     // Before the first step: a folder or unwritable path would otherwise fail after the whole run.
     const std::string outPath = a.get("out");
@@ -560,8 +539,7 @@ int cmdTrain(int argc, char **argv)
 int cmdExportSamples(int argc, char **argv)
 {
     const Args a = parse("export-samples", argc, argv, 2, {"out", "per-class"}, {});
-    if (!a.has("out"))
-        throw UsageError("export-samples: --out DIR is required");
+    a.require("out", "DIR");
     const int perClass = a.has("per-class") ? parseInt("per-class", a.get("per-class")) : 4;
     if (perClass < 1 || perClass > 1000)
         throw SpecError("per-class", "per-class: must be between 1 and 1000");
@@ -602,17 +580,13 @@ int cmdCalibrate(int argc, char **argv)
 {
     const Args a = parse("calibrate", argc, argv, 2,
                          merge({kModelOptions, {"data", "out", "val-fraction", "seed", "quantile", "format"}}), kModelFlags);
-    if (!a.has("data"))
-        throw UsageError("calibrate: --data fashion-mnist|DIR is required");
-    if (!a.has("out"))
-        throw UsageError("calibrate: --out FILE.safetensors is required");
+    a.require("data", "fashion-mnist|DIR");
+    a.require("out", "FILE.safetensors");
     const auto format = parseFormat(a.get("format", "table"));
     const double valFraction = a.has("val-fraction") ? parseDouble("val-fraction", a.get("val-fraction")) : 0.1;
     const double quantile = a.has("quantile") ? parseDouble("quantile", a.get("quantile")) : 0.95;
-    const int signedSeed = a.has("seed") ? parseInt("seed", a.get("seed")) : 0;
-    if (signedSeed < 0)
-        throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(signedSeed) + ")");
-    const auto seed = static_cast<std::uint64_t>(signedSeed);
+    std::uint64_t seed = 0;
+    a.read("seed", seed);
     if (!(valFraction > 0 && valFraction <= 0.9))
         throw SpecError("val-fraction", "val-fraction: must be in (0, 0.9] (the threshold needs held-out images)");
     Engine &e = engineFor(a);
@@ -666,9 +640,9 @@ const std::set<std::string> kModelFlagOptions = kModelFlags;
 
 std::unique_ptr<Model> loadModelFromArgs(const Args &args) { return modelFromArgs(args, engineFor(args)); }
 
-const std::map<std::string, std::function<int(int, char **)>> &engineCommands()
+const CommandTable &engineCommands()
 {
-    static const std::map<std::string, std::function<int(int, char **)>> all = {
+    static const CommandTable all = {
         {"classify", cmdClassify}, {"features", cmdFeatures}, {"bench", cmdBench},
         {"train", cmdTrain},       {"evaluate", cmdEvaluate}, {"export-samples", cmdExportSamples},
         {"calibrate", cmdCalibrate}};

@@ -1,8 +1,8 @@
 #pragma once
 // The subcommands that run models (they load the LibTorch engine on first use).
 
-#include <functional>
-#include <map>
+#include "cli.h"
+
 #include <memory>
 #include <set>
 #include <string>
@@ -14,9 +14,7 @@ class Model;
 
 namespace cli {
 
-struct Args;
-
-const std::map<std::string, std::function<int(int, char **)>> &engineCommands();
+const CommandTable &engineCommands();
 
 // Options and flags that choose a model (--weights, --labels, --device, --threads; --builtin, --allow-partial).
 extern const std::set<std::string> kModelValueOptions;

@@ -86,13 +86,9 @@ int cmdExperiment(int argc, char **argv)
     const Args a = parse("experiment", argc, argv, 2, valued, {"no-augment"}, true);
     if (a.positional.size() != 1)
         throw UsageError("experiment: name one experiment: cardinality, double or FILE.json");
-    if (!a.has("data"))
-        throw UsageError("experiment: --data fashion-mnist|DIR is required");
-    if (!a.has("out"))
-        throw UsageError("experiment: --out DIR is required (results are stored there and resumed from there)");
-    const Format format = parseFormat(a.get("format", "table"));
-    if (format != Format::Table && format != Format::Json)
-        throw SpecError("format", "format: experiment supports table or json (got '" + a.get("format") + "')");
+    a.require("data", "fashion-mnist|DIR");
+    a.require("out", "DIR", "results are stored there and resumed from there");
+    const auto format = formatArg(a);
 
     ExperimentRequest req;
     const std::string what = a.positional.front();
@@ -117,35 +113,20 @@ int cmdExperiment(int argc, char **argv)
             req.base.inputSize = 32;
         }
     }
-    if (a.has("depth"))
-        req.depth = parseInt("depth", a.get("depth"));
-    if (a.has("cardinalities"))
-        req.cardinalities = parseIntList("cardinalities", a.get("cardinalities"));
-    if (a.has("by"))
-        req.by = parseMatchBy(a.get("by"));
-    if (a.has("seeds"))
-        req.seeds = parseInt("seeds", a.get("seeds"));
-    if (a.has("epochs"))
-        req.schedule.epochs = parseInt("epochs", a.get("epochs"));
+    a.read("depth", req.depth);
+    a.read("cardinalities", req.cardinalities);
+    a.read("by", req.by, parseMatchBy);
+    a.read("seeds", req.seeds);
+    a.read("epochs", req.schedule.epochs);
     if (a.has("batch")) {
         req.schedule.batch = parseInt("batch", a.get("batch"));
         if (req.schedule.batch < 1 || req.schedule.batch > 65536)
             throw SpecError("batch", "batch: must be between 1 and 65536");
     }
-    if (a.has("limit")) {
-        const int limit = parseInt("limit", a.get("limit"));
-        if (limit < 0)
-            throw SpecError("limit", "limit: must be 0 (all) or a number of training images (got " +
-                                         std::to_string(limit) + ")");
-        req.schedule.limitTrain = static_cast<size_t>(limit);
-    }
-    if (a.has("test-limit")) {
-        const int limit = parseInt("test-limit", a.get("test-limit"));
-        if (limit < 0)
-            throw SpecError("test-limit", "test-limit: must be 0 (all) or a number of test images (got " +
-                                              std::to_string(limit) + ")");
-        req.testLimit = static_cast<size_t>(limit);
-    }
+    if (a.has("limit"))
+        req.schedule.limitTrain = parseCount(a, "limit", "training images");
+    if (a.has("test-limit"))
+        req.testLimit = parseCount(a, "test-limit", "test images");
     req.schedule.learningRate = number(a, "lr", req.schedule.learningRate);
     req.valFraction = number(a, "val-fraction", req.valFraction);
     req.schedule.augment = a.flags.count("no-augment") == 0;

@@ -46,8 +46,7 @@ int exportPytorch(int argc, char **argv)
     const Args a = parse("export pytorch", argc, argv, 3, withSpecAnd({"out", "weights"}), {"train-script"});
     if (!a.positional.empty())
         throw UsageError("export pytorch: unexpected argument '" + a.positional[0] + "'");
-    if (!a.has("out"))
-        throw UsageError("export pytorch: --out FILE.py is required");
+    a.require("out", "FILE.py");
     const ArchSpec spec = specFor(a);
     namespace fs = std::filesystem;
     const fs::path out(a.get("out"));
@@ -81,11 +80,9 @@ int exportOnnx(int argc, char **argv)
     const Args a = parse("export onnx", argc, argv, 3, valued, kModelFlagOptions);
     if (!a.positional.empty())
         throw UsageError("export onnx: unexpected argument '" + a.positional[0] + "'");
-    if (!a.has("out"))
-        throw UsageError("export onnx: --out FILE.onnx is required");
+    a.require("out", "FILE.onnx");
     OnnxOptions o;
-    if (a.has("opset"))
-        o.opset = parseInt("opset", a.get("opset"));
+    a.read("opset", o.opset);
     if (o.opset < 13 || o.opset > 17)
         throw SpecError("opset", "opset: must be between 13 and 17 (got " + std::to_string(o.opset) + ")");
     auto model = loadModelFromArgs(a);

@@ -130,33 +130,18 @@ int cmdGroups(int argc, char **argv)
     std::set<std::string> flags = {"keep-only", "no-untrained", "no-ablation", "plain"};
     flags.insert(kModelFlagOptions.begin(), kModelFlagOptions.end());
     const Args a = parse("groups", argc, argv, 2, valued, flags);
-    if (!a.has("data"))
-        throw UsageError("groups: --data fashion-mnist|DIR is required");
-    if (!a.has("out"))
-        throw UsageError("groups: --out DIR is required (the figures and numbers go there)");
-    const Format format = parseFormat(a.get("format", "table"));
-    if (format != Format::Table && format != Format::Json)
-        throw SpecError("format", "format: groups supports table or json (got '" + a.get("format") + "')");
+    a.require("data", "fashion-mnist|DIR");
+    a.require("out", "DIR", "the figures and numbers go there");
+    const auto format = formatArg(a);
     GroupRequest req;
     req.pass.block = a.get("block", "layer2.0");
     if (req.pass.block.empty())
         throw UsageError("block: empty; name a residual block like layer2.0");
-    if (a.has("limit")) {
-        const int limit = parseInt("limit", a.get("limit"));
-        if (limit < 0)
-            throw SpecError("limit", "limit: must be 0 (all) or a number of images (got " + std::to_string(limit) + ")");
-        req.limit = static_cast<size_t>(limit);
-    }
-    if (a.has("top"))
-        req.topK = parseInt("top", a.get("top"));
-    if (a.has("batch"))
-        req.pass.batch = parseInt("batch", a.get("batch"));
-    if (a.has("seed")) {
-        const int seed = parseInt("seed", a.get("seed"));
-        if (seed < 0)
-            throw SpecError("seed", "seed: must be 0 or more (got " + std::to_string(seed) + ")");
-        req.seed = static_cast<std::uint64_t>(seed);
-    }
+    if (a.has("limit"))
+        req.limit = parseCount(a, "limit", "images");
+    a.read("top", req.topK);
+    a.read("batch", req.pass.batch);
+    a.read("seed", req.seed);
     req.untrained = a.flags.count("no-untrained") == 0;
     req.pass.ablateZeroed = a.flags.count("no-ablation") == 0;
     req.pass.ablateKeptOnly = a.flags.count("keep-only") > 0;

@@ -173,21 +173,15 @@ int cmdProfile(int argc, char **argv)
     std::set<std::string> valued = {"format", "batch", "runs", "warmup", "device", "threads", "by", "dtype"};
     valued.insert(kSpecOptions.begin(), kSpecOptions.end());
     const Args a = parse("profile", argc, argv, 2, valued, {"sweep-cardinality", "train-step"});
-    const Format format = parseFormat(a.get("format", "table"));
-    if (format == Format::Markdown)
-        throw SpecError("format", "format: profile supports table, json or csv (got '" + a.get("format") + "')");
+    const auto format = formatArg(a, true);
     ProfileRequest req;
     req.spec = specFromArgs(a);
     req.sweepCardinality = a.flags.count("sweep-cardinality") > 0;
     req.by = parseMatchBy(a.get("by", "params"));
-    if (a.has("batch"))
-        req.options.batch = parseInt("batch", a.get("batch"));
-    if (a.has("runs"))
-        req.options.runs = parseInt("runs", a.get("runs"));
-    if (a.has("warmup"))
-        req.options.warmup = parseInt("warmup", a.get("warmup"));
-    if (a.has("dtype"))
-        req.bytesPerElement = parseDtype(a.get("dtype"));
+    a.read("batch", req.options.batch);
+    a.read("runs", req.options.runs);
+    a.read("warmup", req.options.warmup);
+    a.read("dtype", req.bytesPerElement, parseDtype);
     CostOptions cost;
     cost.batch = req.options.batch;
     cost.bytesPerElement = req.bytesPerElement;

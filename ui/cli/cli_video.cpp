@@ -44,16 +44,12 @@ int cmdVideo(int argc, char **argv)
         throw UsageError("video: give a video file (or --camera N)");
     if (!a.positional.empty() && a.has("camera"))
         throw UsageError("video: give a video file or --camera N, not both");
-    const Format format = parseFormat(a.get("format", "table"));
-    if (format != Format::Table && format != Format::Json && format != Format::Csv)
-        throw SpecError("format", "format: video supports table, json or csv (got '" + a.get("format") + "')");
+    const auto format = formatArg(a, true);
     VideoRunOptions o;
-    if (a.has("every"))
-        o.every = parseInt("every", a.get("every"));
-    if (a.has("limit"))
+    a.read("every", o.every);
+    if (a.has("limit")) // an int64_t: frames
         o.limit = parseInt("limit", a.get("limit"));
-    if (a.has("topk"))
-        o.topk = parseInt("topk", a.get("topk"));
+    a.read("topk", o.topk);
     o.outDir = a.get("out");
     // --block names a residual block here (as in `features`), not the spec's block kind.
     o.block = a.get("block", o.outDir.empty() ? "" : "layer1.0");
@@ -162,17 +158,12 @@ int cmdMakeClip(int argc, char **argv)
                          true);
     if (a.positional.empty())
         throw UsageError("make-clip: give one or more image files");
-    if (!a.has("out"))
-        throw UsageError("make-clip: --out FILE.avi is required");
+    a.require("out", "FILE.avi");
     SlideshowOptions o;
-    if (a.has("size"))
-        o.size = parseInt("size", a.get("size"));
-    if (a.has("fps"))
-        o.fps = parseFiniteNumber("fps", a.get("fps"));
-    if (a.has("seconds-per-image"))
-        o.secondsPerImage = parseFiniteNumber("seconds-per-image", a.get("seconds-per-image"));
-    if (a.has("zoom"))
-        o.zoom = parseFiniteNumber("zoom", a.get("zoom"));
+    a.read("size", o.size);
+    a.read("fps", o.fps);
+    a.read("seconds-per-image", o.secondsPerImage);
+    a.read("zoom", o.zoom);
     if (!(o.zoom >= 1 && o.zoom <= 4))
         throw SpecError("zoom", "zoom: must be between 1 and 4");
     o.fourcc = a.get("fourcc", o.fourcc);
@@ -185,10 +176,9 @@ int cmdMakeClip(int argc, char **argv)
 
 } // namespace
 
-const std::map<std::string, std::function<int(int, char **)>> &videoCommands()
+const CommandTable &videoCommands()
 {
-    static const std::map<std::string, std::function<int(int, char **)>> all = {{"video", cmdVideo},
-                                                                                 {"make-clip", cmdMakeClip}};
+    static const CommandTable all = {{"video", cmdVideo}, {"make-clip", cmdMakeClip}};
     return all;
 }
 

@@ -4,12 +4,10 @@
 // `make-clip` (a slide show of image files, how sample_images/sample_clip.avi
 // is made).
 
-#include <functional>
-#include <map>
-#include <string>
+#include "cli.h"
 
 namespace cli {
 
-const std::map<std::string, std::function<int(int, char **)>> &videoCommands();
+const CommandTable &videoCommands();
 
 } // namespace cli

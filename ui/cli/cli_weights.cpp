@@ -37,8 +37,7 @@ int cmdConvert(int argc, char **argv)
     const Args a = parse("convert", argc, argv, 2, {"out"}, {}, true);
     if (a.positional.size() != 1)
         throw UsageError("convert: give exactly one weights file (.pth or .safetensors)");
-    if (!a.has("out"))
-        throw UsageError("convert: --out FILE.safetensors is required");
+    a.require("out", "FILE.safetensors");
     // Within the architecture the header claims when it names one; a file that
     // names none (any state dict) is still bounded by its own size.
     std::optional<TensorLimits> limits;
@@ -69,9 +68,7 @@ int cmdWeights(int argc, char **argv)
     const Args a = parse("weights", argc, argv, 2, {"format"}, {"list", "all"});
     if (!a.flags.count("list"))
         throw UsageError("weights: --list is the only action (it lists the weights already on this computer)");
-    const auto format = parseFormat(a.get("format", "table"));
-    if (format != Format::Table && format != Format::Json)
-        throw SpecError("format", "format: weights supports table or json (got '" + a.get("format") + "')");
+    const auto format = formatArg(a);
     const CacheLocations where = cacheLocations();
     const std::vector<CachedWeights> found = findCachedWeights(where);
     const bool all = a.flags.count("all") > 0;
@@ -123,10 +120,9 @@ int cmdWeights(int argc, char **argv)
 
 } // namespace
 
-const std::map<std::string, std::function<int(int, char **)>> &weightsCommands()
+const CommandTable &weightsCommands()
 {
-    static const std::map<std::string, std::function<int(int, char **)>> all = {{"convert", cmdConvert},
-                                                                                {"weights", cmdWeights}};
+    static const CommandTable all = {{"convert", cmdConvert}, {"weights", cmdWeights}};
     return all;
 }
 

@@ -3,12 +3,10 @@
 // and weights --list (what the torchvision and Hugging Face caches hold). They
 // need no LibTorch.
 
-#include <functional>
-#include <map>
-#include <string>
+#include "cli.h"
 
 namespace cli {
 
-const std::map<std::string, std::function<int(int, char **)>> &weightsCommands();
+const CommandTable &weightsCommands();
 
 } // namespace cli

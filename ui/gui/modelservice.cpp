@@ -13,7 +13,6 @@
 
 #include <chrono>
 #include <climits>
-#include <numeric>
 
 using namespace resnext;
 
@@ -490,13 +489,6 @@ Job ModelService::groups(const QString &source, const GroupRequest &request, con
             result->data = std::move(images.data);
             req.predictedLabels = !images.labelled;
         }
-        if (request.limit > 0 && request.limit < result->data.count()) {
-            std::vector<std::size_t> first(request.limit);
-            std::iota(first.begin(), first.end(), 0);
-            result->data = subset(result->data, first);
-            if (!result->files.isEmpty())
-                result->files = result->files.mid(0, static_cast<int>(request.limit));
-        }
         auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
         GroupCallbacks cb;
         cb.progress = [&](std::size_t done, std::size_t total) {
@@ -507,7 +499,8 @@ Job ModelService::groups(const QString &source, const GroupRequest &request, con
             }
             return !cancel.load();
         };
-        req.limit = 0; // applied above, so that the strips index the same images
+        // analyzeGroups applies req.limit: it analyses the first `limit` images, so the
+        // strips' indices name the same images in result->data and result->files.
         result->report = analyzeGroups(e, *m, result->data, result->source.toStdString(), req, cb);
         std::shared_ptr<const GroupsResult> done = result;
         emitOnGui([this, job, done] { Q_EMIT groupsReady(job, done); });

@@ -2,6 +2,8 @@
 // Small text and number helpers shared by core's modules (one copy each).
 
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,23 @@ std::string errnoText(int err);
 std::string firstLine(const std::string &text);
 // The median of `values` (the mean of the middle two for an even count); 0 when empty.
 double median(std::vector<double> values);
+
+// A name of an option value and the value it stands for, for lookupName's tables.
+template <class T>
+struct NamedValue {
+    const char *name;
+    T value;
+};
+
+// The value named `text` in `table` (compared exactly); nullopt when none is.
+// Parsers keep their names in one table and say the allowed names in their error.
+template <class T>
+std::optional<T> lookupName(const std::string &text, std::initializer_list<NamedValue<T>> table)
+{
+    for (const NamedValue<T> &n : table)
+        if (text == n.name)
+            return n.value;
+    return std::nullopt;
+}
 
 } // namespace resnext

@@ -1,6 +1,7 @@
 #include "resnext/featureview.h"
 
 #include "resnext/error.h"
+#include "resnext/text.h"
 
 #include <algorithm>
 #include <cstring>
@@ -23,23 +24,18 @@ const float kMagma[9][3] = {{0.001f, 0.000f, 0.014f}, {0.114f, 0.065f, 0.277f}, 
 
 Colormap parseColormap(const std::string &t)
 {
-    if (t == "viridis")
-        return Colormap::Viridis;
-    if (t == "magma")
-        return Colormap::Magma;
-    if (t == "gray" || t == "grey")
-        return Colormap::Gray;
+    if (const auto c = lookupName<Colormap>(
+            t, {{"viridis", Colormap::Viridis}, {"magma", Colormap::Magma}, {"gray", Colormap::Gray},
+                {"grey", Colormap::Gray}}))
+        return *c;
     throw SpecError("colormap", "colormap: unknown value '" + t + "'; use viridis, magma or gray");
 }
 
 Normalization parseNormalization(const std::string &t)
 {
-    if (t == "channel")
-        return Normalization::Channel;
-    if (t == "group")
-        return Normalization::Group;
-    if (t == "layer")
-        return Normalization::Layer;
+    if (const auto n = lookupName<Normalization>(
+            t, {{"channel", Normalization::Channel}, {"group", Normalization::Group}, {"layer", Normalization::Layer}}))
+        return *n;
     throw SpecError("norm", "norm: unknown value '" + t + "'; use channel, group or layer");
 }
 

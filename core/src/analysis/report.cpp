@@ -2,6 +2,7 @@
 
 #include "resnext/serialize.h"
 #include "resnext/error.h"
+#include "resnext/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,14 +133,12 @@ std::string csvField(const std::string &s)
 
 Format parseFormat(const std::string &text)
 {
-    if (text == "table")
-        return Format::Table;
-    if (text == "json")
-        return Format::Json;
-    if (text == "csv")
-        return Format::Csv;
-    if (text == "markdown" || text == "md")
-        return Format::Markdown;
+    if (const auto f = lookupName<Format>(text, {{"table", Format::Table},
+                                                 {"json", Format::Json},
+                                                 {"csv", Format::Csv},
+                                                 {"markdown", Format::Markdown},
+                                                 {"md", Format::Markdown}}))
+        return *f;
     throw SpecError("format", "format: unknown value '" + text + "'; use table, json, csv or markdown");
 }
 

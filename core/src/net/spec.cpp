@@ -1,6 +1,7 @@
 #include "resnext/spec.h"
 
 #include "resnext/error.h"
+#include "resnext/text.h"
 #include "spatial.h"
 
 #include <algorithm>
@@ -270,33 +271,24 @@ std::string toString(BlockForm f)
 
 Stem parseStem(const std::string &text)
 {
-    const std::string t = lower(text);
-    if (t == "imagenet")
-        return Stem::ImageNet;
-    if (t == "cifar")
-        return Stem::Cifar;
+    if (const auto s = lookupName<Stem>(lower(text), {{"imagenet", Stem::ImageNet}, {"cifar", Stem::Cifar}}))
+        return *s;
     throw SpecError("stem", "stem: unknown value '" + text + "'; use imagenet or cifar");
 }
 
 BlockKind parseBlockKind(const std::string &text)
 {
-    const std::string t = lower(text);
-    if (t == "basic")
-        return BlockKind::Basic;
-    if (t == "bottleneck")
-        return BlockKind::Bottleneck;
+    if (const auto k =
+            lookupName<BlockKind>(lower(text), {{"basic", BlockKind::Basic}, {"bottleneck", BlockKind::Bottleneck}}))
+        return *k;
     throw SpecError("block", "block: unknown value '" + text + "'; use basic or bottleneck");
 }
 
 BlockForm parseBlockForm(const std::string &text)
 {
-    const std::string t = lower(text);
-    if (t == "a")
-        return BlockForm::A;
-    if (t == "b")
-        return BlockForm::B;
-    if (t == "c")
-        return BlockForm::C;
+    if (const auto f =
+            lookupName<BlockForm>(lower(text), {{"a", BlockForm::A}, {"b", BlockForm::B}, {"c", BlockForm::C}}))
+        return *f;
     throw SpecError("form", "form: unknown value '" + text + "'; use a, b or c (paper Fig. 3)");
 }
 

@@ -4,6 +4,7 @@
 #include "resnext/error.h"
 #include "resnext/fileio.h"
 #include "resnext/report.h"
+#include "resnext/text.h"
 #include "resnext/validate.h"
 
 #include <algorithm>
@@ -39,12 +40,10 @@ std::string toString(ExperimentKind kind)
 
 ExperimentKind parseExperimentKind(const std::string &text)
 {
-    if (text == "cardinality")
-        return ExperimentKind::Cardinality;
-    if (text == "double")
-        return ExperimentKind::Double;
-    if (text == "custom")
-        return ExperimentKind::Custom;
+    if (const auto k = lookupName<ExperimentKind>(text, {{"cardinality", ExperimentKind::Cardinality},
+                                                         {"double", ExperimentKind::Double},
+                                                         {"custom", ExperimentKind::Custom}}))
+        return *k;
     throw Error("experiment: unknown experiment '" + text + "'; use cardinality, double or a FILE.json");
 }
 

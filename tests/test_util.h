@@ -1,0 +1,100 @@
+#pragma once
+// Helpers shared by the test files: deterministic inputs, the message of a
+// refusal, tensors out of a reference file, and the Python reference scripts.
+
+#include "resnext/error.h"
+#include "resnext/image.h"
+#include "resnext/safetensors.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace testutil {
+
+// A w x h RGB image of uniform noise from `seed` (the same on every machine).
+inline resnext::RgbImage noiseImage(int w, int h, unsigned seed)
+{
+    resnext::RgbImage img;
+    img.width = w;
+    img.height = h;
+    img.pixels.resize(static_cast<std::size_t>(w) * h * 3);
+    std::mt19937 rng(seed);
+    for (auto &p : img.pixels)
+        p = static_cast<std::uint8_t>(rng() & 0xff);
+    return img;
+}
+
+// The F32 tensor `name` of `f` as floats; throws when there is none.
+inline std::vector<float> floatsOf(const resnext::SafetensorsFile &f, const std::string &name)
+{
+    const resnext::TensorRecord *t = f.find(name);
+    if (!t || t->dtype != resnext::DType::F32)
+        throw resnext::Error("no F32 tensor " + name + " in " + f.label());
+    std::vector<float> v(static_cast<std::size_t>(t->numel()));
+    std::memcpy(v.data(), f.data(*t), v.size() * 4);
+    return v;
+}
+
+// The message of the resnext::Error that fn throws, or a marker that fails any comparison.
+inline std::string errorMessage(const std::function<void()> &fn)
+{
+    try {
+        fn();
+    } catch (const resnext::Error &e) {
+        return e.what();
+    }
+    return "(no error thrown)";
+}
+
+inline QString errorOf(const std::function<void()> &fn)
+{
+    return QString::fromStdString(errorMessage(fn));
+}
+
+// Runs tests/<script> with the Python of RESNEXT_PYTHON (default /usr/bin/python3).
+// ok: it ran and succeeded (`out` is its standard output). Otherwise `error` is its
+// standard error; no Python or no torch/torchvision module is a skip
+// (missingModule), anything else a failure.
+struct PythonRun {
+    bool ok = false;
+    QString error;
+    QByteArray out;
+    bool missingModule() const { return error.isEmpty() || error.contains("ModuleNotFoundError"); }
+};
+
+inline PythonRun runReferenceScript(const QString &script, const QStringList &args)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("RESNEXT_PYTHON", "/usr/bin/python3"),
+            QStringList{QStringLiteral(RESNEXT_TESTS_DIR "/") + script} + args);
+    if (!p.waitForStarted(10000))
+        return {};
+    p.waitForFinished(600000);
+    if (p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0)
+        return {true, {}, p.readAllStandardOutput()};
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    return {false, err.isEmpty() ? QStringLiteral("(no message)") : err, {}};
+}
+
+// Writes `bytes` to `name` in `dir`; returns the path (stops the test when it cannot).
+inline QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        qFatal("cannot write test file %s", qPrintable(path));
+    return path;
+}
+
+} // namespace testutil
