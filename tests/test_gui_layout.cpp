@@ -2,7 +2,8 @@
 // window opens within the available screen, and on every panel no widget is
 // drawn over a sibling, no label that must be read is cut, no button's text is
 // clipped. Runs on an offscreen screen of 1280x720 (made with the offscreen
-// platform's configfile option), with the real first-launch classification.
+// platform's configfile option), with the real first-launch classification;
+// ctest runs it again in Vietnamese and on a 1920x1080 screen at 150 %.
 #include "architecturepanel.h"
 #include "classifypanel.h"
 #include "language.h"
@@ -147,6 +148,8 @@ void TestGuiLayout::opensWithinTheScreen()
 {
     const QRect avail = QGuiApplication::primaryScreen()->availableGeometry();
     QCOMPARE(avail.size(), QSize(1280, 720)); // the screen this test made
+    QCOMPARE(QGuiApplication::primaryScreen()->devicePixelRatio(),
+             qEnvironmentVariableIsSet("LAYOUT_SCALE_150") ? 1.5 : 1.0);
     MainWindow w(m_dir.filePath("open.ini"));
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -254,12 +257,18 @@ void TestGuiLayout::geometryRestoredExactly()
 int main(int argc, char **argv)
 {
     // An offscreen screen of 1280x720, the smallest size the window must serve.
+    // LAYOUT_SCALE_150=1: a 1920x1080 screen at 150 %, the same 1280x720 logical
+    // pixels with every font and line 1.5 times as many device pixels.
+    const bool scaled = qEnvironmentVariableIsSet("LAYOUT_SCALE_150");
     QTemporaryDir dir;
     const QString config = dir.filePath("screens.json");
     QFile f(config);
     if (!f.open(QIODevice::WriteOnly))
         return 1;
-    f.write(R"({"screens": [{"name": "small", "x": 0, "y": 0, "width": 1280, "height": 720,
+    // (The offscreen plugin's width/height are logical pixels; dpr scales them to the device.)
+    f.write(scaled ? R"({"screens": [{"name": "small", "x": 0, "y": 0, "width": 1280, "height": 720,
+                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1.5}]})"
+                   : R"({"screens": [{"name": "small", "x": 0, "y": 0, "width": 1280, "height": 720,
                  "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})");
     f.close();
     qputenv("QT_QPA_PLATFORM", ("offscreen:configfile=" + config).toLocal8Bit());
