@@ -1,10 +1,12 @@
-// The fast path's grouped 3x3 convolution for small groups (core/src/engine/gconv.cpp):
-// the kernel itself against ATen's convolution, and the whole fast path with it
-// against the plain LibTorch path, on each ISA variant this CPU runs.
+// The fast path's own kernels: the grouped 3x3 convolution for small groups
+// (core/src/engine/gconv.cpp), the kernel itself against ATen's convolution and
+// the whole fast path with it against the plain LibTorch path, on each ISA
+// variant this CPU runs; squeeze-and-excitation (excite.cpp) against ATen's ops.
 //
 // Tolerance: 1e-4 of the largest magnitude compared (max |a - b| / max |b|), the
 // fast path's tolerance; the sums run in another order than ATen's (and AVX2 vs
 // AVX-512 differ), so exact equality is not expected.
+#include "engine/excite.h"
 #include "engine/gconv.h"
 
 #include "resnext/datasource.h"
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void kernelMatchesAten();
     void rejectsWhatItCannotRun();
     void fastPathMatchesPlain();
+    void exciteMatchesAten();
 };
 
 void TestGconv::kernelMatchesAten()
@@ -196,6 +199,69 @@ void TestGconv::fastPathMatchesPlain()
         qputenv("RESNEXT_GCONV", saved);
     else
         qunsetenv("RESNEXT_GCONV");
+}
+
+// Squeeze-and-excitation on blocked maps: y = relu(x * sigmoid(fc2(relu(fc1(mean(x))))) + y)
+// against ATen's ops, for each pair of channel blocks (the block's output and
+// the shortcut may differ: oneDNN gave layer2's 8 and the shortcut 16), batch 1
+// and 3, odd maps; and what it turns away.
+void TestGconv::exciteMatchesAten()
+{
+    at::manual_seed(5);
+    struct Case {
+        int batch, channels, reduced, height, width;
+    };
+    const std::vector<Case> cases = {{1, 32, 8, 7, 9}, {3, 64, 8, 5, 5}, {1, 48, 16, 1, 1}, {3, 256, 16, 13, 11}};
+    for (const int srcBlock : {8, 16})
+        for (const int dstBlock : {8, 16})
+            for (const Case &k : cases) {
+                excite::Shape s;
+                s.batch = k.batch;
+                s.channels = k.channels;
+                s.reduced = k.reduced;
+                s.height = k.height;
+                s.width = k.width;
+                s.srcBlock = srcBlock;
+                s.dstBlock = dstBlock;
+                const QString what = QString("blocks %1, %2 C %3 rd %4 %5x%6 batch %7")
+                                         .arg(srcBlock)
+                                         .arg(dstBlock)
+                                         .arg(k.channels)
+                                         .arg(k.reduced)
+                                         .arg(k.height)
+                                         .arg(k.width)
+                                         .arg(k.batch);
+                if (k.channels % std::max(srcBlock, dstBlock) != 0) {
+                    QCOMPARE(QString::fromStdString(excite::unsupported(s)),
+                             QString("48 channels: not a multiple of the channel block 16"));
+                    continue;
+                }
+                const auto x = at::randn({k.batch, k.channels, k.height, k.width});
+                const auto shortcut = at::randn({k.batch, k.channels, k.height, k.width});
+                const auto w1 = at::randn({k.reduced, k.channels}) * 0.2, b1 = at::randn({k.reduced});
+                const auto w2 = at::randn({k.channels, k.reduced}) * 0.5, b2 = at::randn({k.channels});
+                const auto gate = at::linear(at::linear(x.mean({2, 3}), w1, b1).relu(), w2, b2).sigmoid();
+                const auto ref = (x * gate.view({k.batch, k.channels, 1, 1}) + shortcut).relu();
+                const excite::Unit unit(s, w1.contiguous().data_ptr<float>(), b1.data_ptr<float>(),
+                                        w2.contiguous().data_ptr<float>(), b2.data_ptr<float>());
+                const auto src = toBlocked(x, srcBlock);
+                auto dst = toBlocked(shortcut, dstBlock);
+                unit.run(src.data_ptr<float>(), dst.data_ptr<float>());
+                const double d = relDiff(fromBlocked(dst, k.batch, k.channels, k.height, k.width), ref);
+                QVERIFY2(d <= kTolerance, qPrintable(what + QString(": differs by %1").arg(d)));
+            }
+    excite::Shape s;
+    s.channels = 64;
+    s.reduced = 8;
+    s.height = s.width = 4;
+    s.srcBlock = 4;
+    QCOMPARE(QString::fromStdString(excite::unsupported(s)), QString("not a float nChw8c or nChw16c layout"));
+    try {
+        excite::Unit(s, nullptr, nullptr, nullptr, nullptr);
+        QFAIL("an unsupported shape was accepted");
+    } catch (const std::invalid_argument &e) {
+        QCOMPARE(QString(e.what()), QString("excite: not a float nChw8c or nChw16c layout"));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestGconv)

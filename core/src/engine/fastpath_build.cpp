@@ -138,9 +138,10 @@ std::optional<memory> Net::Impl::addGconv(Built &b, const ConvW &c, const memory
     memory out = temporary(b, memory::desc({s.batch, c.out, s.outHeight(), s.outWidth()}, DType::f32,
                                            s.block == 16 ? Tag::nChw16c : Tag::nChw8c));
     Step step;
-    step.own = std::make_shared<gconv::Conv>(isa, s, c.weight.data_ptr<float>(), c.bias.data_ptr<float>(), relu);
-    step.ownSrc = src;
-    step.ownDst = out;
+    const auto conv = std::make_shared<gconv::Conv>(isa, s, c.weight.data_ptr<float>(), c.bias.data_ptr<float>(), relu);
+    step.own = [conv, src, out] {
+        conv->run(static_cast<const float *>(src.get_data_handle()), static_cast<float *>(out.get_data_handle()));
+    };
     if (verbose)
         std::cerr << "fast: " << c.name << " resnext:gconv:" << gconv::toString(isa) << " (block " << s.block << ")\n";
     b.steps.push_back(std::move(step));
@@ -223,8 +224,14 @@ std::unique_ptr<Built> Net::Impl::build(int batch)
             const ConvW &last = bw.bottleneck ? bw.c3 : bw.c2;
             if (bw.se.empty())
                 addConv(*b, last, bw.bottleneck ? p.mid : t1, true, &y, true);
-            else
-                addExcite(*b, bw, addConv(*b, last, bw.bottleneck ? p.mid : t1, false), y);
+            else {
+                // The block's output in the shortcut's layout: the convolution then
+                // runs the kernel it runs without SE (left to choose, oneDNN wrote
+                // layer2's in 8-channel blocks with its AVX2 kernel, ~1.5 ms slower each).
+                memory e = temporary(*b, y.get_desc());
+                addConv(*b, last, bw.bottleneck ? p.mid : t1, false, &e);
+                addExcite(*b, bw, e, y);
+            }
             p.last = b->steps.size() - 1;
             p.out = y;
             endBlock(*b);
@@ -267,12 +274,46 @@ std::unique_ptr<Built> Net::Impl::build(int batch)
 }
 
 // Squeeze-and-excitation of the block's expanded output `e`, added into the
-// shortcut `y` with the ReLU: y = relu(e * sigmoid(fc2(relu(fc1(mean(e))))) + y),
-// all in oneDNN (average pooling, two 1x1 convolutions with their activations as
-// post-ops, and a broadcast multiply with the sum and ReLU as post-ops).
+// shortcut `y` with the ReLU: y = relu(e * sigmoid(fc2(relu(fc1(mean(e))))) + y).
+// On excite.h's kernel where it runs the layouts (float, 8- or 16-channel
+// blocks); else (BF16, NHWC, or RESNEXT_SE=onednn to compare) in oneDNN: average
+// pooling, two 1x1 convolutions with their activations as post-ops, and a
+// broadcast multiply with the sum and ReLU as post-ops, which oneDNN 2.6 runs
+// slowly (excite.h).
 void Net::Impl::addExcite(Built &b, const BlockW &bw, memory e, memory y)
 {
     const auto d = e.get_desc().dims();
+    const auto blockOf = [&](const memory &mem) {
+        if (mem.get_desc() == memory::desc(d, DType::f32, Tag::nChw16c))
+            return 16;
+        return mem.get_desc() == memory::desc(d, DType::f32, Tag::nChw8c) ? 8 : 0;
+    };
+    excite::Shape shape;
+    shape.batch = static_cast<int>(d[0]);
+    shape.channels = static_cast<int>(d[1]);
+    shape.reduced = bw.se.at(0).out;
+    shape.height = static_cast<int>(d[2]);
+    shape.width = static_cast<int>(d[3]);
+    shape.srcBlock = blockOf(e);
+    shape.dstBlock = blockOf(y);
+    const char *env = std::getenv("RESNEXT_SE");
+    const std::string why = env && std::string(env) == "onednn" ? "RESNEXT_SE=onednn" : excite::unsupported(shape);
+    if (why.empty()) {
+        const ConvW &fc1 = bw.se.at(0), &fc2 = bw.se.at(1);
+        const auto unit = std::make_shared<excite::Unit>(shape, fc1.weight.data_ptr<float>(), fc1.bias.data_ptr<float>(),
+                                                         fc2.weight.data_ptr<float>(), fc2.bias.data_ptr<float>());
+        Step step;
+        step.own = [unit, e, y] {
+            unit->run(static_cast<const float *>(e.get_data_handle()), static_cast<float *>(y.get_data_handle()));
+        };
+        if (verbose)
+            std::cerr << "fast: " << fc1.name.substr(0, fc1.name.rfind(".fc1")) << " resnext:excite (blocks "
+                      << shape.srcBlock << ", " << shape.dstBlock << ")\n";
+        b.steps.push_back(std::move(step));
+        return;
+    }
+    if (verbose)
+        std::cerr << "fast: squeeze-and-excitation in oneDNN: " << why << "\n";
     const dnnl::pooling_forward::desc squeeze(dnnl::prop_kind::forward_inference,
                                               dnnl::algorithm::pooling_avg_exclude_padding, e.get_desc(),
                                               memory::desc({d[0], d[1], 1, 1}, act(), Tag::any), {d[2], d[3]},

@@ -5,6 +5,7 @@
 // folding and running are in fastpath.cpp.
 
 #include "engine/fastpath.h"
+#include "engine/excite.h"
 #include "engine/gconv.h"
 
 #include "resnext/error.h"
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,19 +55,18 @@ template <typename F> auto oneDnn(const char *what, F &&f) -> decltype(f())
     }
 }
 
-// One primitive to run with its arguments.
-// One primitive to run with its arguments, or one of our own kernels (`own`).
+// One primitive to run with its arguments, or one of our own kernels (`own`:
+// gconv.h's grouped convolution, excite.h's squeeze-and-excitation).
 struct Step {
     Step() = default;
     Step(dnnl::primitive p, std::unordered_map<int, memory> a) : prim(std::move(p)), args(std::move(a)) {}
     dnnl::primitive prim;
     std::unordered_map<int, memory> args;
-    std::shared_ptr<gconv::Conv> own;
-    memory ownSrc, ownDst;
+    std::function<void()> own;
     void run(dnnl::stream &strm)
     {
         if (own)
-            own->run(static_cast<const float *>(ownSrc.get_data_handle()), static_cast<float *>(ownDst.get_data_handle()));
+            own();
         else
             prim.execute(strm, args);
     }
