@@ -109,8 +109,12 @@ void Unit::run(const float *x, float *y) const
     const Shape &s = m->s;
     const int C = s.channels, R = s.reduced, N = s.batch, hw = s.height * s.width;
     float *mean = m->mean.data(), *hidden = m->hidden.data(), *gate = m->gate.data();
+    // Work below kGrain (floats read, multiply-adds) stays on the calling thread:
+    // a parallel region costs more than it saves there (layer4's 7x7 maps).
+    constexpr std::int64_t kGrain = 1 << 16;
     // The squeeze: one task per image and channel block.
-    at::parallel_for(0, static_cast<std::int64_t>(N) * (C / s.srcBlock), 1, [&](std::int64_t t0, std::int64_t t1) {
+    const std::int64_t poolGrain = std::max<std::int64_t>(1, kGrain / (static_cast<std::int64_t>(hw) * s.srcBlock));
+    at::parallel_for(0, static_cast<std::int64_t>(N) * (C / s.srcBlock), poolGrain, [&](std::int64_t t0, std::int64_t t1) {
         if (s.srcBlock == 16)
             pool<16>(x, mean, C, hw, t0, t1);
         else
@@ -132,7 +136,8 @@ void Unit::run(const float *x, float *y) const
     for (size_t i = 0; i < static_cast<size_t>(N) * R; ++i)
         hidden[i] = hidden[i] > 0.f ? hidden[i] : 0.f;
     // fc2 + sigmoid, the channels shared among the threads.
-    at::parallel_for(0, C, 256, [&](std::int64_t c0, std::int64_t c1) {
+    at::parallel_for(0, C, std::max<std::int64_t>(16, kGrain / (static_cast<std::int64_t>(N) * R)),
+                     [&](std::int64_t c0, std::int64_t c1) {
         for (int n = 0; n < N; ++n) {
             float *g = gate + static_cast<size_t>(n) * C;
             std::memcpy(g + c0, m->b2.data() + c0, sizeof(float) * static_cast<size_t>(c1 - c0));
@@ -148,7 +153,8 @@ void Unit::run(const float *x, float *y) const
     });
     // The excitation, the residual sum and the ReLU in one pass over the map.
     const int L = std::min(s.srcBlock, s.dstBlock);
-    at::parallel_for(0, static_cast<std::int64_t>(N) * (C / L), 1, [&](std::int64_t t0, std::int64_t t1) {
+    const std::int64_t scaleGrain = std::max<std::int64_t>(1, kGrain / (static_cast<std::int64_t>(hw) * L));
+    at::parallel_for(0, static_cast<std::int64_t>(N) * (C / L), scaleGrain, [&](std::int64_t t0, std::int64_t t1) {
         if (s.srcBlock == 16 && s.dstBlock == 16)
             scale<16, 16>(x, y, gate, C, hw, t0, t1);
         else if (s.srcBlock == 8 && s.dstBlock == 8)
