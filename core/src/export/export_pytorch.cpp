@@ -114,6 +114,55 @@ std::string blockLeaf(const std::string &name)
     return second == std::string::npos ? name : name.substr(second + 1);
 }
 
+// timm's SEModule as the plan has it (the first block's Excite layers, in
+// order: every block's are alike): the attribute the block holds it under
+// ("se"), the constructor's lines, the forward's (x in, the scaled x out) and
+// the names for the docstring.
+struct PythonSe {
+    std::string attr, modules, forward, names;
+};
+
+PythonSe pythonSe(const std::vector<LayerInfo> &plan)
+{
+    PythonSe py;
+    const auto num = [](int v) { return std::to_string(v); };
+    int channels = 0; // the block's output channels, what the unit squeezes
+    for (const LayerInfo &l : plan) {
+        if (l.role != LayerRole::Excite || l.stage != 1 || l.block != 0)
+            continue;
+        const std::string path = blockLeaf(l.name); // "se.fc1"
+        const auto dot = path.find('.');
+        if (dot == std::string::npos || (!py.attr.empty() && path.compare(0, dot, py.attr) != 0))
+            throw Error("export: squeeze-and-excitation layer '" + l.name + "' is not inside one module");
+        py.attr = path.substr(0, dot);
+        const std::string leaf = path.substr(dot + 1);
+        const auto width = [&](int c) { return c == channels ? std::string("channels") : std::string("rd_channels"); };
+        std::string module;
+        switch (l.kind) {
+        case LayerKind::AvgPool:
+            channels = l.channels;
+            py.forward += "        s = s.mean((2, 3), keepdim=True)\n";
+            continue;
+        case LayerKind::Conv:
+            module = "nn.Conv2d(" + width(l.inChannels) + ", " + width(l.channels) + ", kernel_size=" + num(l.kernel) +
+                     ", stride=" + num(l.stride) + ", padding=" + num(l.padding) + ", groups=" + num(l.groups) +
+                     ", bias=" + (l.bias ? "True" : "False") + ")";
+            py.names += (py.names.empty() ? "" : ", ") + path;
+            break;
+        case LayerKind::ReLU: module = "nn.ReLU(inplace=True)"; break;
+        case LayerKind::Sigmoid: module = "nn.Sigmoid()"; break;
+        case LayerKind::Scale: py.forward += "        return x * s"; continue;
+        default: throw Error("export: no PyTorch module for layer '" + l.name + "'");
+        }
+        py.modules += "        self." + leaf + " = " + module + "\n";
+        py.forward += "        s = self." + leaf + "(s)\n";
+    }
+    if (py.modules.empty() || py.forward.rfind("return") == std::string::npos)
+        throw Error("export: the plan's squeeze-and-excitation unit has no layers or no scale");
+    py.modules.pop_back();
+    return py;
+}
+
 // The exported network is always form (c): forms (a) and (b) compute the same function.
 ArchSpec exportedSpec(const ArchSpec &spec)
 {
@@ -291,17 +340,15 @@ const char *kSeClasses = R"PY(
 
 
 class SEModule(nn.Module):
-    """Squeeze-and-excitation as timm's SEModule: its tensor names se.fc1, se.fc2."""
+    """Squeeze-and-excitation as timm's SEModule, under the app's layer plan's names ({{SE_NAMES}})."""
 
     def __init__(self, channels, rd_channels):
         super().__init__()
-        self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=True)
-        self.act = nn.ReLU(inplace=True)
-        self.fc2 = nn.Conv2d(rd_channels, channels, kernel_size=1, bias=True)
-        self.gate = nn.Sigmoid()
+{{SE_MODULES}}
 
     def forward(self, x):
-        return x * self.gate(self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True)))))
+        s = x
+{{SE_UNIT_FORWARD}}
 
 
 def se_channels(channels, reduction={{SE_R}}):
@@ -315,13 +362,13 @@ class SEBlock({{SE_BASE}}):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         channels = self.{{SE_LAST_BN}}.num_features
-        self.se = SEModule(channels, se_channels(channels))
+        self.{{SE_ATTR}} = SEModule(channels, se_channels(channels))
 
     def forward(self, x):
         identity = x if self.downsample is None else self.downsample(x)
         out = x
 {{SE_FORWARD}}
-        return self.relu(self.se(out) + identity)
+        return self.relu(self.{{SE_ATTR}}(out) + identity)
 )PY";
 
 const char *kTrainTemplate = R"PY("""Multi-process training of {{NAME}}, exported by ResNeXt Explorer {{VERSION}}.
@@ -640,6 +687,11 @@ std::string pytorchModelCode(const ArchSpec &original)
         if (se) {
             std::string seText = kSeClasses;
             seText = replaceAll(seText, "SE_R", std::to_string(spec.seReduction));
+            const PythonSe unit = pythonSe(plan);
+            seText = replaceAll(seText, "SE_NAMES", unit.names);
+            seText = replaceAll(seText, "SE_MODULES", unit.modules);
+            seText = replaceAll(seText, "SE_UNIT_FORWARD", unit.forward);
+            seText = replaceAll(seText, "SE_ATTR", unit.attr);
             const char *base = expanded ? "ExpandedBottleneck" : basic ? "BasicBlock" : "Bottleneck";
             seText = replaceAll(seText, "SE_BASE", base);
             // The block's residual branch in the plan's order and names (the first
