@@ -1,8 +1,9 @@
 // libFuzzer target for the .pth (torch.save zip) reader and its restricted
 // unpickler. Any input must either parse or throw resnext::Error with one line
 // starting with the label; anything else (crash, sanitizer report, leak, other
-// exception, broken invariant) is a finding. Built with RESNEXT_FUZZING, which
-// skips the CRC-32 check that a fuzzer cannot satisfy.
+// exception, broken invariant) is a finding. The reader is built with
+// RESNEXT_FUZZING, and this target sets resnext_fuzzSkipsCrc: a fuzzer cannot
+// satisfy the CRC-32 check.
 #include "fuzz_check.h"
 #include "resnext/error.h"
 #include "resnext/pytorch_file.h"
@@ -14,6 +15,14 @@
 #include <string>
 
 using fuzzcheck::check;
+
+extern bool resnext_fuzzSkipsCrc;
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***)
+{
+    resnext_fuzzSkipsCrc = true;
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
