@@ -11,7 +11,7 @@
 
 #include "resnext/spec.h"
 
-#include <torch/torch.h>
+#include <ATen/ATen.h> // at::Tensor and its factories only: a third of torch/torch.h's compile time
 
 #include <atomic>
 #include <functional>
