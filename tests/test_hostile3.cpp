@@ -9,6 +9,7 @@
 
 #include "language.h"
 #include "mainwindow.h"
+#include "test_util.h"
 
 #include <QApplication>
 
@@ -478,8 +479,7 @@ private Q_SLOTS:
 
     void pthMemoryBombs_data()
     {
-        QTest::addColumn<QByteArray>("file");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QByteArray, QString>("file", "message");
         const std::string one(4, '\0');
         // A stride-0 view of one element over 2^28 positions (636 bytes in the issue).
         QTest::newRow("stride 0") << QByteArray::fromStdString(
@@ -562,8 +562,7 @@ private Q_SLOTS:
     // within the file-justified bounds (ratio 32) and were read before.
     void pthBoundedByArchitecture_data()
     {
-        QTest::addColumn<QByteArray>("file");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QByteArray, QString>("file", "message");
         QTest::newRow("fc.weight over a 12 MB storage")
             << QByteArray::fromStdString(builtinShapedPth({{"fc.weight", 3000000}}))
             << "tensor 'fc.weight': storage '66' holds 3000000 elements, far more than the file's architecture, "
@@ -693,8 +692,7 @@ private Q_SLOTS:
 
     void numbersAndMessages_data()
     {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QStringList, QString>("args", "message");
         QTest::newRow("train seed -1") << QStringList{"train", "--data", "fashion-mnist", "--out", "/nonexistent/x.safetensors", "--seed", "-1"}
                                        << "seed: must be 0 or more (got -1)";
         QTest::newRow("val-fraction nan") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist", "--out",
@@ -860,8 +858,7 @@ private Q_SLOTS:
 
     void specsFileThatIsNotAFile_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QString, QString>("kind", "message");
         QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
         QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
         QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
@@ -896,8 +893,7 @@ private Q_SLOTS:
     // A finished run, then its run file replaced: every case is one line, exit 2.
     void experimentTamperedRunFile_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QString, QString>("kind", "message");
         QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
         QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
         QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";

@@ -19,6 +19,7 @@
 #include "resnext/random.h"
 #include "resnext/safetensors.h"
 #include "resnext/serialize.h"
+#include "test_util.h"
 
 #include <QApplication>
 #include <QJsonArray>
@@ -234,9 +235,7 @@ private Q_SLOTS:
 // test_engine and test_se).
 void TestPlan::consumersReadThePlan_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<int>("form");
-    QTest::addColumn<int>("se");
+    testutil::addColumns<QString, int, int>("name", "form", "se");
     for (const auto &p : presets())
         for (int f = 0; f < 3; ++f)
             for (int se : {0, 16})
@@ -467,8 +466,7 @@ void TestPlan::pytorchExportIsThePlan()
 
 void TestPlan::moduleTreeEqualsPlan_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<int>("form");
+    testutil::addColumns<QString, int>("name", "form");
     for (const auto &p : presets())
         for (int f = 0; f < 3; ++f)
             if (f == 2 || (p.spec.block == BlockKind::Bottleneck && p.spec.numStages() <= 3))

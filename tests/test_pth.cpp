@@ -165,9 +165,7 @@ void TestPth::initTestCase()
 
 void TestPth::torchvisionLogits_data()
 {
-    QTest::addColumn<QString>("model");
-    QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("dtype");
+    testutil::addColumns<QString, QString, QString>("model", "file", "dtype");
     QTest::newRow("resnext50_32x4d OrderedDict") << "resnext50_32x4d" << "resnext50_32x4d.pth" << "F32";
     QTest::newRow("resnext50_32x4d plain dict") << "resnext50_32x4d" << "resnext50_32x4d-dict.pth" << "F32";
     QTest::newRow("resnext50_32x4d F16") << "resnext50_32x4d" << "resnext50_32x4d-f16.pth" << "F16";
@@ -266,8 +264,7 @@ void TestPth::convertWritesTheSameTensors()
 
 void TestPth::refusedWithMessages_data()
 {
-    QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("message");
+    testutil::addColumns<QString, QString>("file", "message");
     QTest::newRow("other global") << "global.pth"
                                   << "data.pkl: refuses global 'datetime.date' (only what a state dict needs is read; "
                                      "nothing in the file is executed)";

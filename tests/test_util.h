@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the test files: deterministic inputs, the message of a
+// Helpers shared by the test files: data columns, deterministic inputs, the message of a
 // refusal, tensors out of a reference file, and the Python reference scripts.
 
 #include "resnext/error.h"
@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <cstdint>
 #include <cstring>
@@ -21,6 +22,15 @@
 #include <vector>
 
 namespace testutil {
+
+// The columns of a data-driven test in one line, types then names:
+// addColumns<QString, int>("name", "count").
+template <typename... Ts, typename... Names>
+void addColumns(const Names &...names)
+{
+    static_assert(sizeof...(Ts) == sizeof...(Names), "one name per column type");
+    (QTest::addColumn<Ts>(names), ...);
+}
 
 // A w x h RGB image of uniform noise from `seed` (the same on every machine).
 inline resnext::RgbImage noiseImage(int w, int h, unsigned seed)
