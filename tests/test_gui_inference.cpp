@@ -15,6 +15,7 @@
 #include "resnext/engine.h"
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
+#include "test_util.h"
 
 #include <QRegularExpression>
 #include <QCheckBox>
@@ -41,12 +42,9 @@ namespace {
 // The built-in family with another C and d, for checkpoints of a known architecture.
 ModelInfo smallModel(int cardinality, int width)
 {
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
+    ModelInfo info = testutil::builtinFamilyInfo();
     info.spec.cardinality = cardinality;
     info.spec.width = width;
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
     return info;
 }
 

@@ -8,6 +8,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
+#include "test_util.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -58,11 +59,7 @@ void TestGuiOod::openWeightsListsTheCache()
     const QString cache = m_dir.filePath("cache");
     const QString hub = cache + "/torch/hub/checkpoints";
     QVERIFY(QDir().mkpath(hub));
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
-    loadEngine().create(info, 1)->save((hub + "/small.safetensors").toStdString());
+    loadEngine().create(testutil::builtinFamilyInfo(), 1)->save((hub + "/small.safetensors").toStdString());
     qputenv("XDG_CACHE_HOME", cache.toUtf8());
     qunsetenv("TORCH_HOME");
     qunsetenv("HF_HOME");
