@@ -8,6 +8,7 @@
 
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
+#include "started_window.h"
 #include "test_util.h"
 
 #include <QDialogButtonBox>
@@ -32,10 +33,8 @@ private:
 
 void TestGuiOod::photoFlaggedClothingNot()
 {
-    MainWindow w(m_dir.filePath("a.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("a.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
     auto *knows = c->findChild<QLabel *>("builtinNote");
     auto *ood = c->findChild<QLabel *>("oodWarning");

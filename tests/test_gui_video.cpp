@@ -14,6 +14,7 @@
 #include "resnext/video.h"
 
 #include "fake_camera.h"
+#include "started_window.h"
 
 #include <QRegularExpression>
 #include <QCheckBox>
@@ -46,19 +47,6 @@ bool waitFrames(VideoPlayer *p, qint64 n)
         QTest::qWait(10);
     return p->framesShown() >= target;
 }
-
-// A window shown with its model loading, and the two views the tests drive
-// (bind them: auto &[w, p, c] = window).
-struct StartedWindow {
-    explicit StartedWindow(const QString &settings) : w(settings)
-    {
-        w.show();
-        w.startInference();
-    }
-    MainWindow w;
-    VideoPlayer *p = w.videoPlayer();
-    ClassifyPanel *c = w.classifyPanel();
-};
 
 void settle(MainWindow &w)
 {
