@@ -26,7 +26,7 @@ using Tag = memory::format_tag;
 namespace {
 
 struct GShape {
-    const char *where;
+    std::string where;
     int channels, groups, size, stride;
 };
 
@@ -53,22 +53,25 @@ int main(int argc, char **argv)
     const int runs = argc > 3 ? std::atoi(argv[3]) : 30;
     at::set_num_threads(threads);
     (void)at::get_num_threads();
-    // Every distinct grouped 3x3 of the four networks: (channels, groups, input size, stride).
-    const std::vector<GShape> shapes = {
-        {"resnext50_32x4d layer1", 128, 32, 56, 1},      {"resnext50_32x4d layer2.0", 256, 32, 56, 2},
-        {"resnext50_32x4d layer2", 256, 32, 28, 1},      {"resnext50_32x4d layer3.0", 512, 32, 28, 2},
-        {"resnext50_32x4d layer3", 512, 32, 14, 1},      {"resnext50_32x4d layer4.0", 1024, 32, 14, 2},
-        {"resnext50_32x4d layer4", 1024, 32, 7, 1},      {"resnext101_32x8d layer1", 256, 32, 56, 1},
-        {"resnext101_32x8d layer2.0", 512, 32, 56, 2},   {"resnext101_32x8d layer2", 512, 32, 28, 1},
-        {"resnext101_32x8d layer3.0", 1024, 32, 28, 2},  {"resnext101_32x8d layer3", 1024, 32, 14, 1},
-        {"resnext101_32x8d layer4.0", 2048, 32, 14, 2},  {"resnext101_32x8d layer4", 2048, 32, 7, 1},
-        {"resnext101_64x4d layer1", 256, 64, 56, 1},     {"resnext101_64x4d layer2.0", 512, 64, 56, 2},
-        {"resnext101_64x4d layer2", 512, 64, 28, 1},     {"resnext101_64x4d layer3.0", 1024, 64, 28, 2},
-        {"resnext101_64x4d layer3", 1024, 64, 14, 1},    {"resnext101_64x4d layer4.0", 2048, 64, 14, 2},
-        {"resnext101_64x4d layer4", 2048, 64, 7, 1},     {"built-in layer1", 32, 8, 28, 1},
-        {"built-in layer2.0", 64, 8, 28, 2},             {"built-in layer2", 64, 8, 14, 1},
-        {"built-in layer3.0", 128, 8, 14, 2},            {"built-in layer3", 128, 8, 7, 1},
+    // Every distinct grouped 3x3 of the four networks: each stage's grouped 3x3 at
+    // stride 1 and, from stage 2 on, its first block's at stride 2 on the previous
+    // stage's size; channels double and the size halves from stage to stage.
+    struct Net {
+        const char *name;
+        int channels, groups, size, stages; // stage 1's
     };
+    const Net nets[] = {{"resnext50_32x4d", 128, 32, 56, 4},
+                        {"resnext101_32x8d", 256, 32, 56, 4},
+                        {"resnext101_64x4d", 256, 64, 56, 4},
+                        {"built-in", 32, 8, 28, 3}};
+    std::vector<GShape> shapes;
+    for (const Net &n : nets)
+        for (int k = 1, C = n.channels, H = n.size; k <= n.stages; ++k, C *= 2, H /= 2) {
+            const std::string layer = std::string(n.name) + " layer" + std::to_string(k);
+            if (k > 1)
+                shapes.push_back({layer + ".0", C, n.groups, 2 * H, 2});
+            shapes.push_back({layer, C, n.groups, H, 1});
+        }
     dnnl::engine eng(dnnl::engine::kind::cpu, 0);
     dnnl::stream strm(eng);
     std::printf("grouped 3x3 convolutions, batch %d, %d threads, median of %d runs; oneDNN %s\n", batch, threads, runs,
@@ -158,7 +161,7 @@ int main(int argc, char **argv)
         const std::string why = gconv::unsupported(isa, gs);
         const std::string impl = pd.impl_info_str();
         if (!why.empty()) {
-            std::printf("%-27s %5d %3d %4d %2d | %-24s %8.3f %3zu | %-7s %8s | %6s %7.1f\n", g.where, C, c, H, s,
+            std::printf("%-27s %5d %3d %4d %2d | %-24s %8.3f %3zu | %-7s %8s | %6s %7.1f\n", g.where.c_str(), C, c, H, s,
                         impl.c_str(), oneMs, steps.size() - 1, "-", "-", "-", flop / oneMs / 1e6);
             continue;
         }
@@ -168,7 +171,7 @@ int main(int argc, char **argv)
                 conv.run(static_cast<const float *>(src.get_data_handle()), static_cast<float *>(dst.get_data_handle()));
             },
             runs);
-        std::printf("%-27s %5d %3d %4d %2d | %-24s %8.3f %3zu | %-7s %8.3f | %5.2fx %7.1f\n", g.where, C, c, H, s,
+        std::printf("%-27s %5d %3d %4d %2d | %-24s %8.3f %3zu | %-7s %8.3f | %5.2fx %7.1f\n", g.where.c_str(), C, c, H, s,
                     impl.c_str(), oneMs, steps.size() - 1, gconv::toString(isa).c_str(), ourMs, oneMs / ourMs,
                     flop / ourMs / 1e6);
     }

@@ -126,34 +126,32 @@ int main(int argc, char **argv)
     }
     player->loopCheck()->setChecked(true);
     spin(1500); // warm-up: first frames, allocations
-    qint64 dropped0 = player->framesDropped();
-    clock.start();
-    measuring = true;
-    spin(static_cast<int>(seconds * 1000));
-    measuring = false;
-    const double elapsed = clock.elapsed() / 1000.0;
-    const double capture = player->captureFps();
-    const qint64 dropped = player->framesDropped() - dropped0;
-    const std::vector<double> pacedLatencies = latencies;
-    const double pacedWork = median(workMs);
-    workMs.clear();
+    // One stretch of `seconds` of playback, measured: its wall time (s), the
+    // capture rate, the worker's median time a frame (ms), the frames the
+    // mailbox dropped and each shown frame's capture-to-shown latency.
+    struct Phase {
+        double elapsed, capture, work;
+        qint64 dropped;
+        std::vector<double> latencies;
+    };
+    const auto measure = [&] {
+        latencies.clear();
+        workMs.clear();
+        const qint64 dropped0 = player->framesDropped();
+        clock.start();
+        measuring = true;
+        spin(static_cast<int>(seconds * 1000));
+        measuring = false;
+        return Phase{clock.elapsed() / 1000.0, player->captureFps(), median(workMs),
+                     player->framesDropped() - dropped0, latencies};
+    };
+    const Phase paced = measure();
 
     // A faster source (the clip played at 60 frames/s): the most the pipeline shows.
     player->setRate(60);
     spin(500);
-    latencies.clear();
-    dropped0 = player->framesDropped();
-    clock.restart();
-    measuring = true;
-    spin(static_cast<int>(seconds * 1000));
-    measuring = false;
-    const double elapsedFast = clock.elapsed() / 1000.0;
-    const double captureFast = player->captureFps();
-    const qint64 droppedFast = player->framesDropped() - dropped0;
-    const std::vector<double> fastLatencies = latencies;
-    const double fastWork = median(workMs);
+    const Phase fast = measure();
     player->setRate(0);
-    latencies = pacedLatencies;
 
     // The same ticks while the video plays on.
     const std::vector<double> ticks = measureTicks();
@@ -171,31 +169,31 @@ int main(int argc, char **argv)
     std::string load;
     std::getline(loadavg, load);
 
-    const double modelFps = latencies.size() / elapsed;
+    const double modelFps = paced.latencies.size() / paced.elapsed;
     std::printf("model: %s, %d LibTorch threads while playing, maps of %s on\n", resnext::describe(m->info().spec).c_str(),
                 service->deviceInfo().threads,
                 w.classifyPanel()->block().toStdString().c_str());
-    std::printf("video: %s, %.1f s measured after 1.5 s of warm-up\n", video.c_str(), elapsed);
-    std::printf("paced at the file's rate:\ncapture          %6.1f frames/s\n", capture);
+    std::printf("video: %s, %.1f s measured after 1.5 s of warm-up\n", video.c_str(), paced.elapsed);
+    std::printf("paced at the file's rate:\ncapture          %6.1f frames/s\n", paced.capture);
     std::printf("model, shown     %6.1f frames/s (%zu frames; %lld dropped by the mailbox)\n", modelFps,
-                latencies.size(), static_cast<long long>(dropped));
-    std::printf("latency          median %5.1f ms, p90 %5.1f ms (capture to shown)\n", median(latencies),
-                percentile(latencies, 0.9));
+                paced.latencies.size(), static_cast<long long>(paced.dropped));
+    std::printf("latency          median %5.1f ms, p90 %5.1f ms (capture to shown)\n", median(paced.latencies),
+                percentile(paced.latencies, 0.9));
     std::printf("worker           median %5.1f ms a frame (preprocess + forward + maps) = %.1f frames/s; shown/that = "
                 "%.0f%%\n",
-                pacedWork, 1000.0 / pacedWork, 100.0 * modelFps * pacedWork / 1000.0);
+                paced.work, 1000.0 / paced.work, 100.0 * modelFps * paced.work / 1000.0);
     std::printf("60 frames/s source: capture %6.1f frames/s, model, shown %6.1f frames/s (%lld dropped), latency median %5.1f ms, "
                 "p90 %5.1f ms\n",
-                captureFast, fastLatencies.size() / elapsedFast, static_cast<long long>(droppedFast),
-                median(fastLatencies), percentile(fastLatencies, 0.9));
-    std::printf("                 worker median %5.1f ms a frame = %.1f frames/s; shown/that = %.0f%%\n", fastWork,
-                1000.0 / fastWork, 100.0 * fastLatencies.size() / elapsedFast * fastWork / 1000.0);
+                fast.capture, fast.latencies.size() / fast.elapsed, static_cast<long long>(fast.dropped),
+                median(fast.latencies), percentile(fast.latencies, 0.9));
+    std::printf("                 worker median %5.1f ms a frame = %.1f frames/s; shown/that = %.0f%%\n", fast.work,
+                1000.0 / fast.work, 100.0 * fast.latencies.size() / fast.elapsed * fast.work / 1000.0);
     std::printf("slider tick      median %5.2f ms, max %5.2f ms while playing (budget 16 ms); before the video: "
                 "median %5.2f ms, max %5.2f ms\n",
                 median(ticks), *std::max_element(ticks.begin(), ticks.end()), median(idleTicks),
                 *std::max_element(idleTicks.begin(), idleTicks.end()));
     std::printf("model's own rate %6.1f frames/s (Model::bench, batch 1, median %.2f ms); 60 fps source shown/own = %.0f%%\n",
-                own.imagesPerSecond, own.medianMs, 100.0 * fastLatencies.size() / elapsedFast / own.imagesPerSecond);
+                own.imagesPerSecond, own.medianMs, 100.0 * fast.latencies.size() / fast.elapsed / own.imagesPerSecond);
     std::printf("load average     %s\n", load.c_str());
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "resnext/accounting.h"
 #include "resnext/error.h"
 #include "resnext/report.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -26,9 +27,7 @@ private Q_SLOTS:
 
 void TestAccounting::torchvisionTotals_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<qint64>("params");
-    QTest::addColumn<qint64>("macs");
+    testutil::addColumns<QString, qint64, qint64>("name", "params", "macs");
     // torchvision 0.14 parameter counts and its documented GFLOPS (which are MACs),
     // here to the unit (conv + linear MACs at 224x224, 1000 classes).
     QTest::newRow("resnet50") << "resnet50" << qint64(25557032) << qint64(4089184256);
@@ -61,8 +60,7 @@ void TestAccounting::torchvisionTotals()
 
 void TestAccounting::table2Pairs_data()
 {
-    QTest::addColumn<int>("cardinality");
-    QTest::addColumn<int>("width");
+    testutil::addColumns<int, int>("cardinality", "width");
     // Xie et al. 2017, Table 2: ResNeXt-50 settings that preserve ResNet-50's complexity.
     QTest::newRow("1x64d") << 1 << 64;
     QTest::newRow("2x40d") << 2 << 40;

@@ -4,6 +4,7 @@
 // differ only by summation order; see tolerance.h).
 
 #include "bn_relu.h"
+#include "test_util.h"
 #include "tolerance.h"
 
 #include <QtTest/QtTest>
@@ -48,11 +49,7 @@ private Q_SLOTS:
 
 void TestBnRelu::fusedMatchesAten_data()
 {
-    QTest::addColumn<int>("n");
-    QTest::addColumn<int>("c");
-    QTest::addColumn<int>("h");
-    QTest::addColumn<int>("w");
-    QTest::addColumn<bool>("residual");
+    testutil::addColumns<int, int, int, int, bool>("n", "c", "h", "w", "residual");
     QTest::newRow("relu 8x16x5x7") << 8 << 16 << 5 << 7 << false;
     QTest::newRow("relu 3x13x9x4 (odd channels)") << 3 << 13 << 9 << 4 << false;
     QTest::newRow("add+relu 8x16x5x7") << 8 << 16 << 5 << 7 << true;

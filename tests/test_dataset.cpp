@@ -154,8 +154,7 @@ private Q_SLOTS:
 
 void TestDataset::readRawAndGzip_data()
 {
-    QTest::addColumn<bool>("imagesGz");
-    QTest::addColumn<bool>("labelsGz");
+    testutil::addColumns<bool, bool>("imagesGz", "labelsGz");
     QTest::newRow("raw") << false << false;
     QTest::newRow("gzip") << true << true;
     QTest::newRow("gzip images, raw labels") << true << false;
@@ -204,10 +203,7 @@ void TestDataset::multiMemberGzip()
 
 void TestDataset::badIdx_data()
 {
-    QTest::addColumn<QByteArray>("imagesFile");
-    QTest::addColumn<QByteArray>("labelsFile");
-    QTest::addColumn<bool>("labelsAtFault");
-    QTest::addColumn<QString>("problem");
+    testutil::addColumns<QByteArray, QByteArray, bool, QString>("imagesFile", "labelsFile", "labelsAtFault", "problem");
 
     const QByteArray goodImages = idxImages(3, 2, 2, ramp(12));
     const QByteArray goodLabels = idxLabels(3, QByteArray("\x00\x01\x02", 3));

@@ -55,11 +55,8 @@ void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &bloc
 
 ModelInfo smallInfo(BlockForm form = BlockForm::C)
 {
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
+    ModelInfo info = testutil::builtinFamilyInfo();
     info.spec.form = form;
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
     return info;
 }
 

@@ -13,6 +13,7 @@
 
 #include "resnext/featureview.h"
 #include "resnext/spec.h"
+#include "test_util.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -178,9 +179,7 @@ void TestGuiFigures::featureTilesUniform()
 
 void TestGuiFigures::plotsKeepDataVisible_data()
 {
-    QTest::addColumn<QSize>("size");
-    QTest::newRow("1280x720") << QSize(1280, 720);
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    testutil::addScreenSizes("size");
 }
 
 void TestGuiFigures::plotsKeepDataVisible()

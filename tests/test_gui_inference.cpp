@@ -15,6 +15,8 @@
 #include "resnext/engine.h"
 #include "resnext/image.h"
 #include "resnext/safetensors.h"
+#include "started_window.h"
+#include "test_util.h"
 
 #include <QRegularExpression>
 #include <QCheckBox>
@@ -41,12 +43,9 @@ namespace {
 // The built-in family with another C and d, for checkpoints of a known architecture.
 ModelInfo smallModel(int cardinality, int width)
 {
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
+    ModelInfo info = testutil::builtinFamilyInfo();
     info.spec.cardinality = cardinality;
     info.spec.width = width;
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
     return info;
 }
 
@@ -81,10 +80,8 @@ private:
 
 void TestGuiInference::firstLaunchShowsBuiltinResult()
 {
-    MainWindow w(m_dir.filePath("a.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("a.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
     const auto r = c->result();
     QCOMPARE(r->analysis.top.size(), size_t(5));
@@ -115,10 +112,8 @@ void TestGuiInference::firstLaunchShowsBuiltinResult()
 void TestGuiInference::numbersFollowTheLanguage()
 {
     language::install("vi");
-    MainWindow w(m_dir.filePath("vi.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("vi.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
     const QString title = c->titleLabel()->text(), timings = c->timingsLabel()->text();
     QString preprocessing; // core's describe() is English; the window says it in its language
@@ -320,10 +315,8 @@ void TestGuiInference::gradCamOnlyOverItsImage()
 
 void TestGuiInference::cancelIsPerJob()
 {
-    MainWindow w(m_dir.filePath("g.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("g.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr && !w.modelService()->busy(), 60000);
     QVERIFY(!c->cancelButton()->isEnabled());
     QVERIFY(w.applySpec(fashionMnistSpec()));
@@ -412,10 +405,8 @@ void TestGuiInference::modelChangeRerunsTheShownImage()
 
 void TestGuiInference::firstLaunchSaysWhichModelClassifies()
 {
-    MainWindow w(m_dir.filePath("which.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("which.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
     // Sliders on resnext50_32x4d, the built-in model classifying: both views say so.
     QVERIFY(w.spec() == preset("resnext50_32x4d").spec);
@@ -458,13 +449,11 @@ void TestGuiInference::mismatchedWeightsOfferLoadAnyway()
     const QString path = m_dir.filePath("extra.safetensors");
     writeSafetensors(path.toStdString(), tensors, file.metadata());
 
-    MainWindow w(m_dir.filePath("partial.ini"));
-    w.show();
-    w.startInference();
+    StartedWindow window(m_dir.filePath("partial.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(w.modelService()->model() && !w.modelService()->busy(), 60000);
     const auto before = w.modelService()->model();
     w.openWeights(path);
-    ClassifyPanel *c = w.classifyPanel();
     QTRY_VERIFY_WITH_TIMEOUT(!c->errorText().isEmpty() && !w.modelService()->busy(), 60000);
     // The GUI names no command-line flag; it offers the choice as a button.
     QVERIFY2(c->errorText().contains("1 unexpected (extra.weight)"), qPrintable(c->errorText()));
@@ -485,10 +474,8 @@ void TestGuiInference::mismatchedWeightsOfferLoadAnyway()
 
 void TestGuiInference::severalImagesMakeAStrip()
 {
-    MainWindow w(m_dir.filePath("strip.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("strip.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() && !w.modelService()->busy(), 60000);
     QStringList files;
     for (const char *name : {"fmnist-test00001-pullover.png", "fmnist-test00002-trouser.png", "fmnist-test00004-shirt.png"})

@@ -8,6 +8,8 @@
 
 #include "resnext/datasource.h"
 #include "resnext/engine.h"
+#include "started_window.h"
+#include "test_util.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -31,10 +33,8 @@ private:
 
 void TestGuiOod::photoFlaggedClothingNot()
 {
-    MainWindow w(m_dir.filePath("a.ini"));
-    w.show();
-    w.startInference();
-    ClassifyPanel *c = w.classifyPanel();
+    StartedWindow window(m_dir.filePath("a.ini"));
+    auto &[w, p, c] = window;
     QTRY_VERIFY_WITH_TIMEOUT(c->result() != nullptr, 60000);
     auto *knows = c->findChild<QLabel *>("builtinNote");
     auto *ood = c->findChild<QLabel *>("oodWarning");
@@ -58,11 +58,7 @@ void TestGuiOod::openWeightsListsTheCache()
     const QString cache = m_dir.filePath("cache");
     const QString hub = cache + "/torch/hub/checkpoints";
     QVERIFY(QDir().mkpath(hub));
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
-    loadEngine().create(info, 1)->save((hub + "/small.safetensors").toStdString());
+    loadEngine().create(testutil::builtinFamilyInfo(), 1)->save((hub + "/small.safetensors").toStdString());
     qputenv("XDG_CACHE_HOME", cache.toUtf8());
     qunsetenv("TORCH_HOME");
     qunsetenv("HF_HOME");

@@ -10,6 +10,7 @@
 
 #include "resnext/accounting.h"
 #include "resnext/spec.h"
+#include "test_util.h"
 
 #include <QLabel>
 #include <QScrollArea>
@@ -156,9 +157,7 @@ void TestGuiPaper::liveRowFollowsHold()
 
 void TestGuiPaper::tablesFit_data()
 {
-    QTest::addColumn<QSize>("window");
-    QTest::newRow("1280x720") << QSize(1280, 720);
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    testutil::addScreenSizes("window");
 }
 
 void TestGuiPaper::tablesFit()

@@ -25,6 +25,23 @@
 #include "resnext/spec.h"
 #include "plot.h"
 
+namespace {
+
+// Shows `w` at 1280x720, the smallest screen the window is made for, on `panel`
+// (empty: the page it opens on); false when the window is never exposed.
+bool showAt720(MainWindow &w, const QString &panel = {})
+{
+    w.resize(1280, 720);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w))
+        return false;
+    if (!panel.isEmpty())
+        w.showPanel(panel);
+    return true;
+}
+
+} // namespace
+
 class TestGuiTeachingDefects : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -70,10 +87,7 @@ void TestGuiTeachingDefects::resultsFolderLabelHasAMnemonic()
 void TestGuiTeachingDefects::longWeightsPathWraps()
 {
     MainWindow w(m_dir.filePath("path.ini"));
-    w.resize(1280, 720);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPanel("classify");
+    QVERIFY(showAt720(w, "classify"));
     const QString path = "/home/lecturer/" + QString("very_long_folder_name/").repeated(12) +
                          "resnext50_32x4d-7cdf4587.pth";
     w.classifyPanel()->modelChanged(Job{}, "resnext50_32x4d from " + path);
@@ -92,10 +106,7 @@ void TestGuiTeachingDefects::longWeightsPathWraps()
 void TestGuiTeachingDefects::classifyFitsAt720()
 {
     MainWindow w(m_dir.filePath("fit.ini"));
-    w.resize(1280, 720);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPanel("classify");
+    QVERIFY(showAt720(w, "classify"));
     w.startInference();
     ClassifyPanel *c = w.classifyPanel();
     QTRY_VERIFY_WITH_TIMEOUT(c->result() && c->gradCam() && !w.modelService()->busy(), 120000);
@@ -136,12 +147,8 @@ void TestGuiTeachingDefects::classifyFitsAt720()
 void TestGuiTeachingDefects::wheelOverChartScrollsThePage()
 {
     MainWindow w(m_dir.filePath("wheel.ini"));
-    w.resize(1280, 720);
     w.classifyPanel()->setMinimumHeight(1500); // a page taller than the window: it scrolls
-
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPanel("classify");
+    QVERIFY(showAt720(w, "classify"));
     QApplication::processEvents();
     auto *area = w.findChild<QScrollArea *>("classifyScroll");
     QScrollBar *bar = area->verticalScrollBar();
@@ -194,10 +201,7 @@ void TestGuiTeachingDefects::groupsSayWhatTheyShow()
     GroupsPanel *g = w.groupsPanel();
     const QString model = QString::fromStdString(resnext::describe(w.modelService()->model()->info().spec));
     g->limitSpin()->setValue(100); // a quick analysis (0 would be the whole test set)
-    w.resize(1280, 720);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPanel("groups");
+    QVERIFY(showAt720(w, "groups"));
     auto *area = w.findChild<QScrollArea *>("groupsScroll");
     area->horizontalScrollBar()->setValue(0);
     g->runButton()->setFocus();
@@ -263,9 +267,7 @@ void TestGuiTeachingDefects::complexityDockShowsItsLastRow()
     language::install(language);
     {
         MainWindow w(m_dir.filePath("complexity-" + language + ".ini"));
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showAt720(w));
         QApplication::processEvents();
         if (qEnvironmentVariableIsSet("FIT_SHOTS"))
             w.grab().save(qEnvironmentVariable("FIT_SHOTS") + "/complexity-" + language + ".png");

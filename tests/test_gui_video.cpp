@@ -14,6 +14,7 @@
 #include "resnext/video.h"
 
 #include "fake_camera.h"
+#include "started_window.h"
 
 #include <QRegularExpression>
 #include <QCheckBox>
@@ -68,10 +69,8 @@ private Q_SLOTS:
     void statsFollowTheLanguage()
     {
         language::install("vi");
-        MainWindow w(m_dir.filePath("vi.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
+        StartedWindow window(m_dir.filePath("vi.ini"));
+        auto &[w, p, c] = window;
         QVERIFY(w.openVideo(kClip));
         const bool played = waitFrames(p, 2);
         const QString stats = p->statsLabel()->text();
@@ -84,11 +83,8 @@ private Q_SLOTS:
 
     void playsPausesAndSteps()
     {
-        MainWindow w(m_dir.filePath("a.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
-        ClassifyPanel *c = w.classifyPanel();
+        StartedWindow window(m_dir.filePath("a.ini"));
+        auto &[w, p, c] = window;
         QVERIFY(p->isHidden());
         QSignalSpy shown(p, &VideoPlayer::frameShown);
         QVERIFY(w.openVideo(kClip));
@@ -122,11 +118,8 @@ private Q_SLOTS:
 
     void blockAndModelChangesReachTheNextFrame()
     {
-        MainWindow w(m_dir.filePath("b.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
-        ClassifyPanel *c = w.classifyPanel();
+        StartedWindow window(m_dir.filePath("b.ini"));
+        auto &[w, p, c] = window;
         QTRY_VERIFY_WITH_TIMEOUT(!w.modelService()->deviceInfo().torchVersion.empty(), 30000);
         const int threadsBefore = w.modelService()->deviceInfo().threads;
         QVERIFY(w.openVideo(kClip));
@@ -154,9 +147,8 @@ private Q_SLOTS:
         struct stat st {};
         if (::stat("/dev/video0", &st) == 0)
             QSKIP("this machine has a camera");
-        MainWindow w(m_dir.filePath("c.ini"));
-        w.show();
-        w.startInference();
+        StartedWindow window(m_dir.filePath("c.ini"));
+        auto &[w, p, c] = window;
         QVERIFY(w.openVideo(kClip));
         QVERIFY(waitFrames(w.videoPlayer(), 2));
         QVERIFY(!w.openCamera(0));
@@ -175,10 +167,8 @@ private Q_SLOTS:
 
     void busyCameraKeepsThePreviousState()
     {
-        MainWindow w(m_dir.filePath("d.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
+        StartedWindow window(m_dir.filePath("d.ini"));
+        auto &[w, p, c] = window;
         QVERIFY(w.openVideo(kClip));
         QVERIFY(waitFrames(p, 2));
         p->setOpener([](const VideoInput &in) -> std::unique_ptr<VideoSource> {
@@ -198,10 +188,8 @@ private Q_SLOTS:
     // A camera cannot go back: a step back (the presenter's left arrow) only pauses.
     void cameraStepBackOnlyPauses()
     {
-        MainWindow w(m_dir.filePath("back.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
+        StartedWindow window(m_dir.filePath("back.ini"));
+        auto &[w, p, c] = window;
         p->setOpener([](const VideoInput &) { return std::make_unique<VanishingCamera>(1000, std::chrono::milliseconds(20)); });
         QVERIFY(w.openCamera(7));
         QVERIFY(waitFrames(p, 2));
@@ -216,11 +204,8 @@ private Q_SLOTS:
 
     void vanishingCameraStopsWithItsLastFrame()
     {
-        MainWindow w(m_dir.filePath("e.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
-        ClassifyPanel *c = w.classifyPanel();
+        StartedWindow window(m_dir.filePath("e.ini"));
+        auto &[w, p, c] = window;
         p->setOpener([](const VideoInput &) { return std::make_unique<VanishingCamera>(6, std::chrono::milliseconds(33)); });
         QSignalSpy failed(p, &VideoPlayer::streamFailed);
         QVERIFY(w.openCamera(7));
@@ -238,11 +223,8 @@ private Q_SLOTS:
 
     void badFilesAreExplained()
     {
-        MainWindow w(m_dir.filePath("f.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
-        ClassifyPanel *c = w.classifyPanel();
+        StartedWindow window(m_dir.filePath("f.ini"));
+        auto &[w, p, c] = window;
         const QString text = m_dir.filePath("notes.avi");
         writeFileAtomically(text.toStdString(), "not a video\n");
         QVERIFY(!w.openVideo(text));
@@ -278,9 +260,8 @@ private Q_SLOTS:
         // --video takes any name; a positional file plays when its extension is a video's.
         const QString odd = dir.filePath("lecture.clip");
         QVERIFY(QFile::copy(kClip, odd));
-        MainWindow w(m_dir.filePath("h.ini"));
-        w.show();
-        w.startInference();
+        StartedWindow window(m_dir.filePath("h.ini"));
+        auto &[w, p, c] = window;
         w.openArguments({"--video", odd});
         QVERIFY(w.videoPlayer()->isPlaying());
         QCOMPARE(w.videoPlayer()->sourceName(), odd);
@@ -302,10 +283,8 @@ private Q_SLOTS:
         o.fps = 10;
         o.secondsPerImage = 0.2;
         writeSlideshow({RESNEXT_SOURCE_DIR "/sample_images/fmnist-test00000-ankle-boot.png"}, tiny, o);
-        MainWindow w(m_dir.filePath("g.ini"));
-        w.show();
-        w.startInference();
-        VideoPlayer *p = w.videoPlayer();
+        StartedWindow window(m_dir.filePath("g.ini"));
+        auto &[w, p, c] = window;
         loopOf(p)->setChecked(false);
         QSignalSpy playing(p, &VideoPlayer::playingChanged);
         QVERIFY(w.openVideo(QString::fromStdString(tiny)));

@@ -9,6 +9,8 @@
 
 #include "language.h"
 #include "mainwindow.h"
+#include "deflate.h"
+#include "test_util.h"
 
 #include <QApplication>
 
@@ -162,21 +164,6 @@ struct ZipFile {
     std::int64_t sameAs = -1; // >= 0: the directory entry points at that file's local header (overlap)
 };
 
-std::string deflated(const std::string &data)
-{
-    z_stream z{};
-    deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, data.size()), '\0');
-    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef *>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
 std::string zipOf(const std::vector<ZipFile> &files)
 {
     std::string out, dir;
@@ -184,7 +171,7 @@ std::string zipOf(const std::vector<ZipFile> &files)
     for (const ZipFile &f : files) {
         const auto crc = static_cast<std::uint32_t>(
             crc32(0, reinterpret_cast<const Bytef *>(f.data.data()), static_cast<uInt>(f.data.size())));
-        const std::string body = f.deflate ? deflated(f.data) : f.data;
+        const std::string body = f.deflate ? rawDeflated(f.data, 9) : f.data;
         std::uint32_t offset;
         if (f.sameAs >= 0) {
             offset = offsets[static_cast<std::size_t>(f.sameAs)];
@@ -328,6 +315,31 @@ std::string builtinShapedPth(const std::map<std::string, std::int32_t> &big, int
         add("junk" + std::to_string(i), {extraNumel});
     return pthOf(pickleOf(entries), storages);
 }
+// What the JSON readers find at a path instead of their file, as data rows
+// (kind, message) shared by their tests, and makeNotAFile(kind, path) to put it there.
+void addNotAFileRows()
+{
+    QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
+    QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
+    QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
+    QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
+}
+
+bool makeNotAFile(const QString &kind, const QString &path)
+{
+    if (kind == "fifo")
+        return ::mkfifo(QFile::encodeName(path).constData(), 0600) == 0;
+    if (kind == "zero")
+        return QFile::link("/dev/zero", path);
+    if (kind == "folder")
+        return QDir().mkdir(path);
+    if (kind == "deep") {
+        writeFile(path, QByteArray(100000, '[') + QByteArray(100000, ']'));
+        return true;
+    }
+    return false;
+}
+
 } // namespace
 
 class TestHostile3 : public QObject {
@@ -478,8 +490,7 @@ private Q_SLOTS:
 
     void pthMemoryBombs_data()
     {
-        QTest::addColumn<QByteArray>("file");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QByteArray, QString>("file", "message");
         const std::string one(4, '\0');
         // A stride-0 view of one element over 2^28 positions (636 bytes in the issue).
         QTest::newRow("stride 0") << QByteArray::fromStdString(
@@ -562,8 +573,7 @@ private Q_SLOTS:
     // within the file-justified bounds (ratio 32) and were read before.
     void pthBoundedByArchitecture_data()
     {
-        QTest::addColumn<QByteArray>("file");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QByteArray, QString>("file", "message");
         QTest::newRow("fc.weight over a 12 MB storage")
             << QByteArray::fromStdString(builtinShapedPth({{"fc.weight", 3000000}}))
             << "tensor 'fc.weight': storage '66' holds 3000000 elements, far more than the file's architecture, "
@@ -693,8 +703,7 @@ private Q_SLOTS:
 
     void numbersAndMessages_data()
     {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<QString>("message");
+        testutil::addColumns<QStringList, QString>("args", "message");
         QTest::newRow("train seed -1") << QStringList{"train", "--data", "fashion-mnist", "--out", "/nonexistent/x.safetensors", "--seed", "-1"}
                                        << "seed: must be 0 or more (got -1)";
         QTest::newRow("val-fraction nan") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist", "--out",
@@ -860,13 +869,9 @@ private Q_SLOTS:
 
     void specsFileThatIsNotAFile_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
-        QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
-        QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
+        testutil::addColumns<QString, QString>("kind", "message");
+        addNotAFileRows();
         QTest::newRow("symlink loop") << "loop" << "cannot open file (Too many levels of symbolic links)";
-        QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
         QTest::newRow("duplicate key") << "dup" << "not valid JSON (key 'specs' appears twice in one object)";
     }
 
@@ -876,18 +881,12 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QTemporaryDir dir;
         const QString path = dir.filePath("specs.json");
-        if (kind == "fifo")
-            QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
-        else if (kind == "zero")
-            QVERIFY(QFile::link("/dev/zero", path));
-        else if (kind == "folder")
-            QVERIFY(QDir(dir.path()).mkdir("specs.json"));
-        else if (kind == "loop")
+        if (kind == "loop")
             QCOMPARE(::symlink(QFile::encodeName(path).constData(), QFile::encodeName(path).constData()), 0);
-        else if (kind == "deep")
-            writeFile(path, QByteArray(100000, '[') + QByteArray(100000, ']'));
-        else
+        else if (kind == "dup")
             writeFile(path, R"({"specs": [], "specs": []})");
+        else
+            QVERIFY(makeNotAFile(kind, path));
         const Outcome r = run({"experiment", path, "--data", "fashion-mnist", "--out", dir.filePath("out")}, {}, 0,
                               20000);
         EXPECT_REFUSED(r, message);
@@ -896,12 +895,8 @@ private Q_SLOTS:
     // A finished run, then its run file replaced: every case is one line, exit 2.
     void experimentTamperedRunFile_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("deep nesting") << "deep" << "not valid JSON (arrays/objects nested deeper than 64 levels)";
-        QTest::newRow("FIFO") << "fifo" << "not a regular file (a FIFO)";
-        QTest::newRow("/dev/zero") << "zero" << "not a regular file (a character device)";
-        QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
+        testutil::addColumns<QString, QString>("kind", "message");
+        addNotAFileRows();
         QTest::newRow("float epoch") << "float" << "\"epoch\" must be an integer in range";
         QTest::newRow("summary.json a folder") << "summary" << "summary.json: cannot write file (Is a directory)";
     }
@@ -925,18 +920,12 @@ private Q_SLOTS:
         const QByteArray good = readAll(runFile);
         QVERIFY(good.startsWith("{"));
         QFile::remove(runFile);
-        if (kind == "deep")
-            writeFile(runFile, QByteArray(100000, '[') + QByteArray(100000, ']'));
-        else if (kind == "fifo")
-            QCOMPARE(::mkfifo(QFile::encodeName(runFile).constData(), 0600), 0);
-        else if (kind == "zero")
-            QVERIFY(QFile::link("/dev/zero", runFile));
-        else if (kind == "folder")
-            QVERIFY(QDir().mkdir(runFile));
-        else if (kind == "float")
+        if (kind == "float")
             writeFile(runFile, QByteArray(good).replace("\"epoch\": 1", "\"epoch\": 1e300"));
-        else
+        else if (kind == "summary")
             writeFile(runFile, good);
+        else
+            QVERIFY(makeNotAFile(kind, runFile));
         if (kind == "summary") {
             QFile::remove(dir.filePath("summary.json"));
             QVERIFY(QDir(dir.path()).mkdir("summary.json"));

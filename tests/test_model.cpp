@@ -3,6 +3,7 @@
 #include "resnext/accounting.h"
 #include "resnext/error.h"
 #include "resnext/model.h"
+#include "test_util.h"
 #include "tolerance.h"
 
 #include <torch/torch.h>
@@ -209,12 +210,8 @@ void TestModel::badSpecDoesNotBuild()
 {
     ArchSpec s;
     s.cardinality = 0;
-    try {
-        buildModel(s);
-        QFAIL("no throw");
-    } catch (const SpecError &e) {
-        QCOMPARE(QString(e.what()), QString("cardinality: must be between 1 and 1024 (got 0)"));
-    }
+    QCOMPARE(testutil::errorOf<SpecError>([&] { buildModel(s); }),
+             QString("cardinality: must be between 1 and 1024 (got 0)"));
 }
 
 QTEST_APPLESS_MAIN(TestModel)

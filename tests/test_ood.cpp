@@ -27,14 +27,7 @@ using testutil::errorMessage;
 
 namespace {
 
-ModelInfo smallInfo()
-{
-    ModelInfo info;
-    info.spec = fashionMnistSpec();
-    info.preprocessing = fashionMnistPreprocessing();
-    info.labels = fashionMnistClasses();
-    return info;
-}
+ModelInfo smallInfo() { return testutil::builtinFamilyInfo(); }
 
 const char *kPhotos[] = {"photo-astronaut.png", "photo-chelsea-cat.png", "photo-coffee.png", "photo-rocket.jpg"};
 

@@ -19,6 +19,7 @@
 #include "resnext/random.h"
 #include "resnext/safetensors.h"
 #include "resnext/serialize.h"
+#include "test_util.h"
 
 #include <QApplication>
 #include <QJsonArray>
@@ -232,9 +233,7 @@ private Q_SLOTS:
 // test_engine and test_se).
 void TestPlan::consumersReadThePlan_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<int>("form");
-    QTest::addColumn<int>("se");
+    testutil::addColumns<QString, int, int>("name", "form", "se");
     for (const auto &p : presets())
         for (int f = 0; f < 3; ++f)
             for (int se : {0, 16})

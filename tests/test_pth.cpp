@@ -11,6 +11,7 @@
 #include "resnext/pytorch_file.h"
 #include "resnext/safetensors.h"
 #include "resnext/weights_cache.h"
+#include "deflate.h"
 #include "tolerance.h"
 #include "test_util.h"
 
@@ -74,18 +75,8 @@ std::string zipOf(const std::vector<std::pair<std::string, std::string>> &files,
     std::string out, dir;
     for (const auto &[name, data] : files) {
         std::string body = data;
-        if (deflated) {
-            z_stream z{};
-            deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-            body.assign(deflateBound(&z, data.size()), '\0');
-            z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-            z.avail_in = static_cast<uInt>(data.size());
-            z.next_out = reinterpret_cast<Bytef *>(body.data());
-            z.avail_out = static_cast<uInt>(body.size());
-            deflate(&z, Z_FINISH);
-            body.resize(z.total_out);
-            deflateEnd(&z);
-        }
+        if (deflated)
+            body = rawDeflated(data, 6);
         const auto crc = static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef *>(data.data()),
                                                           static_cast<uInt>(data.size())));
         const auto offset = static_cast<std::uint32_t>(out.size());
@@ -165,9 +156,7 @@ void TestPth::initTestCase()
 
 void TestPth::torchvisionLogits_data()
 {
-    QTest::addColumn<QString>("model");
-    QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("dtype");
+    testutil::addColumns<QString, QString, QString>("model", "file", "dtype");
     QTest::newRow("resnext50_32x4d OrderedDict") << "resnext50_32x4d" << "resnext50_32x4d.pth" << "F32";
     QTest::newRow("resnext50_32x4d plain dict") << "resnext50_32x4d" << "resnext50_32x4d-dict.pth" << "F32";
     QTest::newRow("resnext50_32x4d F16") << "resnext50_32x4d" << "resnext50_32x4d-f16.pth" << "F16";
@@ -266,8 +255,7 @@ void TestPth::convertWritesTheSameTensors()
 
 void TestPth::refusedWithMessages_data()
 {
-    QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("message");
+    testutil::addColumns<QString, QString>("file", "message");
     QTest::newRow("other global") << "global.pth"
                                   << "data.pkl: refuses global 'datetime.date' (only what a state dict needs is read; "
                                      "nothing in the file is executed)";

@@ -3,6 +3,7 @@
 #include "resnext/accounting.h"
 #include "resnext/error.h"
 #include "resnext/spec.h"
+#include "test_util.h"
 
 #include <QtTest/QtTest>
 
@@ -22,9 +23,7 @@ private Q_SLOTS:
 
 void TestSpec::invalidSpecs_data()
 {
-    QTest::addColumn<QString>("field");
-    QTest::addColumn<QString>("message");
-    QTest::addColumn<int>("which");
+    testutil::addColumns<QString, QString, int>("field", "message", "which");
     QTest::newRow("C=0") << "cardinality" << "cardinality: must be between 1 and 1024 (got 0)" << 0;
     QTest::newRow("C<0") << "cardinality" << "cardinality: must be between 1 and 1024 (got -3)" << 1;
     QTest::newRow("d=0") << "width" << "width: must be between 1 and 1024 (got 0)" << 2;

@@ -1,17 +1,23 @@
 #pragma once
-// Helpers shared by the test files: deterministic inputs, the message of a
+// Helpers shared by the test files: data columns, deterministic inputs, the message of a
 // refusal, tensors out of a reference file, and the Python reference scripts.
 
+#include "resnext/dataset.h"
+#include "resnext/datasource.h"
+#include "resnext/engine.h"
 #include "resnext/error.h"
 #include "resnext/image.h"
+#include "resnext/preprocess.h"
 #include "resnext/safetensors.h"
 
 #include <QByteArray>
 #include <QFile>
 #include <QProcess>
+#include <QSize>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <cstdint>
 #include <cstring>
@@ -21,6 +27,35 @@
 #include <vector>
 
 namespace testutil {
+
+// The columns of a data-driven test in one line, types then names:
+// addColumns<QString, int>("name", "count").
+template <typename... Ts, typename... Names>
+void addColumns(const Names &...names)
+{
+    static_assert(sizeof...(Ts) == sizeof...(Names), "one name per column type");
+    (QTest::addColumn<Ts>(names), ...);
+}
+
+// One column of QSize and a row per screen the window is made for: 1280x720
+// (the smallest) and 1920x1080.
+inline void addScreenSizes(const char *column)
+{
+    QTest::addColumn<QSize>(column);
+    QTest::newRow("1280x720") << QSize(1280, 720);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+// The built-in family's model description (Fashion-MNIST spec, preprocessing and
+// class names): change its spec for checkpoints of another known architecture.
+inline resnext::ModelInfo builtinFamilyInfo()
+{
+    resnext::ModelInfo info;
+    info.spec = resnext::fashionMnistSpec();
+    info.preprocessing = resnext::fashionMnistPreprocessing();
+    info.labels = resnext::fashionMnistClasses();
+    return info;
+}
 
 // A w x h RGB image of uniform noise from `seed` (the same on every machine).
 inline resnext::RgbImage noiseImage(int w, int h, unsigned seed)
@@ -46,20 +81,23 @@ inline std::vector<float> floatsOf(const resnext::SafetensorsFile &f, const std:
     return v;
 }
 
-// The message of the resnext::Error that fn throws, or a marker that fails any comparison.
-inline std::string errorMessage(const std::function<void()> &fn)
+// The message of the error of type E (a resnext::Error by default) that fn
+// throws, or a marker that fails any comparison; another exception propagates.
+template <class E = resnext::Error>
+std::string errorMessage(const std::function<void()> &fn)
 {
     try {
         fn();
-    } catch (const resnext::Error &e) {
+    } catch (const E &e) {
         return e.what();
     }
     return "(no error thrown)";
 }
 
-inline QString errorOf(const std::function<void()> &fn)
+template <class E = resnext::Error>
+QString errorOf(const std::function<void()> &fn)
 {
-    return QString::fromStdString(errorMessage(fn));
+    return QString::fromStdString(errorMessage<E>(fn));
 }
 
 // Runs tests/<script> with the Python of RESNEXT_PYTHON (default /usr/bin/python3).

@@ -63,7 +63,7 @@ void drawSeries(QCustomPlot *plot, QCPAxisRect *rect, const ExperimentResult &r,
         lo = std::min(lo, scale * (stats[i].mean - stats[i].stddev));
         hi = std::max(hi, scale * (stats[i].mean + stats[i].stddev));
     }
-    const QColor colour = accuracy ? QColor(31, 119, 180) : QColor(214, 39, 40);
+    const QColor colour = accuracy ? tab10::kBlue : tab10::kRed;
     QCPGraph *mean = plot->addGraph(x, y);
     mean->setData(mx, my);
     mean->setPen(QPen(colour, 2));

@@ -17,6 +17,16 @@
 #include <qcustomplot.h>
 #endif
 
+// The charts' colours: matplotlib's "tab10" and a neutral grey, so that the window,
+// the figure writers and the reference scripts' plots draw a series alike.
+namespace tab10 {
+inline const QColor kBlue(31, 119, 180);
+inline const QColor kOrange(255, 127, 14);
+inline const QColor kGreen(44, 160, 44);
+inline const QColor kRed(214, 39, 40);
+inline const QColor kGrey(150, 150, 150);
+} // namespace tab10
+
 // A bold title row above the plot's axis rect.
 void addPlotTitle(QCustomPlot *plot, const QString &title);
 // A log2 axis with plain integer ticks (cardinality C runs 1, 2, 4, ...).

@@ -403,7 +403,7 @@ int cmdEvaluate(int argc, char **argv)
         return true;
     });
     progress.end();
-    const std::string path = model->device() == "cpu" ? toString(model->inferencePath()) : "plain";
+    const std::string path = toString(runningPath(*model));
     if (format == Format::Json) {
         std::cout << dumpJson(Json{{"model", describe(info.spec)},
                                    {"weights", info.source},

@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "inlineerror.h"
 #include "language.h"
 #include "architecturepanel.h"
@@ -51,6 +52,24 @@ QSlider *makeSlider(int lo, int hi, const QString &tip)
     return s;
 }
 
+// A form row of a slider and the box that types the same value, the caption the
+// box's buddy. The box accepts any number up to kTypedMax and lets core judge it:
+// a value core refuses is explained inline instead of being cut to the box's
+// range while typing.
+void addSliderRow(QFormLayout *form, const QString &caption, QSlider *slider, QSpinBox *spin, const char *spinName)
+{
+    spin->setObjectName(spinName);
+    spin->setRange(1, kTypedMax);
+    spin->setKeyboardTracking(false);
+    spin->setToolTip(slider->toolTip());
+    auto *row = new QHBoxLayout;
+    row->addWidget(slider, 1);
+    row->addWidget(spin);
+    auto *label = new QLabel(caption);
+    label->setBuddy(spin);
+    form->addRow(label, row);
+}
+
 } // namespace
 
 ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
@@ -94,19 +113,15 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
     m_layers->setToolTip(tr("Blocks per stage, comma-separated, 1 to 6 stages (e.g. 3,4,6,3). Press Enter to apply."));
     form->addRow(tr("&Blocks"), m_layers);
 
-    m_block = new QComboBox;
-    m_block->setObjectName("blockCombo");
-    m_block->addItem(tr("Bottleneck (1x1, 3x3, 1x1)"));
-    m_block->addItem(tr("Basic (3x3, 3x3)"));
-    m_block->setToolTip(tr("ResNeXt's grouped convolution lives in the bottleneck block; basic blocks have no "
-                           "cardinality (grouping a two-layer block only makes it wider)."));
+    m_block = makeComboBox("blockCombo", {{tr("Bottleneck (1x1, 3x3, 1x1)"), {}}, {tr("Basic (3x3, 3x3)"), {}}},
+                           tr("ResNeXt's grouped convolution lives in the bottleneck block; basic blocks have no "
+                              "cardinality (grouping a two-layer block only makes it wider)."));
     form->addRow(tr("B&lock"), m_block);
 
-    m_stem = new QComboBox;
-    m_stem->addItem(tr("ImageNet: 7x7/2 conv + 3x3/2 max-pool"));
-    m_stem->addItem(tr("CIFAR: 3x3/1 conv, no pooling"));
-    m_stem->setToolTip(tr("The first layers before stage 1. The CIFAR stem keeps the full resolution of 32x32 "
-                          "images (paper section 5.2)."));
+    m_stem = makeComboBox(nullptr,
+                          {{tr("ImageNet: 7x7/2 conv + 3x3/2 max-pool"), {}}, {tr("CIFAR: 3x3/1 conv, no pooling"), {}}},
+                          tr("The first layers before stage 1. The CIFAR stem keeps the full resolution of 32x32 "
+                             "images (paper section 5.2)."));
     form->addRow(tr("&Stem"), m_stem);
 
     m_input = new QSpinBox;
@@ -173,19 +188,8 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
                                      "making the network deeper or wider. The slider covers 1 to 64; type larger "
                                      "values (up to the core's limit) in the box."));
     m_cSlider->setObjectName("cardinalitySlider");
-    // The boxes accept any number and let core judge it: a value core refuses is
-    // explained inline instead of being cut to the box's range while typing.
     m_cSpin = new QSpinBox;
-    m_cSpin->setObjectName("cardinalitySpin");
-    m_cSpin->setRange(1, kTypedMax);
-    m_cSpin->setKeyboardTracking(false);
-    m_cSpin->setToolTip(m_cSlider->toolTip());
-    auto *cRow = new QHBoxLayout;
-    cRow->addWidget(m_cSlider, 1);
-    cRow->addWidget(m_cSpin);
-    auto *cLabel = new QLabel(tr("Cardinality &C"));
-    cLabel->setBuddy(m_cSpin);
-    cd->addRow(cLabel, cRow);
+    addSliderRow(cd, tr("Cardinality &C"), m_cSlider, m_cSpin, "cardinalitySpin");
 
     m_dSlider = makeSlider(1, 128, tr("Bottleneck width d (the paper's notation): channels per group at base planes "
                                       "64, i.e. in stage 1 of an ImageNet ResNet. A stage with P planes has "
@@ -193,16 +197,7 @@ ArchitecturePanel::ArchitecturePanel(QWidget *parent) : QWidget(parent)
                                       "d=4. Only values that give whole channel counts in every stage are offered."));
     m_dSlider->setObjectName("widthSlider");
     m_dSpin = new ValidStepSpinBox([this](int d) { return widthValid(d); });
-    m_dSpin->setObjectName("widthSpin");
-    m_dSpin->setRange(1, kTypedMax);
-    m_dSpin->setKeyboardTracking(false);
-    m_dSpin->setToolTip(m_dSlider->toolTip());
-    auto *dRow = new QHBoxLayout;
-    dRow->addWidget(m_dSlider, 1);
-    dRow->addWidget(m_dSpin);
-    auto *dLabel = new QLabel(tr("Bottleneck &width d"));
-    dLabel->setBuddy(m_dSpin);
-    cd->addRow(dLabel, dRow);
+    addSliderRow(cd, tr("Bottleneck &width d"), m_dSlider, m_dSpin, "widthSpin");
 
     m_hold = new QCheckBox(tr("&Hold complexity at ResNet's"));
     m_hold->setObjectName("holdCheck");

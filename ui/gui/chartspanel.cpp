@@ -26,11 +26,8 @@ using namespace resnext;
 
 namespace {
 
-const QColor kCurrent(31, 119, 180);
-const QColor kBaseline(150, 150, 150);
-const QColor kPinned(255, 127, 14);
-const QColor kEqual(44, 160, 44);
-
+// The current model, the baseline, the pinned model and the equal-complexity line.
+const QColor kCurrent = tab10::kBlue, kBaseline = tab10::kGrey, kPinned = tab10::kOrange, kEqual = tab10::kGreen;
 
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "inlineerror.h"
 #include "classifypanel.h"
 
@@ -432,11 +433,8 @@ ClassifyPanel::ClassifyPanel(ModelService *service, QWidget *parent) : QWidget(p
     auto *right = new QVBoxLayout;
     right->setSpacing(4);
     auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Block:")));
-    m_block = new QComboBox;
-    m_block->setObjectName("blockCombo");
-    m_block->setToolTip(tr("Which residual block's split-transform-merge to look inside."));
-    controls->addWidget(m_block);
+    m_block = makeComboBox("blockCombo", {}, tr("Which residual block's split-transform-merge to look inside."));
+    addCaptioned(controls, tr("Block:"), m_block);
     controls->addWidget(new QLabel(tr("Colours:")));
     m_colormap = new QComboBox;
     // Shown translated; the item data is the name core parses.
@@ -898,7 +896,7 @@ void ClassifyPanel::showResult(std::shared_ptr<const AnalysisResult> r)
     // Top-5 as horizontal bars.
     m_top->clearPlottables();
     auto *bars = new QCPBars(m_top->yAxis, m_top->xAxis);
-    bars->setBrush(QColor(31, 119, 180));
+    bars->setBrush(tab10::kBlue);
     bars->setPen(Qt::NoPen);
     QVector<double> keys, values;
     QVector<QString> labels;

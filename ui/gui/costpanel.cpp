@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "costpanel.h"
 
 #include "resnext/report.h"
@@ -17,11 +18,8 @@ using namespace resnext;
 
 namespace {
 
-const QColor kParams(31, 119, 180);
-const QColor kMacs(44, 160, 44);
-const QColor kActivations(255, 127, 14);
-const QColor kMeasured(214, 39, 40);
-const QColor kBaseline(150, 150, 150);
+const QColor kParams = tab10::kBlue, kMacs = tab10::kGreen, kActivations = tab10::kOrange,
+             kMeasured = tab10::kRed, kBaseline = tab10::kGrey;
 const int kSweepC[] = {1, 2, 4, 8, 16, 32, 64};
 
 } // namespace
@@ -30,31 +28,19 @@ CostPanel::CostPanel(ModelService *service, QWidget *parent) : QWidget(parent), 
 {
     auto *layout = new QVBoxLayout(this);
     auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Batch")));
-    m_batch = new QSpinBox;
-    m_batch->setRange(1, 256);
-    m_batch->setToolTip(tr("Images per forward pass of the measurement."));
-    controls->addWidget(m_batch);
-    controls->addWidget(new QLabel(tr("Runs")));
-    m_runs = new QSpinBox;
-    m_runs->setRange(1, 200);
-    m_runs->setValue(5);
-    m_runs->setToolTip(tr("Timed forward passes (after 2 untimed ones); every figure is their median."));
-    controls->addWidget(m_runs);
-    m_device = new QComboBox;
-    m_device->addItem("cpu");
-    m_device->addItem("cuda");
-    m_device->setToolTip(tr("Where to measure (CUDA falls back to the CPU with a note)."));
+    m_batch = makeSpinBox(1, 256, 1, tr("Images per forward pass of the measurement."));
+    addCaptioned(controls, tr("Batch"), m_batch);
+    m_runs = makeSpinBox(1, 200, 5, tr("Timed forward passes (after 2 untimed ones); every figure is their median."));
+    addCaptioned(controls, tr("Runs"), m_runs);
+    m_device = makeComboBox(nullptr, {{"cpu", {}}, {"cuda", {}}},
+                            tr("Where to measure (CUDA falls back to the CPU with a note)."));
     controls->addWidget(m_device);
-    m_measure = new QPushButton(tr("&Measure"));
-    m_measure->setObjectName("measureCurrent");
-    m_measure->setToolTip(tr("Forward time per stage of the current model with random weights, on the worker."));
-    m_sweep = new QPushButton(tr("&Sweep C = 1..64"));
-    m_sweep->setObjectName("measureSweep");
-    m_sweep->setToolTip(tr("Every C = 1, 2, 4, ..., 64 with the solver's d (equal complexity); cached per spec, "
-                           "device, threads and batch."));
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setEnabled(false);
+    m_measure = makeButton(tr("&Measure"), "measureCurrent",
+                           tr("Forward time per stage of the current model with random weights, on the worker."));
+    m_sweep = makeButton(tr("&Sweep C = 1..64"), "measureSweep",
+                         tr("Every C = 1, 2, 4, ..., 64 with the solver's d (equal complexity); cached per spec, "
+                            "device, threads and batch."));
+    m_cancel = makeButton(tr("Cancel"), nullptr, {}, false);
     controls->addWidget(m_measure);
     controls->addWidget(m_sweep);
     controls->addWidget(m_cancel);

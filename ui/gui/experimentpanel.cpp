@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "experimentpanel.h"
 #include "language.h"
 #include "inlineerror.h"
@@ -40,52 +41,34 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     auto *left = new QVBoxLayout;
     auto *box = new QGroupBox(tr("Experiment"));
     auto *form = new QFormLayout(box);
-    m_kind = new QComboBox;
-    m_kind->setObjectName("experimentKind");
-    m_kind->addItem(tr("Cardinality at equal complexity (Table 3)"), "cardinality");
-    m_kind->addItem(tr("Double the complexity: deeper, wider, more C (Table 4)"), "double");
-    m_kind->addItem(tr("Custom list of specs (JSON)..."), "custom");
+    m_kind = makeComboBox("experimentKind",
+                          {{tr("Cardinality at equal complexity (Table 3)"), "cardinality"},
+                           {tr("Double the complexity: deeper, wider, more C (Table 4)"), "double"},
+                           {tr("Custom list of specs (JSON)..."), "custom"}});
     form->addRow(tr("&Experiment"), m_kind);
-    m_customButton = new QPushButton(tr("Choose specs file..."));
+    m_customButton = makeButton(tr("Choose specs file..."));
     form->addRow(tr("Specs"), m_customButton);
-    m_depth = new QSpinBox;
-    m_depth->setRange(1, 152);
-    m_depth->setValue(2);
-    m_depth->setToolTip(tr("Blocks per stage of the built-in family (CIFAR stem, 3 stages, planes 16/32/64, "
-                           "28x28 grey): 2 is the built-in model's depth."));
+    m_depth = makeSpinBox(1, 152, 2,
+                          tr("Blocks per stage of the built-in family (CIFAR stem, 3 stages, planes 16/32/64, "
+                             "28x28 grey): 2 is the built-in model's depth."));
     form->addRow(tr("&Depth"), m_depth);
     m_cardinalities = new QLineEdit("1,2,4,8,16,32");
     m_cardinalities->setToolTip(tr("The C's of the sweep; each gets the d the equal-complexity solver picks."));
     form->addRow(tr("&C values"), m_cardinalities);
-    m_by = new QComboBox;
-    m_by->addItem(tr("parameters"), "params");
-    m_by->addItem(tr("MACs"), "macs");
+    m_by = makeComboBox(nullptr, {{tr("parameters"), "params"}, {tr("MACs"), "macs"}});
     form->addRow(tr("Equal &by"), m_by);
-    m_seeds = new QSpinBox;
-    m_seeds->setRange(1, 100);
-    m_seeds->setValue(3);
-    m_seeds->setToolTip(tr("Seeds 0..N-1 per point; runs differ only in the seed and the spec."));
+    m_seeds = makeSpinBox(1, 100, 3, tr("Seeds 0..N-1 per point; runs differ only in the seed and the spec."));
     form->addRow(tr("&Seeds"), m_seeds);
-    m_epochs = new QSpinBox;
-    m_epochs->setRange(1, resnext::kMaxEpochs);
-    m_epochs->setValue(3);
+    m_epochs = makeSpinBox(1, resnext::kMaxEpochs, 3);
     form->addRow(tr("E&pochs"), m_epochs);
-    m_batch = new QSpinBox;
-    m_batch->setRange(1, resnext::kMaxBatch);
-    m_batch->setValue(64);
+    m_batch = makeSpinBox(1, resnext::kMaxBatch, 64);
     form->addRow(tr("&Batch"), m_batch);
-    m_limit = new QSpinBox;
-    m_limit->setRange(0, 1000000);
-    m_limit->setValue(1000);
-    m_limit->setSpecialValueText(tr("all"));
-    m_limit->setToolTip(tr("Train on the first N training images of the fixed split (0 = all); validation then "
-                           "uses N/2 images, balanced per class."));
+    m_limit = makeCountSpin(1000000, 1000, tr("all"),
+                            tr("Train on the first N training images of the fixed split (0 = all); validation "
+                               "then uses N/2 images, balanced per class."));
     form->addRow(tr("Training &images"), m_limit);
-    m_testLimit = new QSpinBox;
-    m_testLimit->setRange(0, 10000);
-    m_testLimit->setValue(2000);
-    m_testLimit->setSpecialValueText(tr("all"));
-    m_testLimit->setToolTip(tr("Test on the first N/10 test images of each class (0 = all 10,000)."));
+    m_testLimit =
+        makeCountSpin(10000, 2000, tr("all"), tr("Test on the first N/10 test images of each class (0 = all 10,000)."));
     form->addRow(tr("&Test images"), m_testLimit);
     m_out = new QLineEdit;
     m_out->setObjectName("experimentOut");
@@ -102,18 +85,14 @@ ExperimentPanel::ExperimentPanel(ModelService *service, QWidget *parent) : QWidg
     form->addRow(outLabel, outRow);
     left->addWidget(box);
     auto *buttons = new QHBoxLayout;
-    m_start = new QPushButton(tr("&Run"));
-    m_start->setObjectName("experimentStart");
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setEnabled(false);
+    m_start = makeButton(tr("&Run"), "experimentStart");
+    m_cancel = makeButton(tr("Cancel"), nullptr, {}, false);
     buttons->addWidget(m_start);
     buttons->addWidget(m_cancel);
     left->addLayout(buttons);
     auto *exports = new QHBoxLayout;
-    m_exportPng = new QPushButton(tr("Export PNG..."));
-    m_exportCsv = new QPushButton(tr("Export CSV..."));
-    m_exportPng->setEnabled(false);
-    m_exportCsv->setEnabled(false);
+    m_exportPng = makeButton(tr("Export PNG..."), nullptr, {}, false);
+    m_exportCsv = makeButton(tr("Export CSV..."), nullptr, {}, false);
     exports->addWidget(m_exportPng);
     exports->addWidget(m_exportCsv);
     left->addLayout(exports);

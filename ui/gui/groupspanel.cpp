@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "groupspanel.h"
 
 #include "language.h"
@@ -111,53 +112,36 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     outer->addWidget(intro);
 
     auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Data:")));
-    m_data = new QComboBox;
-    m_data->setObjectName("groupsData");
-    m_data->addItem(tr("Fashion-MNIST test set"), "fashion-mnist");
-    m_data->addItem(tr("Image folder..."), QString());
-    m_data->addItem(tr("Images dropped so far (0)"), "dropped");
-    m_data->setToolTip(tr("The images to run: Fashion-MNIST's 10,000 test images; a folder root/<class>/*.png "
-                          "(or a folder of images with no class folders); or the images dropped or opened so far. "
-                          "Images without labels are labelled with the trained model's predictions, and accuracy "
-                          "then means agreement with them."));
-    controls->addWidget(m_data);
-    controls->addWidget(new QLabel(tr("Block:")));
-    m_block = new QComboBox;
-    m_block->setObjectName("groupsBlock");
-    controls->addWidget(m_block);
-    controls->addWidget(new QLabel(tr("Images:")));
-    m_limit = new QSpinBox;
-    m_limit->setObjectName("groupsLimit");
-    m_limit->setRange(0, 1000000);
-    m_limit->setSpecialValueText(tr("all"));
-    m_limit->setValue(2000);
-    m_limit->setToolTip(tr("Use only the first N images (all: the whole set)"));
-    controls->addWidget(m_limit);
-    controls->addWidget(new QLabel(tr("Top:")));
-    m_topK = new QSpinBox;
-    m_topK->setRange(1, 20);
-    m_topK->setValue(8);
-    m_topK->setToolTip(tr("Images per group in the top strips"));
-    controls->addWidget(m_topK);
+    m_data = makeComboBox("groupsData",
+                          {{tr("Fashion-MNIST test set"), "fashion-mnist"},
+                           {tr("Image folder..."), QString()},
+                           {tr("Images dropped so far (0)"), "dropped"}},
+                          tr("The images to run: Fashion-MNIST's 10,000 test images; a folder root/<class>/*.png "
+                             "(or a folder of images with no class folders); or the images dropped or opened so "
+                             "far. Images without labels are labelled with the trained model's predictions, and "
+                             "accuracy then means agreement with them."));
+    addCaptioned(controls, tr("Data:"), m_data);
+    m_block = makeComboBox("groupsBlock", {});
+    addCaptioned(controls, tr("Block:"), m_block);
+    m_limit = makeCountSpin(1000000, 2000, tr("all"), tr("Use only the first N images (all: the whole set)"),
+                            "groupsLimit");
+    addCaptioned(controls, tr("Images:"), m_limit);
+    m_topK = makeSpinBox(1, 20, 8, tr("Images per group in the top strips"));
+    addCaptioned(controls, tr("Top:"), m_topK);
     controls->addStretch();
     outer->addLayout(controls);
     controls = new QHBoxLayout;
-    m_untrained = new QCheckBox(tr("Untrained too"));
-    m_untrained->setObjectName("groupsUntrained");
-    m_untrained->setChecked(true);
-    m_untrained->setToolTip(tr("Also analyse the randomly initialised network of the same spec (seed 0), so that "
-                               "structure is not mistaken for what training created"));
+    m_untrained = makeCheckBox(tr("Untrained too"), "groupsUntrained", true,
+                               tr("Also analyse the randomly initialised network of the same spec (seed 0), so "
+                                  "that structure is not mistaken for what training created"));
     controls->addWidget(m_untrained);
-    m_keepOnly = new QCheckBox(tr("Keep-one ablation"));
-    m_keepOnly->setToolTip(tr("Besides zeroing each group, also zero all groups but one (twice the ablation time)"));
+    m_keepOnly = makeCheckBox(tr("Keep-one ablation"), nullptr, false,
+                              tr("Besides zeroing each group, also zero all groups but one (twice the ablation "
+                                 "time)"));
     controls->addWidget(m_keepOnly);
-    m_run = new QPushButton(tr("Run"));
-    m_run->setObjectName("groupsRun");
+    m_run = makeButton(tr("Run"), "groupsRun");
     controls->addWidget(m_run);
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setObjectName("groupsCancel");
-    m_cancel->setEnabled(false);
+    m_cancel = makeButton(tr("Cancel"), "groupsCancel", {}, false);
     controls->addWidget(m_cancel);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1);
@@ -174,11 +158,9 @@ GroupsPanel::GroupsPanel(ModelService *service, QWidget *parent) : QWidget(paren
     m_summary->setObjectName("groupsSummary");
     m_summary->setWordWrap(true);
     summaryRow->addWidget(m_summary, 1);
-    m_sort = new QCheckBox(tr("Sort groups by selectivity"));
-    m_sort->setObjectName("groupsSort");
-    m_sort->setChecked(true);
-    m_sort->setToolTip(tr("Order the heat-map rows and strips by the class-selectivity index "
-                          "(mu_max - mu_rest) / (mu_max + mu_rest), most selective first"));
+    m_sort = makeCheckBox(tr("Sort groups by selectivity"), "groupsSort", true,
+                          tr("Order the heat-map rows and strips by the class-selectivity index "
+                             "(mu_max - mu_rest) / (mu_max + mu_rest), most selective first"));
     summaryRow->addWidget(m_sort);
     auto *why = new QLabel(tr("<a href=\"groups\">How to read these figures</a>"));
     why->setObjectName("why_groups");

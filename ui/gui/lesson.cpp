@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace lesson {
 
@@ -34,27 +35,22 @@ Formula formulaOf(const QJsonObject &o, const QString &where)
 
 State stateOf(const QJsonObject &o)
 {
+    // The lesson file's key of each field, by type; an absent key leaves its field unset.
+    static const std::pair<const char *, std::optional<QString> State::*> texts[] = {
+        {"preset", &State::preset}, {"form", &State::form},   {"panel", &State::panel},
+        {"block", &State::block},   {"model", &State::model}};
+    static const std::pair<const char *, std::optional<int> State::*> numbers[] = {
+        {"C", &State::cardinality}, {"d", &State::width}, {"stage", &State::stage}, {"sample", &State::sample}};
+    static const std::pair<const char *, std::optional<bool> State::*> flags[] = {{"hold", &State::hold}};
     State s;
-    if (o.contains("preset"))
-        s.preset = o.value("preset").toString();
-    if (o.contains("C"))
-        s.cardinality = o.value("C").toInt();
-    if (o.contains("d"))
-        s.width = o.value("d").toInt();
-    if (o.contains("form"))
-        s.form = o.value("form").toString();
-    if (o.contains("hold"))
-        s.hold = o.value("hold").toBool();
-    if (o.contains("panel"))
-        s.panel = o.value("panel").toString();
-    if (o.contains("stage"))
-        s.stage = o.value("stage").toInt();
-    if (o.contains("block"))
-        s.block = o.value("block").toString();
-    if (o.contains("sample"))
-        s.sample = o.value("sample").toInt();
-    if (o.contains("model"))
-        s.model = o.value("model").toString();
+    const auto read = [&](const auto &fields, const auto &convert) {
+        for (const auto &[key, field] : fields)
+            if (o.contains(key))
+                s.*field = convert(o.value(key));
+    };
+    read(texts, [](const QJsonValue &v) { return v.toString(); });
+    read(numbers, [](const QJsonValue &v) { return v.toInt(); });
+    read(flags, [](const QJsonValue &v) { return v.toBool(); });
     return s;
 }
 
@@ -78,33 +74,27 @@ private:
         while (m_i < m_s.size() && m_s[m_i].isSpace())
             ++m_i;
     }
-    double expr()
+    // operand ((first | second) operand)*, left to right: expr and term. `apply`
+    // computes one step: (operator is `first`, left, right) -> value.
+    template <class Apply>
+    double leftToRight(double (Parser::*operand)(), QChar first, QChar second, const Apply &apply)
     {
-        double v = term();
+        double v = (this->*operand)();
         for (;;) {
             skip();
-            if (m_i < m_s.size() && (m_s[m_i] == '+' || m_s[m_i] == '-')) {
-                const bool plus = m_s[m_i++] == '+';
-                const double r = term();
-                v = plus ? v + r : v - r;
-            } else {
+            if (m_i >= m_s.size() || (m_s[m_i] != first && m_s[m_i] != second))
                 return v;
-            }
+            const bool isFirst = m_s[m_i++] == first;
+            v = apply(isFirst, v, (this->*operand)());
         }
+    }
+    double expr()
+    {
+        return leftToRight(&Parser::term, '+', '-', [](bool plus, double l, double r) { return plus ? l + r : l - r; });
     }
     double term()
     {
-        double v = factor();
-        for (;;) {
-            skip();
-            if (m_i < m_s.size() && (m_s[m_i] == '*' || m_s[m_i] == '/')) {
-                const bool times = m_s[m_i++] == '*';
-                const double r = factor();
-                v = times ? v * r : v / r;
-            } else {
-                return v;
-            }
-        }
+        return leftToRight(&Parser::factor, '*', '/', [](bool times, double l, double r) { return times ? l * r : l / r; });
     }
     double factor()
     {
@@ -292,37 +282,34 @@ QString symbolic(const QString &expr)
     return s;
 }
 
-QString substituted(const QString &expr, const std::map<QString, double> &vars)
+// `text` with each match of `pattern` whose capture `group` names one of `vars`
+// replaced by that variable's value; other matches stay as they are.
+static QString withValues(const QString &text, const QRegularExpression &pattern, int group,
+                          const std::map<QString, double> &vars)
 {
-    static const QRegularExpression name(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"));
     QString out;
     int last = 0;
-    auto it = name.globalMatch(expr);
+    auto it = pattern.globalMatch(text);
     while (it.hasNext()) {
         const auto m = it.next();
-        out += expr.mid(last, m.capturedStart() - last);
-        const auto v = vars.find(m.captured());
+        out += text.mid(last, m.capturedStart() - last);
+        const auto v = vars.find(m.captured(group));
         out += v == vars.end() ? m.captured() : number(v->second);
         last = m.capturedEnd();
     }
-    out += expr.mid(last);
-    return symbolic(out);
+    return out + text.mid(last);
+}
+
+QString substituted(const QString &expr, const std::map<QString, double> &vars)
+{
+    static const QRegularExpression name(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"));
+    return symbolic(withValues(expr, name, 0, vars));
 }
 
 QString fill(const QString &text, const std::map<QString, double> &vars)
 {
     static const QRegularExpression field(QStringLiteral("\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
-    QString out;
-    int last = 0;
-    auto it = field.globalMatch(text);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        out += text.mid(last, m.capturedStart() - last);
-        const auto v = vars.find(m.captured(1));
-        out += v == vars.end() ? m.captured() : number(v->second);
-        last = m.capturedEnd();
-    }
-    return out + text.mid(last);
+    return withValues(text, field, 1, vars);
 }
 
 double rightAnswer(const Exercise &e)

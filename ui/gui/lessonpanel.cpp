@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "lessonpanel.h"
 
 #include "language.h"
@@ -55,13 +56,12 @@ LessonPanel::LessonPanel(const QString &languageCode, QWidget *parent) : QWidget
     topLayout->addWidget(m_body, 1);
 
     auto *actions = new QHBoxLayout;
-    m_showMe = new QPushButton(tr("Show me"));
-    m_showMe->setObjectName("lessonShowMe");
-    m_showMe->setToolTip(tr("Set the window (model, block form, tab, stage, image) to what this step talks about."));
-    m_compare = new QPushButton(tr("Compute the difference"));
-    m_compare->setObjectName("lessonCompareForms");
-    m_compare->setToolTip(tr("Run the loaded model in forms (a), (b) and (c) on the current image and report the "
-                             "largest difference of their outputs (on the worker thread)."));
+    m_showMe = makeButton(tr("Show me"), "lessonShowMe",
+                          tr("Set the window (model, block form, tab, stage, image) to what this step talks "
+                             "about."));
+    m_compare = makeButton(tr("Compute the difference"), "lessonCompareForms",
+                           tr("Run the loaded model in forms (a), (b) and (c) on the current image and report the "
+                              "largest difference of their outputs (on the worker thread)."));
     actions->addWidget(m_showMe);
     actions->addWidget(m_compare);
     actions->addStretch();

@@ -9,6 +9,7 @@
 #include "architecturepanel.h"
 #include "blockdiagram.h"
 #include "classifypanel.h"
+#include "controls.h"
 #include "videoplayer.h"
 #include "modelservice.h"
 #include "trainpanel.h"
@@ -275,11 +276,9 @@ MainWindow::MainWindow(const QString &settingsPath, QWidget *parent)
     auto *blockPage = new QWidget;
     auto *blockLayout = new QVBoxLayout(blockPage);
     auto *stageRow = new QHBoxLayout;
-    stageRow->addWidget(new QLabel(tr("Stage:")));
-    m_stageCombo = new QComboBox;
-    m_stageCombo->setObjectName("stageCombo");
-    m_stageCombo->setToolTip(tr("Which stage's block to draw; channel counts double from stage to stage."));
-    stageRow->addWidget(m_stageCombo);
+    m_stageCombo = makeComboBox("stageCombo", {},
+                                tr("Which stage's block to draw; channel counts double from stage to stage."));
+    addCaptioned(stageRow, tr("Stage:"), m_stageCombo);
     stageRow->addStretch();
     blockLayout->addLayout(stageRow);
     m_diagram = new BlockDiagram;
@@ -503,10 +502,8 @@ void MainWindow::setupActions()
     });
     openWeightsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     file->addAction(tr("Save weights..."), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save weights"),
-                                                          QDir(startDir()).filePath("model.safetensors"),
-                                                          tr("safetensors (*.safetensors)"));
-        rememberDir(path);
+        const QString path =
+            askSavePath(tr("Save weights"), "model.safetensors", tr("safetensors (*.safetensors)"));
         if (!path.isEmpty())
             m_service->saveModel(path);
     });
@@ -1139,12 +1136,17 @@ void MainWindow::exportPytorch(bool withTrainScript, QString path)
     }
 }
 
+QString MainWindow::askSavePath(const QString &title, const QString &fileName, const QString &filter)
+{
+    const QString path = QFileDialog::getSaveFileName(this, title, QDir(startDir()).filePath(fileName), filter);
+    rememberDir(path);
+    return path;
+}
+
 void MainWindow::exportTable()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export layer table"),
-                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".csv"),
-                                                      tr("CSV (*.csv);;Markdown (*.md)"));
-    rememberDir(path);
+    const QString path = askSavePath(tr("Export layer table"), QString::fromStdString(describe(m_spec)) + ".csv",
+                                     tr("CSV (*.csv);;Markdown (*.md)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -1156,10 +1158,8 @@ void MainWindow::exportTable()
 
 void MainWindow::exportCharts()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"),
-                                                      QDir(startDir()).filePath(QString::fromStdString(describe(m_spec)) + ".png"),
-                                                      tr("PNG images (*.png);;PDF documents (*.pdf)"));
-    rememberDir(path);
+    const QString path = askSavePath(tr("Export charts"), QString::fromStdString(describe(m_spec)) + ".png",
+                                     tr("PNG images (*.png);;PDF documents (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -1169,10 +1169,7 @@ void MainWindow::exportCharts()
 
 void MainWindow::saveSnapshot()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save window snapshot"),
-                                                      QDir(startDir()).filePath("resnext-explorer.png"),
-                                                      tr("PNG image (*.png)"));
-    rememberDir(path);
+    const QString path = askSavePath(tr("Save window snapshot"), "resnext-explorer.png", tr("PNG image (*.png)"));
     if (path.isEmpty())
         return;
     try {

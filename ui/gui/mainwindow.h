@@ -132,6 +132,8 @@ private:
     void about();
     QRect availableScreen() const;
     void rememberDir(const QString &file);
+    // A save dialog at startDir()/fileName; remembers the folder. Empty when cancelled.
+    QString askSavePath(const QString &title, const QString &fileName, const QString &filter);
     void updateRunningModel();
 
     QString m_settingsPath;

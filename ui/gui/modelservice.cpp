@@ -361,7 +361,7 @@ void ModelService::runAnalysis(const Job &job, const std::atomic<bool> &cancel, 
     r->imageName = name;
     r->image = std::move(image);
     r->device = QString::fromStdString(m->device());
-    r->path = m->device() == "cpu" ? m->inferencePath() : InferencePath::Plain;
+    r->path = runningPath(*m);
     std::shared_ptr<const AnalysisResult> out = r;
     emitOnGui([this, job, out] { Q_EMIT analysisReady(job, out); });
 }

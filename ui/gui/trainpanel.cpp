@@ -1,3 +1,4 @@
+#include "controls.h"
 #include "inlineerror.h"
 #include "language.h"
 #include "trainpanel.h"
@@ -32,7 +33,7 @@ using namespace resnext;
 
 namespace {
 
-const QColor kRunColours[] = {QColor(31, 119, 180), QColor(255, 127, 14)};
+const QColor kRunColours[] = {tab10::kBlue, tab10::kOrange};
 
 // Asks for its whole page's height (QScrollArea caps its hint), so it only
 // scrolls when the screen is too low.
@@ -58,40 +59,27 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     left->setContentsMargins(0, 0, 0, 0);
     auto *box = new QGroupBox(tr("Training"));
     auto *form = new QFormLayout(box);
-    m_data = new QComboBox;
-    m_data->setObjectName("dataCombo");
-    m_data->addItem(tr("Fashion-MNIST (28x28 grey, 10 classes)"), "fashion-mnist");
-    m_data->addItem(tr("Image folder..."), "folder");
-    m_data->setToolTip(tr("Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one "
-                          "sub-folder per class with PNG/JPEG files."));
+    m_data = makeComboBox("dataCombo",
+                          {{tr("Fashion-MNIST (28x28 grey, 10 classes)"), "fashion-mnist"},
+                           {tr("Image folder..."), "folder"}},
+                          tr("Fashion-MNIST comes from Debian's dataset-fashion-mnist. An image folder holds one "
+                             "sub-folder per class with PNG/JPEG files."));
     form->addRow(tr("&Data"), m_data);
-    m_folderInput = new QSpinBox;
-    m_folderInput->setRange(8, 256);
-    m_folderInput->setValue(32);
+    m_folderInput = makeSpinBox(8, 256, 32, tr("Folder images are resized to this square size."));
     m_folderInput->setSuffix(tr(" px"));
-    m_folderInput->setToolTip(tr("Folder images are resized to this square size."));
     form->addRow(tr("Folder input"), m_folderInput);
-    m_arch = new QComboBox;
-    m_arch->setObjectName("trainArchCombo");
-    m_arch->addItem(tr("Built-in family (small, for 28x28)"), "builtin");
-    m_arch->addItem(tr("The explorer's sliders"), "sliders");
-    m_arch->setToolTip(tr("Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, "
-                          "C = 8, d = 16) trains in minutes on a CPU; the sliders' model may be ImageNet-sized."));
+    m_arch = makeComboBox("trainArchCombo",
+                          {{tr("Built-in family (small, for 28x28)"), "builtin"},
+                           {tr("The explorer's sliders"), "sliders"}},
+                          tr("Which architecture to train. The built-in family (CIFAR stem, 3 stages of 2 blocks, "
+                             "C = 8, d = 16) trains in minutes on a CPU; the sliders' model may be ImageNet-sized."));
     form->addRow(tr("&Architecture"), m_arch);
-    m_modelLabel = new QLabel;
-    m_modelLabel->setObjectName("trainModelLabel");
-    m_modelLabel->setWordWrap(true);
     // Room for three lines whatever the text: the rows below never move.
-    m_modelLabel->setMinimumHeight(m_modelLabel->fontMetrics().lineSpacing() * 3);
-    m_modelLabel->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_modelLabel = makeMessageLabel("trainModelLabel", 3);
     form->addRow(m_modelLabel);
-    m_epochs = new QSpinBox;
-    m_epochs->setRange(1, 200);
-    m_epochs->setValue(3);
+    m_epochs = makeSpinBox(1, 200, 3);
     form->addRow(tr("&Epochs"), m_epochs);
-    m_batch = new QSpinBox;
-    m_batch->setRange(8, 1024);
-    m_batch->setValue(128);
+    m_batch = makeSpinBox(8, 1024, 128);
     form->addRow(tr("&Batch"), m_batch);
     m_lr = new QDoubleSpinBox;
     m_lr->setDecimals(4);
@@ -100,59 +88,41 @@ TrainPanel::TrainPanel(ModelService *service, std::function<ArchSpec()> currentS
     m_lr->setValue(0.1);
     m_lr->setToolTip(tr("Peak learning rate of SGD (momentum 0.9, weight decay 5e-4, cosine schedule)."));
     form->addRow(tr("&Learning rate"), m_lr);
-    m_seed = new QSpinBox;
-    m_seed->setRange(0, 1000000);
+    m_seed = makeSpinBox(0, 1000000, 0);
     form->addRow(tr("&Seed"), m_seed);
-    m_limit = new QSpinBox;
-    m_limit->setRange(0, 1000000);
-    m_limit->setValue(6000);
-    m_limit->setSpecialValueText(tr("all"));
-    m_limit->setToolTip(tr("Train on the first N training images only, for a quick run (0 = all); validation and "
-                           "test then use at most N/2 images, balanced per class."));
+    m_limit = makeCountSpin(1000000, 6000, tr("all"),
+                            tr("Train on the first N training images only, for a quick run (0 = all); validation "
+                               "and test then use at most N/2 images, balanced per class."));
     form->addRow(tr("Training &images"), m_limit);
-    m_compare = new QCheckBox(tr("&Compare with the ResNet of equal complexity"));
-    m_compare->setObjectName("compareCheck");
-    m_compare->setToolTip(tr("Also train the ResNet (C = 1) whose parameter count is closest to this model's, with "
-                             "the same seed, data and schedule: the paper's claim, in miniature."));
+    m_compare = makeCheckBox(tr("&Compare with the ResNet of equal complexity"), "compareCheck", false,
+                             tr("Also train the ResNet (C = 1) whose parameter count is closest to this model's, "
+                                "with the same seed, data and schedule: the paper's claim, in miniature."));
     form->addRow(m_compare);
-    m_replace = new QCheckBox(tr("Then &classify with the trained model"));
-    m_replace->setObjectName("replaceCheck");
-    m_replace->setToolTip(tr("When on, the trained model replaces the one in the Classify tab as soon as it is "
-                             "tested. When off, the Classify tab keeps its model; a button offers the trained one."));
+    m_replace = makeCheckBox(tr("Then &classify with the trained model"), "replaceCheck", false,
+                             tr("When on, the trained model replaces the one in the Classify tab as soon as it is "
+                                "tested. When off, the Classify tab keeps its model; a button offers the trained "
+                                "one."));
     form->addRow(m_replace);
-    m_after = new QLabel;
-    m_after->setObjectName("trainAfterLabel");
-    m_after->setWordWrap(true);
+    m_after = makeMessageLabel("trainAfterLabel", 2);
     m_after->setStyleSheet("color: gray");
-    m_after->setMinimumHeight(m_after->fontMetrics().lineSpacing() * 2);
-    m_after->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     form->addRow(m_after);
     left->addWidget(box);
     // The buttons, progress and messages stay in view below the scrolling settings.
     auto *actions = new QVBoxLayout;
     auto *buttons = new QHBoxLayout;
-    m_start = new QPushButton(tr("&Train"));
-    m_start->setObjectName("trainButton");
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setEnabled(false);
-    m_save = new QPushButton(tr("Save model..."));
-    m_save->setEnabled(false);
+    m_start = makeButton(tr("&Train"), "trainButton");
+    m_cancel = makeButton(tr("Cancel"), nullptr, {}, false);
+    m_save = makeButton(tr("Save model..."), nullptr, {}, false);
     buttons->addWidget(m_start);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_save);
     actions->addLayout(buttons);
-    m_useTrained = new QPushButton(tr("Classify with the trained model"));
-    m_useTrained->setObjectName("useTrainedButton");
-    m_useTrained->setEnabled(false);
+    m_useTrained = makeButton(tr("Classify with the trained model"), "useTrainedButton", {}, false);
     actions->addWidget(m_useTrained);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     actions->addWidget(m_progress);
-    m_status = new QLabel;
-    m_status->setObjectName("trainStatus");
-    m_status->setWordWrap(true);
-    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 2); // no jumps as messages come and go
-    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_status = makeMessageLabel("trainStatus", 2);
     actions->addWidget(m_status);
     m_error = makeInlineError("trainError");
     actions->addWidget(m_error);

@@ -65,6 +65,12 @@ struct OpenedModel {
 // above), Error naming the file or spec for anything else.
 OpenedModel openModel(Engine &engine, const ModelRequest &request);
 
+// The inference path that runs for `chosen` on a device: the fast paths are
+// CPU-only, so on CUDA the plain path runs whatever was chosen. The Model
+// overload: its chosen path on its device (what a result or report names).
+InferencePath runningPath(InferencePath chosen, bool onCpu);
+InferencePath runningPath(const Model &model);
+
 // The sample images that ship with the program: the installed copy beside it
 // (../share/resnext-explorer/sample_images), else the source tree's; "" when neither exists.
 std::string sampleImagesDir();

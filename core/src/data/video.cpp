@@ -31,6 +31,25 @@ double msSince(VideoClock::time_point t0)
     return std::chrono::duration<double, std::milli>(VideoClock::now() - t0).count();
 }
 
+// What an OpenCV call answers, with an exception it throws taken as "no": a
+// file or device it cannot handle is reported by the caller, in its words.
+template <class Call>
+bool cvSucceeds(const Call &call)
+{
+    try {
+        return call();
+    } catch (const cv::Exception &) {
+        return false;
+    }
+}
+
+// The capture's frame rate, or 0 when it reports none that makes sense.
+double captureFps(cv::VideoCapture &cap)
+{
+    const double fps = cap.get(cv::CAP_PROP_FPS);
+    return std::isfinite(fps) && fps > 0 && fps <= 1000 ? fps : 0;
+}
+
 void quietOpenCv()
 {
     // OpenCV's own warnings ("can't open camera by index") would interleave
@@ -127,13 +146,7 @@ public:
             return true;
         }
         cv::Mat m;
-        bool ok = false;
-        try {
-            ok = m_cap.read(m) && !m.empty();
-        } catch (const cv::Exception &) {
-            ok = false;
-        }
-        if (!ok) {
+        if (!cvSucceeds([&] { return m_cap.read(m) && !m.empty(); })) {
             if (m_camera)
                 throw Error(m_name + ": stopped delivering frames (disconnected, or taken by another program)");
             // A cut file ends early: its header promises more frames than it has.
@@ -175,13 +188,10 @@ public:
         if (index == 0)
             return rewind();
         m_pending.reset();
-        bool exact = false;
-        try {
-            exact = m_cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index)) &&
-                    static_cast<std::int64_t>(m_cap.get(cv::CAP_PROP_POS_FRAMES)) == index;
-        } catch (const cv::Exception &) {
-            exact = false;
-        }
+        const bool exact = cvSucceeds([&] {
+            return m_cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index)) &&
+                   static_cast<std::int64_t>(m_cap.get(cv::CAP_PROP_POS_FRAMES)) == index;
+        });
         if (!exact) {
             // A demuxer that cannot seek to a frame: from the start, grabbing without decoding.
             rewind();
@@ -241,34 +251,20 @@ std::unique_ptr<VideoSource> openVideoFile(const std::string &path)
     refuseHugeFramesFromHeader(path);
     auto s = std::make_unique<CvSource>(path, false);
     s->m_path = path;
-    bool opened = false;
-    try {
-        opened = s->m_cap.open(path, cv::CAP_FFMPEG);
-    } catch (const cv::Exception &) {
-        opened = false;
-    }
-    if (!opened)
+    if (!cvSucceeds([&] { return s->m_cap.open(path, cv::CAP_FFMPEG); }))
         throw Error(path + ": not a video file OpenCV can read");
     // The container's frame size, known before the first frame is decoded.
     const double width = s->m_cap.get(cv::CAP_PROP_FRAME_WIDTH), height = s->m_cap.get(cv::CAP_PROP_FRAME_HEIGHT);
     if (!(width >= 0 && height >= 0 && width * height <= double(kMaxVideoFramePixels)))
         throw Error(printableText(path) + ": " +
                     framePixelsMessage(static_cast<std::int64_t>(width), static_cast<std::int64_t>(height)));
-    s->m_fps = s->m_cap.get(cv::CAP_PROP_FPS);
-    if (!std::isfinite(s->m_fps) || s->m_fps <= 0 || s->m_fps > 1000)
-        s->m_fps = 0;
+    s->m_fps = captureFps(s->m_cap);
     const double count = s->m_cap.get(cv::CAP_PROP_FRAME_COUNT);
     s->m_count = std::isfinite(count) && count > 0 ? static_cast<std::int64_t>(std::llround(count)) : -1;
     // Prove that it decodes: a still image opened as a one-frame "video" by
     // FFmpeg is fine, but a file of the right header and no frames is not.
     cv::Mat first;
-    bool ok = false;
-    try {
-        ok = s->m_cap.read(first) && !first.empty();
-    } catch (const cv::Exception &) {
-        ok = false;
-    }
-    if (!ok)
+    if (!cvSucceeds([&] { return s->m_cap.read(first) && !first.empty(); }))
         throw Error(path + ": no frame could be decoded (not a video, or truncated)");
     if (std::int64_t(first.cols) * first.rows > kMaxVideoFramePixels)
         throw Error(printableText(path) + ": " + framePixelsMessage(first.cols, first.rows));
@@ -296,17 +292,9 @@ std::unique_ptr<VideoSource> openCamera(int index)
     }
     const std::string name = "camera " + std::to_string(index) + " (" + dev + ")";
     auto s = std::make_unique<CvSource>(name, true);
-    bool opened = false;
-    try {
-        opened = s->m_cap.open(index, cv::CAP_V4L2);
-    } catch (const cv::Exception &) {
-        opened = false;
-    }
-    if (!opened)
+    if (!cvSucceeds([&] { return s->m_cap.open(index, cv::CAP_V4L2); }))
         throw Error(name + ": cannot open it (busy in another program, no permission, or not a capture device)");
-    s->m_fps = s->m_cap.get(cv::CAP_PROP_FPS);
-    if (!std::isfinite(s->m_fps) || s->m_fps <= 0 || s->m_fps > 1000)
-        s->m_fps = 0;
+    s->m_fps = captureFps(s->m_cap);
     s->m_count = -1;
     s->m_opened = VideoClock::now();
     return s;

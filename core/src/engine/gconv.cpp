@@ -31,70 +31,56 @@ struct Params {
 
 // Each ISA's code is compiled for that ISA only (the rest of the library for
 // plain x86-64) and runs only after cpuIsa() says the CPU has it.
+#define RESNEXT_PRAGMA(x) _Pragma(#x)
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define RESNEXT_TARGET_BEGIN(isa) RESNEXT_PRAGMA(clang attribute push(__attribute__((target(isa))), apply_to = function))
+#define RESNEXT_TARGET_END RESNEXT_PRAGMA(clang attribute pop)
 #else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
 // GCC 12 takes the fully unrolled accumulator arrays for maybe-uninitialised.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define RESNEXT_TARGET_BEGIN(isa)                                                                                  \
+    RESNEXT_PRAGMA(GCC push_options)                                                                               \
+    RESNEXT_PRAGMA(GCC target(isa))                                                                                \
+    RESNEXT_PRAGMA(GCC diagnostic push)                                                                            \
+    RESNEXT_PRAGMA(GCC diagnostic ignored "-Wmaybe-uninitialized")
+#define RESNEXT_TARGET_END RESNEXT_PRAGMA(GCC diagnostic pop) RESNEXT_PRAGMA(GCC pop_options)
 #endif
+
+// The vector operations the kernel uses that both ISAs spell alike, for vectors
+// of BITS bits (_mm256_* on __m256, _mm512_* on __m512); each Ops adds the lane
+// index load and permute, which differ, and TILE, the accumulators it keeps.
+#define RESNEXT_GCONV_OPS(BITS, TILE)                                                                              \
+    using Vec = __m##BITS;                                                                                         \
+    using Idx = __m##BITS##i;                                                                                      \
+    static constexpr int kWidth = BITS / 32;                                                                       \
+    static constexpr int kTile = TILE;                                                                             \
+    static inline Vec load(const float *p) { return _mm##BITS##_loadu_ps(p); }                                     \
+    static inline void store(float *p, Vec v) { _mm##BITS##_storeu_ps(p, v); }                                     \
+    static inline Vec fma(Vec a, Vec b, Vec c) { return _mm##BITS##_fmadd_ps(a, b, c); }                           \
+    static inline Vec relu(Vec v) { return _mm##BITS##_max_ps(v, _mm##BITS##_setzero_ps()); }                     \
+    static inline Vec zero() { return _mm##BITS##_setzero_ps(); }                                                  \
+    static inline Vec set1(float x) { return _mm##BITS##_set1_ps(x); }
+
+RESNEXT_TARGET_BEGIN("avx2,fma")
 namespace avx2 {
 struct Ops {
-    using Vec = __m256;
-    using Idx = __m256i;
-    static constexpr int kWidth = 8;
-    static constexpr int kTile = 12; // 12 accumulators + the weight of 16 ymm registers
-    static inline Vec load(const float *p) { return _mm256_loadu_ps(p); }
-    static inline void store(float *p, Vec v) { _mm256_storeu_ps(p, v); }
-    static inline Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
-    static inline Vec relu(Vec v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }
-    static inline Vec zero() { return _mm256_setzero_ps(); }
-    static inline Vec set1(float x) { return _mm256_set1_ps(x); }
+    RESNEXT_GCONV_OPS(256, 12) // 12 accumulators + the weight of 16 ymm registers
     static inline Idx index(const int *p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)); }
     static inline Vec permute(Vec v, Idx i) { return _mm256_permutevar8x32_ps(v, i); }
 };
 #include "engine/gconv_kernel.inc"
 } // namespace avx2
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
+RESNEXT_TARGET_END
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f,fma")
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+RESNEXT_TARGET_BEGIN("avx512f,fma")
 namespace avx512 {
 struct Ops {
-    using Vec = __m512;
-    using Idx = __m512i;
-    static constexpr int kWidth = 16;
-    static constexpr int kTile = 14; // 56 = 4 x 14; 14 accumulators of 32 zmm registers
-    static inline Vec load(const float *p) { return _mm512_loadu_ps(p); }
-    static inline void store(float *p, Vec v) { _mm512_storeu_ps(p, v); }
-    static inline Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
-    static inline Vec relu(Vec v) { return _mm512_max_ps(v, _mm512_setzero_ps()); }
-    static inline Vec zero() { return _mm512_setzero_ps(); }
-    static inline Vec set1(float x) { return _mm512_set1_ps(x); }
+    RESNEXT_GCONV_OPS(512, 14) // 56 = 4 x 14; 14 accumulators of 32 zmm registers
     static inline Idx index(const int *p) { return _mm512_loadu_si512(p); }
     static inline Vec permute(Vec v, Idx i) { return _mm512_permutexvar_ps(i, v); }
 };
 #include "engine/gconv_kernel.inc"
 } // namespace avx512
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
+RESNEXT_TARGET_END
 
 #endif // RESNEXT_GCONV_X86
 

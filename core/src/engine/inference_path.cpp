@@ -3,6 +3,7 @@
 
 #include "engine/torch_model.h"
 
+#include "resnext/application.h"
 #include "resnext/error.h"
 
 namespace resnext {
@@ -40,7 +41,7 @@ void TorchModel::setInferencePath(InferencePath path)
     guarded("inference path", [&] {
         const auto t0 = Clock::now();
         std::unique_ptr<fast::Net> net;
-        if (path != InferencePath::Plain && m_device.is_cpu()) {
+        if (runningPath(path, m_device.is_cpu()) != InferencePath::Plain) {
             net = makeFastNet(path == InferencePath::FastBf16);
             net->prepare(1);
         }
@@ -54,7 +55,7 @@ void TorchModel::setInferencePath(InferencePath path)
 // The fast path of the chosen kind on the CPU, made on first use; null for the plain path.
 fast::Net *TorchModel::fastNet()
 {
-    if (m_path == InferencePath::Plain || !m_device.is_cpu())
+    if (runningPath(m_path, m_device.is_cpu()) == InferencePath::Plain)
         return nullptr;
     if (!m_fast) {
         const auto t0 = Clock::now();

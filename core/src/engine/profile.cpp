@@ -57,7 +57,7 @@ BenchResult TorchModel::bench(const BenchOptions &o, const std::atomic<bool> *ca
         sync();
         BenchResult r;
         r.device = device();
-        r.path = toString(fastNet ? m_path : InferencePath::Plain);
+        r.path = toString(fastNet ? m_path : InferencePath::Plain); // fastNet(): null where runningPath() is Plain
         r.batch = o.batch;
         for (int i = 0; i < o.runs; ++i) {
             if (cancel && cancel->load())

@@ -231,6 +231,36 @@ Back backCoefficients(const std::vector<double> &sg, const std::vector<double> &
 
 Tensor emptyLike(const Tensor &x) { return torch::empty_like(x, at::MemoryFormat::ChannelsLast); }
 
+// y = relu(x * scale + shift [+ identity]) with the statistics of the forward.
+Tensor reluOut(const Tensor &x, const Stats &st, const float *identity)
+{
+    const int64_t C = x.size(1), M = x.numel() / C;
+    Tensor y = emptyLike(x);
+    const float *px = x.data_ptr<float>(), *sc = st.scale.data_ptr<float>(), *sh = st.shift.data_ptr<float>();
+    float *py = y.data_ptr<float>();
+    eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, identity, sc, sh, py); });
+    return y;
+}
+
+// The backward both functions share, for x of M rows of C channels: the sums of
+// the masked gradient (`sums(r0, r1, sg, sgx)` adds rows r0..r1's), the
+// coefficients, then dx (`apply(r0, r1, k1, k0, dx)` writes rows r0..r1's).
+// Returns the coefficients' dweight and dbias with dx.
+template <class SumsFn, class ApplyFn>
+std::pair<Tensor, Back> normBackward(const Tensor &x, const Tensor &mean, const Tensor &invstd, const Tensor &scale,
+                                     const SumsFn &sums, const ApplyFn &apply)
+{
+    const int64_t C = x.size(1), M = x.numel() / C;
+    std::vector<double> sg, sgx;
+    sumRows(M, C, sg, sgx, sums);
+    Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
+    Tensor dx = emptyLike(x);
+    float *pdx = dx.data_ptr<float>();
+    const float *k1 = k.k1.data(), *k0 = k.k0.data();
+    eachRows(M, [&](int64_t r0, int64_t r1) { apply(r0, r1, k1, k0, pdx); });
+    return {dx, std::move(k)};
+}
+
 // relu(x * scale + shift): the mask is recomputed in the backward from x with the
 // same expression, so the output need not be kept.
 struct BnReluFn : public torch::autograd::Function<BnReluFn> {
@@ -238,13 +268,8 @@ struct BnReluFn : public torch::autograd::Function<BnReluFn> {
                           Tensor runningMean, Tensor runningVar, double momentum, double eps)
     {
         const Stats st = forwardStats(x, weight, bias, runningMean, runningVar, momentum, eps);
-        const int64_t C = x.size(1), M = x.numel() / C;
-        Tensor y = emptyLike(x);
-        const float *px = x.data_ptr<float>(), *sc = st.scale.data_ptr<float>(), *sh = st.shift.data_ptr<float>();
-        float *py = y.data_ptr<float>();
-        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, nullptr, sc, sh, py); });
         ctx->save_for_backward({x, st.mean, st.invstd, st.scale, st.shift});
-        return y;
+        return reluOut(x, st, nullptr);
     }
 
     static variable_list backward(AutogradContext *ctx, variable_list grads)
@@ -252,18 +277,15 @@ struct BnReluFn : public torch::autograd::Function<BnReluFn> {
         const auto saved = ctx->get_saved_variables();
         const Tensor &x = saved[0], &mean = saved[1], &invstd = saved[2], &scale = saved[3], &shift = saved[4];
         const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
-        const int64_t C = x.size(1), M = x.numel() / C;
+        const int64_t C = x.size(1);
         const float *px = x.data_ptr<float>(), *pdy = dy.data_ptr<float>(), *pm = mean.data_ptr<float>(),
                     *sc = scale.data_ptr<float>(), *sh = shift.data_ptr<float>();
-        std::vector<double> sg, sgx;
-        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
-            maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b);
-        });
-        Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
-        Tensor dx = emptyLike(x);
-        float *pdx = dx.data_ptr<float>();
-        const float *k1 = k.k1.data(), *k0 = k.k0.data();
-        eachRows(M, [&](int64_t r0, int64_t r1) { maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx); });
+        const auto [dx, k] = normBackward(
+            x, mean, invstd, scale,
+            [&](int64_t r0, int64_t r1, float *a, float *b) { maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b); },
+            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
+                maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx);
+            });
         return {dx, k.dweight, k.dbias, Tensor(), Tensor(), Tensor(), Tensor()};
     }
 };
@@ -274,12 +296,7 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
                           const Tensor &identity, Tensor runningMean, Tensor runningVar, double momentum, double eps)
     {
         const Stats st = forwardStats(x, weight, bias, runningMean, runningVar, momentum, eps);
-        const int64_t C = x.size(1), M = x.numel() / C;
-        Tensor y = emptyLike(x);
-        const float *px = x.data_ptr<float>(), *pid = identity.data_ptr<float>(), *sc = st.scale.data_ptr<float>(),
-                    *sh = st.shift.data_ptr<float>();
-        float *py = y.data_ptr<float>();
-        eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, pid, sc, sh, py); });
+        Tensor y = reluOut(x, st, identity.data_ptr<float>());
         ctx->save_for_backward({x, y, st.mean, st.invstd, st.scale});
         return y;
     }
@@ -289,20 +306,17 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
         const auto saved = ctx->get_saved_variables();
         const Tensor &x = saved[0], &y = saved[1], &mean = saved[2], &invstd = saved[3], &scale = saved[4];
         const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
-        const int64_t C = x.size(1), M = x.numel() / C;
+        const int64_t C = x.size(1);
         Tensor gid = emptyLike(x); // the gradient after the ReLU: the identity's, and the BatchNorm's input
         const float *px = x.data_ptr<float>(), *py = y.data_ptr<float>(), *pdy = dy.data_ptr<float>(),
                     *pm = mean.data_ptr<float>(), *sc = scale.data_ptr<float>();
         float *pg = gid.data_ptr<float>();
-        std::vector<double> sg, sgx;
-        sumRows(M, C, sg, sgx, [&](int64_t r0, int64_t r1, float *a, float *b) {
-            outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
-        });
-        Back k = backCoefficients(sg, sgx, mean, invstd, scale, M);
-        Tensor dx = emptyLike(x);
-        float *pdx = dx.data_ptr<float>();
-        const float *k1 = k.k1.data(), *k0 = k.k0.data();
-        eachRows(M, [&](int64_t r0, int64_t r1) { backRows(r0, r1, C, px, pg, sc, k1, k0, pdx); });
+        const auto [dx, k] = normBackward(
+            x, mean, invstd, scale,
+            [&](int64_t r0, int64_t r1, float *a, float *b) { outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b); },
+            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
+                backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
+            });
         return {dx, k.dweight, k.dbias, gid, Tensor(), Tensor(), Tensor(), Tensor()};
     }
 };

@@ -102,6 +102,10 @@ const char *toString(PathKind kind)
     return "other";
 }
 
+InferencePath runningPath(InferencePath chosen, bool onCpu) { return onCpu ? chosen : InferencePath::Plain; }
+
+InferencePath runningPath(const Model &model) { return runningPath(model.inferencePath(), model.device() == "cpu"); }
+
 OpenedModel openModel(Engine &engine, const ModelRequest &request)
 {
     OpenedModel out;
