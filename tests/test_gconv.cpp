@@ -215,14 +215,7 @@ void TestGconv::exciteMatchesAten()
     for (const int srcBlock : {8, 16})
         for (const int dstBlock : {8, 16})
             for (const Case &k : cases) {
-                excite::Shape s;
-                s.batch = k.batch;
-                s.channels = k.channels;
-                s.reduced = k.reduced;
-                s.height = k.height;
-                s.width = k.width;
-                s.srcBlock = srcBlock;
-                s.dstBlock = dstBlock;
+                const excite::Shape s{k.batch, k.channels, k.reduced, k.height, k.width, srcBlock, dstBlock};
                 const QString what = QString("blocks %1, %2 C %3 rd %4 %5x%6 batch %7")
                                          .arg(srcBlock)
                                          .arg(dstBlock)
