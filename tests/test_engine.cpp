@@ -53,11 +53,13 @@ void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &bloc
     QCOMPARE(fast.top.front().index, plain.top.front().index);
 }
 
-ModelInfo smallInfo(BlockForm form = BlockForm::C)
+using testutil::builtinFamilyInfo;
+
+// A built-in family model made with `seed`, saved to `path` and read back.
+SafetensorsFile savedBuiltinFamily(int seed, const std::string &path)
 {
-    ModelInfo info = testutil::builtinFamilyInfo();
-    info.spec.form = form;
-    return info;
+    loadEngine().create(builtinFamilyInfo(), seed)->save(path);
+    return SafetensorsFile::read(path);
 }
 
 } // namespace
@@ -202,10 +204,7 @@ void TestEngine::halfPrecisionWeights()
 void TestEngine::mismatchRefusedByName()
 {
     // A checkpoint whose spec says 8x16d but whose fc has the wrong shape.
-    auto model = loadEngine().create(smallInfo(), 1);
-    const std::string good = m_dir.filePath("small.safetensors").toStdString();
-    model->save(good);
-    const SafetensorsFile f = SafetensorsFile::read(good);
+    const SafetensorsFile f = savedBuiltinFamily(1, m_dir.filePath("small.safetensors").toStdString());
     std::vector<TensorToWrite> tensors;
     std::vector<std::vector<float>> keep;
     for (const auto &t : f.tensors()) {
@@ -239,10 +238,8 @@ void TestEngine::mismatchRefusedByName()
 
 void TestEngine::partialLoadOnRequest()
 {
-    auto model = loadEngine().create(smallInfo(), 2);
     const std::string path = m_dir.filePath("partial.safetensors").toStdString();
-    model->save(path);
-    const SafetensorsFile f = SafetensorsFile::read(path);
+    const SafetensorsFile f = savedBuiltinFamily(2, path);
     std::vector<TensorToWrite> tensors;
     for (const auto &t : f.tensors())
         if (t.name != "fc.weight")
@@ -284,7 +281,7 @@ void TestEngine::badWeightFiles()
 
 void TestEngine::checkpointRoundTrip()
 {
-    auto model = loadEngine().create(smallInfo(), 3);
+    auto model = loadEngine().create(builtinFamilyInfo(), 3);
     const std::string path = m_dir.filePath("roundtrip.safetensors").toStdString();
     model->save(path);
     auto again = loadEngine().load(path);
@@ -302,7 +299,7 @@ void TestEngine::formAGroupsArePaths()
 {
     // The teaching point of the feature view: in form (a) the C paths' outputs
     // are exactly the C groups of form (c)'s grouped convolution.
-    auto c = loadEngine().create(smallInfo(BlockForm::C), 4);
+    auto c = loadEngine().create(builtinFamilyInfo(), 4);
     const std::string path = m_dir.filePath("formc.safetensors").toStdString();
     c->save(path);
     const RgbImage img = noiseImage(28, 28, 6);
@@ -338,7 +335,7 @@ void TestEngine::formAGroupsArePaths()
 
 void TestEngine::gradCamAndRendering()
 {
-    auto m = loadEngine().create(smallInfo(), 7);
+    auto m = loadEngine().create(builtinFamilyInfo(), 7);
     const RgbImage img = noiseImage(40, 30, 8); // resized to 28x28 by the preprocessing
     const GradCam cam = m->gradCam(img, -1, 3);
     QCOMPARE(cam.width, 28);
@@ -363,7 +360,7 @@ void TestEngine::gradCamAndRendering()
 
 void TestEngine::benchAndErrors()
 {
-    auto m = loadEngine().create(smallInfo(), 0);
+    auto m = loadEngine().create(builtinFamilyInfo(), 0);
     BenchOptions o;
     o.runs = 3;
     const BenchResult r = m->bench(o);
@@ -390,7 +387,7 @@ void TestEngine::benchAndErrors()
     QVERIFY_THROWS_EXCEPTION(Cancelled, m->analyze(noiseImage(28, 28, 1), 1, "", &cancel));
     if (!loadEngine().deviceInfo().cudaAvailable) {
         try {
-            loadEngine().create(smallInfo(), 0, "cuda");
+            loadEngine().create(builtinFamilyInfo(), 0, "cuda");
             QFAIL("cuda accepted without CUDA");
         } catch (const Error &e) {
             QVERIFY(QString(e.what()).startsWith("device: CUDA is not available"));
@@ -482,7 +479,7 @@ void TestEngine::cancelledBenchRestoresLayout()
 {
     // bench --channels-last converts the shared model's weights for the run; a
     // cancelled run used to leave them in channels-last for every later job.
-    auto m = loadEngine().create(smallInfo(), 1);
+    auto m = loadEngine().create(builtinFamilyInfo(), 1);
     QVERIFY(!m->channelsLast());
     BenchOptions o;
     o.channelsLast = true;
@@ -528,7 +525,7 @@ void TestEngine::fastPathErrorsAndCancel()
 {
     if (!loadEngine().deviceInfo().fastPath)
         QSKIP("this build has no oneDNN fast path");
-    auto m = loadEngine().create(smallInfo(), 2);
+    auto m = loadEngine().create(builtinFamilyInfo(), 2);
     std::atomic<bool> cancel{true};
     QVERIFY_THROWS_EXCEPTION(Cancelled, m->analyze(noiseImage(28, 28, 1), 1, "layer2.0", &cancel));
     cancel = false;

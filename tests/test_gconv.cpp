@@ -95,14 +95,7 @@ void TestGconv::kernelMatchesAten()
         for (const int block : {8, 16})
             for (const Case &k : cases)
                 for (const bool relu : {true, false}) {
-                    gconv::Shape s;
-                    s.batch = k.batch;
-                    s.channels = k.channels;
-                    s.groups = k.groups;
-                    s.height = k.height;
-                    s.width = k.width;
-                    s.stride = k.stride;
-                    s.block = block;
+                    const gconv::Shape s{k.batch, k.channels, k.groups, k.height, k.width, k.stride, block};
                     const std::string why = gconv::unsupported(isa, s);
                     const QString what = QString("%1 block %2 C %3 g %4 %5x%6 stride %7 batch %8")
                                              .arg(QString::fromStdString(gconv::toString(isa)))

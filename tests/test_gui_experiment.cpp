@@ -121,6 +121,10 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         const QStringList d = {"--data", "fashion-mnist", "--out", "/tmp/unused-experiment-out"};
+        // `experiment cardinality` with one option and valid data and output.
+        const auto card = [&d](const char *option, const char *value) {
+            return QStringList{"experiment", "cardinality", option, value} + d;
+        };
         QTest::newRow("no name") << (QStringList{"experiment"} + d)
                                  << "experiment: name one experiment: cardinality, double or FILE.json";
         QTest::newRow("unknown") << (QStringList{"experiment", "widest"} + d)
@@ -129,27 +133,22 @@ private Q_SLOTS:
                                  << "experiment: --data fashion-mnist|DIR is required";
         QTest::newRow("no out") << QStringList{"experiment", "cardinality", "--data", "fashion-mnist"}
                                 << "experiment: --out DIR is required (results are stored there and resumed from there)";
-        QTest::newRow("depth") << (QStringList{"experiment", "cardinality", "--depth", "65"} + d)
+        QTest::newRow("depth") << card("--depth", "65")
                                << "depth: must be 1 to 64 blocks per stage, or 26/50/101/152 for four-stage "
                                   "bottleneck specs (got 65)";
-        QTest::newRow("C") << (QStringList{"experiment", "cardinality", "--cardinalities", "1,0"} + d)
+        QTest::newRow("C") << card("--cardinalities", "1,0")
                            << "cardinalities: each C must be between 1 and 1024 (got 0)";
-        QTest::newRow("by") << (QStringList{"experiment", "cardinality", "--by", "width"} + d)
-                            << "by: unknown value 'width'; use params or macs";
-        QTest::newRow("limit") << (QStringList{"experiment", "cardinality", "--limit", "-1"} + d)
+        QTest::newRow("by") << card("--by", "width") << "by: unknown value 'width'; use params or macs";
+        QTest::newRow("limit") << card("--limit", "-1")
                                << "limit: must be 0 (all) or a number of training images (got -1)";
-        QTest::newRow("test-limit") << (QStringList{"experiment", "cardinality", "--test-limit", "-5"} + d)
+        QTest::newRow("test-limit") << card("--test-limit", "-5")
                                     << "test-limit: must be 0 (all) or a number of test images (got -5)";
-        QTest::newRow("format") << (QStringList{"experiment", "cardinality", "--format", "csv"} + d)
-                                << "format: experiment supports table or json (got 'csv')";
-        QTest::newRow("plot") << (QStringList{"experiment", "cardinality", "--plot", "x.jpg"} + d)
-                              << "plot: 'x.jpg' must end in .png";
+        QTest::newRow("format") << card("--format", "csv") << "format: experiment supports table or json (got 'csv')";
+        QTest::newRow("plot") << card("--plot", "x.jpg") << "plot: 'x.jpg' must end in .png";
         QTest::newRow("file") << (QStringList{"experiment", "/nonexistent/specs.json"} + d)
                               << "/nonexistent/specs.json: cannot open file (No such file or directory)";
-        QTest::newRow("seeds") << (QStringList{"experiment", "cardinality", "--seeds", "0"} + d)
-                               << "seeds: must be between 1 and 100 (got 0)";
-        QTest::newRow("epochs") << (QStringList{"experiment", "cardinality", "--epochs", "0"} + d)
-                                << "epochs: must be between 1 and 1000 (got 0)";
+        QTest::newRow("seeds") << card("--seeds", "0") << "seeds: must be between 1 and 100 (got 0)";
+        QTest::newRow("epochs") << card("--epochs", "0") << "epochs: must be between 1 and 1000 (got 0)";
     }
 
     void cliBadInput()

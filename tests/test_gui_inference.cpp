@@ -38,19 +38,6 @@
 
 using namespace resnext;
 
-namespace {
-
-// The built-in family with another C and d, for checkpoints of a known architecture.
-ModelInfo smallModel(int cardinality, int width)
-{
-    ModelInfo info = testutil::builtinFamilyInfo();
-    info.spec.cardinality = cardinality;
-    info.spec.width = width;
-    return info;
-}
-
-} // namespace
-
 class TestGuiInference : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -171,7 +158,7 @@ void TestGuiInference::newestImageWins()
 void TestGuiInference::weightsSetTheSliders()
 {
     // A checkpoint of another architecture: the sliders follow it when opened.
-    const ModelInfo info = smallModel(4, 32);
+    const ModelInfo info = testutil::builtinFamilyInfo(4, 32);
     const QString path = m_dir.filePath("c4.safetensors");
     loadEngine().create(info, 3)->save(path.toStdString());
     MainWindow w(m_dir.filePath("d.ini"));
@@ -282,7 +269,7 @@ void TestGuiInference::startupLoadDoesNotTakeTheFilesPlace()
 {
     // Start-up loads the built-in model; a file given on the command line is
     // opened right after. Only the file's model may set the sliders.
-    const ModelInfo info = smallModel(2, 64);
+    const ModelInfo info = testutil::builtinFamilyInfo(2, 64);
     const QString path = m_dir.filePath("c2.safetensors");
     loadEngine().create(info, 5)->save(path.toStdString());
     MainWindow w(m_dir.filePath("race.ini"));

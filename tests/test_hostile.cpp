@@ -132,6 +132,15 @@ struct Weights {
     }
 };
 
+// The built-in weights with tensor `of` saved again as `name`, written to `path` and classified.
+Result classifyWithCopy(const QString &path, const std::string &of, const std::string &name)
+{
+    Weights w;
+    w.addCopy(of, name);
+    w.save(path);
+    return run({"classify", kImage, "--weights", path});
+}
+
 int makeFifo(const QString &path)
 {
     return ::mkfifo(QFile::encodeName(path).constData(), 0600);
@@ -538,11 +547,8 @@ void TestHostile::labelsWithoutWeightsAreRefused()
 void TestHostile::duplicateCanonicalNamesAreRefused()
 {
     QTemporaryDir dir;
-    Weights w;
-    w.addCopy("fc.bias", "module.fc.bias");
     const QString weights = dir.filePath("dup.safetensors");
-    w.save(weights);
-    const Result r = run({"classify", kImage, "--weights", weights});
+    const Result r = classifyWithCopy(weights, "fc.bias", "module.fc.bias");
     EXPECT_BAD_INPUT(r, weights + ": tensors 'fc.bias' and 'module.fc.bias' both name the model's 'fc.bias'");
     const Result allowPartial = run({"classify", kImage, "--weights", weights, "--allow-partial"});
     QCOMPARE(allowPartial.code, 2);
@@ -651,11 +657,7 @@ void TestHostile::controlCharactersInValues()
 void TestHostile::controlCharactersInTensorNames()
 {
     QTemporaryDir dir;
-    Weights w;
-    w.addCopy("fc.bias", "evil\nname\x1b[2J");
-    const QString weights = dir.filePath("names.safetensors");
-    w.save(weights);
-    const Result r = run({"classify", kImage, "--weights", weights});
+    const Result r = classifyWithCopy(dir.filePath("names.safetensors"), "fc.bias", "evil\nname\x1b[2J");
     EXPECT_BAD_INPUT(r, "1 unexpected (evil\\x0Aname\\x1B[2J)");
     QVERIFY(!r.err.contains('\x1b'));
 }

@@ -27,8 +27,6 @@ using testutil::errorMessage;
 
 namespace {
 
-ModelInfo smallInfo() { return testutil::builtinFamilyInfo(); }
-
 const char *kPhotos[] = {"photo-astronaut.png", "photo-chelsea-cat.png", "photo-coffee.png", "photo-rocket.jpg"};
 
 } // namespace
@@ -62,7 +60,7 @@ void TestOod::initTestCase()
 
 void TestOod::calibrationRoundTrip()
 {
-    auto model = loadEngine().create(smallInfo(), 3);
+    auto model = loadEngine().create(testutil::builtinFamilyInfo(), 3);
     QVERIFY(!model->ood());
     QCOMPARE(QString::fromStdString(errorMessage([&] { model->oodScores(m_heldOut); })),
              QString("ood: this model has no out-of-distribution statistics (run calibrate)"));
@@ -122,7 +120,7 @@ void TestOod::calibrationRoundTrip()
 
 void TestOod::brokenStatisticsRefused()
 {
-    auto model = loadEngine().create(smallInfo(), 4);
+    auto model = loadEngine().create(testutil::builtinFamilyInfo(), 4);
     model->calibrateOod(m_fit, m_heldOut);
     const std::string good = m_dir.filePath("calibrated.safetensors").toStdString();
     model->save(good);

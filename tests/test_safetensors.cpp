@@ -388,6 +388,10 @@ void TestSafetensors::badInputs_data()
     QTest::addColumn<QString>("problem");
     const QByteArray f32x2 = entry("x", "F32", "[2]", "[0,8]");
     const QByteArray eight(8, '\0');
+    // One F32 tensor 'x' over 8 bytes of data, its shape and offsets as given.
+    const auto x32 = [&](const char *shape, const char *offsets) {
+        return fileImage("{" + entry("x", "F32", shape, offsets) + "}", eight);
+    };
 
     QTest::newRow("header past end") << lengthField(100) + "{}"
                                      << "header length 100 runs past the end of the file (size 10)";
@@ -462,22 +466,19 @@ void TestSafetensors::badInputs_data()
                                         << "tensor 'x': \"dtype\" is not a string (got an integer)";
     QTest::newRow("missing shape") << fileImage(R"({"x":{"dtype":"F32","data_offsets":[0,4]}})")
                                    << "tensor 'x': missing \"shape\"";
-    QTest::newRow("shape not an array") << fileImage("{" + entry("x", "F32", "2", "[0,8]") + "}", eight)
+    QTest::newRow("shape not an array") << x32("2", "[0,8]")
                                         << "tensor 'x': \"shape\" is not an array (got an integer)";
-    QTest::newRow("fractional shape") << fileImage("{" + entry("x", "F32", "[2.5]", "[0,8]") + "}", eight)
+    QTest::newRow("fractional shape") << x32("[2.5]", "[0,8]")
                                       << "tensor 'x': \"shape\" holds a number; dimensions must be integers";
-    QTest::newRow("negative shape") << fileImage("{" + entry("x", "F32", "[2,-1]", "[0,8]") + "}", eight)
-                                    << "tensor 'x': shape [2,-1] has a negative dimension";
+    QTest::newRow("negative shape") << x32("[2,-1]", "[0,8]") << "tensor 'x': shape [2,-1] has a negative dimension";
     QTest::newRow("missing offsets") << fileImage(R"({"x":{"dtype":"F32","shape":[2]}})")
                                      << "tensor 'x': missing \"data_offsets\"";
-    QTest::newRow("one offset") << fileImage("{" + entry("x", "F32", "[2]", "[8]") + "}", eight)
-                                << "tensor 'x': \"data_offsets\" must be [begin,end]";
-    QTest::newRow("negative offset") << fileImage("{" + entry("x", "F32", "[2]", "[-8,0]") + "}", eight)
+    QTest::newRow("one offset") << x32("[2]", "[8]") << "tensor 'x': \"data_offsets\" must be [begin,end]";
+    QTest::newRow("negative offset") << x32("[2]", "[-8,0]")
                                      << "tensor 'x': \"data_offsets\" must be two non-negative integers";
     QTest::newRow("offset past int64") << fileImage("{" + entry("x", "F32", "[2]", "[0,18446744073709551615]") + "}")
                                        << "tensor 'x': \"data_offsets\" must be two non-negative integers";
-    QTest::newRow("begin after end") << fileImage("{" + entry("x", "F32", "[2]", "[8,0]") + "}", eight)
-                                     << "tensor 'x': data_offsets [8,0] end before they begin";
+    QTest::newRow("begin after end") << x32("[2]", "[8,0]") << "tensor 'x': data_offsets [8,0] end before they begin";
     QTest::newRow("size mismatch") << fileImage("{" + entry("x", "F32", "[2,3]", "[0,12]") + "}", QByteArray(12, 0))
                                    << "tensor 'x': data_offsets span 12 bytes but shape [2,3] of F32 needs 24";
     QTest::newRow("out of range") << fileImage("{" + f32x2 + "}", "abcd")
@@ -485,7 +486,7 @@ void TestSafetensors::badInputs_data()
     QTest::newRow("4 GB claim") << fileImage("{" + entry("big", "F32", "[1073741824]", "[0,4294967296]") + "}", eight)
                                 << "tensor 'big': data_offsets [0,4294967296] out of range of the 8-byte data section";
     QTest::newRow("byte size overflow")
-        << fileImage("{" + entry("x", "F32", "[4294967296,4294967296]", "[0,8]") + "}", eight)
+        << x32("[4294967296,4294967296]", "[0,8]")
         << "tensor 'x': shape [4294967296,4294967296] of F32 needs more than 2^63 bytes";
     QTest::newRow("overlap") << fileImage("{" + entry("b", "F32", "[2]", "[4,12]") + "," +
                                               entry("a", "F32", "[2]", "[0,8]") + "}",

@@ -56,6 +56,14 @@ inline resnext::ModelInfo builtinFamilyInfo()
     info.labels = resnext::fashionMnistClasses();
     return info;
 }
+// The built-in family with another cardinality C and bottleneck width d.
+inline resnext::ModelInfo builtinFamilyInfo(int cardinality, int width)
+{
+    resnext::ModelInfo info = builtinFamilyInfo();
+    info.spec.cardinality = cardinality;
+    info.spec.width = width;
+    return info;
+}
 
 // A w x h RGB image of uniform noise from `seed` (the same on every machine).
 inline resnext::RgbImage noiseImage(int w, int h, unsigned seed)
