@@ -772,34 +772,22 @@ void ClassifyPanel::request(const Source &source)
 
 void ClassifyPanel::classifyFile(const QString &path)
 {
-    Source s;
-    s.file = path;
-    s.name = QFileInfo(path).fileName();
-    request(s);
+    request({QFileInfo(path).fileName(), path});
 }
 
 void ClassifyPanel::classifyImage(const QImage &image, const QString &name)
 {
-    Source s;
-    s.image = image;
-    s.name = name;
-    request(s);
+    request({name, {}, image});
 }
 
 void ClassifyPanel::classifySample(int index)
 {
-    Source s;
-    s.sample = index;
-    s.name = tr("Fashion-MNIST test image %1").arg(index);
-    request(s);
+    request({tr("Fashion-MNIST test image %1").arg(index), {}, {}, {}, index});
 }
 
 Job ClassifyPanel::classifyFrame(const RgbImage &frame, const QString &name)
 {
-    Source s;
-    s.frame = frame;
-    s.name = name;
-    request(s);
+    request({name, {}, {}, frame});
     return m_analysisJob;
 }
 

@@ -170,11 +170,12 @@ private:
     // The note on what the built-in model knows: shown for it, unless a video's row is.
     void updateBuiltinNote();
     // What an analysis request was about: a file, a decoded image or a test sample.
+    // What to classify: one of file, image, frame or sample, shown as `name`.
     struct Source {
+        QString name;
         QString file;
         QImage image;
         resnext::RgbImage frame; // a video frame, already decoded
-        QString name;
         int sample = -1;
         bool valid() const { return !file.isEmpty() || !image.isNull() || !frame.empty() || sample >= 0; }
     };

@@ -1145,25 +1145,26 @@ QString MainWindow::askSavePath(const QString &title, const QString &fileName, c
 
 void MainWindow::exportTable()
 {
-    const QString path = askSavePath(tr("Export layer table"), QString::fromStdString(describe(m_spec)) + ".csv",
-                                     tr("CSV (*.csv);;Markdown (*.md)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (m_table->exportTo(path, &error))
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 4000);
-    else
-        statusBar()->showMessage(error);
+    exportModelFile(tr("Export layer table"), ".csv", tr("CSV (*.csv);;Markdown (*.md)"),
+                    [this](const QString &path, QString *error) {
+                        return m_table->exportTo(path, error) ? QStringList{path} : QStringList{};
+                    });
 }
 
 void MainWindow::exportCharts()
 {
-    const QString path = askSavePath(tr("Export charts"), QString::fromStdString(describe(m_spec)) + ".png",
-                                     tr("PNG images (*.png);;PDF documents (*.pdf)"));
+    exportModelFile(tr("Export charts"), ".png", tr("PNG images (*.png);;PDF documents (*.pdf)"),
+                    [this](const QString &path, QString *error) { return m_charts->exportAll(path, error); });
+}
+
+void MainWindow::exportModelFile(const QString &title, const QString &extension, const QString &filter,
+                                 const std::function<QStringList(const QString &, QString *)> &write)
+{
+    const QString path = askSavePath(title, QString::fromStdString(describe(m_spec)) + extension, filter);
     if (path.isEmpty())
         return;
     QString error;
-    const QStringList written = m_charts->exportAll(path, &error);
+    const QStringList written = write(path, &error);
     statusBar()->showMessage(error.isEmpty() ? tr("Wrote %1").arg(written.join(", ")) : error);
 }
 

@@ -8,6 +8,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -134,6 +135,10 @@ private:
     void rememberDir(const QString &file);
     // A save dialog at startDir()/fileName; remembers the folder. Empty when cancelled.
     QString askSavePath(const QString &title, const QString &fileName, const QString &filter);
+    // Asks where to save (the model's name with `extension` offered), calls `write`
+    // with the path and says in the status bar what it wrote or why it could not.
+    void exportModelFile(const QString &title, const QString &extension, const QString &filter,
+                         const std::function<QStringList(const QString &, QString *)> &write);
     void updateRunningModel();
 
     QString m_settingsPath;

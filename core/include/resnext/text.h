@@ -37,4 +37,14 @@ std::optional<T> lookupName(const std::string &text, std::initializer_list<Named
     return std::nullopt;
 }
 
+// The name of `value` in `table`; `otherwise` when none names it.
+template <class T>
+const char *nameOf(T value, std::initializer_list<NamedValue<T>> table, const char *otherwise)
+{
+    for (const NamedValue<T> &n : table)
+        if (n.value == value)
+            return n.name;
+    return otherwise;
+}
+
 } // namespace resnext

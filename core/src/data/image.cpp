@@ -195,14 +195,10 @@ Format detectFormat(const std::string &bytes)
 
 const char *formatName(Format f)
 {
-    switch (f) {
-    case Format::Png: return "png";
-    case Format::Jpeg: return "jpeg";
-    case Format::Bmp: return "bmp";
-    case Format::Webp: return "webp";
-    case Format::Tiff: return "tiff";
-    default: return "";
-    }
+    return nameOf(f,
+                  {{"png", Format::Png}, {"jpeg", Format::Jpeg}, {"bmp", Format::Bmp}, {"webp", Format::Webp},
+                   {"tiff", Format::Tiff}},
+                  "");
 }
 
 // ---- header parsing -----------------------------------------------------------------

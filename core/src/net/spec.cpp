@@ -259,15 +259,10 @@ std::string describe(const ArchSpec &s)
 
 std::string toString(Stem s) { return s == Stem::ImageNet ? "imagenet" : "cifar"; }
 std::string toString(BlockKind k) { return k == BlockKind::Basic ? "basic" : "bottleneck"; }
-std::string toString(BlockForm f)
-{
-    switch (f) {
-    case BlockForm::A: return "a";
-    case BlockForm::B: return "b";
-    case BlockForm::C: break;
-    }
-    return "c";
-}
+const std::initializer_list<NamedValue<BlockForm>> kFormNames = {
+    {"a", BlockForm::A}, {"b", BlockForm::B}, {"c", BlockForm::C}};
+
+std::string toString(BlockForm f) { return nameOf(f, kFormNames, "c"); }
 
 Stem parseStem(const std::string &text)
 {
@@ -286,8 +281,7 @@ BlockKind parseBlockKind(const std::string &text)
 
 BlockForm parseBlockForm(const std::string &text)
 {
-    if (const auto f =
-            lookupName<BlockForm>(lower(text), {{"a", BlockForm::A}, {"b", BlockForm::B}, {"c", BlockForm::C}}))
+    if (const auto f = lookupName(lower(text), kFormNames))
         return *f;
     throw SpecError("form", "form: unknown value '" + text + "'; use a, b or c (paper Fig. 3)");
 }

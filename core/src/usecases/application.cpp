@@ -5,6 +5,7 @@
 #include "resnext/preprocess.h"
 #include "resnext/image.h"
 #include "resnext/pytorch_file.h"
+#include "resnext/text.h"
 #include "resnext/video.h"
 
 #include <cstring>
@@ -91,15 +92,10 @@ PathKind classifyPath(const std::string &path)
 
 const char *toString(PathKind kind)
 {
-    switch (kind) {
-    case PathKind::Missing: return "missing";
-    case PathKind::Folder: return "folder";
-    case PathKind::Image: return "image";
-    case PathKind::Weights: return "weights";
-    case PathKind::Video: return "video";
-    case PathKind::Other: return "other";
-    }
-    return "other";
+    return nameOf(kind,
+                  {{"missing", PathKind::Missing}, {"folder", PathKind::Folder}, {"image", PathKind::Image},
+                   {"weights", PathKind::Weights}, {"video", PathKind::Video}},
+                  "other");
 }
 
 InferencePath runningPath(InferencePath chosen, bool onCpu) { return onCpu ? chosen : InferencePath::Plain; }

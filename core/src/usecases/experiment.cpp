@@ -28,21 +28,16 @@ namespace resnext {
 
 namespace fs = std::filesystem;
 
-std::string toString(ExperimentKind kind)
-{
-    switch (kind) {
-    case ExperimentKind::Cardinality: return "cardinality";
-    case ExperimentKind::Double: return "double";
-    case ExperimentKind::Custom: break;
-    }
-    return "custom";
-}
+const std::initializer_list<NamedValue<ExperimentKind>> kKindNames = {
+    {"cardinality", ExperimentKind::Cardinality},
+    {"double", ExperimentKind::Double},
+    {"custom", ExperimentKind::Custom}};
+
+std::string toString(ExperimentKind kind) { return nameOf(kind, kKindNames, "custom"); }
 
 ExperimentKind parseExperimentKind(const std::string &text)
 {
-    if (const auto k = lookupName<ExperimentKind>(text, {{"cardinality", ExperimentKind::Cardinality},
-                                                         {"double", ExperimentKind::Double},
-                                                         {"custom", ExperimentKind::Custom}}))
+    if (const auto k = lookupName(text, kKindNames))
         return *k;
     throw Error("experiment: unknown experiment '" + text + "'; use cardinality, double or a FILE.json");
 }
