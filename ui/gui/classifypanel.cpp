@@ -772,12 +772,12 @@ void ClassifyPanel::request(const Source &source)
 
 void ClassifyPanel::classifyFile(const QString &path)
 {
-    request({QFileInfo(path).fileName(), path});
+    request({QFileInfo(path).fileName(), path, {}, {}, -1});
 }
 
 void ClassifyPanel::classifyImage(const QImage &image, const QString &name)
 {
-    request({name, {}, image});
+    request({name, {}, image, {}, -1});
 }
 
 void ClassifyPanel::classifySample(int index)
@@ -787,7 +787,7 @@ void ClassifyPanel::classifySample(int index)
 
 Job ClassifyPanel::classifyFrame(const RgbImage &frame, const QString &name)
 {
-    request({name, {}, {}, frame});
+    request({name, {}, {}, frame, -1});
     return m_analysisJob;
 }
 
