@@ -45,6 +45,7 @@ private Q_SLOTS:
     void fusedMatchesAten_data();
     void fusedMatchesAten();
     void fallsBackOutsideTraining();
+    void variantAsRequested();
 };
 
 void TestBnRelu::fusedMatchesAten_data()
@@ -113,6 +114,36 @@ void TestBnRelu::fallsBackOutsideTraining()
     const auto xl = channelsLast(x);
     const auto id = channelsLast(torch::randn({4, 6, 5, 5}));
     QVERIFY(torch::equal(resnext::detail::bnAddRelu(*fused, xl, id), ref(xl).add(id).relu()));
+}
+
+// The row kernels exist for AVX-512, AVX2 and plain x86-64; ctest runs this file
+// three times (test_bn_relu, _avx2 with RESNEXT_FUSED_BN=avx2, _generic with
+// RESNEXT_FUSED_BN=generic), so an AVX-512 machine checks all three. This makes
+// sure each run used the variant it names.
+void TestBnRelu::variantAsRequested()
+{
+    const QByteArray want = qgetenv("RESNEXT_FUSED_BN");
+    const QString isa = QString::fromLatin1(resnext::detail::fusedBnIsa());
+    if (want == "generic") {
+        QCOMPARE(isa, QStringLiteral("generic"));
+        return;
+    }
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+    __builtin_cpu_init();
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+    if (want == "avx2") {
+        if (!avx2)
+            QSKIP("this CPU has no AVX2");
+        QCOMPARE(isa, QStringLiteral("avx2"));
+    } else if (avx512) {
+        QCOMPARE(isa, QStringLiteral("avx512")); // the CPU's best by default
+    } else {
+        QVERIFY2(isa != QStringLiteral("avx512"), qPrintable(isa));
+    }
+#else
+    QCOMPARE(isa, QStringLiteral("generic"));
+#endif
 }
 
 QTEST_APPLESS_MAIN(TestBnRelu)

@@ -59,100 +59,77 @@ void eachRows(int64_t M, const RowsFn &fn)
     at::parallel_for(0, M, kGrain, fn);
 }
 
-// Kernels over rows [r0, r1) of M x C matrices (restrict lets the compiler vectorise
-// over C), compiled for AVX-512, AVX2 + FMA and plain x86-64 and chosen at load
-// time (GCC's ifunc); they are bound by memory bandwidth more than arithmetic.
+// The row kernels, compiled for AVX-512, for AVX2 + FMA and for plain x86-64, one
+// chosen at first use by the CPU (or by RESNEXT_FUSED_BN, below); they are bound by
+// memory bandwidth more than arithmetic.
 using cfp = const float *__restrict;
 using fp = float *__restrict;
+
+namespace generic {
+#include "bn_relu_rows.inc"
+} // namespace generic
+
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define RESNEXT_ROWS_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
-#else
-#define RESNEXT_ROWS_KERNEL
+#define RESNEXT_BN_ISA_CLONES 1
+// The same code generation as GCC's target_clones("arch=..."), but callable by
+// name, so a test on an AVX-512 machine also runs the AVX2 kernels.
+#pragma GCC push_options
+#pragma GCC target("arch=haswell")
+namespace avx2 {
+#include "bn_relu_rows.inc"
+} // namespace avx2
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("arch=skylake-avx512")
+namespace avx512 {
+#include "bn_relu_rows.inc"
+} // namespace avx512
+#pragma GCC pop_options
 #endif
 
-RESNEXT_ROWS_KERNEL void statsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp pivot, fp a, fp b)
-{
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C;
-        for (int64_t c = 0; c < C; ++c) {
-            const float d = in[c] - pivot[c];
-            a[c] += d;
-            b[c] += d * d;
-        }
+struct RowKernels {
+    decltype(&generic::statsRows) statsRows;
+    decltype(&generic::reluRows) reluRows;
+    decltype(&generic::maskedSumsRows) maskedSumsRows;
+    decltype(&generic::maskedBackRows) maskedBackRows;
+    decltype(&generic::outMaskedSumsRows) outMaskedSumsRows;
+    decltype(&generic::backRows) backRows;
+    const char *isa;
+};
+
+#define RESNEXT_BN_KERNELS(ns)                                                                                     \
+    RowKernels                                                                                                     \
+    {                                                                                                              \
+        ns::statsRows, ns::reluRows, ns::maskedSumsRows, ns::maskedBackRows, ns::outMaskedSumsRows, ns::backRows, #ns \
     }
+
+// RESNEXT_FUSED_BN=avx512|avx2|generic asks for that variant (the best the CPU has
+// at or below it); unset or anything else: the CPU's best. (=0 switches fusion off.)
+RowKernels chooseKernels()
+{
+    const char *env = std::getenv("RESNEXT_FUSED_BN");
+    const std::string want = env ? env : "";
+    if (want == "generic")
+        return RESNEXT_BN_KERNELS(generic);
+#ifdef RESNEXT_BN_ISA_CLONES
+    __builtin_cpu_init();
+    const bool hasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                         __builtin_cpu_supports("bmi2");
+    const bool hasAvx512 = hasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512cd");
+    if (hasAvx512 && want != "avx2")
+        return RESNEXT_BN_KERNELS(avx512);
+    if (hasAvx2)
+        return RESNEXT_BN_KERNELS(avx2);
+#endif
+    return RESNEXT_BN_KERNELS(generic);
 }
 
-// y = relu(x * scale + shift [+ identity]).
-RESNEXT_ROWS_KERNEL void reluRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp id, cfp sc, cfp sh, fp y)
+const RowKernels &kernels()
 {
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C;
-        float *out = y + r * C;
-        if (id) {
-            const float *add = id + r * C;
-            for (int64_t c = 0; c < C; ++c)
-                out[c] = std::max(in[c] * sc[c] + sh[c] + add[c], 0.f);
-        } else {
-            for (int64_t c = 0; c < C; ++c)
-                out[c] = std::max(in[c] * sc[c] + sh[c], 0.f);
-        }
-    }
-}
-
-// The mask recomputed from x: a = sum g, b = sum g (x - mean), g = dy where x * scale + shift > 0.
-RESNEXT_ROWS_KERNEL void maskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp mean,
-                                        fp a, fp b)
-{
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C, *g = dy + r * C;
-        for (int64_t c = 0; c < C; ++c) {
-            const float gv = g[c]; // loaded unconditionally: a select, not a branch
-            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
-            a[c] += gm;
-            b[c] += gm * (in[c] - mean[c]);
-        }
-    }
-}
-
-RESNEXT_ROWS_KERNEL void maskedBackRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp dy, cfp sc, cfp sh, cfp k1,
-                                        cfp k0, fp dx)
-{
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C, *g = dy + r * C;
-        float *out = dx + r * C;
-        for (int64_t c = 0; c < C; ++c) {
-            const float gv = g[c];
-            const float gm = in[c] * sc[c] + sh[c] > 0.f ? gv : 0.f;
-            out[c] = sc[c] * gm + k1[c] * in[c] + k0[c];
-        }
-    }
-}
-
-// The mask read from the output y; g (the identity's gradient) is written out.
-RESNEXT_ROWS_KERNEL void outMaskedSumsRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp y, cfp dy, cfp mean, fp g,
-                                           fp a, fp b)
-{
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C, *out = y + r * C, *d = dy + r * C;
-        float *gm = g + r * C;
-        for (int64_t c = 0; c < C; ++c) {
-            const float gv = d[c];
-            const float v = out[c] > 0.f ? gv : 0.f;
-            gm[c] = v;
-            a[c] += v;
-            b[c] += v * (in[c] - mean[c]);
-        }
-    }
-}
-
-RESNEXT_ROWS_KERNEL void backRows(int64_t r0, int64_t r1, int64_t C, cfp x, cfp g, cfp sc, cfp k1, cfp k0, fp dx)
-{
-    for (int64_t r = r0; r < r1; ++r) {
-        const float *in = x + r * C, *gm = g + r * C;
-        float *out = dx + r * C;
-        for (int64_t c = 0; c < C; ++c)
-            out[c] = sc[c] * gm[c] + k1[c] * in[c] + k0[c];
-    }
+    static const RowKernels k = chooseKernels();
+    return k;
 }
 
 struct Stats {
@@ -169,7 +146,9 @@ Stats forwardStats(const Tensor &x, const Tensor &weight, const Tensor &bias, Te
     // Sums of x - pivot (the first row): no cancellation when |mean| >> std.
     std::vector<float> pivot(px, px + C);
     std::vector<double> s, q;
-    sumRows(M, C, s, q, [&](int64_t r0, int64_t r1, float *a, float *b) { statsRows(r0, r1, C, px, pivot.data(), a, b); });
+    sumRows(M, C, s, q, [&](int64_t r0, int64_t r1, float *a, float *b) {
+        kernels().statsRows(r0, r1, C, px, pivot.data(), a, b);
+    });
     Stats st;
     st.mean = torch::empty({C});
     st.invstd = torch::empty({C});
@@ -238,7 +217,7 @@ Tensor reluOut(const Tensor &x, const Stats &st, const float *identity)
     Tensor y = emptyLike(x);
     const float *px = x.data_ptr<float>(), *sc = st.scale.data_ptr<float>(), *sh = st.shift.data_ptr<float>();
     float *py = y.data_ptr<float>();
-    eachRows(M, [&](int64_t r0, int64_t r1) { reluRows(r0, r1, C, px, identity, sc, sh, py); });
+    eachRows(M, [&](int64_t r0, int64_t r1) { kernels().reluRows(r0, r1, C, px, identity, sc, sh, py); });
     return y;
 }
 
@@ -282,9 +261,11 @@ struct BnReluFn : public torch::autograd::Function<BnReluFn> {
                     *sc = scale.data_ptr<float>(), *sh = shift.data_ptr<float>();
         const auto [dx, k] = normBackward(
             x, mean, invstd, scale,
-            [&](int64_t r0, int64_t r1, float *a, float *b) { maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b); },
+            [&](int64_t r0, int64_t r1, float *a, float *b) {
+                kernels().maskedSumsRows(r0, r1, C, px, pdy, sc, sh, pm, a, b);
+            },
             [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
-                maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx);
+                kernels().maskedBackRows(r0, r1, C, px, pdy, sc, sh, k1, k0, pdx);
             });
         return {dx, k.dweight, k.dbias, Tensor(), Tensor(), Tensor(), Tensor()};
     }
@@ -313,9 +294,11 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
         float *pg = gid.data_ptr<float>();
         const auto [dx, k] = normBackward(
             x, mean, invstd, scale,
-            [&](int64_t r0, int64_t r1, float *a, float *b) { outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b); },
+            [&](int64_t r0, int64_t r1, float *a, float *b) {
+                kernels().outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
+            },
             [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
-                backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
+                kernels().backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
             });
         return {dx, k.dweight, k.dbias, gid, Tensor(), Tensor(), Tensor(), Tensor()};
     }
@@ -346,6 +329,8 @@ void countBatch(torch::nn::BatchNorm2dImpl &bn)
 }
 
 } // namespace
+
+const char *fusedBnIsa() { return kernels().isa; }
 
 torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x)
 {

@@ -19,4 +19,8 @@ torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x);
 // relu(bn(x) + identity), same conditions (identity of x's shape and layout).
 torch::Tensor bnAddRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, const torch::Tensor &identity);
 
+// The row kernels' variant in use: "avx512", "avx2" or "generic" (plain x86-64 or
+// another CPU). The CPU's best, unless RESNEXT_FUSED_BN names a lower one.
+const char *fusedBnIsa();
+
 } // namespace resnext::detail
