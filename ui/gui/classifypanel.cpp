@@ -629,9 +629,8 @@ void ClassifyPanel::setBlocks(const ArchSpec &spec)
 {
     const QString keep = m_block->currentText();
     m_block->clear();
-    for (int s = 0; s < spec.numStages(); ++s)
-        for (int b = 0; b < spec.layers[static_cast<size_t>(s)]; ++b)
-            m_block->addItem(QString("layer%1.%2").arg(s + 1).arg(b));
+    for (const std::string &block : blockNames(spec))
+        m_block->addItem(QString::fromStdString(block));
     const int i = m_block->findText(keep);
     m_block->setCurrentIndex(i >= 0 ? i : std::min(m_block->count() - 1, spec.layers[0]));
 }

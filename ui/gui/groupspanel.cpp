@@ -8,6 +8,7 @@
 #include "inlineerror.h"
 
 #include "resnext/error.h"
+#include "resnext/plan.h"
 #include "resnext/spec.h"
 
 #include <QCheckBox>
@@ -261,10 +262,9 @@ void GroupsPanel::setBlocks(const ArchSpec &spec)
     m_modelName = name;
     const QString keep = m_block->currentText();
     m_block->clear();
-    for (int s = 0; s < spec.numStages(); ++s)
-        for (int b = 0; b < spec.layers[static_cast<size_t>(s)]; ++b)
-            m_block->addItem(QString("layer%1.%2").arg(s + 1).arg(b));
-    const int i = m_block->findText(keep.isEmpty() ? QString("layer2.0") : keep);
+    for (const std::string &block : blockNames(spec))
+        m_block->addItem(QString::fromStdString(block));
+    const int i = m_block->findText(keep.isEmpty() ? QString::fromStdString(blockName({1, 0})) : keep);
     m_block->setCurrentIndex(i >= 0 ? i : 0);
 }
 

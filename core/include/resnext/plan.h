@@ -107,6 +107,11 @@ std::string pathModuleName(const std::string &layerName, int path);
 // has no path).
 std::string formCName(const std::string &name, int *path = nullptr);
 
+// A stage's module name, as torchvision names it: stage 1 (LayerInfo::stage counts
+// from 1) -> "layer1". Every stage, block and tensor name starts with kStagePrefix.
+constexpr const char *kStagePrefix = "layer";
+std::string stageName(int stage);
+
 // The largest model this app builds: 2^30 parameters (4 GiB of FP32 weights)
 // and 2^30 activation elements at batch 1. Above that a file or spec is refused
 // before anything is allocated.
@@ -129,5 +134,8 @@ BlockRef parseBlockName(const std::string &name);
 bool splitBlockName(const std::string &name, BlockRef *ref, std::string *rest);
 // Throws Error naming the valid range when `ref` is not a block of `spec`.
 void checkBlock(const ArchSpec &spec, const BlockRef &ref, const std::string &name);
+// "layerS.B", the inverse of parseBlockName; and every block of `spec`, in order.
+std::string blockName(const BlockRef &ref);
+std::vector<std::string> blockNames(const ArchSpec &spec);
 
 } // namespace resnext

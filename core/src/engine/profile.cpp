@@ -3,6 +3,7 @@
 #include "engine/torch_model.h"
 
 #include "resnext/error.h"
+#include "resnext/plan.h"
 #include "resnext/text.h"
 #include "resnext/validate.h"
 
@@ -165,7 +166,7 @@ ProfileResult TorchModel::profile(const ProfileOptions &o, const std::function<b
         }
         r.runs = o.runs;
         for (int i = 0; i < n + 2; ++i)
-            r.stages.push_back({i == 0 ? "stem" : i == n + 1 ? "head" : "layer" + std::to_string(i),
+            r.stages.push_back({i == 0 ? "stem" : i == n + 1 ? "head" : stageName(i),
                                 median(times[static_cast<size_t>(i)])});
         r.totalMs = median(totals);
         r.peakRssBytes = processMemory().peak;

@@ -137,7 +137,7 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
     // come from the file and can be arbitrarily long).
     std::map<int, int> blocks;
     for (const auto &[name, t] : byName) {
-        if (name.compare(0, 5, "layer") != 0)
+        if (name.rfind(kStagePrefix, 0) != 0)
             continue;
         BlockRef ref;
         std::string rest;
@@ -267,7 +267,7 @@ ArchSpec inferSpec(const std::vector<TensorRecord> &tensors, const std::string &
     if (s.block == BlockKind::Bottleneck)
         for (int st = 0; st < s.numStages(); ++st)
             if (s.stageGroupedWidth(st) != grouped[static_cast<size_t>(st)])
-                fail("layer" + std::to_string(st + 1) + " grouped width " + std::to_string(grouped[st]) +
+                fail(stageName(st + 1) + " grouped width " + std::to_string(grouped[st]) +
                      " does not follow planes*d/64*C = " + std::to_string(s.stageGroupedWidth(st)));
     // Confirm the answer: every tensor the inferred model has that the file also
     // has must have the plan's shape (missing ones are the loader's to report).

@@ -51,7 +51,7 @@ Summary summarize(const ArchSpec &spec, const CountOptions &options, const CostO
     CostAccumulator acc(spec.numStages() + 2, cost);
     sum.stages.push_back({"stem", 0, 0, 0});
     for (int i = 0; i < spec.numStages(); ++i)
-        sum.stages.push_back({"layer" + std::to_string(i + 1), 0, 0, 0});
+        sum.stages.push_back({stageName(i + 1), 0, 0, 0});
     sum.stages.push_back({"head", 0, 0, 0});
     detail::walkPlan(spec, true, [&](LayerInfo &l) {
         acc.add(l);

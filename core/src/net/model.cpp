@@ -211,7 +211,7 @@ ResNetImpl::ResNetImpl(const ArchSpec &spec) : m_spec(spec)
             const bool stageEnds = i + 1 == plan.size() || plan[i + 1].stage != l.stage;
             if (stageEnds) {
                 endBlock();
-                m_stages.push_back(register_module("layer" + std::to_string(l.stage), seq));
+                m_stages.push_back(register_module(stageName(l.stage), seq));
                 seq = torch::nn::Sequential();
             }
             continue;

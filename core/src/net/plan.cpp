@@ -147,12 +147,26 @@ void checkBuildable(const ArchSpec &spec)
                     std::to_string(kMaxModelActivations) + " (lower the input size or widths)");
 }
 
+std::string stageName(int stage) { return kStagePrefix + std::to_string(stage); }
+
+std::string blockName(const BlockRef &ref) { return stageName(ref.stage + 1) + "." + std::to_string(ref.block); }
+
+std::vector<std::string> blockNames(const ArchSpec &spec)
+{
+    std::vector<std::string> names;
+    for (int s = 0; s < spec.numStages(); ++s)
+        for (int b = 0; b < spec.layers[static_cast<size_t>(s)]; ++b)
+            names.push_back(blockName({s, b}));
+    return names;
+}
+
 bool splitBlockName(const std::string &name, BlockRef *ref, std::string *rest)
 {
     // layer<digits>.<digits>[.rest]; at most 6 digits each, so no overflow.
-    if (name.compare(0, 5, "layer") != 0)
+    const size_t prefix = std::char_traits<char>::length(kStagePrefix);
+    if (name.compare(0, prefix, kStagePrefix) != 0)
         return false;
-    size_t i = 5;
+    size_t i = prefix;
     const auto number = [&](int *value) {
         const size_t start = i;
         long v = 0;

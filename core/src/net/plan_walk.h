@@ -128,7 +128,7 @@ template <typename Sink> void walkPlan(const ArchSpec &s, bool withNames, Sink &
         const int grouped = s.stageGroupedWidth(st);
         for (int b = 0; b < s.layers[st]; ++b) {
             const int stride = b == 0 ? stageStride(st) : 1;
-            const std::string p = withNames ? "layer" + std::to_string(stage) + "." + std::to_string(b) + "." : "";
+            const std::string p = withNames ? blockName({st, b}) + "." : "";
             int outHw;
             using R = LayerRole;
             if (s.block == BlockKind::Bottleneck) {
