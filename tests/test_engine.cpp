@@ -397,7 +397,11 @@ void TestEngine::benchAndErrors()
 
 void TestEngine::shortTrainingBeatsChance()
 {
-    // 3000 Fashion-MNIST images, 2 epochs: far above the 10% of chance.
+    // 3000 Fashion-MNIST images, 2 epochs: far above the 10% of chance. Where it
+    // lands depends on the seed and on the order of every FP32 sum (oneDNN's ISA,
+    // the fused BatchNorm's variant): seeds 0-5 with oneDNN on AVX-512 and on AVX2
+    // reached 0.53 to 0.67 on 1,000 test images (0.56 for seed 0 on AVX2), so the
+    // bar is 4x chance, below all of them, not a figure inside that spread.
     const DataSplit d = loadData("fashion-mnist", 28, 1, 0.1, 0);
     TrainOptions o;
     o.spec = fashionMnistSpec();
@@ -412,7 +416,7 @@ void TestEngine::shortTrainingBeatsChance()
     QCOMPARE(int(r.epochs.size()), 2);
     QVERIFY(!seen.empty() && seen.front().loss > 0);
     const EvalResult test = r.model->evaluate(firstPerClass(d.test, 100));
-    QVERIFY2(test.accuracy() > 0.6, qPrintable(QString("accuracy %1").arg(test.accuracy())));
+    QVERIFY2(test.accuracy() > 0.4, qPrintable(QString("accuracy %1").arg(test.accuracy())));
     QCOMPARE(test.count, size_t(1000));
     // Checkpoint round trip of a trained model: identical outputs, labels and preprocessing.
     const std::string path = m_dir.filePath("trained.safetensors").toStdString();
