@@ -76,4 +76,4 @@ echo "                    fast/eager  $(ratios fast eager)"
 gmacs=$($exe summary --preset "$model" --format json | "$py" -c 'import json, sys; print(json.load(sys.stdin)["macs"])' 2>/dev/null || echo 0)
 awk -v f="$f" -v z="$z" -v m="$gmacs" -v b="$batch" 'BEGIN { if (m > 0)
   printf "  achieved: fast %.0f GFLOP/s, frozen %.0f GFLOP/s (%.2f GFLOP per image)\n", 2 * m * b / (f * 1e6), 2 * m * b / (z * 1e6), 2 * m / 1e9 }'
-echo "  fast path: $(field reorders <<<"$out") layout reorders, $(field own_grouped_kernels <<<"$out") grouped 3x3 on its own kernel; best single 1x1 convolution $(field peak_1x1_gflops_per_s <<<"$out" | xargs printf '%.0f') GFLOP/s ($(field peak_1x1_layer <<<"$out"))"
+echo "  fast path: $(field reorders <<<"$out") layout reorders, $(field own_grouped_kernels <<<"$out") grouped 3x3 on its own kernel, $(field winograd_convolutions <<<"$out") dense 3x3 on Winograd; best single 1x1 convolution $(field peak_1x1_gflops_per_s <<<"$out" | xargs printf '%.0f') GFLOP/s ($(field peak_1x1_layer <<<"$out"))"

@@ -40,6 +40,7 @@ void compareFastWithPlain(Model &m, const RgbImage &img, const std::string &bloc
     const Analysis fast = m.analyze(img, 5, block);
     const auto check = [&](const char *what, const std::vector<float> &a, const std::vector<float> &b) {
         const double d = relDiff(a, b);
+        qInfo("%s %s: fast vs plain %.3g (relative)", block.c_str(), what, d);
         QVERIFY2(d <= tolerance, qPrintable(QString("%1 %2: fast differs from plain by %3 (relative)")
                                                 .arg(QString::fromStdString(block), what)
                                                 .arg(d)));
@@ -170,6 +171,17 @@ void TestEngine::torchvisionReproduced()
     QVERIFY(relDiff(f.features.grouped, floatsOf(ref, "grouped")) <= tolerance::kFp32);
     for (const char *block : {"layer1.0", "layer2.0", "layer3.5", "layer4.2"})
         compareFastWithPlain(*model, img, block);
+    // Which kernels were compared: resnet50's 13 dense 3x3 convolutions at stride 1 run on
+    // oneDNN's Winograd kernels where it has them (AVX-512; not when held to AVX2), resnext50's
+    // grouped ones never do.
+    BenchOptions once;
+    once.runs = 1;
+    const int winograd = model->bench(once).winograd;
+    const QString isa = qEnvironmentVariable("ONEDNN_MAX_CPU_ISA").toUpper();
+    const bool avx512 = __builtin_cpu_supports("avx512bw") && (isa.isEmpty() || isa.startsWith("AVX512") || isa == "ALL");
+    qInfo("dense 3x3 convolutions on Winograd: %d", winograd);
+    QCOMPARE(winograd, name == "resnet50" && avx512 && qEnvironmentVariable("RESNEXT_WINOGRAD") != "0" ? 13 : 0);
+    model->setInferencePath(InferencePath::Fast);
     if (loadEngine().deviceInfo().bf16) {
         // BF16 keeps about 3 significant digits: it reports its own agreement, here the top class.
         model->setInferencePath(InferencePath::FastBf16);

@@ -334,6 +334,7 @@ int cmdBench(int argc, char **argv)
                                    {"gflops_per_s", gflops},
                                    {"reorders", r.reorders},
                                    {"own_grouped_kernels", r.ownKernels},
+                                   {"winograd_convolutions", r.winograd},
                                    {"peak_1x1_gflops_per_s", r.peakGflops},
                                    {"peak_1x1_layer", r.peakLayer},
                                    {"images_per_s", r.imagesPerSecond}},
@@ -347,9 +348,11 @@ int cmdBench(int argc, char **argv)
                   << " images/s, " << fixed(gflops, 1) << " GFLOP/s\n";
         if (r.reorders >= 0)
             std::cout << "layout reorders in the forward: " << r.reorders << "; grouped 3x3 on our own kernel: "
-                      << r.ownKernels << "; achieved " << fixed(gflops, 1) << " GFLOP/s vs the best single 1x1 convolution's "
+                      << r.ownKernels << "; dense 3x3 on Winograd: " << r.winograd << "; achieved " << fixed(gflops, 1) << " GFLOP/s vs the best single 1x1 convolution's "
                       << fixed(r.peakGflops, 1) << " GFLOP/s (" << r.peakLayer << "): "
-                      << fixed(r.peakGflops > 0 ? 100 * gflops / r.peakGflops : 0, 0) << "% of that peak\n";
+                      << fixed(r.peakGflops > 0 ? 100 * gflops / r.peakGflops : 0, 0) << "% of that peak"
+                      << (r.winograd > 0 ? " (an effective rate: Winograd does fewer multiplications than it counts)" : "")
+                      << "\n";
         if (r.path != "plain")
             std::cout << "preparation (BatchNorm folding, weight prepacking): " << fixed(model->preparationMs(), 1)
                       << " ms\n";

@@ -138,10 +138,12 @@ struct BenchResult {
     double medianMs = 0;
     double imagesPerSecond = 0;
     // Fast path only (else -1 / 0): layout reorders in the forward, grouped
-    // convolutions on the project's own kernel, and the best single 1x1
+    // convolutions on the project's own kernel, dense 3x3 convolutions on
+    // oneDNN's Winograd kernels, and the best single 1x1
     // convolution's rate (GFLOP/s) with its layer: the practical peak.
     int reorders = -1;
     int ownKernels = -1;
+    int winograd = -1;
     double peakGflops = 0;
     std::string peakLayer;
 };

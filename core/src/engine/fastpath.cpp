@@ -307,6 +307,7 @@ Net::KernelStats Net::kernelStats(int batch)
         KernelStats k;
         k.reorders = b.reorders;
         k.ownKernels = b.ownKernels;
+        k.winograd = b.winograd;
         // Each 1x1 convolution alone on the activations the last forward left
         // (the sums add into their destination; the next forward recomputes it).
         for (const auto &[index, flops, name] : b.oneByOne) {

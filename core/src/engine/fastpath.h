@@ -87,6 +87,7 @@ public:
     struct KernelStats {
         int reorders = 0;
         int ownKernels = 0; // grouped convolutions on gconv.h's kernel
+        int winograd = 0;   // dense 3x3 convolutions on oneDNN's Winograd kernels
         double peakGflops = 0;
         std::string peakLayer;
     };

@@ -94,7 +94,7 @@ struct Built {
     // Temporaries of a block (conv1/conv2 outputs, reorders) are dead once it
     // ends: later blocks reuse them, so the activations stay few and in cache.
     std::vector<memory> spare, inUse;
-    int reorders = 0, ownKernels = 0;
+    int reorders = 0, ownKernels = 0, winograd = 0;
     std::vector<std::tuple<size_t, double, std::string>> oneByOne; // step, FLOPs, layer
 };
 
@@ -137,6 +137,14 @@ struct Net::Impl {
                    bool persistent = false);
 
     static bool isReference(const dnnl::convolution_forward::primitive_desc &pd);
+
+    // Dense 3x3 convolutions at stride 1 on oneDNN's Winograd kernels where it has them.
+    bool winograd = [] {
+        const char *env = std::getenv("RESNEXT_WINOGRAD");
+        return !env || std::string(env) != "0";
+    }();
+    std::optional<dnnl::convolution_forward::primitive_desc>
+    winogradDesc(const ConvW &c, const memory::desc &src, const memory::desc &dst, const dnnl::primitive_attr &attr);
 
     // The grouped 3x3 convolution of small groups on our own kernel (gconv.h),
     // where it measured faster than oneDNN (fastpath_build.cpp).

@@ -72,6 +72,7 @@ BenchResult TorchModel::bench(const BenchOptions &o, const std::atomic<bool> *ca
             const fast::Net::KernelStats k = fastNet->kernelStats(o.batch);
             r.reorders = k.reorders;
             r.ownKernels = k.ownKernels;
+            r.winograd = k.winograd;
             r.peakGflops = k.peakGflops;
             r.peakLayer = k.peakLayer;
         }
