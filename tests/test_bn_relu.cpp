@@ -45,6 +45,7 @@ private Q_SLOTS:
     void fusedMatchesAten_data();
     void fusedMatchesAten();
     void fallsBackOutsideTraining();
+    void oneChannelInputReachesTheFusedPath();
     void variantAsRequested();
 };
 
@@ -114,6 +115,32 @@ void TestBnRelu::fallsBackOutsideTraining()
     const auto xl = channelsLast(x);
     const auto id = channelsLast(torch::randn({4, 6, 5, 5}));
     QVERIFY(torch::equal(resnext::detail::bnAddRelu(*fused, xl, id), ref(xl).add(id).relu()));
+}
+
+// Fashion-MNIST's one channel: training's input must carry NHWC strides, or the
+// convolution after it infers NCHW and the BatchNorm after that leaves the fused
+// path (the stem and layer1.0 did, and the backward mixed layouts: 0.8x PyTorch).
+void TestBnRelu::oneChannelInputReachesTheFusedPath()
+{
+    torch::manual_seed(5);
+    const auto x = torch::randn({4, 1, 8, 8});
+    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, 16, 3).padding(1).bias(false));
+    // As training's setLayout leaves it: [16, 1, 3, 3] keeps NCHW strides too, so only the input decides.
+    conv->weight.set_data(channelsLast(conv->weight.detach()));
+    qInfo("contiguous(ChannelsLast) on [4, 1, 8, 8]: the convolution's output is %s",
+          conv(channelsLast(x)).is_contiguous(at::MemoryFormat::ChannelsLast) ? "NHWC" : "NCHW");
+    const auto in = resnext::detail::toChannelsLast(x);
+    QVERIFY(torch::equal(in, x));
+    QCOMPARE(in.suggest_memory_format(), at::MemoryFormat::ChannelsLast);
+    const auto y = conv(in);
+    QVERIFY(y.is_contiguous(at::MemoryFormat::ChannelsLast));
+    QVERIFY(!y.is_contiguous());
+    auto [ref, fused] = twoNorms(16);
+    const auto out = resnext::detail::bnRelu(*fused, y);
+    QVERIFY(out.grad_fn());
+    const QString node = QString::fromStdString(out.grad_fn()->name());
+    QVERIFY2(node.contains("BnReluFn"), qPrintable("the BatchNorm ran as " + node));
+    QVERIFY(rel(out, ref(y).relu()) < tolerance::kFp32);
 }
 
 // The row kernels exist for AVX-512, AVX2 and plain x86-64; ctest runs this file

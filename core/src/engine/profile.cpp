@@ -1,6 +1,7 @@
 // Timing a model: bench (whole forwards) and profile (per stage, or one training step).
 
 #include "engine/torch_model.h"
+#include "net/bn_relu.h"
 
 #include "resnext/error.h"
 #include "resnext/plan.h"
@@ -37,7 +38,7 @@ BenchResult TorchModel::bench(const BenchOptions &o, const std::atomic<bool> *ca
             }
         } guard{net};
         if (o.channelsLast) {
-            x = x.contiguous(at::MemoryFormat::ChannelsLast);
+            x = detail::toChannelsLast(x); // also for one channel
             guard.active = !o.half; // the FP16 copy is thrown away anyway
             setLayout(net, at::MemoryFormat::ChannelsLast);
         }

@@ -2,6 +2,7 @@
 // schedule, optional crop-and-flip augmentation), with validation after each epoch.
 
 #include "engine/torch_model.h"
+#include "net/bn_relu.h"
 
 #include "resnext/error.h"
 #include "resnext/plan.h"
@@ -122,7 +123,9 @@ TrainResult TorchEngine::train(const TrainOptions &o, const ImageSet &trainSet, 
                     x = data.index_select(0, index);
                 }
                 auto y = targets.index_select(0, index);
-                x = x.contiguous(at::MemoryFormat::ChannelsLast);
+                // NHWC strides even for one channel (Fashion-MNIST): with NCHW strides the stem and
+                // layer1.0 ran NCHW, on ATen's BatchNorm, and the backward mixed layouts (0.8x PyTorch).
+                x = detail::toChannelsLast(x);
                 // Cosine (or step) schedule, set per step.
                 const double t = static_cast<double>(globalStep) / static_cast<double>(totalSteps);
                 const double lr = o.schedule == TrainOptions::Schedule::Cosine

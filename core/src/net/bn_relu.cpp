@@ -332,6 +332,13 @@ void countBatch(torch::nn::BatchNorm2dImpl &bn)
 
 const char *fusedBnIsa() { return kernels().isa; }
 
+torch::Tensor toChannelsLast(const torch::Tensor &x)
+{
+    if (x.dim() != 4 || x.suggest_memory_format() == at::MemoryFormat::ChannelsLast)
+        return x;
+    return torch::empty_like(x, at::MemoryFormat::ChannelsLast).copy_(x);
+}
+
 torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x)
 {
     if (!fusable(bn, x))

@@ -19,6 +19,12 @@ torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x);
 // relu(bn(x) + identity), same conditions (identity of x's shape and layout).
 torch::Tensor bnAddRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, const torch::Tensor &identity);
 
+// x with NHWC strides, the layout the fused forms (and oneDNN's convolutions)
+// want. Unlike x.contiguous(ChannelsLast), also for one channel: that leaves a
+// [N, 1, H, W] tensor's NCHW strides (both layouts hold it), from which ATen
+// infers NCHW for the convolution after it and everything downstream.
+torch::Tensor toChannelsLast(const torch::Tensor &x);
+
 // The row kernels' variant in use: "avx512", "avx2" or "generic" (plain x86-64 or
 // another CPU). The CPU's best, unless RESNEXT_FUSED_BN names a lower one.
 const char *fusedBnIsa();
