@@ -44,6 +44,7 @@ class TestBnRelu : public QObject {
 private Q_SLOTS:
     void fusedMatchesAten_data();
     void fusedMatchesAten();
+    void downsampleFusedMatchesAten();
     void fallsBackOutsideTraining();
     void oneChannelInputReachesTheFusedPath();
     void variantAsRequested();
@@ -115,6 +116,53 @@ void TestBnRelu::fallsBackOutsideTraining()
     const auto xl = channelsLast(x);
     const auto id = channelsLast(torch::randn({4, 6, 5, 5}));
     QVERIFY(torch::equal(resnext::detail::bnAddRelu(*fused, xl, id), ref(xl).add(id).relu()));
+}
+
+// A block with a downsampling shortcut: relu(bn(x) + bnD(xd)) against ATen's
+// operators, both BatchNorms' gradients and running statistics; then the block of
+// the built-in model's layer2.0 (stride 2) runs it.
+void TestBnRelu::downsampleFusedMatchesAten()
+{
+    torch::manual_seed(6);
+    at::set_num_threads(2);
+    for (const auto &[n, c, h, w] : {std::tuple{8, 16, 5, 7}, std::tuple{2, 67, 6, 6}, std::tuple{16, 8, 12, 12}}) {
+        auto [ref, fused] = twoNorms(c);
+        auto [refD, fusedD] = twoNorms(c);
+        {
+            torch::NoGradGuard ng;
+            refD->weight.uniform_(0.2, 0.8); // not the main BatchNorm's parameters
+            fusedD->weight.copy_(refD->weight);
+        }
+        const auto x0 = channelsLast(torch::randn({n, c, h, w}) * 0.7 + 3.0);
+        const auto xd0 = channelsLast(torch::randn({n, c, h, w}) * 2.0 - 1.0);
+        const auto dy = channelsLast(torch::randn({n, c, h, w}));
+        auto xr = x0.clone().requires_grad_(), xf = x0.clone().requires_grad_();
+        auto dr = xd0.clone().requires_grad_(), df = xd0.clone().requires_grad_();
+        for (int step = 0; step < 2; ++step) {
+            for (auto *t : {&xr, &xf, &dr, &df, &ref->weight, &ref->bias, &fused->weight, &fused->bias, &refD->weight,
+                            &refD->bias, &fusedD->weight, &fusedD->bias})
+                t->mutable_grad() = torch::Tensor();
+            const auto yr = ref(xr).add(refD(dr)).relu();
+            const auto yf = resnext::detail::bnAddBnRelu(*fused, xf, *fusedD, df);
+            QVERIFY(QString::fromStdString(yf.grad_fn()->name()).contains("BnBnAddReluFn"));
+            QVERIFY(yf.is_contiguous(at::MemoryFormat::ChannelsLast));
+            QVERIFY2(rel(yf, yr) < tolerance::kFp32, qPrintable(QString::number(rel(yf, yr))));
+            yr.backward(dy);
+            yf.backward(dy);
+            for (const auto &[what, a, b] :
+                 {std::tuple{"x", xf.grad(), xr.grad()}, std::tuple{"xd", df.grad(), dr.grad()},
+                  std::tuple{"weight", fused->weight.grad(), ref->weight.grad()},
+                  std::tuple{"bias", fused->bias.grad(), ref->bias.grad()},
+                  std::tuple{"weightD", fusedD->weight.grad(), refD->weight.grad()},
+                  std::tuple{"biasD", fusedD->bias.grad(), refD->bias.grad()}})
+                QVERIFY2(rel(a, b) < tolerance::kFp32, qPrintable(QString("%1: %2").arg(what).arg(rel(a, b))));
+        }
+        for (const auto &[a, b] : {std::pair{fused, ref}, std::pair{fusedD, refD}}) {
+            QVERIFY(rel(a->running_mean, b->running_mean) < tolerance::kFp32);
+            QVERIFY(rel(a->running_var, b->running_var) < tolerance::kFp32);
+            QCOMPARE(a->num_batches_tracked.item<int64_t>(), int64_t(2));
+        }
+    }
 }
 
 // Fashion-MNIST's one channel: training's input must carry NHWC strides, or the

@@ -94,13 +94,16 @@ struct RowKernels {
     decltype(&generic::maskedBackRows) maskedBackRows;
     decltype(&generic::outMaskedSumsRows) outMaskedSumsRows;
     decltype(&generic::backRows) backRows;
+    decltype(&generic::relu2Rows) relu2Rows;
+    decltype(&generic::sumsRows) sumsRows;
     const char *isa;
 };
 
 #define RESNEXT_BN_KERNELS(ns)                                                                                     \
     RowKernels                                                                                                     \
     {                                                                                                              \
-        ns::statsRows, ns::reluRows, ns::maskedSumsRows, ns::maskedBackRows, ns::outMaskedSumsRows, ns::backRows, #ns \
+        ns::statsRows, ns::reluRows, ns::maskedSumsRows, ns::maskedBackRows, ns::outMaskedSumsRows, ns::backRows,   \
+            ns::relu2Rows, ns::sumsRows, #ns                                                                       \
     }
 
 // RESNEXT_FUSED_BN=avx512|avx2|generic asks for that variant (the best the CPU has
@@ -304,6 +307,57 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
     }
 };
 
+// relu(x * scale + shift + xd * scaleD + shiftD): a block's last BatchNorm and its
+// downsampling shortcut's, added, with the ReLU; the backward reads the mask from
+// the output and both inputs' gradients come from the one masked gradient.
+struct BnBnAddReluFn : public torch::autograd::Function<BnBnAddReluFn> {
+    static Tensor forward(AutogradContext *ctx, const Tensor &x, const Tensor &weight, const Tensor &bias,
+                          const Tensor &xd, const Tensor &weightD, const Tensor &biasD, Tensor runningMean,
+                          Tensor runningVar, Tensor runningMeanD, Tensor runningVarD, double momentum, double eps,
+                          double momentumD, double epsD)
+    {
+        const Stats st = forwardStats(x, weight, bias, runningMean, runningVar, momentum, eps);
+        const Stats sd = forwardStats(xd, weightD, biasD, runningMeanD, runningVarD, momentumD, epsD);
+        const int64_t C = x.size(1), M = x.numel() / C;
+        Tensor y = emptyLike(x);
+        const float *px = x.data_ptr<float>(), *pxd = xd.data_ptr<float>(), *sc = st.scale.data_ptr<float>(),
+                    *sh = st.shift.data_ptr<float>(), *scd = sd.scale.data_ptr<float>(), *shd = sd.shift.data_ptr<float>();
+        float *py = y.data_ptr<float>();
+        eachRows(M, [&](int64_t r0, int64_t r1) { kernels().relu2Rows(r0, r1, C, px, sc, sh, pxd, scd, shd, py); });
+        ctx->save_for_backward({x, xd, y, st.mean, st.invstd, st.scale, sd.mean, sd.invstd, sd.scale});
+        return y;
+    }
+
+    static variable_list backward(AutogradContext *ctx, variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const Tensor &x = saved[0], &xd = saved[1], &y = saved[2];
+        const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+        const int64_t C = x.size(1);
+        Tensor g = emptyLike(x); // the gradient after the ReLU: both BatchNorms' output gradient
+        const float *px = x.data_ptr<float>(), *pxd = xd.data_ptr<float>(), *py = y.data_ptr<float>(),
+                    *pdy = dy.data_ptr<float>(), *pm = saved[3].data_ptr<float>(), *sc = saved[5].data_ptr<float>(),
+                    *pmd = saved[6].data_ptr<float>(), *scd = saved[8].data_ptr<float>();
+        float *pg = g.data_ptr<float>();
+        const auto [dx, k] = normBackward(
+            x, saved[3], saved[4], saved[5],
+            [&](int64_t r0, int64_t r1, float *a, float *b) {
+                kernels().outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
+            },
+            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
+                kernels().backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
+            });
+        const auto [dxd, kd] = normBackward(
+            xd, saved[6], saved[7], saved[8],
+            [&](int64_t r0, int64_t r1, float *a, float *b) { kernels().sumsRows(r0, r1, C, pxd, pg, pmd, a, b); },
+            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
+                kernels().backRows(r0, r1, C, pxd, pg, scd, k1, k0, pdx);
+            });
+        return {dx,       k.dweight, k.dbias,  dxd,      kd.dweight, kd.dbias, Tensor(),
+                Tensor(), Tensor(),  Tensor(), Tensor(), Tensor(),   Tensor(), Tensor()};
+    }
+};
+
 // RESNEXT_FUSED_BN=0 keeps ATen's separate operators (to measure the difference).
 bool fusionEnabled()
 {
@@ -356,6 +410,18 @@ torch::Tensor bnAddRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, 
     countBatch(bn);
     return BnAddReluFn::apply(x, bn.weight, bn.bias, identity, bn.running_mean, bn.running_var,
                               *bn.options.momentum(), bn.options.eps());
+}
+
+torch::Tensor bnAddBnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, torch::nn::BatchNorm2dImpl &bnD,
+                          const torch::Tensor &xd)
+{
+    if (!fusable(bn, x) || !fusable(bnD, xd) || xd.sizes() != x.sizes())
+        return bnAddRelu(bn, x, bnD.forward(xd));
+    countBatch(bn);
+    countBatch(bnD);
+    return BnBnAddReluFn::apply(x, bn.weight, bn.bias, xd, bnD.weight, bnD.bias, bn.running_mean, bn.running_var,
+                                bnD.running_mean, bnD.running_var, *bn.options.momentum(), bn.options.eps(),
+                                *bnD.options.momentum(), bnD.options.eps());
 }
 
 } // namespace resnext::detail

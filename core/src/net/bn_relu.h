@@ -19,6 +19,11 @@ torch::Tensor bnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x);
 // relu(bn(x) + identity), same conditions (identity of x's shape and layout).
 torch::Tensor bnAddRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, const torch::Tensor &identity);
 
+// relu(bn(x) + bnD(xd)): a block's last BatchNorm and its downsampling shortcut's
+// BatchNorm, fused under the same conditions for both (else bnAddRelu with ATen's bnD).
+torch::Tensor bnAddBnRelu(torch::nn::BatchNorm2dImpl &bn, const torch::Tensor &x, torch::nn::BatchNorm2dImpl &bnD,
+                          const torch::Tensor &xd);
+
 // x with NHWC strides, the layout the fused forms (and oneDNN's convolutions)
 // want. Unlike x.contiguous(ChannelsLast), also for one channel: that leaves a
 // [N, 1, H, W] tensor's NCHW strides (both layouts hold it), from which ATen

@@ -163,6 +163,12 @@ torch::Tensor BlockImpl::forwardTapped(const torch::Tensor &x, const ForwardHook
             out = out.defined() ? out + y : y;
         }
     }
+    if (!se && downsample) { // fused in training: both BatchNorms, the add and the ReLU
+        auto *convD = downsample[0]->as<torch::nn::Conv2dImpl>();
+        auto *bnD = downsample[1]->as<torch::nn::BatchNorm2dImpl>();
+        if (convD && bnD)
+            return detail::bnAddBnRelu(*bn, out, *bnD, convD->forward(x));
+    }
     const auto identity = downsample ? downsample->forward(x) : x;
     if (!se)
         return detail::bnAddRelu(*bn, out, identity); // fused in training: the BatchNorm, the add and the ReLU
