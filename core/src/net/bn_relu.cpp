@@ -243,6 +243,24 @@ std::pair<Tensor, Back> normBackward(const Tensor &x, const Tensor &mean, const 
     return {dx, std::move(k)};
 }
 
+// The backward of relu(bn(x) + ...) with the mask read from its output y: writes g,
+// the gradient after the ReLU (what whatever was added receives), and returns bn's
+// input gradient and coefficients.
+std::pair<Tensor, Back> outMaskedBackward(const Tensor &x, const Tensor &y, const Tensor &dy, const Tensor &mean,
+                                          const Tensor &invstd, const Tensor &scale, Tensor &g)
+{
+    const int64_t C = x.size(1);
+    const float *px = x.data_ptr<float>(), *py = y.data_ptr<float>(), *pdy = dy.data_ptr<float>(),
+                *pm = mean.data_ptr<float>(), *sc = scale.data_ptr<float>();
+    float *pg = g.data_ptr<float>();
+    return normBackward(
+        x, mean, invstd, scale,
+        [&](int64_t r0, int64_t r1, float *a, float *b) { kernels().outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b); },
+        [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
+            kernels().backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
+        });
+}
+
 // relu(x * scale + shift): the mask is recomputed in the backward from x with the
 // same expression, so the output need not be kept.
 struct BnReluFn : public torch::autograd::Function<BnReluFn> {
@@ -290,19 +308,8 @@ struct BnAddReluFn : public torch::autograd::Function<BnAddReluFn> {
         const auto saved = ctx->get_saved_variables();
         const Tensor &x = saved[0], &y = saved[1], &mean = saved[2], &invstd = saved[3], &scale = saved[4];
         const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
-        const int64_t C = x.size(1);
         Tensor gid = emptyLike(x); // the gradient after the ReLU: the identity's, and the BatchNorm's input
-        const float *px = x.data_ptr<float>(), *py = y.data_ptr<float>(), *pdy = dy.data_ptr<float>(),
-                    *pm = mean.data_ptr<float>(), *sc = scale.data_ptr<float>();
-        float *pg = gid.data_ptr<float>();
-        const auto [dx, k] = normBackward(
-            x, mean, invstd, scale,
-            [&](int64_t r0, int64_t r1, float *a, float *b) {
-                kernels().outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
-            },
-            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
-                kernels().backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
-            });
+        const auto [dx, k] = outMaskedBackward(x, y, dy, mean, invstd, scale, gid);
         return {dx, k.dweight, k.dbias, gid, Tensor(), Tensor(), Tensor(), Tensor()};
     }
 };
@@ -335,18 +342,9 @@ struct BnBnAddReluFn : public torch::autograd::Function<BnBnAddReluFn> {
         const Tensor dy = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
         const int64_t C = x.size(1);
         Tensor g = emptyLike(x); // the gradient after the ReLU: both BatchNorms' output gradient
-        const float *px = x.data_ptr<float>(), *pxd = xd.data_ptr<float>(), *py = y.data_ptr<float>(),
-                    *pdy = dy.data_ptr<float>(), *pm = saved[3].data_ptr<float>(), *sc = saved[5].data_ptr<float>(),
-                    *pmd = saved[6].data_ptr<float>(), *scd = saved[8].data_ptr<float>();
-        float *pg = g.data_ptr<float>();
-        const auto [dx, k] = normBackward(
-            x, saved[3], saved[4], saved[5],
-            [&](int64_t r0, int64_t r1, float *a, float *b) {
-                kernels().outMaskedSumsRows(r0, r1, C, px, py, pdy, pm, pg, a, b);
-            },
-            [&](int64_t r0, int64_t r1, const float *k1, const float *k0, float *pdx) {
-                kernels().backRows(r0, r1, C, px, pg, sc, k1, k0, pdx);
-            });
+        const auto [dx, k] = outMaskedBackward(x, y, dy, saved[3], saved[4], saved[5], g);
+        const float *pxd = xd.data_ptr<float>(), *pmd = saved[6].data_ptr<float>(), *scd = saved[8].data_ptr<float>(),
+                    *pg = g.data_ptr<float>();
         const auto [dxd, kd] = normBackward(
             xd, saved[6], saved[7], saved[8],
             [&](int64_t r0, int64_t r1, float *a, float *b) { kernels().sumsRows(r0, r1, C, pxd, pg, pmd, a, b); },
