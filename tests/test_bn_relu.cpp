@@ -119,8 +119,7 @@ void TestBnRelu::fallsBackOutsideTraining()
 }
 
 // A block with a downsampling shortcut: relu(bn(x) + bnD(xd)) against ATen's
-// operators, both BatchNorms' gradients and running statistics; then the block of
-// the built-in model's layer2.0 (stride 2) runs it.
+// operators, both inputs' and BatchNorms' gradients and running statistics.
 void TestBnRelu::downsampleFusedMatchesAten()
 {
     torch::manual_seed(6);
