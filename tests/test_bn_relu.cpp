@@ -4,10 +4,15 @@
 // differ only by summation order; see tolerance.h).
 
 #include "bn_relu.h"
+#include "resnext/datasource.h"
+#include "resnext/model.h"
 #include "test_util.h"
 #include "tolerance.h"
 
 #include <QtTest/QtTest>
+
+#include <map>
+#include <set>
 
 #include <torch/torch.h>
 
@@ -20,6 +25,9 @@ std::vector<float> values(const torch::Tensor &t)
 }
 
 double rel(const torch::Tensor &a, const torch::Tensor &b) { return tolerance::relDiff(values(a), values(b)); }
+
+// RESNEXT_FUSED_BN=0 switches the fusion off (to measure without it): the checks of which form ran skip then.
+bool fusionOff() { return qgetenv("RESNEXT_FUSED_BN") == "0"; }
 
 torch::Tensor channelsLast(torch::Tensor t) { return t.contiguous(at::MemoryFormat::ChannelsLast); }
 
@@ -47,6 +55,7 @@ private Q_SLOTS:
     void downsampleFusedMatchesAten();
     void fallsBackOutsideTraining();
     void oneChannelInputReachesTheFusedPath();
+    void builtinModelTrainsOnFusedNormsOnly();
     void variantAsRequested();
 };
 
@@ -122,6 +131,8 @@ void TestBnRelu::fallsBackOutsideTraining()
 // operators, both inputs' and BatchNorms' gradients and running statistics.
 void TestBnRelu::downsampleFusedMatchesAten()
 {
+    if (fusionOff())
+        QSKIP("RESNEXT_FUSED_BN=0");
     torch::manual_seed(6);
     at::set_num_threads(2);
     for (const auto &[n, c, h, w] : {std::tuple{8, 16, 5, 7}, std::tuple{2, 67, 6, 6}, std::tuple{16, 8, 12, 12}}) {
@@ -169,6 +180,8 @@ void TestBnRelu::downsampleFusedMatchesAten()
 // path (the stem and layer1.0 did, and the backward mixed layouts: 0.8x PyTorch).
 void TestBnRelu::oneChannelInputReachesTheFusedPath()
 {
+    if (fusionOff())
+        QSKIP("RESNEXT_FUSED_BN=0");
     torch::manual_seed(5);
     const auto x = torch::randn({4, 1, 8, 8});
     torch::nn::Conv2d conv(torch::nn::Conv2dOptions(1, 16, 3).padding(1).bias(false));
@@ -188,6 +201,50 @@ void TestBnRelu::oneChannelInputReachesTheFusedPath()
     const QString node = QString::fromStdString(out.grad_fn()->name());
     QVERIFY2(node.contains("BnReluFn"), qPrintable("the BatchNorm ran as " + node));
     QVERIFY(rel(out, ref(y).relu()) < tolerance::kFp32);
+}
+
+// One training forward of the built-in architecture as `train` runs it (weights and
+// input channels-last, FP32, training mode): every BatchNorm of the graph is one of
+// the fused forms — 13 with a ReLU, 3 with the add, 3 with the downsampling
+// BatchNorm — and none is ATen's (6 of 22 were, unnoticed, before the input was
+// restrided and the downsampling BatchNorm fused).
+void TestBnRelu::builtinModelTrainsOnFusedNormsOnly()
+{
+    if (fusionOff())
+        QSKIP("RESNEXT_FUSED_BN=0");
+    torch::manual_seed(7);
+    resnext::ResNet net = resnext::buildModel(resnext::fashionMnistSpec());
+    {
+        torch::NoGradGuard ng;
+        for (auto &p : net->parameters())
+            if (p.dim() == 4)
+                p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast)); // as train's setLayout
+    }
+    net->train();
+    const auto logits = net->forward(resnext::detail::toChannelsLast(torch::randn({4, 1, 28, 28})));
+    std::map<std::string, int> nodes;
+    std::vector<torch::autograd::Node *> todo{logits.grad_fn().get()};
+    std::set<torch::autograd::Node *> seen;
+    while (!todo.empty()) {
+        torch::autograd::Node *n = todo.back();
+        todo.pop_back();
+        if (!n || !seen.insert(n).second)
+            continue;
+        const std::string name = n->name();
+        for (const char *kind : {"BnBnAddReluFn", "BnAddReluFn", "BnReluFn", "NativeBatchNormBackward"})
+            if (name.find(std::string(kind) + (kind[0] == 'N' ? "" : ">")) != std::string::npos) {
+                ++nodes[kind];
+                break;
+            }
+        for (const auto &edge : n->next_edges())
+            todo.push_back(edge.function.get());
+    }
+    qInfo("fused: %d relu, %d add, %d downsample; ATen: %d", nodes["BnReluFn"], nodes["BnAddReluFn"],
+          nodes["BnBnAddReluFn"], nodes["NativeBatchNormBackward"]);
+    QCOMPARE(nodes["NativeBatchNormBackward"], 0);
+    QCOMPARE(nodes["BnReluFn"], 13);
+    QCOMPARE(nodes["BnAddReluFn"], 3);
+    QCOMPARE(nodes["BnBnAddReluFn"], 3);
 }
 
 // The row kernels exist for AVX-512, AVX2 and plain x86-64; ctest runs this file
