@@ -5,7 +5,8 @@
 # Runtime (onnxruntime-node, when npm is there), same model, same threads,
 # alternating rounds so all see the same machine; prints medians, per-round
 # ratios, the CPU's ISA, the fast path's reorders and its achieved GFLOP/s beside
-# the best single 1x1 convolution's.
+# the best single 1x1 convolution's and the machine's FP32 FMA peak (bench_fma_peak;
+# PEAK_SECONDS per round, default 1) with each side's share of it.
 #   bash bench/compare_inference.sh [MODEL] [THREADS] [ROUNDS] [BATCH] [EXTRA bench FLAGS...]
 # ONNX Runtime: `npm install onnxruntime-node --ignore-scripts` into $RESNEXT_ORT_DIR
 # (default /tmp/resnext-ort) the first time (its package carries libonnxruntime.so);
@@ -77,3 +78,17 @@ gmacs=$($exe summary --preset "$model" --format json | "$py" -c 'import json, sy
 awk -v f="$f" -v z="$z" -v m="$gmacs" -v b="$batch" 'BEGIN { if (m > 0)
   printf "  achieved: fast %.0f GFLOP/s, frozen %.0f GFLOP/s (%.2f GFLOP per image)\n", 2 * m * b / (f * 1e6), 2 * m * b / (z * 1e6), 2 * m / 1e9 }'
 echo "  fast path: $(field reorders <<<"$out") layout reorders, $(field own_grouped_kernels <<<"$out") grouped 3x3 on its own kernel, $(field winograd_convolutions <<<"$out") dense 3x3 on Winograd; best single 1x1 convolution $(field peak_1x1_gflops_per_s <<<"$out" | xargs printf '%.0f') GFLOP/s ($(field peak_1x1_layer <<<"$out"))"
+# The ceiling none of them can pass: the machine's FP32 FMA peak on these threads
+# (best of 3 one-second rounds of register-only FMA chains, each ISA the CPU has).
+peakExe=build/bench/bench_fma_peak
+if [ -x "$peakExe" ]; then
+  peaks=$("$peakExe" "$threads" "${PEAK_SECONDS:-1}" 3)
+  sed 's/^/  /' <<<"$peaks"
+  best=$(awk '{ g = $(NF - 1); if (g > b) b = g } END { print b + 0 }' <<<"$peaks")
+  awk -v f="$f" -v z="$z" -v o="${o:-0}" -v m="$gmacs" -v b="$batch" -v p="$best" -v w="$(field winograd_convolutions <<<"$out")" 'BEGIN { if (m > 0 && p > 0) {
+    g = 2 * m * b / 1e6 / p
+    printf "  share of that peak: fast %.0f%%, frozen %.0f%%", 100 * g / f, 100 * g / z
+    if (o > 0) printf ", ONNX Runtime %.0f%%", 100 * g / o
+    if (w > 0) printf " (fast: an effective rate, its %d Winograd convolutions multiply less)", w
+    printf "\n" } }'
+fi

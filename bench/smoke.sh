@@ -35,8 +35,9 @@ check bench_drop "$build/bench/bench_drop" "$image" resnet18 3 1
 check bench_gui_tick "$build/bench/bench_gui_tick" 1
 check bench_video "$build/bench/bench_video" --seconds 1 --threads 1
 check bench_gconv "$build/bench/bench_gconv" 1 1 2
+check bench_fma_peak "$build/bench/bench_fma_peak" 1 0.05 1
 if /usr/bin/python3 -c 'import torchvision' 2>/dev/null; then
-  export RUNS=3 # forward passes per program in compare_inference.sh
+  export RUNS=3 PEAK_SECONDS=0.05 # forward passes per program, FMA-peak seconds in compare_inference.sh
   check compare_inference.sh bash bench/compare_inference.sh resnet18 1 1 1
   check compare_primitives.sh bash bench/compare_primitives.sh resnet18 1 1 2
   check compare_training.sh bash bench/compare_training.sh 1 256 1
