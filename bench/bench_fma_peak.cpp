@@ -25,43 +25,29 @@ constexpr int kChains = 12; // enough independent chains to cover the FMA latenc
 constexpr long kInner = 1 << 14;
 
 #if RESNEXT_X86
-// Each returns a sum of its chains so that the compiler keeps them; `iterations`
-// blocks of kInner x kChains FMAs.
-__attribute__((target("avx2,fma"))) float chainsAvx2(long iterations)
-{
-    __m256 a[kChains];
-    for (int i = 0; i < kChains; ++i)
-        a[i] = _mm256_set1_ps(0.001f * static_cast<float>(i));
-    const __m256 b = _mm256_set1_ps(0.999f), c = _mm256_set1_ps(1e-4f);
-    for (long k = 0; k < iterations * kInner; ++k) {
-#pragma GCC unroll 12
-        for (int i = 0; i < kChains; ++i)
-            a[i] = _mm256_fmadd_ps(a[i], b, c);
+// chainsAvx2 / chainsAvx512: `iterations` blocks of kInner x kChains FMAs on
+// BITS-bit vectors; each returns the sum of its chains so that they are kept.
+#define RESNEXT_FMA_CHAINS(NAME, BITS, TARGET)                                                                    \
+    __attribute__((target(TARGET))) float NAME(long iterations)                                                    \
+    {                                                                                                              \
+        __m##BITS a[kChains];                                                                                      \
+        for (int i = 0; i < kChains; ++i)                                                                          \
+            a[i] = _mm##BITS##_set1_ps(0.001f * static_cast<float>(i));                                            \
+        const __m##BITS b = _mm##BITS##_set1_ps(0.999f), c = _mm##BITS##_set1_ps(1e-4f);                           \
+        for (long k = 0; k < iterations * kInner; ++k) {                                                           \
+            _Pragma("GCC unroll 12") for (int i = 0; i < kChains; ++i) a[i] = _mm##BITS##_fmadd_ps(a[i], b, c);    \
+        }                                                                                                          \
+        alignas(64) float out[BITS / 32];                                                                          \
+        float sum = 0.f;                                                                                           \
+        for (int i = 0; i < kChains; ++i) {                                                                        \
+            _mm##BITS##_store_ps(out, a[i]);                                                                       \
+            for (float x : out)                                                                                    \
+                sum += x;                                                                                          \
+        }                                                                                                          \
+        return sum;                                                                                                \
     }
-    __m256 s = a[0];
-    for (int i = 1; i < kChains; ++i)
-        s = _mm256_add_ps(s, a[i]);
-    alignas(32) float out[8];
-    _mm256_store_ps(out, s);
-    return out[0] + out[7];
-}
-
-__attribute__((target("avx512f"))) float chainsAvx512(long iterations)
-{
-    __m512 a[kChains];
-    for (int i = 0; i < kChains; ++i)
-        a[i] = _mm512_set1_ps(0.001f * static_cast<float>(i));
-    const __m512 b = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(1e-4f);
-    for (long k = 0; k < iterations * kInner; ++k) {
-#pragma GCC unroll 12
-        for (int i = 0; i < kChains; ++i)
-            a[i] = _mm512_fmadd_ps(a[i], b, c);
-    }
-    __m512 s = a[0];
-    for (int i = 1; i < kChains; ++i)
-        s = _mm512_add_ps(s, a[i]);
-    return _mm512_reduce_add_ps(s);
-}
+RESNEXT_FMA_CHAINS(chainsAvx2, 256, "avx2,fma")
+RESNEXT_FMA_CHAINS(chainsAvx512, 512, "avx512f")
 #endif
 
 using Chains = float (*)(long);
